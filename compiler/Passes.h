@@ -1,0 +1,28 @@
+//===- Passes.h - Recur compiler passes --------------------------*- C++ -*-===//
+
+#ifndef RECUR_COMPILER_PASSES_H
+#define RECUR_COMPILER_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+
+namespace recur {
+
+#define GEN_PASS_DECL
+#include "compiler/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "compiler/Passes.h.inc"
+
+/// Registers every Recur pass and pipeline with the global registry, for
+/// recur-opt and for textual pipelines.
+void registerCompilerPasses();
+
+} // namespace recur
+
+#endif // RECUR_COMPILER_PASSES_H

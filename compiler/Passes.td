@@ -1,0 +1,51 @@
+//===- Passes.td - Recur compiler passes -------------------*- tablegen -*-===//
+
+#ifndef RECUR_COMPILER_PASSES_TD
+#define RECUR_COMPILER_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertTileToCPU : Pass<"convert-tile-to-cpu", "::mlir::ModuleOp"> {
+  let summary = "Lower tile programs to tensors, loops and LLVM memory ops";
+  let description = [{
+    Rewrites every tile op into upstream dialects that the CPU pipeline
+    bufferizes and lowers to LLVM:
+
+    * `tile.func`/`tile.call`/`tile.return` become `func` ops. The launch
+      grid becomes explicit: every function takes six trailing `i32`
+      arguments (program id x, y, z, then the grid size x, y, z) that
+      replace `tile.program_id` and `tile.num_programs`. Kernels are marked
+      with the `recur.kernel` attribute.
+    * `!tile.ptr<T>` becomes an `i64` address; `tile.addptr` scales element
+      offsets by the size of `T`.
+    * Shape ops become `tensor`/`linalg` ops on tensors; `tile.dot` becomes
+      `linalg.matmul` with operands extended to the accumulator type.
+    * Memory ops, `tile.reduce` and `tile.scan` become loop nests over the
+      tile that extract and insert elements; the combine regions are inlined
+      in index order, so non-commutative combines stay correct.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def TileCPULaunchGrid : Pass<"tile-cpu-launch-grid", "::mlir::ModuleOp"> {
+  let summary = "Wrap each CPU kernel in a loop over a range of programs";
+  let description = [{
+    For every `func.func` marked `recur.kernel` (the output of
+    `convert-tile-to-cpu`), adds `@<kernel>_grid` taking the kernel's own
+    arguments, the grid size (x, y, z as `i32`) and a half-open range
+    `[begin, end)` of linear program ids (`i64`). It runs the kernel for each
+    program in the range, x fastest. The runtime's thread pool hands each
+    worker one such range, so the launch grid is the outermost loop of the
+    compiled code.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
+#endif // RECUR_COMPILER_PASSES_TD

@@ -1,0 +1,10 @@
+//===- InitAllDialects.cpp - Register every Recur dialect -----------------===//
+
+#include "dialects/InitAllDialects.h"
+
+#include "dialects/tile/TileOps.h"
+#include "mlir/IR/DialectRegistry.h"
+
+void recur::registerAllDialects(mlir::DialectRegistry &registry) {
+  registry.insert<recur::tile::TileDialect>();
+}

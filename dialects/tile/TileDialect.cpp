@@ -1,0 +1,83 @@
+//===- TileDialect.cpp - Tile dialect, types and attributes ---------------===//
+
+#include "dialects/tile/TileDialect.h"
+#include "dialects/tile/TileOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/Transforms/InliningUtils.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace recur::tile;
+
+#include "dialects/tile/TileDialect.cpp.inc"
+#include "dialects/tile/TileEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/tile/TileAttrs.cpp.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "dialects/tile/TileTypes.cpp.inc"
+
+namespace {
+/// Device functions are inlined into kernels freely: they are side-effect
+/// transparent and have no calling-convention requirements of their own.
+struct TileInlinerInterface : public DialectInlinerInterface {
+  using DialectInlinerInterface::DialectInlinerInterface;
+
+  bool isLegalToInline(Operation *, Operation *, bool) const final {
+    return true;
+  }
+  bool isLegalToInline(Region *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+  bool isLegalToInline(Operation *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+
+  void handleTerminator(Operation *op, ValueRange valuesToRepl) const final {
+    auto returnOp = cast<ReturnOp>(op);
+    for (auto [from, to] : llvm::zip(valuesToRepl, returnOp.getOperands()))
+      from.replaceAllUsesWith(to);
+  }
+};
+} // namespace
+
+void TileDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "dialects/tile/TileOps.cpp.inc"
+      >();
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "dialects/tile/TileTypes.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dialects/tile/TileAttrs.cpp.inc"
+      >();
+  addInterfaces<TileInlinerInterface>();
+}
+
+Operation *TileDialect::materializeConstant(OpBuilder &builder,
+                                            Attribute value, Type type,
+                                            Location loc) {
+  return arith::ConstantOp::materialize(builder, value, type, loc);
+}
+
+Type recur::tile::getPointeeTypeLike(Type ptrLike) {
+  if (auto tensor = dyn_cast<RankedTensorType>(ptrLike))
+    return tensor.clone(getPointeeTypeLike(tensor.getElementType()));
+  if (auto ptr = dyn_cast<PtrType>(ptrLike))
+    return ptr.getPointeeType();
+  return ptrLike;
+}
+
+Type recur::tile::getI1TypeLike(Type type) {
+  auto i1 = IntegerType::get(type.getContext(), 1);
+  if (auto tensor = dyn_cast<RankedTensorType>(type))
+    return tensor.clone(i1);
+  return i1;
+}
+

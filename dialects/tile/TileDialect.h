@@ -1,0 +1,31 @@
+//===- TileDialect.h - Tile dialect and types --------------------*- C++ -*-===//
+
+#ifndef RECUR_DIALECTS_TILE_TILEDIALECT_H
+#define RECUR_DIALECTS_TILE_TILEDIALECT_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Dialect.h"
+
+#include "dialects/tile/TileDialect.h.inc"
+#include "dialects/tile/TileEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/tile/TileAttrs.h.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "dialects/tile/TileTypes.h.inc"
+
+namespace recur::tile {
+
+/// The element type a pointer (or tensor of pointers) addresses, with the
+/// shape of `ptrLike` kept: `tensor<4x!tile.ptr<f32>>` gives `tensor<4xf32>`.
+mlir::Type getPointeeTypeLike(mlir::Type ptrLike);
+
+/// `i1`, or a tensor of `i1` with the shape of `type`.
+mlir::Type getI1TypeLike(mlir::Type type);
+
+} // namespace recur::tile
+
+#endif // RECUR_DIALECTS_TILE_TILEDIALECT_H
