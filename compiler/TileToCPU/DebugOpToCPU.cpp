@@ -18,17 +18,24 @@
 using namespace mlir;
 using namespace recur;
 
-/// A pointer to a NUL-terminated copy of `text`, one global per distinct text.
-static Value getStringPointer(OpBuilder &builder, Location loc,
-                              Operation *from, StringRef text) {
+/// A constant global holding a NUL-terminated copy of `text`, one per
+/// distinct text. It is created up front at module level: the loop nests that
+/// use it are still being built and not yet attached to the module.
+static LLVM::GlobalOp getOrCreateString(OpBuilder &builder, Operation *from,
+                                        StringRef text) {
   auto module = from->getParentOfType<ModuleOp>();
   std::string name =
       "__recur_str_" + llvm::utohexstr(llvm::hash_value(text), true);
-  if (module.lookupSymbol(name))
-    return LLVM::AddressOfOp::create(
-        builder, loc, LLVM::LLVMPointerType::get(builder.getContext()), name);
-  return LLVM::createGlobalString(loc, builder, name, text,
-                                  LLVM::Linkage::Internal);
+  if (auto global = module.lookupSymbol<LLVM::GlobalOp>(name))
+    return global;
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(module.getBody());
+  std::string data = text.str();
+  data.push_back('\0');
+  auto type = LLVM::LLVMArrayType::get(builder.getI8Type(), data.size());
+  return LLVM::GlobalOp::create(builder, from->getLoc(), type,
+                                /*isConstant=*/true, LLVM::Linkage::Internal,
+                                name, builder.getStringAttr(data));
 }
 
 /// The program id (x, y, z) of the function around `op`: the first three of
@@ -71,6 +78,7 @@ struct AssertOpLowering : public OpConversionPattern<tile::AssertOp> {
       message += " at " + fileLoc.getFilename().str() + ":" +
                  std::to_string(fileLoc.getLine());
     SmallVector<Value> pids = getProgramIds(op);
+    LLVM::GlobalOp text = getOrCreateString(rewriter, op, message);
     buildTileLoopNest(
         rewriter, loc, shapeOf(op.getCondition().getType()), {},
         [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange) {
@@ -78,7 +86,8 @@ struct AssertOpLowering : public OpConversionPattern<tile::AssertOp> {
           Value isTrue = arith::ConstantIntOp::create(b, l, 1, 1);
           Value failed = arith::XOrIOp::create(b, l, ok, isTrue);
           scf::IfOp::create(b, l, failed, [&](OpBuilder &tb, Location tl) {
-            SmallVector<Value> args = {getStringPointer(tb, tl, op, message)};
+            SmallVector<Value> args = {
+                LLVM::AddressOfOp::create(tb, tl, text).getResult()};
             args.append(pids);
             LLVM::CallOp::create(tb, tl, fail, args);
             scf::YieldOp::create(tb, tl);
@@ -91,7 +100,8 @@ struct AssertOpLowering : public OpConversionPattern<tile::AssertOp> {
 };
 
 /// Floats print as f64 and integers as i64 (i1 zero-extended), one call per
-/// element with its row-major index; scalars pass index -1.
+/// element with its row-major index; scalars pass index -1, and a print
+/// with no values passes index -2 (the runtime prints the prefix alone).
 struct PrintOpLowering : public OpConversionPattern<tile::PrintOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -107,9 +117,10 @@ struct PrintOpLowering : public OpConversionPattern<tile::PrintOp> {
     auto printI64 = getRuntimeFunction(rewriter, op, "recur_cpu_print_i64",
                                        {ptrType, i32, i32, i32, i64, i64, i32});
     SmallVector<Value> pids = getProgramIds(op);
-    Value prefix = getStringPointer(rewriter, loc, op, op.getPrefix());
+    Value prefix = LLVM::AddressOfOp::create(
+        rewriter, loc, getOrCreateString(rewriter, op, op.getPrefix()));
     if (adaptor.getArgs().empty()) {
-      Value none = arith::ConstantIntOp::create(rewriter, loc, i64, -1);
+      Value none = arith::ConstantIntOp::create(rewriter, loc, i64, -2);
       Value zero = arith::ConstantIntOp::create(rewriter, loc, i64, 0);
       Value hex = arith::ConstantIntOp::create(rewriter, loc, i32, 0);
       SmallVector<Value> args = {prefix};

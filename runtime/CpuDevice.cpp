@@ -1,0 +1,122 @@
+//===- CpuDevice.cpp - The CPU device: module cache and launches ----------===//
+
+#include "runtime/CpuDevice.h"
+#include "runtime/CpuDebug.h"
+#include "runtime/Error.h"
+
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/SHA256.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace recur;
+
+/// Bumped whenever the CPU lowering changes what a module compiles to.
+static constexpr const char *kCompilerVersion = "recur-cpu-1";
+
+CpuDevice::CpuDevice(unsigned numThreads)
+    : numThreads_(numThreads ? numThreads
+                             : llvm::hardware_concurrency().compute_thread_count()),
+      pool_(std::make_unique<llvm::StdThreadPool>(
+          llvm::hardware_concurrency(numThreads_))) {}
+
+CpuDevice::~CpuDevice() = default;
+
+std::shared_ptr<CpuModule> CpuDevice::load(llvm::StringRef source,
+                                           const CpuCompileOptions &options) {
+  llvm::SHA256 hasher;
+  hasher.update(kCompilerVersion);
+  hasher.update(LLVM_VERSION_STRING);
+  hasher.update(options.fingerprint());
+  hasher.update(source);
+  std::string key = llvm::toHex(hasher.final());
+  {
+    std::lock_guard<std::mutex> lock(cacheMutex_);
+    auto it = cache_.find(key);
+    if (it != cache_.end())
+      return it->second;
+  }
+  // Compile outside the lock: two threads racing on one source both compile
+  // and the first to finish wins, which is cheaper than serialising compiles.
+  std::shared_ptr<CpuModule> module = CpuModule::compile(source, options);
+  std::lock_guard<std::mutex> lock(cacheMutex_);
+  return cache_.try_emplace(key, std::move(module)).first->second;
+}
+
+size_t CpuDevice::getCacheSize() const {
+  std::lock_guard<std::mutex> lock(cacheMutex_);
+  return cache_.size();
+}
+
+static void checkArguments(const KernelSignature &signature,
+                           llvm::ArrayRef<KernelArg> args) {
+  if (args.size() != signature.args.size())
+    throw Error(Status::InvalidArgument,
+                "kernel '" + signature.name + "' takes " +
+                    std::to_string(signature.args.size()) +
+                    " arguments, got " + std::to_string(args.size()));
+  for (size_t i = 0; i < args.size(); ++i)
+    if (args[i].kind() != signature.args[i])
+      throw Error(Status::InvalidArgument,
+                  "argument #" + std::to_string(i) + " of kernel '" +
+                      signature.name + "' is " +
+                      argKindName(signature.args[i]) + ", got " +
+                      argKindName(args[i].kind()));
+}
+
+void CpuDevice::launch(const CpuModule &module, llvm::StringRef kernelName,
+                       llvm::ArrayRef<KernelArg> args, Grid grid) {
+  const CpuModule::Kernel &kernel = module.getKernel(kernelName);
+  checkArguments(kernel.signature, args);
+  constexpr int64_t kMaxDim = INT32_MAX;
+  if (grid.x < 0 || grid.y < 0 || grid.z < 0 || grid.x > kMaxDim ||
+      grid.y > kMaxDim || grid.z > kMaxDim)
+    throw Error(Status::InvalidArgument,
+                "grid (" + std::to_string(grid.x) + ", " +
+                    std::to_string(grid.y) + ", " + std::to_string(grid.z) +
+                    ") of kernel '" + kernelName.str() +
+                    "' must have dimensions in [0, 2^31)");
+  int64_t total = grid.size();
+  if (total == 0)
+    return;
+
+  std::vector<KernelArg> argValues(args.begin(), args.end());
+  int32_t dims[3] = {static_cast<int32_t>(grid.x),
+                     static_cast<int32_t>(grid.y),
+                     static_cast<int32_t>(grid.z)};
+  LaunchReport report;
+  auto runRange = [&](int64_t begin, int64_t end) {
+    ScopedLaunchReport scope(report);
+    // Each worker packs its own copies: the kernel may read its arguments
+    // through these pointers concurrently, but nothing writes them.
+    std::vector<void *> packed;
+    packed.reserve(argValues.size() + 5);
+    std::vector<KernelArg> local = argValues;
+    for (KernelArg &arg : local)
+      packed.push_back(arg.data());
+    int32_t localDims[3] = {dims[0], dims[1], dims[2]};
+    for (int32_t &dim : localDims)
+      packed.push_back(&dim);
+    packed.push_back(&begin);
+    packed.push_back(&end);
+    kernel.entry(packed.data());
+  };
+
+  int64_t workers = std::min<int64_t>(total, numThreads_);
+  if (workers <= 1) {
+    runRange(0, total);
+  } else {
+    llvm::ThreadPoolTaskGroup group(*pool_);
+    for (int64_t w = 0; w < workers; ++w) {
+      int64_t begin = total * w / workers, end = total * (w + 1) / workers;
+      group.async([&runRange, begin, end] { runRange(begin, end); });
+    }
+    group.wait();
+  }
+  std::string failure = report.firstFailure();
+  if (!failure.empty())
+    throw Error(Status::AssertionFailed,
+                "kernel '" + kernelName.str() + "': assertion failed in " +
+                    failure);
+}
