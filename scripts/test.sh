@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every Recur test: set-up if needed, build, then lit (compiler tests),
+# GoogleTest (runtime) and pytest (Python, once the package has tests).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${RECUR_BUILD_DIR:-$ROOT/build}"
+"$ROOT/scripts/setup.sh"
+"$ROOT/scripts/build.sh"
+
+status=0
+echo "== lit: compiler tests"
+/usr/lib/llvm-22/bin/lit -sv "$BUILD/test" || status=1
+
+echo "== GoogleTest: runtime tests"
+(cd "$BUILD" && ctest --output-on-failure -j2) || status=1
+
+if compgen -G "$ROOT/test/python/test_*.py" >/dev/null; then
+  echo "== pytest"
+  python3 -m pytest -q "$ROOT/test/python" || status=1
+fi
+exit $status
