@@ -21,6 +21,10 @@ namespace recur {
 /// memory, keyed by a hash of their source and options, so loading the same
 /// kernel twice compiles it once. Launches split the grid's programs into
 /// contiguous ranges, one per worker thread.
+///
+/// Destroy a device before `main` returns (or never): tearing down an ORC JIT
+/// compiles its de-initialisation code, which must not run after LLVM's own
+/// static objects are destroyed at exit.
 class CpuDevice {
 public:
   /// `numThreads == 0` uses every hardware thread.

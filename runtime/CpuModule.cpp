@@ -133,6 +133,12 @@ CpuModule::compile(llvm::StringRef source, const CpuCompileOptions &options) {
   mlir::ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel = toCodeGenOptLevel(options.optLevel);
+  // LLVM's perf listener is one process-wide object that every engine
+  // registers with; after the first engine is destroyed it writes through a
+  // dead stream, so it stays off (perf still profiles the JIT'd code, just
+  // without symbol names).
+  engineOptions.enablePerfNotificationListener = false;
+  engineOptions.enableGDBNotificationListener = false;
   auto engine =
       mlir::ExecutionEngine::create(*module, engineOptions, std::move(*machine));
   if (!engine)

@@ -31,9 +31,12 @@ std::string readExample(const std::string &name) {
   return text.str();
 }
 
+/// Shared by the tests so each kernel compiles once. Deliberately never
+/// destroyed: destroying a JIT during exit races LLVM's own static
+/// destructors (see CpuDevice's documentation).
 CpuDevice &device() {
-  static CpuDevice instance(2);
-  return instance;
+  static CpuDevice *instance = new CpuDevice(2);
+  return *instance;
 }
 
 std::vector<float> randomVector(size_t n, unsigned seed, float lo = -1.0f,
