@@ -48,4 +48,26 @@ def TileCPULaunchGrid : Pass<"tile-cpu-launch-grid", "::mlir::ModuleOp"> {
   ];
 }
 
+def PromoteLoopFreeBuffersToStack
+    : Pass<"promote-loop-free-buffers-to-stack", "::mlir::func::FuncOp"> {
+  let summary = "Turn small static heap buffers outside loops into stack buffers";
+  let description = [{
+    Replaces `memref.alloc` by `memref.alloca` when the buffer has a static
+    shape of at most `max-bytes` bytes, sits outside every loop of its
+    function, and the function returns no memref (so no buffer can outlive
+    it). Tiles are small and static, so after buffer hoisting almost every
+    one qualifies, which removes a malloc/free pair per tile per program.
+
+    Upstream `promote-buffers-to-stack` also promotes buffers inside loops,
+    where each iteration would grow the stack; a grid or K loop of many
+    iterations would then overflow it. Buffers left inside loops stay on the
+    heap and are freed by the deallocation pipeline that runs afterwards.
+  }];
+  let options = [
+    Option<"maxBytes", "max-bytes", "unsigned", /*default=*/"65536",
+           "Largest buffer, in bytes, to place on the stack">,
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // RECUR_COMPILER_PASSES_TD

@@ -18,20 +18,26 @@ void recur::buildCPUPipeline(OpPassManager &pm,
                              const CPUPipelineOptions &options) {
   // tile -> tensors and loops, with the launch grid as the outer loop.
   pm.addPass(createConvertTileToCPU());
-  pm.addPass(createTileCPULaunchGrid());
   if (options.inlineCalls)
     pm.addPass(createInlinerPass());
+  pm.addPass(createTileCPULaunchGrid());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
   // Tensors -> buffers. Kernels take only scalars, so function boundaries
-  // see no tensors once device functions are inlined.
+  // see no tensors once device functions are inlined. The kernel itself is
+  // not inlined into its grid loop: its stack buffers then live in its own
+  // frame, released after every program. Hoisting moves tile buffers out of
+  // loops so that almost all of them end up on the stack.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addNestedPass<func::FuncOp>(bufferization::createBufferHoistingPass());
+  pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
+  pm.addNestedPass<func::FuncOp>(createPromoteLoopFreeBuffersToStack());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createCanonicalizerPass());

@@ -11,7 +11,7 @@ namespace recur {
 
 /// Options of the CPU pipeline. They are part of the compile-cache key.
 struct CPUPipelineOptions {
-  /// Inline device functions and the kernel into its grid loop.
+  /// Inline device functions into their callers before bufferization.
   bool inlineCalls = true;
 };
 
