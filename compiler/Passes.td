@@ -20,14 +20,18 @@ def ConvertTileToCPU : Pass<"convert-tile-to-cpu", "::mlir::ModuleOp"> {
       offsets by the size of `T`.
     * Shape ops become `tensor`/`linalg` ops on tensors; `tile.dot` becomes
       `linalg.matmul` with operands extended to the accumulator type.
-    * Memory ops, `tile.reduce` and `tile.scan` become loop nests over the
-      tile that extract and insert elements; the combine regions are inlined
-      in index order, so non-commutative combines stay correct.
+    * Tile loads and stores walk the flattened tile in vectors of up to 16
+      lanes with `llvm.intr.masked.gather`/`masked.scatter`; volatile loads,
+      i1 tiles, scalar accesses and atomics go lane by lane under `scf.if`.
+    * `tile.reduce` and `tile.scan` become loops over each line along the
+      axis; the combine regions are inlined in index order, so
+      non-commutative combines stay correct.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::LLVM::LLVMDialect",
     "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 

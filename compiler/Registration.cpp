@@ -3,10 +3,32 @@
 #include "compiler/Registration.h"
 #include "dialects/InitAllDialects.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
+
+namespace {
+/// LLVM's masked gather and scatter intrinsics declare no memory effects, so
+/// passes that must know them (buffer deallocation, CSE, hoisting) refuse or
+/// mistreat them. The CPU lowering of tile loads and stores emits them before
+/// bufferization; these models state what they do: read (gather) or write
+/// (scatter) through their pointer operands.
+template <typename IntrinsicOp, typename Effect>
+struct MemoryAccessModel
+    : public mlir::MemoryEffectOpInterface::ExternalModel<
+          MemoryAccessModel<IntrinsicOp, Effect>, IntrinsicOp> {
+  void getEffects(
+      mlir::Operation *op,
+      llvm::SmallVectorImpl<
+          mlir::SideEffects::EffectInstance<mlir::MemoryEffects::Effect>>
+          &effects) const {
+    effects.emplace_back(Effect::get());
+  }
+};
+} // namespace
 
 void recur::registerCompilerDialects(mlir::DialectRegistry &registry) {
   // Registration only records constructors; dialects load lazily, so the
@@ -15,4 +37,12 @@ void recur::registerCompilerDialects(mlir::DialectRegistry &registry) {
   mlir::registerAllExtensions(registry);
   mlir::registerAllToLLVMIRTranslations(registry);
   recur::registerAllDialects(registry);
+  registry.addExtension(+[](mlir::MLIRContext *context,
+                            mlir::LLVM::LLVMDialect *) {
+    mlir::LLVM::masked_gather::attachInterface<
+        MemoryAccessModel<mlir::LLVM::masked_gather, mlir::MemoryEffects::Read>>(
+        *context);
+    mlir::LLVM::masked_scatter::attachInterface<MemoryAccessModel<
+        mlir::LLVM::masked_scatter, mlir::MemoryEffects::Write>>(*context);
+  });
 }

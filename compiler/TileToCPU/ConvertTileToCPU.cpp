@@ -109,7 +109,7 @@ struct ConvertTileToCPUPass
     target.addLegalDialect<arith::ArithDialect, func::FuncDialect,
                            linalg::LinalgDialect, LLVM::LLVMDialect,
                            math::MathDialect, scf::SCFDialect,
-                           tensor::TensorDialect>();
+                           tensor::TensorDialect, vector::VectorDialect>();
     target.addLegalOp<ModuleOp>();
 
     RewritePatternSet patterns(context);

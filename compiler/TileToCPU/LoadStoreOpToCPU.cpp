@@ -1,8 +1,10 @@
 //===- LoadStoreOpToCPU.cpp - tile memory ops -> LLVM loads and stores ----===//
 //
-// Pointers are i64 addresses by now. Tensor accesses become a loop nest over
-// the tile, one scalar access per lane guarded by its mask; LLVM's loop
-// vectoriser turns unmasked contiguous runs back into vector accesses.
+// Pointers are i64 addresses by now. A tile load or store walks the tile,
+// flattened, in vectors of up to 16 lanes (one AVX-512 register of f32) and
+// uses LLVM's masked gather and scatter: masked-off lanes never touch memory,
+// any address pattern is correct, and the host's gather/scatter instructions
+// do the work. Volatile loads, i1 tiles and atomics go lane by lane.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +14,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 using namespace recur;
@@ -49,6 +52,105 @@ static Value buildPerLane(
         return SmallVector<Value>{
             tensor::InsertOp::create(b, l, value, args[0], ivs)};
       })[0];
+}
+
+/// A rank >= 1 tile collapsed to one dimension (a view, free after
+/// bufferization).
+static Value flatten(OpBuilder &builder, Location loc, Value tile) {
+  auto type = cast<RankedTensorType>(tile.getType());
+  if (type.getRank() == 1)
+    return tile;
+  auto flat =
+      RankedTensorType::get({type.getNumElements()}, type.getElementType());
+  ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+  return tensor::CollapseShapeOp::create(builder, loc, flat, tile,
+                                         ArrayRef<ReassociationIndices>{all});
+}
+
+static Value unflatten(OpBuilder &builder, Location loc, Value flat,
+                       RankedTensorType type) {
+  if (type.getRank() == 1)
+    return flat;
+  ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+  return tensor::ExpandShapeOp::create(builder, loc, type, flat,
+                                       ArrayRef<ReassociationIndices>{all});
+}
+
+/// Lanes per vector access: 16, or the largest power of two dividing the
+/// tile's size (tiles are powers of two in practice).
+static int64_t getVectorWidth(int64_t numElements) {
+  int64_t width = 16;
+  while (numElements % width)
+    width /= 2;
+  return width;
+}
+
+/// Whether the tile access can go through masked gather/scatter.
+static bool canVectorize(Type tileType) {
+  auto tensor = dyn_cast<RankedTensorType>(tileType);
+  return tensor && tensor.getRank() >= 1 &&
+         !tensor.getElementType().isInteger(1);
+}
+
+/// The vector of `tile` (flat) at lanes [offset, offset + width), or
+/// `fallback` splatted when there is no tile.
+static Value readLanes(OpBuilder &builder, Location loc, Value flatTile,
+                       Value offset, VectorType type, TypedAttr fallback) {
+  if (!flatTile)
+    return arith::ConstantOp::create(builder, loc,
+                                     SplatElementsAttr::get(type, fallback));
+  Value padding = arith::ConstantOp::create(builder, loc,
+                                            cast<TypedAttr>(builder.getZeroAttr(
+                                                type.getElementType())));
+  return vector::TransferReadOp::create(builder, loc, type, flatTile,
+                                        ValueRange{offset}, padding,
+                                        ArrayRef<bool>{true});
+}
+
+/// Runs `body(offset)` for each vector of `width` lanes of a flat tile of
+/// `numElements`, threading `iterArgs`.
+static SmallVector<Value> buildVectorLoop(
+    OpBuilder &builder, Location loc, int64_t numElements, int64_t width,
+    ValueRange iterArgs,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
+        body) {
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  Value end = arith::ConstantIndexOp::create(builder, loc, numElements);
+  Value step = arith::ConstantIndexOp::create(builder, loc, width);
+  auto loop = scf::ForOp::create(
+      builder, loc, zero, end, step, iterArgs,
+      [&](OpBuilder &b, Location l, Value offset, ValueRange args) {
+        scf::YieldOp::create(b, l, body(b, l, offset, args));
+      });
+  return SmallVector<Value>(loop.getResults());
+}
+
+/// A flat i1 mask tile widened to i8. In memory an i1 tile holds one byte per
+/// element, while a vector<Nxi1> load reads N packed bits, so masks are read
+/// as bytes and compared with zero.
+static Value widenMask(OpBuilder &builder, Location loc, Value flatMask) {
+  auto type = cast<RankedTensorType>(flatMask.getType());
+  return arith::ExtUIOp::create(builder, loc, type.clone(builder.getI8Type()),
+                                flatMask);
+}
+
+static Value readMaskLanes(OpBuilder &builder, Location loc, Value bytes,
+                           Value offset, int64_t width) {
+  if (!bytes)
+    return arith::ConstantOp::create(
+        builder, loc,
+        SplatElementsAttr::get(VectorType::get({width}, builder.getI1Type()),
+                               builder.getBoolAttr(true)));
+  auto byteType = VectorType::get({width}, builder.getI8Type());
+  Value laneBytes = readLanes(builder, loc, bytes, offset, byteType, {});
+  Value zero = arith::ConstantOp::create(
+      builder, loc, SplatElementsAttr::get(byteType, builder.getI8IntegerAttr(0)));
+  return arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ne,
+                               laneBytes, zero);
+}
+
+static VectorType getAddressVectorType(MLIRContext *context, int64_t width) {
+  return VectorType::get({width}, LLVM::LLVMPointerType::get(context));
 }
 
 /// `access` when `mask` (at `ivs`) is true, else `fallback` (or nothing when
@@ -110,12 +212,55 @@ struct AddPtrOpLowering : public OpConversionPattern<tile::AddPtrOp> {
 struct LoadOpLowering : public OpConversionPattern<tile::LoadOp> {
   using OpConversionPattern::OpConversionPattern;
 
+  static Value gather(OpBuilder &builder, Location loc, OpAdaptor adaptor,
+                      RankedTensorType type) {
+    Type element = type.getElementType();
+    int64_t n = type.getNumElements(), width = getVectorWidth(n);
+    Value ptrs = flatten(builder, loc, adaptor.getPtr());
+    Value mask = adaptor.getMask()
+                     ? widenMask(builder, loc,
+                                 flatten(builder, loc, adaptor.getMask()))
+                     : Value();
+    Value other = adaptor.getOther()
+                      ? flatten(builder, loc, adaptor.getOther())
+                      : Value();
+    Value init = tensor::EmptyOp::create(builder, loc, ArrayRef<int64_t>{n},
+                                         element);
+    auto addressType = VectorType::get({width}, builder.getI64Type());
+    auto valueType = VectorType::get({width}, element);
+    unsigned alignment = std::max<unsigned>(1, element.getIntOrFloatBitWidth() / 8);
+    Value flat = buildVectorLoop(
+        builder, loc, n, width, init,
+        [&](OpBuilder &b, Location l, Value offset, ValueRange args) {
+          Value addresses = readLanes(b, l, ptrs, offset, addressType, {});
+          Value pointers = LLVM::IntToPtrOp::create(
+              b, l, getAddressVectorType(b.getContext(), width), addresses);
+          Value laneMask = readMaskLanes(b, l, mask, offset, width);
+          Value passThru = readLanes(b, l, other, offset, valueType,
+                                     cast<TypedAttr>(b.getZeroAttr(element)));
+          Value values = LLVM::masked_gather::create(
+              b, l, valueType, pointers, laneMask, ValueRange{passThru},
+              alignment);
+          return SmallVector<Value>{vector::TransferWriteOp::create(
+                                        b, l, values, args[0],
+                                        ValueRange{offset},
+                                        ArrayRef<bool>{true})
+                                        .getResult()};
+        })[0];
+    return unflatten(builder, loc, flat, type);
+  }
+
   LogicalResult
   matchAndRewrite(tile::LoadOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Type resultType = getTypeConverter()->convertType(op.getType());
     Type elementType = getElementTypeOrSelf(resultType);
     bool isVolatile = op.getIsVolatile();
+    if (!isVolatile && canVectorize(resultType)) {
+      rewriter.replaceOp(op, gather(rewriter, op.getLoc(), adaptor,
+                                    cast<RankedTensorType>(resultType)));
+      return success();
+    }
     Value result = buildPerLane(
         rewriter, op.getLoc(), resultType,
         [&](OpBuilder &b, Location loc, ValueRange ivs) {
@@ -142,9 +287,43 @@ struct LoadOpLowering : public OpConversionPattern<tile::LoadOp> {
 struct StoreOpLowering : public OpConversionPattern<tile::StoreOp> {
   using OpConversionPattern::OpConversionPattern;
 
+  static void scatter(OpBuilder &builder, Location loc, OpAdaptor adaptor,
+                      RankedTensorType type) {
+    Type element = type.getElementType();
+    int64_t n = type.getNumElements(), width = getVectorWidth(n);
+    Value ptrs = flatten(builder, loc, adaptor.getPtr());
+    Value values = flatten(builder, loc, adaptor.getValue());
+    Value mask = adaptor.getMask()
+                     ? widenMask(builder, loc,
+                                 flatten(builder, loc, adaptor.getMask()))
+                     : Value();
+    auto addressType = VectorType::get({width}, builder.getI64Type());
+    auto valueType = VectorType::get({width}, element);
+    unsigned alignment = std::max<unsigned>(1, element.getIntOrFloatBitWidth() / 8);
+    buildVectorLoop(
+        builder, loc, n, width, {},
+        [&](OpBuilder &b, Location l, Value offset, ValueRange) {
+          Value addresses = readLanes(b, l, ptrs, offset, addressType, {});
+          Value pointers = LLVM::IntToPtrOp::create(
+              b, l, getAddressVectorType(b.getContext(), width), addresses);
+          Value laneMask = readMaskLanes(b, l, mask, offset, width);
+          Value laneValues = readLanes(b, l, values, offset, valueType, {});
+          LLVM::masked_scatter::create(b, l, laneValues, pointers, laneMask,
+                                       alignment);
+          return SmallVector<Value>{};
+        });
+  }
+
   LogicalResult
   matchAndRewrite(tile::StoreOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    Type valueType = adaptor.getValue().getType();
+    if (canVectorize(valueType)) {
+      scatter(rewriter, op.getLoc(), adaptor,
+              cast<RankedTensorType>(valueType));
+      rewriter.eraseOp(op);
+      return success();
+    }
     ArrayRef<int64_t> shape;
     if (auto tensor = dyn_cast<RankedTensorType>(op.getValue().getType()))
       shape = tensor.getShape();
