@@ -1,0 +1,315 @@
+//===- SeqOps.td - Sequence-level operators ---------------*- tablegen -*-===//
+//
+// The seq dialect states whole sequence operators on tensors in the layouts
+// their users know (FLA's [B, T, H, K], mamba_ssm's [b, d, l]). Every one of
+// them is a chunked scan of a state; `seq.scan` is that primitive, and the
+// named ops are its front ends. Lowering to tile kernels happens in
+// compiler/; here the ops only parse, print and verify their shape rules.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RECUR_SEQ_OPS_TD
+#define RECUR_SEQ_OPS_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/CommonAttrConstraints.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Seq_Dialect : Dialect {
+  let name = "seq";
+  let cppNamespace = "::recur::seq";
+  let summary = "Sequence operators and the chunked scan they reduce to";
+  let description = [{
+    Tensors are `[batch, time, heads, dim]` unless an op says otherwise.
+    Carried states are float32 whatever the input dtype, gates are in log
+    space, and with `cu_seqlens` the batch is 1 and sequences are packed
+    along time, with one state row per sequence.
+  }];
+}
+
+class Seq_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Seq_Dialect, mnemonic, traits>;
+
+def Seq_Float : AnyTypeOf<[F16, BF16, F32, F64]>;
+def Seq_Tensor : RankedTensorOf<[F16, BF16, F32, F64]>;
+def Seq_State : RankedTensorOf<[F32]>;
+def Seq_Offsets : 1DTensorOf<[I32, I64]>;
+
+//===----------------------------------------------------------------------===//
+// The chunked scan
+//===----------------------------------------------------------------------===//
+
+def Seq_ScanOp : Seq_Op<"scan", [
+    AttrSizedOperandSegments, RecursiveMemoryEffects,
+    SingleBlockImplicitTerminator<"YieldOp">
+  ]> {
+  let summary = "Chunked scan of a state over the sequence";
+  let description = [{
+    Splits the sequence dimension (dim 1) of every input into chunks of
+    `chunk_size` steps and runs the body once per chunk, in order, carrying
+    the states. The body receives the states, then one chunk of each input
+    (dim 1 replaced by `chunk_size`); it yields the new states, then the
+    chunk's outputs. The op returns the outputs at full length, then the
+    final states. The last chunk may be partial, and with `offsets`
+    (cumulative sequence lengths, batch 1) sequences may end mid-chunk: each
+    sequence starts from its own row of the initial states.
+
+    ```mlir
+    %o, %s = seq.scan chunk_size = 64
+        ins(%k, %v : tensor<2x100x4x16xf32>, tensor<2x100x4x32xf32>)
+        init(%s0 : tensor<2x4x16x32xf32>) -> tensor<2x100x4x32xf32>, tensor<2x4x16x32xf32> {
+    ^bb0(%state: tensor<2x4x16x32xf32>, %kc: tensor<2x64x4x16xf32>, %vc: tensor<2x64x4x32xf32>):
+      ...
+      seq.yield %next, %out : tensor<2x4x16x32xf32>, tensor<2x64x4x32xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs,
+                       Variadic<AnyRankedTensor>:$inits,
+                       Optional<Seq_Offsets>:$offsets,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$chunk_size);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `chunk_size` `=` $chunk_size `ins` `(` $inputs `:` type($inputs) `)`
+    `init` `(` $inits `:` type($inits) `)`
+    (`offsets` `(` $offsets^ `:` type($offsets) `)`)? attr-dict
+    `->` type($results) $body
+  }];
+  let hasRegionVerifier = 1;
+}
+
+def Seq_YieldOp : Seq_Op<"yield", [
+    Pure, HasParent<"ScanOp">, ReturnLike, Terminator
+  ]> {
+  let summary = "Yield a chunk's new states, then its outputs";
+  let arguments = (ins Variadic<AnyType>:$values);
+  let builders = [OpBuilder<(ins), [{ build($_builder, $_state, {}); }]>];
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
+//===----------------------------------------------------------------------===//
+// Linear-attention family: state [N, H, K, V]
+//===----------------------------------------------------------------------===//
+
+class Seq_LinearOp<string mnemonic, dag gates, string gateFormat,
+                   string doc> : Seq_Op<mnemonic, [
+    Pure, AttrSizedOperandSegments
+  ]> {
+  let description = doc # [{
+
+    `q`, `k` are `[B, T, H, K]`, `v` and the output `[B, T, H, V]`; the
+    initial and final states are f32 `[N, H, K, V]` with `N = B`, or with
+    `cu_seqlens` (`[N + 1]`, batch 1) one row per packed sequence. `scale`
+    defaults to `K ** -0.5`.
+  }];
+  let arguments = !con((ins Seq_Tensor:$q, Seq_Tensor:$k, Seq_Tensor:$v),
+                       gates,
+                       (ins Optional<Seq_State>:$initial_state,
+                            Optional<Seq_Offsets>:$cu_seqlens,
+                            OptionalAttr<F64Attr>:$scale));
+  let results = (outs Seq_Tensor:$o, Seq_State:$final_state);
+  let assemblyFormat = "$q `,` $k `,` $v " # gateFormat # [{
+    (`initial_state` `(` $initial_state^ `)`)?
+    (`cu_seqlens` `(` $cu_seqlens^ `)`)? attr-dict
+    `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Seq_LinearAttnOp : Seq_LinearOp<"linear_attn", (ins UnitAttr:$normalize),
+    "", [{
+    Linear attention: `S_t = S_{t-1} + k_tᵀ v_t`, `o_t = scale · q_t S_t`.
+    With `normalize`, outputs are divided by `(scale · q_t · Σ_{s≤t} k_s) +
+    1e-10`, as FLA's `chunk_linear_attn` does by default.
+
+    ```mlir
+    %o, %s = seq.linear_attn %q, %k, %v {normalize}
+        : (tensor<2x100x4x16xf32>, tensor<2x100x4x16xf32>, tensor<2x100x4x32xf32>)
+        -> (tensor<2x100x4x32xf32>, tensor<2x4x16x32xf32>)
+    ```
+  }]> {
+  let summary = "Linear attention";
+}
+
+def Seq_GLAOp : Seq_LinearOp<"gla", (ins Seq_Tensor:$g), "`,` $g", [{
+    Gated linear attention: `S_t = diag(exp g_t) S_{t-1} + k_tᵀ v_t` with a
+    per-key-channel log-space gate `g` of the shape of `k`.
+
+    ```mlir
+    %o, %s = seq.gla %q, %k, %v, %g initial_state(%s0) cu_seqlens(%cu)
+        : (tensor<1x300x4x16xbf16>, tensor<1x300x4x16xbf16>, tensor<1x300x4x32xbf16>,
+           tensor<1x300x4x16xf32>, tensor<3x4x16x32xf32>, tensor<4xi32>)
+        -> (tensor<1x300x4x32xbf16>, tensor<3x4x16x32xf32>)
+    ```
+  }]> {
+  let summary = "Gated linear attention";
+}
+
+def Seq_DeltaRuleOp : Seq_LinearOp<"delta_rule", (ins Seq_Tensor:$beta),
+    "`,` $beta", [{
+    DeltaNet: `S_t = (I − β_t k_tᵀ k_t) S_{t-1} + β_t k_tᵀ v_t`, with
+    `beta` of shape `[B, T, H]`.
+
+    ```mlir
+    %o, %s = seq.delta_rule %q, %k, %v, %beta {scale = 2.500000e-01 : f64}
+        : (tensor<2x64x2x16xf32>, tensor<2x64x2x16xf32>, tensor<2x64x2x16xf32>,
+           tensor<2x64x2xf32>) -> (tensor<2x64x2x16xf32>, tensor<2x2x16x16xf32>)
+    ```
+  }]> {
+  let summary = "Delta rule (DeltaNet)";
+}
+
+def Seq_GatedDeltaRuleOp : Seq_LinearOp<"gated_delta_rule",
+    (ins Seq_Tensor:$g, Seq_Tensor:$beta), "`,` $g `,` $beta", [{
+    Gated DeltaNet: `S_t = exp(g_t) (I − β_t k_tᵀ k_t) S_{t-1} + β_t k_tᵀ
+    v_t`; the state decays before the delta correction. `g` (scalar log
+    decay per step) and `beta` are `[B, T, H]`.
+
+    ```mlir
+    %o, %s = seq.gated_delta_rule %q, %k, %v, %g, %beta
+        : (tensor<1x50x1x8xf32>, tensor<1x50x1x8xf32>, tensor<1x50x1x8xf32>,
+           tensor<1x50x1xf32>, tensor<1x50x1xf32>)
+        -> (tensor<1x50x1x8xf32>, tensor<1x1x8x8xf32>)
+    ```
+  }]> {
+  let summary = "Gated delta rule (Gated DeltaNet)";
+}
+
+//===----------------------------------------------------------------------===//
+// State-space models
+//===----------------------------------------------------------------------===//
+
+def Seq_SelectiveScanOp : Seq_Op<"selective_scan", [
+    Pure, AttrSizedOperandSegments
+  ]> {
+  let summary = "Mamba's selective scan (mamba_ssm layout)";
+  let description = [{
+    `S_t = exp(Δ_t A) ⊙ S_{t-1} + Δ_t B_t x_t`, `y_t = C_t S_t + D x_t`,
+    optionally gated by `silu(z)`. `u`, `delta`, `z`, `y` are `[b, d, l]`;
+    `A` is `[d, n]`; `B` and `C` are `[b, n, l]` or grouped `[b, g, n, l]`
+    with `d % g == 0`; `D` and `delta_bias` are `[d]`; the last state is f32
+    `[b, d, n]`.
+
+    ```mlir
+    %y, %s = seq.selective_scan %u, %delta, %A, %B, %C D(%D) {delta_softplus}
+        : (tensor<2x8x100xf32>, tensor<2x8x100xf32>, tensor<8x4xf32>,
+           tensor<2x4x100xf32>, tensor<2x4x100xf32>, tensor<8xf32>)
+        -> (tensor<2x8x100xf32>, tensor<2x8x4xf32>)
+    ```
+  }];
+  let arguments = (ins Seq_Tensor:$u, Seq_Tensor:$delta, Seq_Tensor:$A,
+                       Seq_Tensor:$B, Seq_Tensor:$C,
+                       Optional<Seq_Tensor>:$D, Optional<Seq_Tensor>:$z,
+                       Optional<Seq_Tensor>:$delta_bias,
+                       UnitAttr:$delta_softplus);
+  let results = (outs Seq_Tensor:$y, Seq_State:$last_state);
+  let assemblyFormat = [{
+    $u `,` $delta `,` $A `,` $B `,` $C (`D` `(` $D^ `)`)? (`z` `(` $z^ `)`)?
+    (`delta_bias` `(` $delta_bias^ `)`)? attr-dict
+    `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Seq_SSDOp : Seq_Op<"ssd", [Pure, AttrSizedOperandSegments]> {
+  let summary = "Mamba-2 state-space duality (chunked SSD)";
+  let description = [{
+    Scalar-decay SSM per head: `S_t = exp(dt_t A) S_{t-1} + dt_t x_tᵀ B_t`,
+    `y_t = S_t C_t + D x_t`. `x`, `z`, `y` are `[b, l, h, p]`; `dt` is
+    `[b, l, h]`; `A` and `dt_bias` are `[h]`; `B`, `C` are `[b, l, g, n]`
+    with `h % g == 0`; `D` is `[h]` or `[h, p]`; states are f32
+    `[b, h, p, n]`.
+
+    ```mlir
+    %y, %s = seq.ssd %x, %dt, %A, %B, %C initial_states(%s0) {chunk_size = 64 : i64}
+        : (tensor<2x100x4x8xf32>, tensor<2x100x4xf32>, tensor<4xf32>,
+           tensor<2x100x1x16xf32>, tensor<2x100x1x16xf32>, tensor<2x4x8x16xf32>)
+        -> (tensor<2x100x4x8xf32>, tensor<2x4x8x16xf32>)
+    ```
+  }];
+  let arguments = (ins Seq_Tensor:$x, Seq_Tensor:$dt, Seq_Tensor:$A,
+                       Seq_Tensor:$B, Seq_Tensor:$C,
+                       Optional<Seq_Tensor>:$D, Optional<Seq_Tensor>:$z,
+                       Optional<Seq_Tensor>:$dt_bias,
+                       Optional<Seq_State>:$initial_states,
+                       DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>,
+                                         "64">:$chunk_size,
+                       UnitAttr:$dt_softplus);
+  let results = (outs Seq_Tensor:$y, Seq_State:$final_states);
+  let assemblyFormat = [{
+    $x `,` $dt `,` $A `,` $B `,` $C (`D` `(` $D^ `)`)? (`z` `(` $z^ `)`)?
+    (`dt_bias` `(` $dt_bias^ `)`)?
+    (`initial_states` `(` $initial_states^ `)`)? attr-dict
+    `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Softmax attention and nonlinear RNNs
+//===----------------------------------------------------------------------===//
+
+def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments]> {
+  let summary = "Softmax attention (flash-attention semantics)";
+  let description = [{
+    `q` is `[B, Tq, Hq, D]`, `k` `[B, Tk, Hkv, D]`, `v` `[B, Tk, Hkv, Dv]`,
+    the output `[B, Tq, Hq, Dv]`; `Hq % Hkv == 0` (GQA/MQA). `causal` aligns
+    the mask bottom-right when `Tq != Tk`; `window_left`/`window_right`
+    bound the keys each query sees (-1: unbounded). With `cu_seqlens_q` and
+    `cu_seqlens_k` (both or neither) the batch is 1 and sequences are packed.
+
+    ```mlir
+    %o = seq.attention %q, %k, %v {causal, window_left = 128 : i64}
+        : (tensor<2x77x8x64xf16>, tensor<2x77x2x64xf16>, tensor<2x77x2x64xf16>)
+        -> tensor<2x77x8x64xf16>
+    ```
+  }];
+  let arguments = (ins Seq_Tensor:$q, Seq_Tensor:$k, Seq_Tensor:$v,
+                       Optional<Seq_Offsets>:$cu_seqlens_q,
+                       Optional<Seq_Offsets>:$cu_seqlens_k,
+                       UnitAttr:$causal,
+                       OptionalAttr<F64Attr>:$softmax_scale,
+                       DefaultValuedAttr<I64Attr, "-1">:$window_left,
+                       DefaultValuedAttr<I64Attr, "-1">:$window_right);
+  let results = (outs Seq_Tensor:$o);
+  let assemblyFormat = [{
+    $q `,` $k `,` $v (`cu_seqlens_q` `(` $cu_seqlens_q^ `)`)?
+    (`cu_seqlens_k` `(` $cu_seqlens_k^ `)`)? attr-dict
+    `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Seq_NewtonRNNOp : Seq_Op<"newton_rnn", [Pure, AttrSizedOperandSegments]> {
+  let summary = "Nonlinear RNN solved over the whole sequence by Newton";
+  let description = [{
+    Solves `h_t = f(h_{t-1}, x_t)` for all `t` at once (ParaRNN): each Newton
+    iteration linearises the cell and solves the linear recurrence with the
+    chunked scan. `x` is `[B, T, D]`, the result `[B, T, H]`. Built-in
+    cells and their parameters, in order:
+
+    * `"gru_diag"`: `W_z, W_r, W_c` `[H, D]`, `a_z, a_r, a_c` `[H]`,
+      `b_z, b_r, b_c` `[H]`; `h0` is `[B, H]`.
+    * `"lstm_diag"`: `W_i, W_f, W_o, W_c` `[H, D]`, `a_i, a_f, a_o, a_c`
+      `[H]`, `b_i, b_f, b_o, b_c` `[H]`; `h0` is `[B, 2, H]` (c, h).
+
+    ```mlir
+    %h = seq.newton_rnn "gru_diag" %x params(%wz, %wr, %wc, %az, %ar, %ac, %bz, %br, %bc)
+        {max_iters = 8 : i64} : (...) -> tensor<2x100x16xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$cell, Seq_Tensor:$x,
+                       Variadic<Seq_Tensor>:$params, Optional<Seq_Tensor>:$h0,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$max_iters,
+                       OptionalAttr<F64Attr>:$tol);
+  let results = (outs Seq_Tensor:$h);
+  let assemblyFormat = [{
+    $cell $x `params` `(` $params `)` (`h0` `(` $h0^ `)`)? attr-dict
+    `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // RECUR_SEQ_OPS_TD

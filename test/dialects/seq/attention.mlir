@@ -1,0 +1,40 @@
+// RUN: recur-opt %s -split-input-file | recur-opt -split-input-file | FileCheck %s
+// RUN: recur-opt %s -split-input-file -mlir-print-op-generic | recur-opt -split-input-file | FileCheck %s
+
+// Default windows (-1) are not printed.
+// CHECK-LABEL: func.func @mha
+// CHECK:         seq.attention %{{.*}}, %{{.*}}, %{{.*}} :
+func.func @mha(%q: tensor<2x77x8x64xf16>, %k: tensor<2x77x8x64xf16>,
+               %v: tensor<2x77x8x64xf16>) -> tensor<2x77x8x64xf16> {
+  %o = seq.attention %q, %k, %v
+      : (tensor<2x77x8x64xf16>, tensor<2x77x8x64xf16>, tensor<2x77x8x64xf16>)
+      -> tensor<2x77x8x64xf16>
+  return %o : tensor<2x77x8x64xf16>
+}
+
+// -----
+
+// GQA with Tq != Tk, a causal sliding window and an explicit scale.
+// CHECK-LABEL: func.func @gqa_causal_window
+// CHECK:         seq.attention {{.*}} {causal, softmax_scale = 1.250000e-01 : f64, window_left = 128 : i64, window_right = 0 : i64}
+func.func @gqa_causal_window(%q: tensor<1x5x8x32xbf16>, %k: tensor<1x300x2x32xbf16>,
+                             %v: tensor<1x300x2x48xbf16>) -> tensor<1x5x8x48xbf16> {
+  %o = seq.attention %q, %k, %v
+      {causal, softmax_scale = 0.125 : f64, window_left = 128 : i64, window_right = 0 : i64}
+      : (tensor<1x5x8x32xbf16>, tensor<1x300x2x32xbf16>, tensor<1x300x2x48xbf16>)
+      -> tensor<1x5x8x48xbf16>
+  return %o : tensor<1x5x8x48xbf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @varlen_mqa
+// CHECK:         seq.attention {{.*}} cu_seqlens_q(%{{.*}}) cu_seqlens_k(%{{.*}})
+func.func @varlen_mqa(%q: tensor<1x200x4x16xf32>, %k: tensor<1x220x1x16xf32>,
+                      %v: tensor<1x220x1x16xf32>, %cq: tensor<3xi32>,
+                      %ck: tensor<3xi32>) -> tensor<1x200x4x16xf32> {
+  %o = seq.attention %q, %k, %v cu_seqlens_q(%cq) cu_seqlens_k(%ck)
+      : (tensor<1x200x4x16xf32>, tensor<1x220x1x16xf32>, tensor<1x220x1x16xf32>,
+         tensor<3xi32>, tensor<3xi32>) -> tensor<1x200x4x16xf32>
+  return %o : tensor<1x200x4x16xf32>
+}

@@ -1,0 +1,28 @@
+// RUN: recur-opt %s -split-input-file | recur-opt -split-input-file | FileCheck %s
+// RUN: recur-opt %s -split-input-file -mlir-print-op-generic | recur-opt -split-input-file | FileCheck %s
+
+// CHECK-LABEL: func.func @gru
+// CHECK:         seq.newton_rnn "gru_diag" %{{.*}} params(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) h0(%{{.*}}) {max_iters = 8 : i64, tol = 1.000000e-03 : f64}
+func.func @gru(%x: tensor<2x100x3xf32>, %w: tensor<16x3xf32>, %a: tensor<16xf32>,
+               %h0: tensor<2x16xf32>) -> tensor<2x100x16xf32> {
+  %h = seq.newton_rnn "gru_diag" %x params(%w, %w, %w, %a, %a, %a, %a, %a, %a) h0(%h0)
+      {max_iters = 8 : i64, tol = 1.0e-3 : f64}
+      : (tensor<2x100x3xf32>, tensor<16x3xf32>, tensor<16x3xf32>, tensor<16x3xf32>,
+         tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>,
+         tensor<16xf32>, tensor<16xf32>, tensor<2x16xf32>) -> tensor<2x100x16xf32>
+  return %h : tensor<2x100x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @lstm
+// CHECK:         seq.newton_rnn "lstm_diag" %{{.*}} params(
+func.func @lstm(%x: tensor<1x10x4xf64>, %w: tensor<8x4xf64>, %a: tensor<8xf64>,
+                %h0: tensor<1x2x8xf64>) -> tensor<1x10x8xf64> {
+  %h = seq.newton_rnn "lstm_diag" %x params(%w, %w, %w, %w, %a, %a, %a, %a, %a, %a, %a, %a) h0(%h0)
+      : (tensor<1x10x4xf64>, tensor<8x4xf64>, tensor<8x4xf64>, tensor<8x4xf64>,
+         tensor<8x4xf64>, tensor<8xf64>, tensor<8xf64>, tensor<8xf64>, tensor<8xf64>,
+         tensor<8xf64>, tensor<8xf64>, tensor<8xf64>, tensor<8xf64>, tensor<1x2x8xf64>)
+      -> tensor<1x10x8xf64>
+  return %h : tensor<1x10x8xf64>
+}

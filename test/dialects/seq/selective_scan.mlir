@@ -1,0 +1,32 @@
+// RUN: recur-opt %s -split-input-file | recur-opt -split-input-file | FileCheck %s
+// RUN: recur-opt %s -split-input-file -mlir-print-op-generic | recur-opt -split-input-file | FileCheck %s
+
+// CHECK-LABEL: func.func @plain
+// CHECK:         seq.selective_scan %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} :
+func.func @plain(%u: tensor<2x8x100xf32>, %delta: tensor<2x8x100xf32>,
+                 %A: tensor<8x4xf32>, %B: tensor<2x4x100xf32>,
+                 %C: tensor<2x4x100xf32>) -> tensor<2x8x100xf32> {
+  %y, %s = seq.selective_scan %u, %delta, %A, %B, %C
+      : (tensor<2x8x100xf32>, tensor<2x8x100xf32>, tensor<8x4xf32>,
+         tensor<2x4x100xf32>, tensor<2x4x100xf32>)
+      -> (tensor<2x8x100xf32>, tensor<2x8x4xf32>)
+  return %y : tensor<2x8x100xf32>
+}
+
+// -----
+
+// Grouped B/C, every optional operand and softplus.
+// CHECK-LABEL: func.func @grouped_full
+// CHECK:         seq.selective_scan {{.*}} D(%{{.*}}) z(%{{.*}}) delta_bias(%{{.*}}) {delta_softplus}
+func.func @grouped_full(%u: tensor<1x8x33xbf16>, %delta: tensor<1x8x33xbf16>,
+                        %A: tensor<8x16xf32>, %B: tensor<1x2x16x33xbf16>,
+                        %C: tensor<1x2x16x33xbf16>, %D: tensor<8xf32>,
+                        %z: tensor<1x8x33xbf16>, %bias: tensor<8xf32>)
+    -> tensor<1x8x16xf32> {
+  %y, %s = seq.selective_scan %u, %delta, %A, %B, %C D(%D) z(%z) delta_bias(%bias) {delta_softplus}
+      : (tensor<1x8x33xbf16>, tensor<1x8x33xbf16>, tensor<8x16xf32>,
+         tensor<1x2x16x33xbf16>, tensor<1x2x16x33xbf16>, tensor<8xf32>,
+         tensor<1x8x33xbf16>, tensor<8xf32>)
+      -> (tensor<1x8x33xbf16>, tensor<1x8x16xf32>)
+  return %s : tensor<1x8x16xf32>
+}
