@@ -1,0 +1,70 @@
+// RUN: recur-opt %s -split-input-file -verify-diagnostics
+
+func.func @unknown_cell(%x: tensor<1x10x4xf32>) {
+  // expected-error @+1 {{unknown cell 'rnn_tanh'; built-in cells are "gru_diag" and "lstm_diag"}}
+  %h = seq.newton_rnn "rnn_tanh" %x params() : (tensor<1x10x4xf32>) -> tensor<1x10x8xf32>
+  return
+}
+
+// -----
+
+func.func @param_count(%x: tensor<1x10x4xf32>, %w: tensor<8x4xf32>) {
+  // expected-error @+1 {{cell 'gru_diag' takes 9 parameters (W_*, a_*, b_* per gate), got 1}}
+  %h = seq.newton_rnn "gru_diag" %x params(%w) : (tensor<1x10x4xf32>, tensor<8x4xf32>) -> tensor<1x10x8xf32>
+  return
+}
+
+// -----
+
+func.func @weight_input_dim(%x: tensor<1x10x4xf32>, %w: tensor<8x5xf32>, %a: tensor<8xf32>) {
+  // expected-error @+1 {{'W_z' dimension 1 (D) is 5, but 'x' dimension 2 (D) is 4}}
+  %h = seq.newton_rnn "gru_diag" %x params(%w, %w, %w, %a, %a, %a, %a, %a, %a)
+      : (tensor<1x10x4xf32>, tensor<8x5xf32>, tensor<8x5xf32>, tensor<8x5xf32>,
+         tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>,
+         tensor<8xf32>) -> tensor<1x10x8xf32>
+  return
+}
+
+// -----
+
+func.func @bias_width(%x: tensor<1x10x4xf32>, %w: tensor<8x4xf32>, %a: tensor<8xf32>, %b: tensor<7xf32>) {
+  // expected-error @+1 {{'b_z' dimension 0 (H) is 7, but 'W_z' dimension 0 (H) is 8}}
+  %h = seq.newton_rnn "gru_diag" %x params(%w, %w, %w, %a, %a, %a, %b, %b, %b)
+      : (tensor<1x10x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>,
+         tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<7xf32>, tensor<7xf32>,
+         tensor<7xf32>) -> tensor<1x10x8xf32>
+  return
+}
+
+// -----
+
+func.func @lstm_h0(%x: tensor<1x10x4xf32>, %w: tensor<8x4xf32>, %a: tensor<8xf32>, %h0: tensor<1x8xf32>) {
+  // expected-error @+1 {{'h0' must be [B, 2, H], got rank 2}}
+  %h = seq.newton_rnn "lstm_diag" %x params(%w, %w, %w, %w, %a, %a, %a, %a, %a, %a, %a, %a) h0(%h0)
+      : (tensor<1x10x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>,
+         tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>,
+         tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<1x8xf32>) -> tensor<1x10x8xf32>
+  return
+}
+
+// -----
+
+func.func @lstm_h0_pair(%x: tensor<1x10x4xf32>, %w: tensor<8x4xf32>, %a: tensor<8xf32>, %h0: tensor<1x3x8xf32>) {
+  // expected-error @+1 {{'h0' dimension 1 must be 2, got 3}}
+  %h = seq.newton_rnn "lstm_diag" %x params(%w, %w, %w, %w, %a, %a, %a, %a, %a, %a, %a, %a) h0(%h0)
+      : (tensor<1x10x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>,
+         tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>,
+         tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<1x3x8xf32>) -> tensor<1x10x8xf32>
+  return
+}
+
+// -----
+
+func.func @tolerance(%x: tensor<1x10x4xf32>, %w: tensor<8x4xf32>, %a: tensor<8xf32>) {
+  // expected-error @+1 {{tol must be positive, got 0}}
+  %h = seq.newton_rnn "gru_diag" %x params(%w, %w, %w, %a, %a, %a, %a, %a, %a) {tol = 0.0 : f64}
+      : (tensor<1x10x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>,
+         tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>,
+         tensor<8xf32>) -> tensor<1x10x8xf32>
+  return
+}
