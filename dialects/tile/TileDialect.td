@@ -85,9 +85,7 @@ def Tile_GridAxis : I32EnumAttr<"GridAxis", "launch grid axis", [
     I32EnumAttrCase<"x", 0>, I32EnumAttrCase<"y", 1>, I32EnumAttrCase<"z", 2>
   ]> {
   let cppNamespace = "::recur::tile";
-  let genSpecializedAttr = 0;
 }
-def Tile_GridAxisAttr : EnumAttr<Tile_Dialect, Tile_GridAxis, "grid_axis">;
 
 def Tile_CacheModifier : I32EnumAttr<"CacheModifier", "cache operator", [
     I32EnumAttrCase<"none", 0>, I32EnumAttrCase<"ca", 1>,
@@ -137,26 +135,20 @@ def Tile_RMWKind : I32EnumAttr<"RMWKind", "atomic read-modify-write kind", [
     I32EnumAttrCase<"xori", 10, "xor">, I32EnumAttrCase<"xchg", 11>
   ]> {
   let cppNamespace = "::recur::tile";
-  let genSpecializedAttr = 0;
 }
-def Tile_RMWKindAttr : EnumAttr<Tile_Dialect, Tile_RMWKind, "rmw">;
 
 def Tile_MemSemantic : I32EnumAttr<"MemSemantic", "memory ordering", [
     I32EnumAttrCase<"relaxed", 0>, I32EnumAttrCase<"acquire", 1>,
     I32EnumAttrCase<"release", 2>, I32EnumAttrCase<"acq_rel", 3>
   ]> {
   let cppNamespace = "::recur::tile";
-  let genSpecializedAttr = 0;
 }
-def Tile_MemSemanticAttr : EnumAttr<Tile_Dialect, Tile_MemSemantic, "sem">;
 
 def Tile_MemScope : I32EnumAttr<"MemScope", "memory synchronisation scope", [
     I32EnumAttrCase<"gpu", 0>, I32EnumAttrCase<"cta", 1>,
     I32EnumAttrCase<"sys", 2>
   ]> {
   let cppNamespace = "::recur::tile";
-  let genSpecializedAttr = 0;
 }
-def Tile_MemScopeAttr : EnumAttr<Tile_Dialect, Tile_MemScope, "scope">;
 
 #endif // RECUR_TILE_DIALECT_TD

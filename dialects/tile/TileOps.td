@@ -126,7 +126,7 @@ def Tile_ProgramIdOp : Tile_Op<"program_id", [Pure]> {
     %pid = tile.program_id x
     ```
   }];
-  let arguments = (ins Tile_GridAxisAttr:$axis);
+  let arguments = (ins Tile_GridAxis:$axis);
   let results = (outs I32:$result);
   let assemblyFormat = "$axis attr-dict";
 }
@@ -138,7 +138,7 @@ def Tile_NumProgramsOp : Tile_Op<"num_programs", [Pure]> {
     %n = tile.num_programs y
     ```
   }];
-  let arguments = (ins Tile_GridAxisAttr:$axis);
+  let arguments = (ins Tile_GridAxis:$axis);
   let results = (outs I32:$result);
   let assemblyFormat = "$axis attr-dict";
 }
@@ -357,8 +357,8 @@ def Tile_AtomicRMWOp : Tile_Op<"atomic_rmw", [
     %old = tile.atomic_rmw fadd, acq_rel, gpu, %p, %v, %m : tensor<64x!tile.ptr<f32>>
     ```
   }];
-  let arguments = (ins Tile_RMWKindAttr:$kind, Tile_MemSemanticAttr:$sem,
-                       Tile_MemScopeAttr:$scope, Tile_PtrLike:$ptr,
+  let arguments = (ins Tile_RMWKind:$kind, Tile_MemSemantic:$sem,
+                       Tile_MemScope:$scope, Tile_PtrLike:$ptr,
                        Tile_NumLike:$value, Optional<Tile_BoolLike>:$mask);
   let results = (outs Tile_NumLike:$result);
   let assemblyFormat = [{
