@@ -286,10 +286,10 @@ def Tile_LoadOp : Tile_Op<"load", [
                    "::recur::tile::getPointeeTypeLike($_self)">,
     TypesMatchWith<"mask is i1 of the shape of ptr", "ptr", "mask",
                    "::recur::tile::getI1TypeLike($_self)",
-                   "($_op.getOperands().size() <= 1) || std::equal_to<>()">,
+                   "getODSOperands(1).empty() || std::equal_to<>()">,
     TypesMatchWith<"other matches the result", "ptr", "other",
                    "::recur::tile::getPointeeTypeLike($_self)",
-                   "($_op.getOperands().size() <= 2) || std::equal_to<>()">
+                   "getODSOperands(2).empty() || std::equal_to<>()">
   ]> {
   let summary = "Masked load through pointers";
   let description = [{
@@ -324,7 +324,7 @@ def Tile_StoreOp : Tile_Op<"store", [
                    "::recur::tile::getPointeeTypeLike($_self)">,
     TypesMatchWith<"mask is i1 of the shape of ptr", "ptr", "mask",
                    "::recur::tile::getI1TypeLike($_self)",
-                   "($_op.getOperands().size() <= 2) || std::equal_to<>()">
+                   "getODSOperands(2).empty() || std::equal_to<>()">
   ]> {
   let summary = "Masked store through pointers";
   let description = [{
@@ -349,7 +349,7 @@ def Tile_AtomicRMWOp : Tile_Op<"atomic_rmw", [
                    "::recur::tile::getPointeeTypeLike($_self)">,
     TypesMatchWith<"mask is i1 of the shape of ptr", "ptr", "mask",
                    "::recur::tile::getI1TypeLike($_self)",
-                   "($_op.getOperands().size() <= 2) || std::equal_to<>()">
+                   "getODSOperands(2).empty() || std::equal_to<>()">
   ]> {
   let summary = "Atomic read-modify-write, returning the old values";
   let description = [{
