@@ -1,0 +1,151 @@
+// RUN: recur-opt %s -split-input-file -convert-tile-to-cpu | FileCheck %s
+
+// A 1-D reduce starts from element 0 (no identity needed) and folds elements
+// 1..n-1 in order with the inlined combine, accumulator first.
+// CHECK-LABEL: func.func private @reduce_1d
+// CHECK-SAME:    (%[[X:[a-z0-9_]+]]: tensor<8xf32>
+// CHECK:         %[[C0:[a-z0-9_#]+]] = arith.constant 0 : index
+// CHECK:         %[[FIRST:[a-z0-9_#]+]] = tensor.extract %[[X]][%[[C0]]]
+// CHECK:         %[[C1:[a-z0-9_#]+]] = arith.constant 1 : index
+// CHECK:         %[[C8:[a-z0-9_#]+]] = arith.constant 8 : index
+// CHECK:         %[[R:[a-z0-9_#]+]] = scf.for %[[K:[a-z0-9_#]+]] = %[[C1]] to %[[C8]] step %[[C1]] iter_args(%[[ACC:[a-z0-9_#]+]] = %[[FIRST]]) -> (f32)
+// CHECK:           %[[E:[a-z0-9_#]+]] = tensor.extract %[[X]][%[[K]]]
+// CHECK:           %[[S:[a-z0-9_#]+]] = arith.subf %[[ACC]], %[[E]] : f32
+// CHECK:           scf.yield %[[S]] : f32
+// CHECK:         return %[[R]] : f32
+tile.func private @reduce_1d(%x: tensor<8xf32>) -> f32 {
+  %s = tile.reduce(%x) axis = 0 : (tensor<8xf32>) -> f32 {
+  ^bb0(%a: f32, %b: f32):
+    %r = arith.subf %a, %b : f32
+    tile.yield %r : f32
+  }
+  tile.return %s : f32
+}
+
+// -----
+
+// Along axis 0 of a 4x8 tile: an outer loop over the 8 columns, an inner
+// loop over rows 1..3.
+// CHECK-LABEL: func.func private @reduce_axis0
+// CHECK:         scf.for %[[J:[a-z0-9_#]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[T:[a-z0-9_#]+]] = %{{.*}}) -> (tensor<8xf32>)
+// CHECK:           tensor.extract %{{.*}}[%{{.*}}, %[[J]]] : tensor<4x8xf32>
+// CHECK:           %[[R:[a-z0-9_#]+]] = scf.for %[[I:[a-z0-9_#]+]] = %{{.*}} to %{{.*}} step
+// CHECK:             tensor.extract %{{.*}}[%[[I]], %[[J]]] : tensor<4x8xf32>
+// CHECK:           tensor.insert %[[R]] into %[[T]][%[[J]]] : tensor<8xf32>
+tile.func private @reduce_axis0(%x: tensor<4x8xf32>) -> tensor<8xf32> {
+  %s = tile.reduce(%x) axis = 0 : (tensor<4x8xf32>) -> tensor<8xf32> {
+  ^bb0(%a: f32, %b: f32):
+    %r = arith.addf %a, %b : f32
+    tile.yield %r : f32
+  }
+  tile.return %s : tensor<8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func private @reduce_axis1
+// CHECK:         scf.for %[[I:[a-z0-9_#]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}}) -> (tensor<4xf32>)
+// CHECK:           scf.for %[[J:[a-z0-9_#]+]] = %{{.*}} to %{{.*}} step
+// CHECK:             tensor.extract %{{.*}}[%[[I]], %[[J]]] : tensor<4x8xf32>
+tile.func private @reduce_axis1(%x: tensor<4x8xf32>) -> tensor<4xf32> {
+  %s = tile.reduce(%x) axis = 1 : (tensor<4x8xf32>) -> tensor<4xf32> {
+  ^bb0(%a: f32, %b: f32):
+    %r = arith.maximumf %a, %b : f32
+    tile.yield %r : f32
+  }
+  tile.return %s : tensor<4xf32>
+}
+
+// -----
+
+// Two operands travel together (argmax).
+// CHECK-LABEL: func.func private @reduce_pair
+// CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (f32, i32)
+// CHECK:           arith.cmpf ogt
+// CHECK:           scf.yield %{{.*}}, %{{.*}} : f32, i32
+tile.func private @reduce_pair(%v: tensor<8xf32>, %i: tensor<8xi32>) -> i32 {
+  %m, %a = tile.reduce(%v, %i) axis = 0 : (tensor<8xf32>, tensor<8xi32>) -> (f32, i32) {
+  ^bb0(%v1: f32, %i1: i32, %v2: f32, %i2: i32):
+    %gt = arith.cmpf ogt, %v2, %v1 : f32
+    %v3 = arith.select %gt, %v2, %v1 : f32
+    %i3 = arith.select %gt, %i2, %i1 : i32
+    tile.yield %v3, %i3 : f32, i32
+  }
+  tile.return %a : i32
+}
+
+// -----
+
+// A size-1 axis needs no loop: the element itself is the result.
+// CHECK-LABEL: func.func private @reduce_unit
+// CHECK:         scf.for
+// CHECK-NOT:       scf.for
+// CHECK:           tensor.extract
+// CHECK:           tensor.insert
+tile.func private @reduce_unit(%x: tensor<4x1xf32>) -> tensor<4xf32> {
+  %s = tile.reduce(%x) axis = 1 : (tensor<4x1xf32>) -> tensor<4xf32> {
+  ^bb0(%a: f32, %b: f32):
+    %r = arith.addf %a, %b : f32
+    tile.yield %r : f32
+  }
+  tile.return %s : tensor<4xf32>
+}
+
+// -----
+
+// A forward scan writes element 0, then carries the accumulator and the
+// result through a loop over 1..n-1.
+// CHECK-LABEL: func.func private @scan_forward
+// CHECK:         %[[E0:[a-z0-9_#]+]] = tensor.extract %{{.*}}[%[[I0:[a-z0-9_#]+]]] : tensor<8xf32>
+// CHECK:         %[[T0:[a-z0-9_#]+]] = tensor.insert %[[E0]] into %{{.*}}[%[[I0]]]
+// CHECK:         scf.for %[[K:[a-z0-9_#]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:[a-z0-9_#]+]] = %[[E0]], %[[T:[a-z0-9_#]+]] = %[[T0]]) -> (f32, tensor<8xf32>)
+// CHECK:           %[[E:[a-z0-9_#]+]] = tensor.extract %{{.*}}[%[[K]]]
+// CHECK:           %[[N:[a-z0-9_#]+]] = arith.subf %[[ACC]], %[[E]]
+// CHECK:           tensor.insert %[[N]] into %[[T]][%[[K]]]
+tile.func private @scan_forward(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %s = tile.scan(%x) axis = 0 : (tensor<8xf32>) -> tensor<8xf32> {
+  ^bb0(%a: f32, %b: f32):
+    %r = arith.subf %a, %b : f32
+    tile.yield %r : f32
+  }
+  tile.return %s : tensor<8xf32>
+}
+
+// -----
+
+// A reverse scan visits index n-1-k at step k.
+// CHECK-LABEL: func.func private @scan_reverse
+// CHECK:         %[[LAST:[a-z0-9_#]+]] = arith.constant 7 : index
+// CHECK:         %[[P0:[a-z0-9_#]+]] = arith.subi %[[LAST]], %{{.*}} : index
+// CHECK:         tensor.extract %{{.*}}[%[[P0]]]
+// CHECK:         scf.for %[[K:[a-z0-9_#]+]] = {{.*}} -> (f32, tensor<8xf32>)
+// CHECK:           %[[P:[a-z0-9_#]+]] = arith.subi %[[LAST]], %[[K]] : index
+// CHECK:           tensor.extract %{{.*}}[%[[P]]]
+// CHECK:           arith.subf
+// CHECK:           tensor.insert %{{.*}} into %{{.*}}[%[[P]]]
+tile.func private @scan_reverse(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %s = tile.scan(%x) axis = 0 reverse : (tensor<8xf32>) -> tensor<8xf32> {
+  ^bb0(%a: f32, %b: f32):
+    %r = arith.subf %a, %b : f32
+    tile.yield %r : f32
+  }
+  tile.return %s : tensor<8xf32>
+}
+
+// -----
+
+// Scanning axis 1 of a 2-D tile with two operands.
+// CHECK-LABEL: func.func private @scan_2d_pair
+// CHECK:         scf.for %[[I:[a-z0-9_#]+]] = {{.*}} -> (tensor<2x4xf32>, tensor<2x4xf32>)
+// CHECK:           scf.for %[[K:[a-z0-9_#]+]] = {{.*}} -> (f32, f32, tensor<2x4xf32>, tensor<2x4xf32>)
+// CHECK:             tensor.extract %{{.*}}[%[[I]], %[[K]]] : tensor<2x4xf32>
+tile.func private @scan_2d_pair(%a: tensor<2x4xf32>, %b: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %ra, %rb = tile.scan(%a, %b) axis = 1 : (tensor<2x4xf32>, tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
+  ^bb0(%a1: f32, %b1: f32, %a2: f32, %b2: f32):
+    %aa = arith.mulf %a1, %a2 : f32
+    %t = arith.mulf %b1, %a2 : f32
+    %bb = arith.addf %t, %b2 : f32
+    tile.yield %aa, %bb : f32, f32
+  }
+  tile.return %rb : tensor<2x4xf32>
+}
