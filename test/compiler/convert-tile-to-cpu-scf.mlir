@@ -1,0 +1,56 @@
+// RUN: recur-opt %s -split-input-file -convert-tile-to-cpu | FileCheck %s
+
+// Loops and branches that carry pointers carry i64 addresses instead.
+// CHECK-LABEL: func.func @pointer_loop
+// CHECK-SAME:    (%[[P:[a-z0-9_]+]]: i64,
+// CHECK:         %[[R:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[Q:.*]] = %[[P]]) -> (i64)  : i32 {
+// CHECK:           %[[NEXT:.*]] = arith.addi %[[Q]], %{{.*}} : i64
+// CHECK:           scf.yield %[[NEXT]] : i64
+// CHECK:         %[[S:.*]] = scf.if %{{.*}} -> (i64) {
+// CHECK:           scf.yield %[[R]] : i64
+// CHECK:         } else {
+// CHECK:           scf.yield %[[P]] : i64
+// CHECK:         llvm.inttoptr %[[S]] : i64 to !llvm.ptr
+tile.func @pointer_loop(%p: !tile.ptr<f32>, %n: i32, %c: i1) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%q = %p) -> (!tile.ptr<f32>) : i32 {
+    %q2 = tile.addptr %q, %c1 : !tile.ptr<f32>, i32
+    scf.yield %q2 : !tile.ptr<f32>
+  }
+  %s = scf.if %c -> !tile.ptr<f32> {
+    scf.yield %r : !tile.ptr<f32>
+  } else {
+    scf.yield %p : !tile.ptr<f32>
+  }
+  %v = arith.constant 1.0 : f32
+  tile.store %s, %v : !tile.ptr<f32>
+  tile.return
+}
+
+// -----
+
+// Tiles of pointers as loop-carried values (the K loop of a matmul).
+// CHECK-LABEL: func.func @pointer_tile_loop
+// CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<16xf32>, tensor<16xi64>)  : i32
+// CHECK:           llvm.intr.masked.gather
+// CHECK:           arith.addi %{{.*}}, %{{.*}} : tensor<16xi64>
+// CHECK:           scf.yield %{{.*}}, %{{.*}} : tensor<16xf32>, tensor<16xi64>
+tile.func @pointer_tile_loop(%p: !tile.ptr<f32>, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %c16 = arith.constant 16 : i32
+  %r = tile.make_range 0, 16 : tensor<16xi32>
+  %ps = tile.splat %p : tensor<16x!tile.ptr<f32>>
+  %p0 = tile.addptr %ps, %r : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
+  %zero = arith.constant dense<0.0> : tensor<16xf32>
+  %step = tile.splat %c16 : tensor<16xi32>
+  %acc, %last = scf.for %k = %c0 to %n step %c16 iter_args(%a = %zero, %q = %p0)
+      -> (tensor<16xf32>, tensor<16x!tile.ptr<f32>>) : i32 {
+    %v = tile.load %q : tensor<16x!tile.ptr<f32>>
+    %a2 = arith.addf %a, %v : tensor<16xf32>
+    %q2 = tile.addptr %q, %step : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
+    scf.yield %a2, %q2 : tensor<16xf32>, tensor<16x!tile.ptr<f32>>
+  }
+  tile.store %p0, %acc : tensor<16x!tile.ptr<f32>>
+  tile.return
+}
