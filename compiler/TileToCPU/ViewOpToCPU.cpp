@@ -34,7 +34,8 @@ struct MakeRangeOpLowering : public ViewOpLowering<tile::MakeRangeOp> {
   LogicalResult
   matchAndRewrite(tile::MakeRangeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto values = llvm::to_vector(llvm::seq<int32_t>(op.getStart(), op.getEnd()));
+    auto values = llvm::to_vector(llvm::seq<int32_t>(
+        op.getStartAttr().getInt(), op.getEndAttr().getInt()));
     auto attr = DenseElementsAttr::get(op.getType(), ArrayRef(values));
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, attr);
     return success();

@@ -1,4 +1,4 @@
-//===- SeqOps.cpp - Sequence-level operators: dialect and verifiers -------===//
+//===- SeqOps.cpp - Seq dialect operations: verifiers ---------------------===//
 
 #include "dialects/seq/SeqOps.h"
 #include "dialects/seq/ShapeChecker.h"
@@ -9,17 +9,8 @@
 using namespace mlir;
 using namespace recur::seq;
 
-#include "dialects/seq/SeqOpsDialect.cpp.inc"
-
 #define GET_OP_CLASSES
 #include "dialects/seq/SeqOps.cpp.inc"
-
-void SeqDialect::initialize() {
-  addOperations<
-#define GET_OP_LIST
-#include "dialects/seq/SeqOps.cpp.inc"
-      >();
-}
 
 //===----------------------------------------------------------------------===//
 // seq.scan
@@ -44,19 +35,15 @@ LogicalResult ScanOp::verifyRegions() {
     if (type.getRank() < 2)
       return emitOpError("input #") << i << " must be [B, T, ...], got "
                                     << type;
-    std::string name = "input #" + std::to_string(i);
-    if (failed(shapes.check(input, name,
-                            SmallVector<StringRef>(type.getRank(), "")))
-        || (!type.isDynamicDim(0) &&
-            failed(shapes.bind("B", type.getDimSize(0),
-                               "'" + name + "' dimension 0"))) ||
-        (!type.isDynamicDim(1) &&
-         failed(shapes.bind("T", type.getDimSize(1),
-                            "'" + name + "' dimension 1"))))
+    // Inputs share B and T only; trailing dimensions are each input's own.
+    SmallVector<StringRef> dims(type.getRank(), "");
+    dims[0] = "B";
+    dims[1] = "T";
+    if (failed(shapes.check(input, "input #" + std::to_string(i), dims)))
       return failure();
   }
   if (Value offsets = getOffsets()) {
-    if (failed(shapes.bind("B", 1, "varlen batch")) ||
+    if (failed(shapes.require("B", 1, "the batch with 'offsets'")) ||
         failed(shapes.bindSequenceCount(offsets, "offsets", "N")))
       return failure();
     for (auto [i, init] : llvm::enumerate(getInits())) {
@@ -64,9 +51,9 @@ LogicalResult ScanOp::verifyRegions() {
       if (type.getRank() < 1)
         return emitOpError("with offsets, state #")
                << i << " needs a leading sequence dimension";
-      if (!type.isDynamicDim(0) &&
-          failed(shapes.bind("N", type.getDimSize(0),
-                             "state #" + std::to_string(i) + " dimension 0")))
+      SmallVector<StringRef> dims(type.getRank(), "");
+      dims[0] = "N";
+      if (failed(shapes.check(init, "state #" + std::to_string(i), dims)))
         return failure();
     }
   }
@@ -98,13 +85,20 @@ LogicalResult ScanOp::verifyRegions() {
                                << " results; expected one per chunk output ("
                                << outputs.size() << ") and per state ("
                                << numStates << ")";
-  int64_t time = cast<RankedTensorType>(getInputs()[0].getType()).getDimSize(1);
+  // T is bound by whichever input has it static; the results must agree.
+  int64_t time = shapes.lookup("T").value_or(ShapedType::kDynamic);
   for (auto [i, output] : llvm::enumerate(outputs)) {
     auto type = dyn_cast<RankedTensorType>(output.getType());
     if (!type || type.getRank() < 2 || type.getDimSize(1) != chunk)
       return yield.emitOpError("chunk output #")
              << i << " must be [B, " << chunk << ", ...], got "
              << output.getType();
+    // A chunk of the sequence keeps the batch of the inputs it came from.
+    SmallVector<StringRef> dims(type.getRank(), "");
+    dims[0] = "B";
+    if (failed(shapes.check(output, "chunk output #" + std::to_string(i),
+                            dims)))
+      return failure();
     Type expected = withTime(type, time);
     if (getResults()[i].getType() != expected)
       return emitOpError("result #")
@@ -145,7 +139,7 @@ static LogicalResult verifyLinearFamily(Operation *op, Value q, Value k,
   StringRef sequences = "B";
   if (cuSeqlens) {
     sequences = "N";
-    if (failed(shapes.bind("B", 1, "the batch with cu_seqlens")) ||
+    if (failed(shapes.require("B", 1, "the batch with 'cu_seqlens'")) ||
         failed(shapes.bindSequenceCount(cuSeqlens, "cu_seqlens", "N")))
       return failure();
   }
@@ -250,15 +244,12 @@ LogicalResult AttentionOp::verify() {
       failed(shapes.check(getV(), "v", {"B", "Tk", "Hkv", "Dv"})) ||
       failed(shapes.check(getO(), "o", {"B", "Tq", "Hq", "Dv"})))
     return failure();
-  std::optional<int64_t> hq = shapes.lookup("Hq"), hkv = shapes.lookup("Hkv");
-  if (hq && hkv && (*hkv == 0 || *hq % *hkv != 0))
-    return emitOpError("query heads (")
-           << *hq << ") must be a multiple of key/value heads (" << *hkv
-           << ") for GQA/MQA";
+  if (failed(shapes.requireDivisible("Hq", "Hkv", "for GQA/MQA")))
+    return failure();
   if (static_cast<bool>(getCuSeqlensQ()) != static_cast<bool>(getCuSeqlensK()))
     return emitOpError("needs both cu_seqlens_q and cu_seqlens_k, or neither");
   if (getCuSeqlensQ() &&
-      (failed(shapes.bind("B", 1, "the batch with cu_seqlens")) ||
+      (failed(shapes.require("B", 1, "the batch with 'cu_seqlens_q'")) ||
        failed(shapes.bindSequenceCount(getCuSeqlensQ(), "cu_seqlens_q", "N")) ||
        failed(shapes.bindSequenceCount(getCuSeqlensK(), "cu_seqlens_k", "N"))))
     return failure();

@@ -1,40 +1,14 @@
-//===- SeqOps.td - Sequence-level operators ---------------*- tablegen -*-===//
-//
-// The seq dialect states whole sequence operators on tensors in the layouts
-// their users know (FLA's [B, T, H, K], mamba_ssm's [b, d, l]). Every one of
-// them is a chunked scan of a state; `seq.scan` is that primitive, and the
-// named ops are its front ends. Lowering to tile kernels happens in
-// compiler/; here the ops only parse, print and verify their shape rules.
-//
-//===----------------------------------------------------------------------===//
+//===- SeqOps.td - Seq dialect operations ------------------*- tablegen -*-===//
 
 #ifndef RECUR_SEQ_OPS_TD
 #define RECUR_SEQ_OPS_TD
 
-include "mlir/IR/OpBase.td"
-include "mlir/IR/CommonAttrConstraints.td"
+include "dialects/seq/SeqDialect.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
-def Seq_Dialect : Dialect {
-  let name = "seq";
-  let cppNamespace = "::recur::seq";
-  let summary = "Sequence operators and the chunked scan they reduce to";
-  let description = [{
-    Tensors are `[batch, time, heads, dim]` unless an op says otherwise.
-    Carried states are float32 whatever the input dtype, gates are in log
-    space, and with `cu_seqlens` the batch is 1 and sequences are packed
-    along time, with one state row per sequence.
-  }];
-}
-
 class Seq_Op<string mnemonic, list<Trait> traits = []>
     : Op<Seq_Dialect, mnemonic, traits>;
-
-def Seq_Float : AnyTypeOf<[F16, BF16, F32, F64]>;
-def Seq_Tensor : RankedTensorOf<[F16, BF16, F32, F64]>;
-def Seq_State : RankedTensorOf<[F32]>;
-def Seq_Offsets : 1DTensorOf<[I32, I64]>;
 
 //===----------------------------------------------------------------------===//
 // The chunked scan
@@ -46,30 +20,41 @@ def Seq_ScanOp : Seq_Op<"scan", [
   ]> {
   let summary = "Chunked scan of a state over the sequence";
   let description = [{
-    Splits the sequence dimension (dim 1) of every input into chunks of
+    Splits the time dimension (dim 1) of every input into chunks of
     `chunk_size` steps and runs the body once per chunk, in order, carrying
-    the states. The body receives the states, then one chunk of each input
-    (dim 1 replaced by `chunk_size`); it yields the new states, then the
-    chunk's outputs. The op returns the outputs at full length, then the
-    final states. The last chunk may be partial, and with `offsets`
-    (cumulative sequence lengths, batch 1) sequences may end mid-chunk: each
-    sequence starts from its own row of the initial states.
+    the states. Inputs are `[B, T, ...]` tensors of f16/bf16/f32/f64 that
+    share `B` and `T`; states are f32 tensors of any shape.
+
+    The body's block takes the states (the types of `init`), then one chunk
+    of each input (the input type with `T` replaced by `chunk_size`). Its
+    `seq.yield` returns the new states (the same types), then the chunk's
+    outputs, each `[B, chunk_size, ...]`. The op returns every output at
+    full length (the yielded type with `chunk_size` replaced by `T`), then
+    the final states.
+
+    The last chunk may be partial: lowerings mask the steps past `T`. With
+    `offsets` (cumulative sequence lengths `[N + 1]`, i32 or i64) the batch
+    is 1, sequences are packed along `T` and may end mid-chunk, and every
+    state has a leading dimension of `N`: each sequence starts from its own
+    row of the initial states and ends in its own row of the final states.
 
     ```mlir
     %o, %s = seq.scan chunk_size = 64
         ins(%k, %v : tensor<2x100x4x16xf32>, tensor<2x100x4x32xf32>)
-        init(%s0 : tensor<2x4x16x32xf32>) -> tensor<2x100x4x32xf32>, tensor<2x4x16x32xf32> {
-    ^bb0(%state: tensor<2x4x16x32xf32>, %kc: tensor<2x64x4x16xf32>, %vc: tensor<2x64x4x32xf32>):
+        init(%s0 : tensor<2x4x16x32xf32>)
+        -> tensor<2x100x4x32xf32>, tensor<2x4x16x32xf32> {
+    ^bb0(%state: tensor<2x4x16x32xf32>, %kc: tensor<2x64x4x16xf32>,
+         %vc: tensor<2x64x4x32xf32>):
       ...
       seq.yield %next, %out : tensor<2x4x16x32xf32>, tensor<2x64x4x32xf32>
     }
     ```
   }];
-  let arguments = (ins Variadic<AnyRankedTensor>:$inputs,
-                       Variadic<AnyRankedTensor>:$inits,
+  let arguments = (ins Variadic<Seq_Tensor>:$inputs,
+                       Variadic<Seq_State>:$inits,
                        Optional<Seq_Offsets>:$offsets,
                        ConfinedAttr<I64Attr, [IntPositive]>:$chunk_size);
-  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let results = (outs Variadic<Seq_Tensor>:$results);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
     `chunk_size` `=` $chunk_size `ins` `(` $inputs `:` type($inputs) `)`
@@ -84,6 +69,14 @@ def Seq_YieldOp : Seq_Op<"yield", [
     Pure, HasParent<"ScanOp">, ReturnLike, Terminator
   ]> {
   let summary = "Yield a chunk's new states, then its outputs";
+  let description = [{
+    Terminates the body of `seq.scan`: first one value per carried state,
+    of the state's type, then one `[B, chunk_size, ...]` output per chunk.
+
+    ```mlir
+    seq.yield %next, %out : tensor<2x4x16x32xf32>, tensor<2x64x4x32xf32>
+    ```
+  }];
   let arguments = (ins Variadic<AnyType>:$values);
   let builders = [OpBuilder<(ins), [{ build($_builder, $_state, {}); }]>];
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
@@ -126,7 +119,8 @@ def Seq_LinearAttnOp : Seq_LinearOp<"linear_attn", (ins UnitAttr:$normalize),
 
     ```mlir
     %o, %s = seq.linear_attn %q, %k, %v {normalize}
-        : (tensor<2x100x4x16xf32>, tensor<2x100x4x16xf32>, tensor<2x100x4x32xf32>)
+        : (tensor<2x100x4x16xf32>, tensor<2x100x4x16xf32>,
+           tensor<2x100x4x32xf32>)
         -> (tensor<2x100x4x32xf32>, tensor<2x4x16x32xf32>)
     ```
   }]> {
@@ -139,8 +133,9 @@ def Seq_GLAOp : Seq_LinearOp<"gla", (ins Seq_Tensor:$g), "`,` $g", [{
 
     ```mlir
     %o, %s = seq.gla %q, %k, %v, %g initial_state(%s0) cu_seqlens(%cu)
-        : (tensor<1x300x4x16xbf16>, tensor<1x300x4x16xbf16>, tensor<1x300x4x32xbf16>,
-           tensor<1x300x4x16xf32>, tensor<3x4x16x32xf32>, tensor<4xi32>)
+        : (tensor<1x300x4x16xbf16>, tensor<1x300x4x16xbf16>,
+           tensor<1x300x4x32xbf16>, tensor<1x300x4x16xf32>,
+           tensor<3x4x16x32xf32>, tensor<4xi32>)
         -> (tensor<1x300x4x32xbf16>, tensor<3x4x16x32xf32>)
     ```
   }]> {
@@ -223,7 +218,8 @@ def Seq_SSDOp : Seq_Op<"ssd", [Pure, AttrSizedOperandSegments]> {
     `[b, h, p, n]`.
 
     ```mlir
-    %y, %s = seq.ssd %x, %dt, %A, %B, %C initial_states(%s0) {chunk_size = 64 : i64}
+    %y, %s = seq.ssd %x, %dt, %A, %B, %C initial_states(%s0)
+        {chunk_size = 32 : i64, dt_softplus}
         : (tensor<2x100x4x8xf32>, tensor<2x100x4xf32>, tensor<4xf32>,
            tensor<2x100x1x16xf32>, tensor<2x100x1x16xf32>, tensor<2x4x8x16xf32>)
         -> (tensor<2x100x4x8xf32>, tensor<2x4x8x16xf32>)
@@ -295,14 +291,24 @@ def Seq_NewtonRNNOp : Seq_Op<"newton_rnn", [Pure, AttrSizedOperandSegments]> {
     * `"lstm_diag"`: `W_i, W_f, W_o, W_c` `[H, D]`, `a_i, a_f, a_o, a_c`
       `[H]`, `b_i, b_f, b_o, b_c` `[H]`; `h0` is `[B, 2, H]` (c, h).
 
+    `max_iters` (> 0) caps the Newton iterations and `tol` (> 0) is their
+    convergence tolerance; without them the operator library's defaults
+    apply.
+
     ```mlir
-    %h = seq.newton_rnn "gru_diag" %x params(%wz, %wr, %wc, %az, %ar, %ac, %bz, %br, %bc)
-        {max_iters = 8 : i64} : (...) -> tensor<2x100x16xf32>
+    %h = seq.newton_rnn "gru_diag" %x
+        params(%wz, %wr, %wc, %az, %ar, %ac, %bz, %br, %bc) h0(%h0)
+        {max_iters = 8 : i64, tol = 1.000000e-04 : f64}
+        : (tensor<2x100x3xf32>, tensor<16x3xf32>, tensor<16x3xf32>,
+           tensor<16x3xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>,
+           tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<2x16xf32>)
+        -> tensor<2x100x16xf32>
     ```
   }];
   let arguments = (ins StrAttr:$cell, Seq_Tensor:$x,
                        Variadic<Seq_Tensor>:$params, Optional<Seq_Tensor>:$h0,
-                       OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$max_iters,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>
+                           :$max_iters,
                        OptionalAttr<F64Attr>:$tol);
   let results = (outs Seq_Tensor:$h);
   let assemblyFormat = [{

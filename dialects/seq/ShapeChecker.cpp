@@ -47,6 +47,16 @@ LogicalResult ShapeChecker::bind(StringRef dim, int64_t size,
   return success();
 }
 
+LogicalResult ShapeChecker::require(StringRef dim, int64_t size,
+                                    StringRef where) {
+  auto it = bindings_.find(dim);
+  if (it != bindings_.end() && it->second.size != size)
+    return op_->emitOpError()
+           << it->second.where << " (" << dim << ") is " << it->second.size
+           << ", but " << where << " must be " << size;
+  return bind(dim, size, where);
+}
+
 std::optional<int64_t> ShapeChecker::lookup(StringRef dim) const {
   auto it = bindings_.find(dim);
   if (it == bindings_.end())
@@ -55,13 +65,21 @@ std::optional<int64_t> ShapeChecker::lookup(StringRef dim) const {
 }
 
 LogicalResult ShapeChecker::requireDivisible(StringRef dividend,
-                                             StringRef divisor) {
-  std::optional<int64_t> a = lookup(dividend), b = lookup(divisor);
-  if (a && b && (*b == 0 || *a % *b != 0))
-    return op_->emitOpError() << dividend << " = " << *a
-                              << " must be a multiple of " << divisor << " = "
-                              << *b;
-  return success();
+                                             StringRef divisor,
+                                             StringRef purpose) {
+  auto a = bindings_.find(dividend), b = bindings_.find(divisor);
+  if (a == bindings_.end() || b == bindings_.end())
+    return success();
+  int64_t num = a->second.size, den = b->second.size;
+  if (den != 0 && num % den == 0)
+    return success();
+  InFlightDiagnostic diag = op_->emitOpError()
+                            << a->second.where << " (" << dividend << ") is "
+                            << num << ", not a multiple of " << b->second.where
+                            << " (" << divisor << ") = " << den;
+  if (!purpose.empty())
+    diag << " " << purpose;
+  return diag;
 }
 
 LogicalResult ShapeChecker::bindSequenceCount(Value offsets, StringRef operand,

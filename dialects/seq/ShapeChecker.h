@@ -34,11 +34,19 @@ public:
   mlir::LogicalResult bind(llvm::StringRef dim, int64_t size,
                            llvm::StringRef where);
 
+  /// Holds `dim` to `size` because of an operand's presence, described by
+  /// `where` ("the batch with 'cu_seqlens'"): an operand that already bound
+  /// another size is named in the error, later ones are held to `size`.
+  mlir::LogicalResult require(llvm::StringRef dim, int64_t size,
+                              llvm::StringRef where);
+
   std::optional<int64_t> lookup(llvm::StringRef dim) const;
 
-  /// `dividend % divisor == 0` when both sizes are known.
+  /// `dividend % divisor == 0` when both sizes are known; `purpose`, if
+  /// given, ends the message ("for GQA/MQA").
   mlir::LogicalResult requireDivisible(llvm::StringRef dividend,
-                                       llvm::StringRef divisor);
+                                       llvm::StringRef divisor,
+                                       llvm::StringRef purpose = "");
 
   /// Binds N from cumulative sequence lengths `[N + 1]` (when static).
   mlir::LogicalResult bindSequenceCount(mlir::Value offsets,

@@ -86,7 +86,8 @@ LogicalResult ReturnOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult MakeRangeOp::verify() {
-  int64_t start = getStart(), end = getEnd();
+  // I32Attr getters return uint32_t; read the attributes as signed.
+  int64_t start = getStartAttr().getInt(), end = getEndAttr().getInt();
   if (end <= start)
     return emitOpError("needs start < end, got [") << start << ", " << end
                                                    << ")";
@@ -113,7 +114,7 @@ LogicalResult BroadcastOp::verify() {
 
 LogicalResult ExpandDimsOp::verify() {
   auto src = getSrc().getType(), dst = getResult().getType();
-  int64_t axis = getAxis();
+  int64_t axis = getAxisAttr().getInt();
   if (axis < 0 || axis > src.getRank())
     return emitOpError("axis ") << axis << " out of range [0, "
                                 << src.getRank() << "]";
@@ -274,7 +275,8 @@ static LogicalResult verifyCombine(Operation *op, ValueRange srcs,
 }
 
 LogicalResult ReduceOp::verifyRegions() {
-  if (failed(verifyCombine(*this, getSrcs(), getAxis(), getCombineOp())))
+  if (failed(verifyCombine(*this, getSrcs(), getAxisAttr().getInt(),
+                           getCombineOp())))
     return failure();
   if (getResults().size() != getSrcs().size())
     return emitOpError("has ") << getResults().size() << " results for "
@@ -295,7 +297,8 @@ LogicalResult ReduceOp::verifyRegions() {
 }
 
 LogicalResult ScanOp::verifyRegions() {
-  if (failed(verifyCombine(*this, getSrcs(), getAxis(), getCombineOp())))
+  if (failed(verifyCombine(*this, getSrcs(), getAxisAttr().getInt(),
+                           getCombineOp())))
     return failure();
   if (getResultTypes() != getSrcs().getTypes())
     return emitOpError("result types must equal source types");

@@ -38,3 +38,17 @@ func.func @varlen_mqa(%q: tensor<1x200x4x16xf32>, %k: tensor<1x220x1x16xf32>,
          tensor<3xi32>, tensor<3xi32>) -> tensor<1x200x4x16xf32>
   return %o : tensor<1x200x4x16xf32>
 }
+
+// -----
+
+// Dynamic batch and lengths, cross attention (Tq != Tk), MQA.
+// CHECK-LABEL: func.func @dynamic_cross
+// CHECK:         seq.attention %{{.*}}, %{{.*}}, %{{.*}} {softmax_scale = 1.000000e+00 : f64} :
+// CHECK-SAME:      -> tensor<?x?x8x32xf32>
+func.func @dynamic_cross(%q: tensor<?x?x8x16xf32>, %k: tensor<?x?x1x16xf32>,
+                         %v: tensor<?x?x1x32xf32>) -> tensor<?x?x8x32xf32> {
+  %o = seq.attention %q, %k, %v {softmax_scale = 1.0 : f64}
+      : (tensor<?x?x8x16xf32>, tensor<?x?x1x16xf32>, tensor<?x?x1x32xf32>)
+      -> tensor<?x?x8x32xf32>
+  return %o : tensor<?x?x8x32xf32>
+}

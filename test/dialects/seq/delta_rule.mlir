@@ -15,15 +15,17 @@ func.func @delta_rule(%q: tensor<2x64x2x16xf32>, %k: tensor<2x64x2x16xf32>,
 
 // -----
 
-// CHECK-LABEL: func.func @gated_delta_rule
-// CHECK:         seq.gated_delta_rule %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} cu_seqlens(%{{.*}})
-func.func @gated_delta_rule(%q: tensor<1x50x1x8xf32>, %k: tensor<1x50x1x8xf32>,
-                            %v: tensor<1x50x1x8xf32>, %g: tensor<1x50x1xf32>,
-                            %beta: tensor<1x50x1xf32>, %cu: tensor<5xi32>)
-    -> tensor<4x1x8x8xf32> {
-  %o, %s = seq.gated_delta_rule %q, %k, %v, %g, %beta cu_seqlens(%cu)
-      : (tensor<1x50x1x8xf32>, tensor<1x50x1x8xf32>, tensor<1x50x1x8xf32>,
-         tensor<1x50x1xf32>, tensor<1x50x1xf32>, tensor<5xi32>)
-      -> (tensor<1x50x1x8xf32>, tensor<4x1x8x8xf32>)
-  return %s : tensor<4x1x8x8xf32>
+// Varlen with an explicit scale and dynamic total length.
+// CHECK-LABEL: func.func @varlen_scaled
+// CHECK:         seq.delta_rule {{.*}} initial_state(%{{.*}}) cu_seqlens(%{{.*}}) {scale = 2.500000e-01 : f64}
+// CHECK-SAME:      tensor<1x?x2x16xbf16>
+func.func @varlen_scaled(%q: tensor<1x?x2x16xbf16>, %k: tensor<1x?x2x16xbf16>,
+                         %v: tensor<1x?x2x32xbf16>, %beta: tensor<1x?x2xbf16>,
+                         %s0: tensor<3x2x16x32xf32>, %cu: tensor<4xi64>)
+    -> tensor<3x2x16x32xf32> {
+  %o, %s = seq.delta_rule %q, %k, %v, %beta initial_state(%s0) cu_seqlens(%cu) {scale = 0.25 : f64}
+      : (tensor<1x?x2x16xbf16>, tensor<1x?x2x16xbf16>, tensor<1x?x2x32xbf16>,
+         tensor<1x?x2xbf16>, tensor<3x2x16x32xf32>, tensor<4xi64>)
+      -> (tensor<1x?x2x32xbf16>, tensor<3x2x16x32xf32>)
+  return %s : tensor<3x2x16x32xf32>
 }

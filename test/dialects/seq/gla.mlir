@@ -26,3 +26,19 @@ func.func @gla_varlen(%q: tensor<1x50x1x16xbf16>, %k: tensor<1x50x1x16xbf16>,
       -> (tensor<1x50x1x8xbf16>, tensor<2x1x16x8xf32>)
   return %s : tensor<2x1x16x8xf32>
 }
+
+// -----
+
+// Dynamic dims, f64 inputs.
+// CHECK-LABEL: func.func @gla_dynamic
+// CHECK:         seq.gla %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} initial_state(%{{.*}}) :
+// CHECK-SAME:      -> (tensor<?x?x?x8xf64>, tensor<?x?x4x8xf32>)
+func.func @gla_dynamic(%q: tensor<?x?x?x4xf64>, %k: tensor<?x?x?x4xf64>,
+                       %v: tensor<?x?x?x8xf64>, %g: tensor<?x?x?x4xf64>,
+                       %s0: tensor<?x?x4x8xf32>) -> tensor<?x?x?x8xf64> {
+  %o, %s = seq.gla %q, %k, %v, %g initial_state(%s0)
+      : (tensor<?x?x?x4xf64>, tensor<?x?x?x4xf64>, tensor<?x?x?x8xf64>,
+         tensor<?x?x?x4xf64>, tensor<?x?x4x8xf32>)
+      -> (tensor<?x?x?x8xf64>, tensor<?x?x4x8xf32>)
+  return %o : tensor<?x?x?x8xf64>
+}

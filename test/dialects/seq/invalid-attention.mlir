@@ -1,7 +1,7 @@
 // RUN: recur-opt %s -split-input-file -verify-diagnostics
 
 func.func @gqa_ratio(%q: tensor<1x5x6x32xf16>, %k: tensor<1x5x4x32xf16>) {
-  // expected-error @+1 {{query heads (6) must be a multiple of key/value heads (4) for GQA/MQA}}
+  // expected-error @+1 {{'q' dimension 2 (Hq) is 6, not a multiple of 'k' dimension 2 (Hkv) = 4 for GQA/MQA}}
   %o = seq.attention %q, %k, %k
       : (tensor<1x5x6x32xf16>, tensor<1x5x4x32xf16>, tensor<1x5x4x32xf16>) -> tensor<1x5x6x32xf16>
   return
@@ -60,5 +60,51 @@ func.func @integer_inputs(%q: tensor<1x5x4x32xi8>) {
   // expected-error @+1 {{operand #0 must be ranked tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values}}
   %o = seq.attention %q, %q, %q
       : (tensor<1x5x4x32xi8>, tensor<1x5x4x32xi8>, tensor<1x5x4x32xi8>) -> tensor<1x5x4x32xi8>
+  return
+}
+
+// -----
+
+func.func @value_heads(%q: tensor<1x5x4x32xf16>, %k: tensor<1x5x2x32xf16>, %v: tensor<1x5x1x32xf16>) {
+  // expected-error @+1 {{'v' dimension 2 (Hkv) is 1, but 'k' dimension 2 (Hkv) is 2}}
+  %o = seq.attention %q, %k, %v
+      : (tensor<1x5x4x32xf16>, tensor<1x5x2x32xf16>, tensor<1x5x1x32xf16>) -> tensor<1x5x4x32xf16>
+  return
+}
+
+// -----
+
+func.func @output_value_dim(%q: tensor<1x5x4x32xf16>, %k: tensor<1x5x4x32xf16>, %v: tensor<1x5x4x16xf16>) {
+  // expected-error @+1 {{'o' dimension 3 (Dv) is 32, but 'v' dimension 3 (Dv) is 16}}
+  %o = seq.attention %q, %k, %v
+      : (tensor<1x5x4x32xf16>, tensor<1x5x4x32xf16>, tensor<1x5x4x16xf16>) -> tensor<1x5x4x32xf16>
+  return
+}
+
+// -----
+
+func.func @output_query_length(%q: tensor<1x5x4x32xf16>, %k: tensor<1x9x4x32xf16>) {
+  // expected-error @+1 {{'o' dimension 1 (Tq) is 9, but 'q' dimension 1 (Tq) is 5}}
+  %o = seq.attention %q, %k, %k
+      : (tensor<1x5x4x32xf16>, tensor<1x9x4x32xf16>, tensor<1x9x4x32xf16>) -> tensor<1x9x4x32xf16>
+  return
+}
+
+// -----
+
+func.func @varlen_batch(%q: tensor<2x5x4x32xf16>, %cq: tensor<3xi32>, %ck: tensor<3xi32>) {
+  // expected-error @+1 {{'q' dimension 0 (B) is 2, but the batch with 'cu_seqlens_q' must be 1}}
+  %o = seq.attention %q, %q, %q cu_seqlens_q(%cq) cu_seqlens_k(%ck)
+      : (tensor<2x5x4x32xf16>, tensor<2x5x4x32xf16>, tensor<2x5x4x32xf16>, tensor<3xi32>, tensor<3xi32>)
+      -> tensor<2x5x4x32xf16>
+  return
+}
+
+// -----
+
+func.func @window_right(%q: tensor<1x5x4x32xf16>) {
+  // expected-error @+1 {{window sizes must be >= -1 (-1: unbounded), got (16, -3)}}
+  %o = seq.attention %q, %q, %q {window_left = 16 : i64, window_right = -3 : i64}
+      : (tensor<1x5x4x32xf16>, tensor<1x5x4x32xf16>, tensor<1x5x4x32xf16>) -> tensor<1x5x4x32xf16>
   return
 }

@@ -68,7 +68,7 @@ func.func @output_shape(%q: tensor<2x10x4x16xf32>, %k: tensor<2x10x4x16xf32>,
 
 func.func @varlen_batch(%q: tensor<2x10x4x16xf32>, %k: tensor<2x10x4x16xf32>,
                         %v: tensor<2x10x4x32xf32>, %cu: tensor<3xi32>) {
-  // expected-error @+1 {{the batch with cu_seqlens (B) is 1, but 'q' dimension 0 (B) is 2}}
+  // expected-error @+1 {{'q' dimension 0 (B) is 2, but the batch with 'cu_seqlens' must be 1}}
   %o, %s = seq.linear_attn %q, %k, %v cu_seqlens(%cu)
       : (tensor<2x10x4x16xf32>, tensor<2x10x4x16xf32>, tensor<2x10x4x32xf32>, tensor<3xi32>)
       -> (tensor<2x10x4x32xf32>, tensor<2x4x16x32xf32>)
@@ -129,5 +129,51 @@ func.func @gated_delta_gate_rank(%q: tensor<2x10x4x16xf32>, %k: tensor<2x10x4x16
       : (tensor<2x10x4x16xf32>, tensor<2x10x4x16xf32>, tensor<2x10x4x32xf32>,
          tensor<2x10x4x16xf32>, tensor<2x10x4xf32>)
       -> (tensor<2x10x4x32xf32>, tensor<2x4x16x32xf32>)
+  return
+}
+
+// -----
+
+func.func @gated_delta_beta_time(%q: tensor<2x10x4x16xf32>, %k: tensor<2x10x4x16xf32>,
+                                 %v: tensor<2x10x4x32xf32>, %g: tensor<2x10x4xf32>,
+                                 %beta: tensor<2x12x4xf32>) {
+  // expected-error @+1 {{'beta' dimension 1 (T) is 12, but 'q' dimension 1 (T) is 10}}
+  %o, %s = seq.gated_delta_rule %q, %k, %v, %g, %beta
+      : (tensor<2x10x4x16xf32>, tensor<2x10x4x16xf32>, tensor<2x10x4x32xf32>,
+         tensor<2x10x4xf32>, tensor<2x12x4xf32>)
+      -> (tensor<2x10x4x32xf32>, tensor<2x4x16x32xf32>)
+  return
+}
+
+// -----
+
+func.func @state_batch(%q: tensor<2x10x4x16xf32>, %k: tensor<2x10x4x16xf32>,
+                       %v: tensor<2x10x4x32xf32>, %s0: tensor<3x4x16x32xf32>) {
+  // expected-error @+1 {{'initial_state' dimension 0 (B) is 3, but 'q' dimension 0 (B) is 2}}
+  %o, %s = seq.linear_attn %q, %k, %v initial_state(%s0)
+      : (tensor<2x10x4x16xf32>, tensor<2x10x4x16xf32>, tensor<2x10x4x32xf32>, tensor<3x4x16x32xf32>)
+      -> (tensor<2x10x4x32xf32>, tensor<2x4x16x32xf32>)
+  return
+}
+
+// -----
+
+func.func @final_state_not_f32(%q: tensor<2x10x4x16xbf16>, %k: tensor<2x10x4x16xbf16>,
+                               %v: tensor<2x10x4x32xbf16>) {
+  // expected-error @+1 {{result #1 must be ranked tensor of 32-bit float values}}
+  %o, %s = seq.linear_attn %q, %k, %v
+      : (tensor<2x10x4x16xbf16>, tensor<2x10x4x16xbf16>, tensor<2x10x4x32xbf16>)
+      -> (tensor<2x10x4x32xbf16>, tensor<2x4x16x32xbf16>)
+  return
+}
+
+// -----
+
+func.func @float_offsets(%q: tensor<1x10x4x16xf32>, %k: tensor<1x10x4x16xf32>,
+                         %v: tensor<1x10x4x32xf32>, %cu: tensor<3xf32>) {
+  // expected-error @+1 {{operand #3 must be 1D tensor of 32-bit signless integer or 64-bit signless integer values}}
+  %o, %s = seq.linear_attn %q, %k, %v cu_seqlens(%cu)
+      : (tensor<1x10x4x16xf32>, tensor<1x10x4x16xf32>, tensor<1x10x4x32xf32>, tensor<3xf32>)
+      -> (tensor<1x10x4x32xf32>, tensor<2x4x16x32xf32>)
   return
 }

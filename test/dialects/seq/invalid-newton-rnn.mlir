@@ -68,3 +68,69 @@ func.func @tolerance(%x: tensor<1x10x4xf32>, %w: tensor<8x4xf32>, %a: tensor<8xf
          tensor<8xf32>) -> tensor<1x10x8xf32>
   return
 }
+
+// -----
+
+func.func @lstm_param_count(%x: tensor<1x10x4xf32>, %w: tensor<8x4xf32>, %a: tensor<8xf32>) {
+  // expected-error @+1 {{cell 'lstm_diag' takes 12 parameters (W_*, a_*, b_* per gate), got 9}}
+  %h = seq.newton_rnn "lstm_diag" %x params(%w, %w, %w, %a, %a, %a, %a, %a, %a)
+      : (tensor<1x10x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>,
+         tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>,
+         tensor<8xf32>) -> tensor<1x10x8xf32>
+  return
+}
+
+// -----
+
+func.func @diag_rank(%x: tensor<1x10x4xf32>, %w: tensor<8x4xf32>, %a: tensor<8xf32>) {
+  // expected-error @+1 {{'a_z' must be [H], got rank 2}}
+  %h = seq.newton_rnn "gru_diag" %x params(%w, %w, %w, %w, %a, %a, %a, %a, %a)
+      : (tensor<1x10x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>,
+         tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>,
+         tensor<8xf32>) -> tensor<1x10x8xf32>
+  return
+}
+
+// -----
+
+func.func @input_rank(%x: tensor<10x4xf32>, %w: tensor<8x4xf32>, %a: tensor<8xf32>) {
+  // expected-error @+1 {{'x' must be [B, T, D], got rank 2}}
+  %h = seq.newton_rnn "gru_diag" %x params(%w, %w, %w, %a, %a, %a, %a, %a, %a)
+      : (tensor<10x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>,
+         tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>,
+         tensor<8xf32>) -> tensor<1x10x8xf32>
+  return
+}
+
+// -----
+
+func.func @hidden_width(%x: tensor<1x10x4xf32>, %w: tensor<8x4xf32>, %a: tensor<8xf32>) {
+  // expected-error @+1 {{'h' dimension 2 (H) is 6, but 'W_z' dimension 0 (H) is 8}}
+  %h = seq.newton_rnn "gru_diag" %x params(%w, %w, %w, %a, %a, %a, %a, %a, %a)
+      : (tensor<1x10x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>,
+         tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>,
+         tensor<8xf32>) -> tensor<1x10x6xf32>
+  return
+}
+
+// -----
+
+func.func @gru_h0_batch(%x: tensor<2x10x4xf32>, %w: tensor<8x4xf32>, %a: tensor<8xf32>, %h0: tensor<3x8xf32>) {
+  // expected-error @+1 {{'h0' dimension 0 (B) is 3, but 'x' dimension 0 (B) is 2}}
+  %h = seq.newton_rnn "gru_diag" %x params(%w, %w, %w, %a, %a, %a, %a, %a, %a) h0(%h0)
+      : (tensor<2x10x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>,
+         tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>,
+         tensor<8xf32>, tensor<3x8xf32>) -> tensor<2x10x8xf32>
+  return
+}
+
+// -----
+
+func.func @max_iters(%x: tensor<1x10x4xf32>, %w: tensor<8x4xf32>, %a: tensor<8xf32>) {
+  // expected-error @+1 {{attribute 'max_iters' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %h = seq.newton_rnn "gru_diag" %x params(%w, %w, %w, %a, %a, %a, %a, %a, %a) {max_iters = 0 : i64}
+      : (tensor<1x10x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>,
+         tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>,
+         tensor<8xf32>) -> tensor<1x10x8xf32>
+  return
+}

@@ -12,6 +12,17 @@ func.func @no_state(%x: tensor<2x10x4xf32>) {
 
 // -----
 
+func.func @no_input(%s0: tensor<4xf32>) {
+  // expected-error @+1 {{needs at least one sequence input}}
+  %s = "seq.scan"(%s0) <{chunk_size = 4 : i64, operandSegmentSizes = array<i32: 0, 1, 0>}> ({
+  ^bb0(%s: tensor<4xf32>):
+    seq.yield %s : tensor<4xf32>
+  }) : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
 func.func @input_rank(%x: tensor<10xf32>, %s0: tensor<4xf32>) {
   // expected-error @+1 {{input #0 must be [B, T, ...], got 'tensor<10xf32>'}}
   %s = seq.scan chunk_size = 4 ins(%x : tensor<10xf32>) init(%s0 : tensor<4xf32>) -> tensor<4xf32> {
@@ -95,7 +106,7 @@ func.func @result_count(%x: tensor<2x10x4xf32>, %s0: tensor<4xf32>) {
 // -----
 
 func.func @varlen_batch(%x: tensor<2x10x4xf32>, %s0: tensor<1x4xf32>, %cu: tensor<2xi32>) {
-  // expected-error @+1 {{'input #0' dimension 0 (B) is 2}}
+  // expected-error @+1 {{'input #0' dimension 0 (B) is 2, but the batch with 'offsets' must be 1}}
   %s = seq.scan chunk_size = 4 ins(%x : tensor<2x10x4xf32>) init(%s0 : tensor<1x4xf32>)
       offsets(%cu : tensor<2xi32>) -> tensor<1x4xf32> {
   ^bb0(%s: tensor<1x4xf32>, %xc: tensor<2x4x4xf32>):
@@ -107,7 +118,7 @@ func.func @varlen_batch(%x: tensor<2x10x4xf32>, %s0: tensor<1x4xf32>, %cu: tenso
 // -----
 
 func.func @varlen_state_rows(%x: tensor<1x10x4xf32>, %s0: tensor<2x4xf32>, %cu: tensor<4xi32>) {
-  // expected-error @+1 {{state #0 dimension 0 (N) is 2, but 'offsets' length - 1 (N) is 3}}
+  // expected-error @+1 {{'state #0' dimension 0 (N) is 2, but 'offsets' length - 1 (N) is 3}}
   %s = seq.scan chunk_size = 4 ins(%x : tensor<1x10x4xf32>) init(%s0 : tensor<2x4xf32>)
       offsets(%cu : tensor<4xi32>) -> tensor<2x4xf32> {
   ^bb0(%s: tensor<2x4xf32>, %xc: tensor<1x4x4xf32>):
@@ -123,6 +134,101 @@ func.func @chunk_size(%x: tensor<2x10x4xf32>, %s0: tensor<4xf32>) {
   %s = seq.scan chunk_size = 0 ins(%x : tensor<2x10x4xf32>) init(%s0 : tensor<4xf32>) -> tensor<4xf32> {
   ^bb0(%s: tensor<4xf32>, %xc: tensor<2x0x4xf32>):
     seq.yield %s : tensor<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @batch_mismatch(%x: tensor<2x10x4xf32>, %y: tensor<3x10x4xf32>, %s0: tensor<4xf32>) {
+  // expected-error @+1 {{'input #1' dimension 0 (B) is 3, but 'input #0' dimension 0 (B) is 2}}
+  %s = seq.scan chunk_size = 4 ins(%x, %y : tensor<2x10x4xf32>, tensor<3x10x4xf32>)
+      init(%s0 : tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%s: tensor<4xf32>, %xc: tensor<2x4x4xf32>, %yc: tensor<3x4x4xf32>):
+    seq.yield %s : tensor<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @integer_input(%x: tensor<2x10x4xi32>, %s0: tensor<4xf32>) {
+  // expected-error @+1 {{operand #0 must be variadic of ranked tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values}}
+  %s = seq.scan chunk_size = 4 ins(%x : tensor<2x10x4xi32>) init(%s0 : tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%s: tensor<4xf32>, %xc: tensor<2x4x4xi32>):
+    seq.yield %s : tensor<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @state_not_f32(%x: tensor<2x10x4xbf16>, %s0: tensor<4xbf16>) {
+  // expected-error @+1 {{operand #1 must be variadic of ranked tensor of 32-bit float values}}
+  %s = seq.scan chunk_size = 4 ins(%x : tensor<2x10x4xbf16>) init(%s0 : tensor<4xbf16>) -> tensor<4xbf16> {
+  ^bb0(%s: tensor<4xbf16>, %xc: tensor<2x4x4xbf16>):
+    seq.yield %s : tensor<4xbf16>
+  }
+  return
+}
+
+// -----
+
+func.func @final_state_type(%x: tensor<2x10x4xf32>, %s0: tensor<4xf32>) {
+  // expected-error @+1 {{final state #0 must have the type of its initial state 'tensor<4xf32>'}}
+  %y, %s = seq.scan chunk_size = 4 ins(%x : tensor<2x10x4xf32>) init(%s0 : tensor<4xf32>)
+      -> tensor<2x10x4xf32>, tensor<8xf32> {
+  ^bb0(%s: tensor<4xf32>, %xc: tensor<2x4x4xf32>):
+    seq.yield %s, %xc : tensor<4xf32>, tensor<2x4x4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @varlen_scalar_state(%x: tensor<1x10x4xf32>, %s0: tensor<f32>, %cu: tensor<2xi32>) {
+  // expected-error @+1 {{with offsets, state #0 needs a leading sequence dimension}}
+  %s = seq.scan chunk_size = 4 ins(%x : tensor<1x10x4xf32>) init(%s0 : tensor<f32>)
+      offsets(%cu : tensor<2xi32>) -> tensor<f32> {
+  ^bb0(%s: tensor<f32>, %xc: tensor<1x4x4xf32>):
+    seq.yield %s : tensor<f32>
+  }
+  return
+}
+
+// -----
+
+func.func @float_offsets(%x: tensor<1x10x4xf32>, %s0: tensor<1x4xf32>, %cu: tensor<2xf32>) {
+  // expected-error @+1 {{operand #2 must be 1D tensor of 32-bit signless integer or 64-bit signless integer values}}
+  %s = seq.scan chunk_size = 4 ins(%x : tensor<1x10x4xf32>) init(%s0 : tensor<1x4xf32>)
+      offsets(%cu : tensor<2xf32>) -> tensor<1x4xf32> {
+  ^bb0(%s: tensor<1x4xf32>, %xc: tensor<1x4x4xf32>):
+    seq.yield %s : tensor<1x4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @dynamic_time_result(%x: tensor<2x?x4xf32>, %y: tensor<2x10x4xf32>, %s0: tensor<4xf32>) {
+  // The static T of input #1 fixes the results' length even where input #0 is dynamic.
+  // expected-error @+1 {{result #0 must be 'tensor<2x10x4xf32>', the full-length output}}
+  %o, %s = seq.scan chunk_size = 4 ins(%x, %y : tensor<2x?x4xf32>, tensor<2x10x4xf32>)
+      init(%s0 : tensor<4xf32>) -> tensor<2x?x4xf32>, tensor<4xf32> {
+  ^bb0(%s: tensor<4xf32>, %xc: tensor<2x4x4xf32>, %yc: tensor<2x4x4xf32>):
+    seq.yield %s, %xc : tensor<4xf32>, tensor<2x4x4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @chunk_output_batch(%x: tensor<2x10x4xf32>, %s0: tensor<4xf32>, %other: tensor<3x4x4xf32>) {
+  // expected-error @+1 {{'chunk output #0' dimension 0 (B) is 3, but 'input #0' dimension 0 (B) is 2}}
+  %y, %s = seq.scan chunk_size = 4 ins(%x : tensor<2x10x4xf32>) init(%s0 : tensor<4xf32>)
+      -> tensor<3x10x4xf32>, tensor<4xf32> {
+  ^bb0(%s: tensor<4xf32>, %xc: tensor<2x4x4xf32>):
+    seq.yield %s, %other : tensor<4xf32>, tensor<3x4x4xf32>
   }
   return
 }

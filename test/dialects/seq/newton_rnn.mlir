@@ -26,3 +26,18 @@ func.func @lstm(%x: tensor<1x10x4xf64>, %w: tensor<8x4xf64>, %a: tensor<8xf64>,
       -> tensor<1x10x8xf64>
   return %h : tensor<1x10x8xf64>
 }
+
+// -----
+
+// No initial state, dynamic batch and length, bf16.
+// CHECK-LABEL: func.func @gru_dynamic
+// CHECK:         seq.newton_rnn "gru_diag" %{{.*}} params({{.*}}) :
+// CHECK-SAME:      -> tensor<?x?x4xbf16>
+func.func @gru_dynamic(%x: tensor<?x?x2xbf16>, %w: tensor<4x2xbf16>, %a: tensor<4xbf16>)
+    -> tensor<?x?x4xbf16> {
+  %h = seq.newton_rnn "gru_diag" %x params(%w, %w, %w, %a, %a, %a, %a, %a, %a)
+      : (tensor<?x?x2xbf16>, tensor<4x2xbf16>, tensor<4x2xbf16>, tensor<4x2xbf16>,
+         tensor<4xbf16>, tensor<4xbf16>, tensor<4xbf16>, tensor<4xbf16>,
+         tensor<4xbf16>, tensor<4xbf16>) -> tensor<?x?x4xbf16>
+  return %h : tensor<?x?x4xbf16>
+}

@@ -49,3 +49,26 @@ func.func @state_only(%x: tensor<3x5xf32>, %s0: tensor<3xf32>) -> tensor<3xf32> 
   }
   return %s : tensor<3xf32>
 }
+
+// -----
+
+// Softmax attention's online state (m, l, acc) as a scan over key/value
+// chunks: bf16 inputs with dynamic batch, three f32 states, one output.
+// CHECK-LABEL: func.func @online_softmax
+// CHECK:         %{{.*}}:4 = seq.scan chunk_size = 128 ins(%{{.*}}, %{{.*}} : tensor<?x512x4x64xbf16>, tensor<?x512x4x64xbf16>) init(%{{.*}}, %{{.*}}, %{{.*}} : tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4x64xf32>) -> tensor<?x512x4x1xf32>, tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4x64xf32>
+// CHECK:           seq.yield
+func.func @online_softmax(%k: tensor<?x512x4x64xbf16>, %v: tensor<?x512x4x64xbf16>,
+                          %m0: tensor<?x4xf32>, %l0: tensor<?x4xf32>,
+                          %acc0: tensor<?x4x64xf32>, %lse: tensor<?x128x4x1xf32>)
+    -> tensor<?x4x64xf32> {
+  %o, %m, %l, %acc = seq.scan chunk_size = 128
+      ins(%k, %v : tensor<?x512x4x64xbf16>, tensor<?x512x4x64xbf16>)
+      init(%m0, %l0, %acc0 : tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4x64xf32>)
+      -> tensor<?x512x4x1xf32>, tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4x64xf32> {
+  ^bb0(%mi: tensor<?x4xf32>, %li: tensor<?x4xf32>, %ai: tensor<?x4x64xf32>,
+       %kc: tensor<?x128x4x64xbf16>, %vc: tensor<?x128x4x64xbf16>):
+    seq.yield %mi, %li, %ai, %lse
+        : tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4x64xf32>, tensor<?x128x4x1xf32>
+  }
+  return %acc : tensor<?x4x64xf32>
+}

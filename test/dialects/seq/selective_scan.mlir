@@ -30,3 +30,20 @@ func.func @grouped_full(%u: tensor<1x8x33xbf16>, %delta: tensor<1x8x33xbf16>,
       -> (tensor<1x8x33xbf16>, tensor<1x8x16xf32>)
   return %s : tensor<1x8x16xf32>
 }
+
+// -----
+
+// Dynamic batch and length; B grouped, C not.
+// CHECK-LABEL: func.func @dynamic_mixed_groups
+// CHECK:         seq.selective_scan {{.*}} D(%{{.*}}) :
+// CHECK-SAME:      -> (tensor<?x8x?xf16>, tensor<?x8x4xf32>)
+func.func @dynamic_mixed_groups(%u: tensor<?x8x?xf16>, %delta: tensor<?x8x?xf16>,
+                                %A: tensor<8x4xf32>, %B: tensor<?x4x4x?xf16>,
+                                %C: tensor<?x4x?xf16>, %D: tensor<8xf32>)
+    -> tensor<?x8x4xf32> {
+  %y, %s = seq.selective_scan %u, %delta, %A, %B, %C D(%D)
+      : (tensor<?x8x?xf16>, tensor<?x8x?xf16>, tensor<8x4xf32>,
+         tensor<?x4x4x?xf16>, tensor<?x4x?xf16>, tensor<8xf32>)
+      -> (tensor<?x8x?xf16>, tensor<?x8x4xf32>)
+  return %s : tensor<?x8x4xf32>
+}

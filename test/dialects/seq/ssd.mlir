@@ -47,3 +47,19 @@ func.func @d_per_head(%x: tensor<1x9x2x4xf32>, %dt: tensor<1x9x2xf32>,
       -> (tensor<1x9x2x4xf32>, tensor<1x2x4x8xf32>)
   return %y : tensor<1x9x2x4xf32>
 }
+
+// -----
+
+// Dynamic batch and length, bf16 inputs.
+// CHECK-LABEL: func.func @dynamic
+// CHECK:         seq.ssd {{.*}} {chunk_size = 128 : i64}
+// CHECK-SAME:      -> (tensor<?x?x8x16xbf16>, tensor<?x8x16x32xf32>)
+func.func @dynamic(%x: tensor<?x?x8x16xbf16>, %dt: tensor<?x?x8xbf16>,
+                   %A: tensor<8xf32>, %B: tensor<?x?x2x32xbf16>,
+                   %C: tensor<?x?x2x32xbf16>) -> tensor<?x?x8x16xbf16> {
+  %y, %s = seq.ssd %x, %dt, %A, %B, %C {chunk_size = 128 : i64}
+      : (tensor<?x?x8x16xbf16>, tensor<?x?x8xbf16>, tensor<8xf32>,
+         tensor<?x?x2x32xbf16>, tensor<?x?x2x32xbf16>)
+      -> (tensor<?x?x8x16xbf16>, tensor<?x8x16x32xf32>)
+  return %y : tensor<?x?x8x16xbf16>
+}
