@@ -153,6 +153,36 @@ static VectorType getAddressVectorType(MLIRContext *context, int64_t width) {
   return VectorType::get({width}, LLVM::LLVMPointerType::get(context));
 }
 
+/// What a vectorised tile access needs at each step: the lanes' pointers and
+/// mask, read from the flattened pointer and mask tiles.
+class VectorAccess {
+public:
+  VectorAccess(OpBuilder &builder, Location loc, Value ptr, Value mask,
+               Type element, int64_t numElements)
+      : ptrs(flatten(builder, loc, ptr)),
+        maskBytes(mask ? widenMask(builder, loc, flatten(builder, loc, mask))
+                       : Value()),
+        numElements(numElements), width(getVectorWidth(numElements)),
+        alignment(std::max<unsigned>(1, element.getIntOrFloatBitWidth() / 8)),
+        valueType(VectorType::get({width}, element)) {}
+
+  Value pointers(OpBuilder &b, Location l, Value offset) const {
+    Value addresses = readLanes(
+        b, l, ptrs, offset, VectorType::get({width}, b.getI64Type()), {});
+    return LLVM::IntToPtrOp::create(
+        b, l, getAddressVectorType(b.getContext(), width), addresses);
+  }
+
+  Value mask(OpBuilder &b, Location l, Value offset) const {
+    return readMaskLanes(b, l, maskBytes, offset, width);
+  }
+
+  Value ptrs, maskBytes;
+  int64_t numElements, width;
+  unsigned alignment;
+  VectorType valueType;
+};
+
 /// `access` when `mask` (at `ivs`) is true, else `fallback` (or nothing when
 /// the access has no result).
 static Value buildMasked(OpBuilder &builder, Location loc, Value mask,
@@ -215,32 +245,25 @@ struct LoadOpLowering : public OpConversionPattern<tile::LoadOp> {
   static Value gather(OpBuilder &builder, Location loc, OpAdaptor adaptor,
                       RankedTensorType type) {
     Type element = type.getElementType();
-    int64_t n = type.getNumElements(), width = getVectorWidth(n);
-    Value ptrs = flatten(builder, loc, adaptor.getPtr());
-    Value mask = adaptor.getMask()
-                     ? widenMask(builder, loc,
-                                 flatten(builder, loc, adaptor.getMask()))
-                     : Value();
+    VectorAccess access(builder, loc, adaptor.getPtr(), adaptor.getMask(),
+                        element, type.getNumElements());
     Value other = adaptor.getOther()
                       ? flatten(builder, loc, adaptor.getOther())
                       : Value();
-    Value init = tensor::EmptyOp::create(builder, loc, ArrayRef<int64_t>{n},
-                                         element);
-    auto addressType = VectorType::get({width}, builder.getI64Type());
-    auto valueType = VectorType::get({width}, element);
-    unsigned alignment = std::max<unsigned>(1, element.getIntOrFloatBitWidth() / 8);
+    Value init = tensor::EmptyOp::create(
+        builder, loc, ArrayRef<int64_t>{access.numElements}, element);
     Value flat = buildVectorLoop(
-        builder, loc, n, width, init,
+        builder, loc, access.numElements, access.width, init,
         [&](OpBuilder &b, Location l, Value offset, ValueRange args) {
-          Value addresses = readLanes(b, l, ptrs, offset, addressType, {});
-          Value pointers = LLVM::IntToPtrOp::create(
-              b, l, getAddressVectorType(b.getContext(), width), addresses);
-          Value laneMask = readMaskLanes(b, l, mask, offset, width);
-          Value passThru = readLanes(b, l, other, offset, valueType,
-                                     cast<TypedAttr>(b.getZeroAttr(element)));
+          // Named in order so that the IR reads addresses, mask, other.
+          Value pointers = access.pointers(b, l, offset);
+          Value laneMask = access.mask(b, l, offset);
+          Value passThru =
+              readLanes(b, l, other, offset, access.valueType,
+                        cast<TypedAttr>(b.getZeroAttr(element)));
           Value values = LLVM::masked_gather::create(
-              b, l, valueType, pointers, laneMask, ValueRange{passThru},
-              alignment);
+              b, l, access.valueType, pointers, laneMask,
+              ValueRange{passThru}, access.alignment);
           return SmallVector<Value>{vector::TransferWriteOp::create(
                                         b, l, values, args[0],
                                         ValueRange{offset},
@@ -289,27 +312,18 @@ struct StoreOpLowering : public OpConversionPattern<tile::StoreOp> {
 
   static void scatter(OpBuilder &builder, Location loc, OpAdaptor adaptor,
                       RankedTensorType type) {
-    Type element = type.getElementType();
-    int64_t n = type.getNumElements(), width = getVectorWidth(n);
-    Value ptrs = flatten(builder, loc, adaptor.getPtr());
+    VectorAccess access(builder, loc, adaptor.getPtr(), adaptor.getMask(),
+                        type.getElementType(), type.getNumElements());
     Value values = flatten(builder, loc, adaptor.getValue());
-    Value mask = adaptor.getMask()
-                     ? widenMask(builder, loc,
-                                 flatten(builder, loc, adaptor.getMask()))
-                     : Value();
-    auto addressType = VectorType::get({width}, builder.getI64Type());
-    auto valueType = VectorType::get({width}, element);
-    unsigned alignment = std::max<unsigned>(1, element.getIntOrFloatBitWidth() / 8);
     buildVectorLoop(
-        builder, loc, n, width, {},
+        builder, loc, access.numElements, access.width, {},
         [&](OpBuilder &b, Location l, Value offset, ValueRange) {
-          Value addresses = readLanes(b, l, ptrs, offset, addressType, {});
-          Value pointers = LLVM::IntToPtrOp::create(
-              b, l, getAddressVectorType(b.getContext(), width), addresses);
-          Value laneMask = readMaskLanes(b, l, mask, offset, width);
-          Value laneValues = readLanes(b, l, values, offset, valueType, {});
+          Value pointers = access.pointers(b, l, offset);
+          Value laneMask = access.mask(b, l, offset);
+          Value laneValues =
+              readLanes(b, l, values, offset, access.valueType, {});
           LLVM::masked_scatter::create(b, l, laneValues, pointers, laneMask,
-                                       alignment);
+                                       access.alignment);
           return SmallVector<Value>{};
         });
   }
