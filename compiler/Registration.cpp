@@ -11,7 +11,8 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
 namespace {
-/// LLVM's masked gather and scatter intrinsics declare no memory effects, so
+/// LLVM's masked load, store, gather and scatter intrinsics declare no memory
+/// effects, so
 /// passes that must know them (buffer deallocation, CSE, hoisting) refuse or
 /// mistreat them. The CPU lowering of tile loads and stores emits them before
 /// bufferization; these models state what they do: read (gather) or write
@@ -44,5 +45,10 @@ void recur::registerCompilerDialects(mlir::DialectRegistry &registry) {
         *context);
     mlir::LLVM::masked_scatter::attachInterface<MemoryAccessModel<
         mlir::LLVM::masked_scatter, mlir::MemoryEffects::Write>>(*context);
+    mlir::LLVM::MaskedLoadOp::attachInterface<
+        MemoryAccessModel<mlir::LLVM::MaskedLoadOp, mlir::MemoryEffects::Read>>(
+        *context);
+    mlir::LLVM::MaskedStoreOp::attachInterface<MemoryAccessModel<
+        mlir::LLVM::MaskedStoreOp, mlir::MemoryEffects::Write>>(*context);
   });
 }

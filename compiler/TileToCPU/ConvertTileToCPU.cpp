@@ -1,6 +1,7 @@
 //===- ConvertTileToCPU.cpp - The convert-tile-to-cpu pass ----------------===//
 
 #include "compiler/Passes.h"
+#include "compiler/Analysis/Contiguity.h"
 #include "compiler/TileToCPU/PatternsToCPU.h"
 #include "dialects/tile/TileOps.h"
 
@@ -101,6 +102,13 @@ struct ConvertTileToCPUPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *context = &getContext();
+    AccessContiguity contiguity;
+    ContiguityAnalysis analysis;
+    module.walk([&](Operation *op) {
+      if (isa<tile::LoadOp, tile::StoreOp>(op) &&
+          isa<RankedTensorType>(op->getOperand(0).getType()))
+        contiguity[op] = analysis.getInfo(op->getOperand(0)).contiguity;
+    });
     materializeGridArguments(module);
 
     TileToCPUTypeConverter converter;
@@ -117,7 +125,7 @@ struct ConvertTileToCPUPass
                                                          target);
     populateFuncOpToCPUPatterns(converter, patterns);
     populateViewOpToCPUPatterns(converter, patterns);
-    populateLoadStoreOpToCPUPatterns(converter, patterns);
+    populateLoadStoreOpToCPUPatterns(converter, patterns, contiguity);
     populateDotOpToCPUPatterns(converter, patterns);
     populateReduceScanOpToCPUPatterns(converter, patterns);
     populateDebugOpToCPUPatterns(converter, patterns);

@@ -16,6 +16,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <numeric>
+
 using namespace mlir;
 using namespace recur;
 
@@ -154,17 +156,28 @@ static VectorType getAddressVectorType(MLIRContext *context, int64_t width) {
 }
 
 /// What a vectorised tile access needs at each step: the lanes' pointers and
-/// mask, read from the flattened pointer and mask tiles.
+/// mask, read from the flattened pointer and mask tiles. When the pointer
+/// tile has unit-stride runs (`contiguity` lanes, a divisor of the last
+/// dimension), each vector covers part of one run and is one plain masked
+/// vector load or store at its first lane's address.
 class VectorAccess {
 public:
   VectorAccess(OpBuilder &builder, Location loc, Value ptr, Value mask,
-               Type element, int64_t numElements)
+               Type element, int64_t numElements, int64_t contiguity)
       : ptrs(flatten(builder, loc, ptr)),
         maskBytes(mask ? widenMask(builder, loc, flatten(builder, loc, mask))
                        : Value()),
-        numElements(numElements), width(getVectorWidth(numElements)),
+        numElements(numElements),
+        contiguous(contiguity > 1),
+        width(contiguous ? std::gcd<int64_t>(16, contiguity)
+                         : getVectorWidth(numElements)),
         alignment(std::max<unsigned>(1, element.getIntOrFloatBitWidth() / 8)),
         valueType(VectorType::get({width}, element)) {}
+
+  /// The address of the vector's first lane (contiguous accesses).
+  Value firstAddress(OpBuilder &b, Location l, Value offset) const {
+    return toLLVMPointer(b, l, tensor::ExtractOp::create(b, l, ptrs, offset));
+  }
 
   Value pointers(OpBuilder &b, Location l, Value offset) const {
     Value addresses = readLanes(
@@ -178,7 +191,9 @@ public:
   }
 
   Value ptrs, maskBytes;
-  int64_t numElements, width;
+  int64_t numElements;
+  bool contiguous;
+  int64_t width;
   unsigned alignment;
   VectorType valueType;
 };
@@ -240,13 +255,17 @@ struct AddPtrOpLowering : public OpConversionPattern<tile::AddPtrOp> {
 };
 
 struct LoadOpLowering : public OpConversionPattern<tile::LoadOp> {
-  using OpConversionPattern::OpConversionPattern;
+  LoadOpLowering(const TypeConverter &converter, MLIRContext *context,
+     const AccessContiguity &contiguity)
+      : OpConversionPattern(converter, context), contiguity(contiguity) {}
+
+  const AccessContiguity &contiguity;
 
   static Value gather(OpBuilder &builder, Location loc, OpAdaptor adaptor,
-                      RankedTensorType type) {
+                      RankedTensorType type, int64_t contiguity) {
     Type element = type.getElementType();
     VectorAccess access(builder, loc, adaptor.getPtr(), adaptor.getMask(),
-                        element, type.getNumElements());
+                        element, type.getNumElements(), contiguity);
     Value other = adaptor.getOther()
                       ? flatten(builder, loc, adaptor.getOther())
                       : Value();
@@ -256,14 +275,23 @@ struct LoadOpLowering : public OpConversionPattern<tile::LoadOp> {
         builder, loc, access.numElements, access.width, init,
         [&](OpBuilder &b, Location l, Value offset, ValueRange args) {
           // Named in order so that the IR reads addresses, mask, other.
-          Value pointers = access.pointers(b, l, offset);
+          Value pointers = access.contiguous
+                               ? access.firstAddress(b, l, offset)
+                               : access.pointers(b, l, offset);
           Value laneMask = access.mask(b, l, offset);
           Value passThru =
               readLanes(b, l, other, offset, access.valueType,
                         cast<TypedAttr>(b.getZeroAttr(element)));
-          Value values = LLVM::masked_gather::create(
-              b, l, access.valueType, pointers, laneMask,
-              ValueRange{passThru}, access.alignment);
+          Value values =
+              access.contiguous
+                  ? LLVM::MaskedLoadOp::create(
+                        b, l, access.valueType, pointers, laneMask, passThru,
+                        b.getI32IntegerAttr(access.alignment))
+                        .getResult()
+                  : LLVM::masked_gather::create(
+                        b, l, access.valueType, pointers, laneMask,
+                        ValueRange{passThru}, access.alignment)
+                        .getResult();
           return SmallVector<Value>{vector::TransferWriteOp::create(
                                         b, l, values, args[0],
                                         ValueRange{offset},
@@ -281,7 +309,8 @@ struct LoadOpLowering : public OpConversionPattern<tile::LoadOp> {
     bool isVolatile = op.getIsVolatile();
     if (!isVolatile && canVectorize(resultType)) {
       rewriter.replaceOp(op, gather(rewriter, op.getLoc(), adaptor,
-                                    cast<RankedTensorType>(resultType)));
+                                    cast<RankedTensorType>(resultType),
+                                    contiguity.lookup(op)));
       return success();
     }
     Value result = buildPerLane(
@@ -308,22 +337,33 @@ struct LoadOpLowering : public OpConversionPattern<tile::LoadOp> {
 };
 
 struct StoreOpLowering : public OpConversionPattern<tile::StoreOp> {
-  using OpConversionPattern::OpConversionPattern;
+  StoreOpLowering(const TypeConverter &converter, MLIRContext *context,
+     const AccessContiguity &contiguity)
+      : OpConversionPattern(converter, context), contiguity(contiguity) {}
+
+  const AccessContiguity &contiguity;
 
   static void scatter(OpBuilder &builder, Location loc, OpAdaptor adaptor,
-                      RankedTensorType type) {
+                      RankedTensorType type, int64_t contiguity) {
     VectorAccess access(builder, loc, adaptor.getPtr(), adaptor.getMask(),
-                        type.getElementType(), type.getNumElements());
+                        type.getElementType(), type.getNumElements(),
+                        contiguity);
     Value values = flatten(builder, loc, adaptor.getValue());
     buildVectorLoop(
         builder, loc, access.numElements, access.width, {},
         [&](OpBuilder &b, Location l, Value offset, ValueRange) {
-          Value pointers = access.pointers(b, l, offset);
+          Value pointers = access.contiguous
+                               ? access.firstAddress(b, l, offset)
+                               : access.pointers(b, l, offset);
           Value laneMask = access.mask(b, l, offset);
           Value laneValues =
               readLanes(b, l, values, offset, access.valueType, {});
-          LLVM::masked_scatter::create(b, l, laneValues, pointers, laneMask,
-                                       access.alignment);
+          if (access.contiguous)
+            LLVM::MaskedStoreOp::create(b, l, laneValues, pointers, laneMask,
+                                        b.getI32IntegerAttr(access.alignment));
+          else
+            LLVM::masked_scatter::create(b, l, laneValues, pointers,
+                                         laneMask, access.alignment);
           return SmallVector<Value>{};
         });
   }
@@ -334,7 +374,7 @@ struct StoreOpLowering : public OpConversionPattern<tile::StoreOp> {
     Type valueType = adaptor.getValue().getType();
     if (canVectorize(valueType)) {
       scatter(rewriter, op.getLoc(), adaptor,
-              cast<RankedTensorType>(valueType));
+              cast<RankedTensorType>(valueType), contiguity.lookup(op));
       rewriter.eraseOp(op);
       return success();
     }
@@ -435,8 +475,11 @@ struct AtomicRMWOpLowering : public OpConversionPattern<tile::AtomicRMWOp> {
 };
 } // namespace
 
-void recur::populateLoadStoreOpToCPUPatterns(const TypeConverter &converter,
-                                             RewritePatternSet &patterns) {
-  patterns.add<AddPtrOpLowering, LoadOpLowering, StoreOpLowering,
-               AtomicRMWOpLowering>(converter, patterns.getContext());
+void recur::populateLoadStoreOpToCPUPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns,
+    const AccessContiguity &contiguity) {
+  patterns.add<AddPtrOpLowering, AtomicRMWOpLowering>(converter,
+                                                      patterns.getContext());
+  patterns.add<LoadOpLowering, StoreOpLowering>(
+      converter, patterns.getContext(), contiguity);
 }

@@ -50,8 +50,13 @@ void populateFuncOpToCPUPatterns(const mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns);
 void populateViewOpToCPUPatterns(const mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns);
+/// Contiguity, along the last dimension, of the pointer tile of each tile
+/// load and store (from ContiguityAnalysis, computed before conversion).
+using AccessContiguity = llvm::DenseMap<mlir::Operation *, int64_t>;
+
 void populateLoadStoreOpToCPUPatterns(const mlir::TypeConverter &converter,
-                                      mlir::RewritePatternSet &patterns);
+                                      mlir::RewritePatternSet &patterns,
+                                      const AccessContiguity &contiguity);
 void populateDotOpToCPUPatterns(const mlir::TypeConverter &converter,
                                 mlir::RewritePatternSet &patterns);
 void populateReduceScanOpToCPUPatterns(const mlir::TypeConverter &converter,

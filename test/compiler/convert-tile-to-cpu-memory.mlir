@@ -110,16 +110,15 @@ tile.func private @load_volatile(%p: tensor<4x!tile.ptr<i32>>) -> tensor<4xi32> 
 
 // -----
 
-// CHECK-LABEL: func.func @store_masked
+// A pointer tile of unknown layout is stored with a masked scatter.
+// CHECK-LABEL: func.func private @store_masked
 // CHECK:         scf.for
 // CHECK:           llvm.inttoptr %{{.*}} : vector<16xi64> to vector<16x!llvm.ptr>
 // CHECK:           arith.cmpi ne
 // CHECK:           %[[V:.*]] = vector.transfer_read %{{.*}} : tensor<64xf32>, vector<16xf32>
 // CHECK:           llvm.intr.masked.scatter %[[V]], %{{.*}}, %{{.*}} {alignment = 4 : i32}
-tile.func @store_masked(%p: !tile.ptr<f32>, %x: f32, %n: i32) {
-  %ps = tile.splat %p : tensor<64x!tile.ptr<f32>>
+tile.func private @store_masked(%pp: tensor<64x!tile.ptr<f32>>, %x: f32, %n: i32) {
   %r = tile.make_range 0, 64 : tensor<64xi32>
-  %pp = tile.addptr %ps, %r : tensor<64x!tile.ptr<f32>>, tensor<64xi32>
   %ns = tile.splat %n : tensor<64xi32>
   %m = arith.cmpi slt, %r, %ns : tensor<64xi32>
   %v = tile.splat %x : tensor<64xf32>
@@ -158,4 +157,74 @@ tile.func private @atomics(%p: tensor<4x!tile.ptr<f32>>, %v: tensor<4xf32>, %m: 
   %b = tile.atomic_rmw add, relaxed, gpu, %q, %i : !tile.ptr<i32>
   %c = tile.atomic_rmw and, acquire, sys, %q, %i : !tile.ptr<i32>
   tile.return %a, %b, %c : tensor<4xf32>, i32, i32
+}
+
+// -----
+
+// splat(base) + make_range is unit-stride: each 16-lane vector is one masked
+// vector load (store) at its first lane's address.
+// CHECK-LABEL: func.func @contiguous_1d
+// CHECK:         scf.for %[[I:[a-z0-9_]+]] =
+// CHECK:           %[[A:[a-z0-9_]+]] = tensor.extract %{{.*}}[%[[I]]] : tensor<128xi64>
+// CHECK:           %[[PTR:[a-z0-9_]+]] = llvm.inttoptr %[[A]] : i64 to !llvm.ptr
+// CHECK:           llvm.intr.masked.load %[[PTR]], %{{.*}}, %{{.*}} {alignment = 4 : i32} : (!llvm.ptr, vector<16xi1>, vector<16xf32>) -> vector<16xf32>
+// CHECK:         scf.for
+// CHECK:           llvm.intr.masked.store %{{.*}}, %{{.*}}, %{{.*}} {alignment = 4 : i32} : vector<16xf32>, vector<16xi1> into !llvm.ptr
+tile.func @contiguous_1d(%x: !tile.ptr<f32>, %n: i32) {
+  %pid = tile.program_id x
+  %c128 = arith.constant 128 : i32
+  %start = arith.muli %pid, %c128 : i32
+  %r = tile.make_range 0, 128 : tensor<128xi32>
+  %s = tile.splat %start : tensor<128xi32>
+  %offs = arith.addi %s, %r : tensor<128xi32>
+  %ns = tile.splat %n : tensor<128xi32>
+  %mask = arith.cmpi slt, %offs, %ns : tensor<128xi32>
+  %xs = tile.splat %x : tensor<128x!tile.ptr<f32>>
+  %xp = tile.addptr %xs, %offs : tensor<128x!tile.ptr<f32>>, tensor<128xi32>
+  %v = tile.load %xp, %mask : tensor<128x!tile.ptr<f32>>
+  tile.store %xp, %v, %mask : tensor<128x!tile.ptr<f32>>
+  tile.return
+}
+
+// -----
+
+// Rows of a row-major matrix: row * ld broadcast along columns plus the
+// column range is unit-stride within each row of 8, so vectors are 8 wide.
+// CHECK-LABEL: func.func @contiguous_rows
+// CHECK:         llvm.intr.masked.load {{.*}} -> vector<8xf16>
+// CHECK-NOT:     masked.gather
+tile.func @contiguous_rows(%a: !tile.ptr<f16>, %ld: i32) {
+  %rows = tile.make_range 0, 4 : tensor<4xi32>
+  %cols = tile.make_range 0, 8 : tensor<8xi32>
+  %r2 = tile.expand_dims %rows axis = 1 : tensor<4xi32> -> tensor<4x1xi32>
+  %lds = tile.splat %ld : tensor<4x1xi32>
+  %rowoff = arith.muli %r2, %lds : tensor<4x1xi32>
+  %rowb = tile.broadcast %rowoff : tensor<4x1xi32> -> tensor<4x8xi32>
+  %c2 = tile.expand_dims %cols axis = 0 : tensor<8xi32> -> tensor<1x8xi32>
+  %colb = tile.broadcast %c2 : tensor<1x8xi32> -> tensor<4x8xi32>
+  %off = arith.addi %rowb, %colb : tensor<4x8xi32>
+  %base = tile.splat %a : tensor<4x8x!tile.ptr<f16>>
+  %p = tile.addptr %base, %off : tensor<4x8x!tile.ptr<f16>>, tensor<4x8xi32>
+  %v = tile.load %p : tensor<4x8x!tile.ptr<f16>>
+  tile.store %p, %v : tensor<4x8x!tile.ptr<f16>>
+  tile.return
+}
+
+// -----
+
+// A stride of 2 (offsets * 2) is not unit-stride: gathers.
+// CHECK-LABEL: func.func @strided
+// CHECK:         llvm.intr.masked.gather
+// CHECK-NOT:     llvm.intr.masked.load
+tile.func @strided(%x: !tile.ptr<f32>) {
+  %r = tile.make_range 0, 16 : tensor<16xi32>
+  %two = arith.constant dense<2> : tensor<16xi32>
+  %offs = arith.muli %r, %two : tensor<16xi32>
+  %xs = tile.splat %x : tensor<16x!tile.ptr<f32>>
+  %xp = tile.addptr %xs, %offs : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
+  %v = tile.load %xp : tensor<16x!tile.ptr<f32>>
+  %o = tile.splat %x : tensor<16x!tile.ptr<f32>>
+  %op = tile.addptr %o, %r : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
+  tile.store %op, %v : tensor<16x!tile.ptr<f32>>
+  tile.return
 }

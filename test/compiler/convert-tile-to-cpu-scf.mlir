@@ -30,10 +30,12 @@ tile.func @pointer_loop(%p: !tile.ptr<f32>, %n: i32, %c: i1) {
 
 // -----
 
-// Tiles of pointers as loop-carried values (the K loop of a matmul).
+// Tiles of pointers as loop-carried values (the K loop of a matmul). The
+// pointer tile stays unit-stride in every iteration (it advances by a
+// splat), so its loads are vector loads.
 // CHECK-LABEL: func.func @pointer_tile_loop
 // CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<16xf32>, tensor<16xi64>)  : i32
-// CHECK:           llvm.intr.masked.gather
+// CHECK:           llvm.intr.masked.load
 // CHECK:           arith.addi %{{.*}}, %{{.*}} : tensor<16xi64>
 // CHECK:           scf.yield %{{.*}}, %{{.*}} : tensor<16xf32>, tensor<16xi64>
 tile.func @pointer_tile_loop(%p: !tile.ptr<f32>, %n: i32) {
@@ -49,6 +51,32 @@ tile.func @pointer_tile_loop(%p: !tile.ptr<f32>, %n: i32) {
     %v = tile.load %q : tensor<16x!tile.ptr<f32>>
     %a2 = arith.addf %a, %v : tensor<16xf32>
     %q2 = tile.addptr %q, %step : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
+    scf.yield %a2, %q2 : tensor<16xf32>, tensor<16x!tile.ptr<f32>>
+  }
+  tile.store %p0, %acc : tensor<16x!tile.ptr<f32>>
+  tile.return
+}
+
+// -----
+
+// A loop that turns the pointer tile into a stride-2 one breaks the run:
+// loads of the loop-carried tile fall back to gathers.
+// CHECK-LABEL: func.func @pointer_tile_loop_strided
+// CHECK:         scf.for
+// CHECK:           llvm.intr.masked.gather
+// CHECK-NOT:       llvm.intr.masked.load
+tile.func @pointer_tile_loop_strided(%p: !tile.ptr<f32>, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %r = tile.make_range 0, 16 : tensor<16xi32>
+  %ps = tile.splat %p : tensor<16x!tile.ptr<f32>>
+  %p0 = tile.addptr %ps, %r : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
+  %zero = arith.constant dense<0.0> : tensor<16xf32>
+  %acc, %last = scf.for %k = %c0 to %n step %c1 iter_args(%a = %zero, %q = %p0)
+      -> (tensor<16xf32>, tensor<16x!tile.ptr<f32>>) : i32 {
+    %v = tile.load %q : tensor<16x!tile.ptr<f32>>
+    %a2 = arith.addf %a, %v : tensor<16xf32>
+    %q2 = tile.addptr %q, %r : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
     scf.yield %a2, %q2 : tensor<16xf32>, tensor<16x!tile.ptr<f32>>
   }
   tile.store %p0, %acc : tensor<16x!tile.ptr<f32>>

@@ -11,8 +11,9 @@
 // CHECK-DAG:   llvm.func @recur_cpu_assert_fail(!llvm.ptr, i32, i32, i32)
 // CHECK-DAG:   llvm.func @add(%{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32) attributes {recur.kernel}
 // CHECK-DAG:   llvm.func @add_grid(%{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i64, %{{.*}}: i64)
-// CHECK-DAG:   llvm.intr.masked.gather
-// CHECK-DAG:   llvm.intr.masked.scatter
+// Unit-stride pointer tiles become masked vector loads and stores.
+// CHECK-DAG:   llvm.intr.masked.load
+// CHECK-DAG:   llvm.intr.masked.store
 // Tile buffers live on the stack: no heap allocation for this kernel.
 // CHECK-NOT:   llvm.call @malloc
 tile.func @add(%x: !tile.ptr<f32>, %y: !tile.ptr<f32>, %out: !tile.ptr<f32>, %n: i32) {

@@ -1,0 +1,50 @@
+//===- Contiguity.h - Unit-stride runs in pointer tiles ----------*- C++ -*-===//
+//
+// A small form of Triton's AxisInfo: along the last dimension of an integer or
+// pointer tile, how many consecutive lanes step by exactly one element, and
+// how many hold the same value. A load whose pointer tile has runs of 16
+// consecutive addresses can use vector loads instead of gathers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RECUR_COMPILER_ANALYSIS_CONTIGUITY_H
+#define RECUR_COMPILER_ANALYSIS_CONTIGUITY_H
+
+#include "mlir/IR/Value.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace recur {
+
+/// Facts about the last dimension (of size L) of a tile. Lanes split into
+/// aligned groups of `contiguity` lanes whose values increase by one from
+/// lane to lane, and into aligned groups of `constancy` equal values. Both
+/// divide L; 1 says nothing.
+struct LastDimInfo {
+  int64_t contiguity = 1;
+  int64_t constancy = 1;
+
+  bool operator==(const LastDimInfo &other) const {
+    return contiguity == other.contiguity && constancy == other.constancy;
+  }
+};
+
+/// Computes LastDimInfo of tile-dialect values on demand. Loop-carried tiles
+/// (scf.for iteration arguments) get the greatest facts that hold for the
+/// initial value and every value the body yields, found by iterating to a
+/// fixed point.
+class ContiguityAnalysis {
+public:
+  LastDimInfo getInfo(mlir::Value value);
+
+private:
+  LastDimInfo compute(mlir::Value value);
+  LastDimInfo computeLoopArgument(mlir::Value argument);
+
+  llvm::DenseMap<mlir::Value, LastDimInfo> cache_;
+  /// Assumptions for loop arguments while their loop is being solved.
+  llvm::DenseMap<mlir::Value, LastDimInfo> loopArguments_;
+};
+
+} // namespace recur
+
+#endif // RECUR_COMPILER_ANALYSIS_CONTIGUITY_H
