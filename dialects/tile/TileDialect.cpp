@@ -81,3 +81,21 @@ Type recur::tile::getI1TypeLike(Type type) {
   return i1;
 }
 
+
+bool recur::tile::isTileElementType(Type type) {
+  if (isa<PtrType>(type) || type.isF16() || type.isBF16() || type.isF32() ||
+      type.isF64())
+    return true;
+  return type.isSignlessInteger() &&
+         llvm::is_contained({1u, 8u, 16u, 32u, 64u},
+                            type.getIntOrFloatBitWidth());
+}
+
+LogicalResult PtrType::verify(function_ref<InFlightDiagnostic()> emitError,
+                              Type pointeeType) {
+  if (!isTileElementType(pointeeType))
+    return emitError() << "pointee must be an integer, float or pointer "
+                          "type, got "
+                       << pointeeType;
+  return success();
+}

@@ -23,6 +23,10 @@ namespace recur::tile {
 /// shape of `ptrLike` kept: `tensor<4x!tile.ptr<f32>>` gives `tensor<4xf32>`.
 mlir::Type getPointeeTypeLike(mlir::Type ptrLike);
 
+/// Whether `type` can be a tile element: f16, bf16, f32, f64, a signless
+/// integer of 1, 8, 16, 32 or 64 bits, or a `!tile.ptr`.
+bool isTileElementType(mlir::Type type);
+
 /// `i1`, or a tensor of `i1` with the shape of `type`.
 mlir::Type getI1TypeLike(mlir::Type type);
 

@@ -49,6 +49,7 @@ def Tile_PtrType : Tile_Type<"Ptr", "ptr"> {
   }];
   let parameters = (ins "::mlir::Type":$pointeeType);
   let assemblyFormat = "`<` $pointeeType `>`";
+  let genVerifyDecl = 1;
   let builders = [
     TypeBuilderWithInferredContext<(ins "::mlir::Type":$pointeeType), [{
       return $_get(pointeeType.getContext(), pointeeType);

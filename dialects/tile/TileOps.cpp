@@ -12,7 +12,6 @@ using namespace recur::tile;
 #define GET_OP_CLASSES
 #include "dialects/tile/TileOps.cpp.inc"
 
-static bool isScalar(Type type) { return !isa<ShapedType>(type); }
 
 //===----------------------------------------------------------------------===//
 // FuncOp / CallOp / ReturnOp
@@ -53,7 +52,7 @@ LogicalResult FuncOp::verify() {
   if (!getResultTypes().empty())
     return emitOpError("kernel '") << getSymName() << "' must return nothing";
   for (auto [index, type] : llvm::enumerate(getArgumentTypes()))
-    if (!isScalar(type))
+    if (!isTileElementType(type))
       return emitOpError("kernel argument #")
              << index << " must be a scalar or pointer, got " << type;
   return success();
@@ -138,6 +137,9 @@ LogicalResult ReshapeOp::verify() {
 LogicalResult TransOp::verify() {
   auto src = getSrc().getType(), dst = getResult().getType();
   ArrayRef<int32_t> order = getOrder();
+  if (dst.getRank() != src.getRank())
+    return emitOpError("result rank ")
+           << dst.getRank() << " differs from source rank " << src.getRank();
   if (static_cast<int64_t>(order.size()) != src.getRank())
     return emitOpError("order has ")
            << order.size() << " entries for a rank-" << src.getRank()
@@ -236,6 +238,14 @@ LogicalResult DotOp::verify() {
     return emitOpError("accumulator ")
            << acc.getElementType() << " is narrower than the operands "
            << a.getElementType();
+  // Operands extend to the accumulator type, so a different accumulator must
+  // be strictly wider: f16 and bf16 do not convert into each other.
+  if (acc.getElementType() != a.getElementType() &&
+      acc.getElementType().getIntOrFloatBitWidth() ==
+          a.getElementType().getIntOrFloatBitWidth())
+    return emitOpError("cannot extend ")
+           << a.getElementType() << " operands to a "
+           << acc.getElementType() << " accumulator";
   return success();
 }
 
