@@ -177,4 +177,22 @@ TEST(CpuKernel, TwoDimensionalReduceAndReverseScan) {
   }
 }
 
+TEST(CpuKernel, TransposeWithVectorLoadsAndScatteredStores) {
+  auto module = device().load(readExample("transpose.mlir"));
+  for (auto [M, N] : {std::pair{37, 21}, std::pair{16, 16}, std::pair{1, 50}}) {
+    std::vector<float> in = randomVector(M * N, 9);
+    // A guard element after the output catches masked lanes that write.
+    std::vector<float> out(M * N + 1, -7.0f);
+    device().launch(*module, "transpose",
+                    {KernelArg::pointer(in.data()), KernelArg::pointer(out.data()),
+                     KernelArg::i32(M), KernelArg::i32(N)},
+                    Grid{(M + 15) / 16, (N + 15) / 16});
+    for (int i = 0; i < M; ++i)
+      for (int j = 0; j < N; ++j)
+        ASSERT_EQ(out[j * M + i], in[i * N + j])
+            << "M=" << M << " N=" << N << " at " << i << "," << j;
+    EXPECT_EQ(out[M * N], -7.0f) << "masked lane wrote past the end";
+  }
+}
+
 } // namespace
