@@ -74,4 +74,25 @@ def PromoteLoopFreeBuffersToStack
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def VectorizeTileLinalg
+    : Pass<"vectorize-tile-linalg", "::mlir::func::FuncOp"> {
+  let summary = "Vectorize linalg ops on small static tiles as whole vectors";
+  let description = [{
+    Rewrites each linalg op on statically shaped tensors of at most
+    `max-elements` elements per operand into vector ops on whole tiles
+    (`vector.transfer_read`, elementwise vector math, `vector.contract` for
+    `linalg.matmul`), using upstream linalg vectorization. Tiles are small
+    and static, so a tile fits in registers and a 32x16x16 `tile.dot`
+    becomes an outer-product micro-kernel instead of scalar loops. Ops the
+    vectorizer does not handle, or larger ones, stay for
+    `convert-linalg-to-loops`.
+  }];
+  let options = [
+    Option<"maxElements", "max-elements", "int64_t", /*default=*/"4096",
+           "Largest operand, in elements, to turn into one vector">,
+  ];
+  let dependentDialects = ["::mlir::vector::VectorDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // RECUR_COMPILER_PASSES_TD

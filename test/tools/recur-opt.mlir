@@ -12,3 +12,4 @@
 // PASSES-DAG: --promote-loop-free-buffers-to-stack
 // PASSES-DAG: --recur-cpu-pipeline
 // PASSES-DAG: --tile-cpu-launch-grid
+// PASSES-DAG: --vectorize-tile-linalg
