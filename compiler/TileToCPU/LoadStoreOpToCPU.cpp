@@ -254,12 +254,20 @@ struct AddPtrOpLowering : public OpConversionPattern<tile::AddPtrOp> {
   }
 };
 
-struct LoadOpLowering : public OpConversionPattern<tile::LoadOp> {
-  LoadOpLowering(const TypeConverter &converter, MLIRContext *context,
-     const AccessContiguity &contiguity)
-      : OpConversionPattern(converter, context), contiguity(contiguity) {}
+/// Loads and stores see the contiguity of their pointer tiles, computed on
+/// the tile IR before conversion.
+template <typename SourceOp>
+struct AccessPattern : public OpConversionPattern<SourceOp> {
+  AccessPattern(const TypeConverter &converter, MLIRContext *context,
+                const AccessContiguity &contiguity)
+      : OpConversionPattern<SourceOp>(converter, context),
+        contiguity(contiguity) {}
 
   const AccessContiguity &contiguity;
+};
+
+struct LoadOpLowering : public AccessPattern<tile::LoadOp> {
+  using AccessPattern::AccessPattern;
 
   static Value gather(OpBuilder &builder, Location loc, OpAdaptor adaptor,
                       RankedTensorType type, int64_t contiguity) {
@@ -336,12 +344,8 @@ struct LoadOpLowering : public OpConversionPattern<tile::LoadOp> {
   }
 };
 
-struct StoreOpLowering : public OpConversionPattern<tile::StoreOp> {
-  StoreOpLowering(const TypeConverter &converter, MLIRContext *context,
-     const AccessContiguity &contiguity)
-      : OpConversionPattern(converter, context), contiguity(contiguity) {}
-
-  const AccessContiguity &contiguity;
+struct StoreOpLowering : public AccessPattern<tile::StoreOp> {
+  using AccessPattern::AccessPattern;
 
   static void scatter(OpBuilder &builder, Location loc, OpAdaptor adaptor,
                       RankedTensorType type, int64_t contiguity) {
