@@ -40,3 +40,61 @@ tile.func private @print(%x: f32, %v: tensor<4xi32>) {
   tile.print "only a prefix"
   tile.return
 }
+
+// -----
+
+// A scalar condition needs no loop; the program id is that of the
+// enclosing function. Print prefixes are deduplicated by text: two prints
+// of "p" share one global.
+// CHECK:       module {
+// CHECK-NEXT:    llvm.mlir.global internal constant @[[P:__recur_str_[0-9a-f]+]]("p\00")
+// CHECK-NOT:     "p\00"
+// CHECK:         llvm.mlir.global internal constant @[[MSG:__recur_str_[0-9a-f]+]]("scalar at {{.*}}.mlir:{{[0-9]+}}\00")
+// CHECK-NOT:     "p\00"
+// CHECK-LABEL: func.func @assert_scalar
+// CHECK-SAME:    (%[[C:[a-z0-9_]+]]: i1, %[[PX:[a-z0-9_]+]]: i32, %[[PY:[a-z0-9_]+]]: i32, %[[PZ:[a-z0-9_]+]]: i32,
+// CHECK-NOT:     scf.for
+// CHECK:         %[[TRUE:.*]] = arith.constant true
+// CHECK-NEXT:    %[[FAILED:.*]] = arith.xori %[[C]], %[[TRUE]] : i1
+// CHECK-NEXT:    scf.if %[[FAILED]] {
+// CHECK-NEXT:      %[[TEXT:.*]] = llvm.mlir.addressof @[[MSG]] : !llvm.ptr
+// CHECK-NEXT:      llvm.call @recur_cpu_assert_fail(%[[TEXT]], %[[PX]], %[[PY]], %[[PZ]]) : (!llvm.ptr, i32, i32, i32) -> ()
+// CHECK-NEXT:    }
+// CHECK:         llvm.mlir.addressof @[[P]]
+// CHECK:         llvm.mlir.addressof @[[P]]
+tile.func @assert_scalar(%c: i1) {
+  tile.assert %c, "scalar" : i1
+  tile.print "p"
+  tile.print "p"
+  tile.return
+}
+
+// -----
+
+// Each element of a 2-D tile prints with its row-major index i * 3 + j;
+// f16 widens to f64, f64 passes as is, i1 zero-extends.
+// CHECK-LABEL: func.func private @print_2d
+// CHECK-SAME:    (%[[X:[a-z0-9_]+]]: tensor<2x3xf16>, %[[D:[a-z0-9_]+]]: f64, %[[B:[a-z0-9_]+]]: i1, %[[PX:[a-z0-9_]+]]: i32, %[[PY:[a-z0-9_]+]]: i32, %[[PZ:[a-z0-9_]+]]: i32,
+// CHECK:         %[[PREFIX:.*]] = llvm.mlir.addressof @{{.*}} : !llvm.ptr
+// CHECK:         scf.for %[[I:[a-z0-9_]+]] =
+// CHECK-NEXT:      scf.for %[[J:[a-z0-9_]+]] =
+// CHECK:             %[[Z:.*]] = arith.constant 0 : index
+// CHECK-NEXT:        %[[ROWS:.*]] = arith.constant 2 : index
+// CHECK-NEXT:        %[[M0:.*]] = arith.muli %[[Z]], %[[ROWS]] : index
+// CHECK-NEXT:        %[[L0:.*]] = arith.addi %[[M0]], %[[I]] : index
+// CHECK-NEXT:        %[[COLS:.*]] = arith.constant 3 : index
+// CHECK-NEXT:        %[[M1:.*]] = arith.muli %[[L0]], %[[COLS]] : index
+// CHECK-NEXT:        %[[L1:.*]] = arith.addi %[[M1]], %[[J]] : index
+// CHECK-NEXT:        %[[LIN:.*]] = arith.index_cast %[[L1]] : index to i64
+// CHECK-NEXT:        %[[E:.*]] = tensor.extract %[[X]][%[[I]], %[[J]]] : tensor<2x3xf16>
+// CHECK-NEXT:        %[[W:.*]] = arith.extf %[[E]] : f16 to f64
+// CHECK-NEXT:        llvm.call @recur_cpu_print_f64(%[[PREFIX]], %[[PX]], %[[PY]], %[[PZ]], %[[LIN]], %[[W]])
+// CHECK-NOT:     arith.extf
+// CHECK:         llvm.call @recur_cpu_print_f64(%[[PREFIX]], %[[PX]], %[[PY]], %[[PZ]], %{{.*}}, %[[D]])
+// CHECK:         %[[BW:.*]] = arith.extui %[[B]] : i1 to i64
+// CHECK-NEXT:    %[[DEC:.*]] = arith.constant 0 : i32
+// CHECK-NEXT:    llvm.call @recur_cpu_print_i64(%[[PREFIX]], %[[PX]], %[[PY]], %[[PZ]], %{{.*}}, %[[BW]], %[[DEC]])
+tile.func private @print_2d(%x: tensor<2x3xf16>, %d: f64, %b: i1) {
+  tile.print "x" %x, %d, %b : tensor<2x3xf16>, f64, i1
+  tile.return
+}

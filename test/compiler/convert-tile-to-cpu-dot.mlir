@@ -14,9 +14,10 @@ tile.func private @dot_f32(%a: tensor<16x8xf32>, %b: tensor<8x32xf32>, %c: tenso
 
 // f16 operands are extended to the f32 accumulator first; sizes below 16.
 // CHECK-LABEL: func.func private @dot_f16
-// CHECK:         %[[A:.*]] = arith.extf %{{.*}} : tensor<3x5xf16> to tensor<3x5xf32>
-// CHECK:         %[[B:.*]] = arith.extf %{{.*}} : tensor<5x7xf16> to tensor<5x7xf32>
-// CHECK:         linalg.matmul ins(%[[A]], %[[B]] : tensor<3x5xf32>, tensor<5x7xf32>)
+// CHECK-SAME:    (%[[X:[a-z0-9_]+]]: tensor<3x5xf16>, %[[Y:[a-z0-9_]+]]: tensor<5x7xf16>, %[[C:[a-z0-9_]+]]: tensor<3x7xf32>
+// CHECK-NEXT:    %[[A:.*]] = arith.extf %[[X]] : tensor<3x5xf16> to tensor<3x5xf32>
+// CHECK-NEXT:    %[[B:.*]] = arith.extf %[[Y]] : tensor<5x7xf16> to tensor<5x7xf32>
+// CHECK-NEXT:    linalg.matmul ins(%[[A]], %[[B]] : tensor<3x5xf32>, tensor<5x7xf32>) outs(%[[C]] : tensor<3x7xf32>) -> tensor<3x7xf32>
 tile.func private @dot_f16(%a: tensor<3x5xf16>, %b: tensor<5x7xf16>, %c: tensor<3x7xf32>)
     -> tensor<3x7xf32> {
   %d = tile.dot %a, %b, %c : tensor<3x5xf16> * tensor<5x7xf16> -> tensor<3x7xf32>
@@ -25,12 +26,15 @@ tile.func private @dot_f16(%a: tensor<3x5xf16>, %b: tensor<5x7xf16>, %c: tensor<
 
 // -----
 
+// Integers are sign-extended to the i32 accumulator; a 1x1x1 product.
 // CHECK-LABEL: func.func private @dot_i8
-// CHECK:         arith.extsi %{{.*}} : tensor<1x1xi8> to tensor<1x1xi32>
-// CHECK:         arith.extsi %{{.*}} : tensor<1x1xi8> to tensor<1x1xi32>
-// CHECK:         linalg.matmul
-tile.func private @dot_i8(%a: tensor<1x1xi8>, %c: tensor<1x1xi32>) -> tensor<1x1xi32> {
-  %d = tile.dot %a, %a, %c : tensor<1x1xi8> * tensor<1x1xi8> -> tensor<1x1xi32>
+// CHECK-SAME:    (%[[A:[a-z0-9_]+]]: tensor<1x1xi8>, %[[B:[a-z0-9_]+]]: tensor<1x1xi8>, %[[C:[a-z0-9_]+]]: tensor<1x1xi32>
+// CHECK-NEXT:    %[[A32:.*]] = arith.extsi %[[A]] : tensor<1x1xi8> to tensor<1x1xi32>
+// CHECK-NEXT:    %[[B32:.*]] = arith.extsi %[[B]] : tensor<1x1xi8> to tensor<1x1xi32>
+// CHECK-NEXT:    %[[D:.*]] = linalg.matmul ins(%[[A32]], %[[B32]] : tensor<1x1xi32>, tensor<1x1xi32>) outs(%[[C]] : tensor<1x1xi32>) -> tensor<1x1xi32>
+// CHECK-NEXT:    return %[[D]]
+tile.func private @dot_i8(%a: tensor<1x1xi8>, %b: tensor<1x1xi8>, %c: tensor<1x1xi32>) -> tensor<1x1xi32> {
+  %d = tile.dot %a, %b, %c : tensor<1x1xi8> * tensor<1x1xi8> -> tensor<1x1xi32>
   tile.return %d : tensor<1x1xi32>
 }
 
@@ -43,4 +47,22 @@ tile.func private @dot_i8(%a: tensor<1x1xi8>, %c: tensor<1x1xi32>) -> tensor<1x1
 tile.func private @dot_tf32(%x: tensor<4x4xf32>) -> tensor<4x4xf32> {
   %d = tile.dot %x, %x, %x {inputPrecision = #tile.precision<tf32>} : tensor<4x4xf32> * tensor<4x4xf32> -> tensor<4x4xf32>
   tile.return %d : tensor<4x4xf32>
+}
+
+// -----
+
+// bf16 operands extend to f32 like f16; f32 operands to an f64 accumulator.
+// CHECK-LABEL: func.func private @dot_bf16_f64
+// CHECK:         arith.extf %{{.*}} : tensor<2x4xbf16> to tensor<2x4xf32>
+// CHECK:         arith.extf %{{.*}} : tensor<4x2xbf16> to tensor<4x2xf32>
+// CHECK:         linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<2x4xf32>, tensor<4x2xf32>) outs(%{{.*}} : tensor<2x2xf32>)
+// CHECK:         arith.extf %{{.*}} : tensor<2x4xf32> to tensor<2x4xf64>
+// CHECK:         arith.extf %{{.*}} : tensor<4x2xf32> to tensor<4x2xf64>
+// CHECK:         linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<2x4xf64>, tensor<4x2xf64>) outs(%{{.*}} : tensor<2x2xf64>)
+tile.func private @dot_bf16_f64(%a: tensor<2x4xbf16>, %b: tensor<4x2xbf16>, %c: tensor<2x2xf32>,
+                                %x: tensor<2x4xf32>, %y: tensor<4x2xf32>, %z: tensor<2x2xf64>)
+    -> (tensor<2x2xf32>, tensor<2x2xf64>) {
+  %d = tile.dot %a, %b, %c : tensor<2x4xbf16> * tensor<4x2xbf16> -> tensor<2x2xf32>
+  %e = tile.dot %x, %y, %z : tensor<2x4xf32> * tensor<4x2xf32> -> tensor<2x2xf64>
+  tile.return %d, %e : tensor<2x2xf32>, tensor<2x2xf64>
 }

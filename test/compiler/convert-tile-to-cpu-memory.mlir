@@ -14,11 +14,28 @@ tile.func private @addptr_scalar(%p: !tile.ptr<f32>, %o: i32) -> !tile.ptr<f32> 
 
 // -----
 
+// Tensor offsets: one sign extension, a splat of the pointee size, a
+// multiply and an add per addptr. f16 is 2 bytes, i8 1, f64 8, and a
+// pointer to a pointer steps over 8-byte addresses.
 // CHECK-LABEL: func.func private @addptr_sizes
-// CHECK:         arith.constant dense<2> : tensor<8xi64>
-// CHECK:         arith.constant dense<1> : tensor<8xi64>
-// CHECK:         arith.constant dense<8> : tensor<8xi64>
-// CHECK:         arith.constant dense<8> : tensor<8xi64>
+// CHECK-SAME:    (%[[H:[a-z0-9_]+]]: tensor<8xi64>, %[[B:[a-z0-9_]+]]: tensor<8xi64>, %[[D:[a-z0-9_]+]]: tensor<8xi64>, %[[PP:[a-z0-9_]+]]: tensor<8xi64>, %[[O:[a-z0-9_]+]]: tensor<8xi32>,
+// CHECK-NEXT:    %[[O1:.*]] = arith.extsi %[[O]] : tensor<8xi32> to tensor<8xi64>
+// CHECK-NEXT:    %[[S1:.*]] = arith.constant dense<2> : tensor<8xi64>
+// CHECK-NEXT:    %[[M1:.*]] = arith.muli %[[O1]], %[[S1]] : tensor<8xi64>
+// CHECK-NEXT:    %[[A1:.*]] = arith.addi %[[H]], %[[M1]] : tensor<8xi64>
+// CHECK-NEXT:    %[[O2:.*]] = arith.extsi %[[O]] : tensor<8xi32> to tensor<8xi64>
+// CHECK-NEXT:    %[[S2:.*]] = arith.constant dense<1> : tensor<8xi64>
+// CHECK-NEXT:    %[[M2:.*]] = arith.muli %[[O2]], %[[S2]] : tensor<8xi64>
+// CHECK-NEXT:    %[[A2:.*]] = arith.addi %[[B]], %[[M2]] : tensor<8xi64>
+// CHECK-NEXT:    %[[O3:.*]] = arith.extsi %[[O]] : tensor<8xi32> to tensor<8xi64>
+// CHECK-NEXT:    %[[S3:.*]] = arith.constant dense<8> : tensor<8xi64>
+// CHECK-NEXT:    %[[M3:.*]] = arith.muli %[[O3]], %[[S3]] : tensor<8xi64>
+// CHECK-NEXT:    %[[A3:.*]] = arith.addi %[[D]], %[[M3]] : tensor<8xi64>
+// CHECK-NEXT:    %[[O4:.*]] = arith.extsi %[[O]] : tensor<8xi32> to tensor<8xi64>
+// CHECK-NEXT:    %[[S4:.*]] = arith.constant dense<8> : tensor<8xi64>
+// CHECK-NEXT:    %[[M4:.*]] = arith.muli %[[O4]], %[[S4]] : tensor<8xi64>
+// CHECK-NEXT:    %[[A4:.*]] = arith.addi %[[PP]], %[[M4]] : tensor<8xi64>
+// CHECK-NEXT:    return %[[A1]], %[[A2]], %[[A3]], %[[A4]]
 tile.func private @addptr_sizes(%h: tensor<8x!tile.ptr<f16>>, %b: tensor<8x!tile.ptr<i8>>,
                                 %d: tensor<8x!tile.ptr<f64>>,
                                 %pp: tensor<8x!tile.ptr<!tile.ptr<f32>>>, %o: tensor<8xi32>)
@@ -36,10 +53,49 @@ tile.func private @addptr_sizes(%h: tensor<8x!tile.ptr<f16>>, %b: tensor<8x!tile
 
 // i64 offsets need no extension.
 // CHECK-LABEL: func.func private @addptr_i64
-// CHECK-NOT:     arith.extsi
-// CHECK:         arith.muli
+// CHECK-SAME:    (%[[P:[a-z0-9_]+]]: i64, %[[O:[a-z0-9_]+]]: i64,
+// CHECK-NEXT:    %[[FOUR:.*]] = arith.constant 4 : i64
+// CHECK-NEXT:    %[[BYTES:.*]] = arith.muli %[[O]], %[[FOUR]] : i64
+// CHECK-NEXT:    %[[R:.*]] = arith.addi %[[P]], %[[BYTES]] : i64
+// CHECK-NEXT:    return %[[R]] : i64
 tile.func private @addptr_i64(%p: !tile.ptr<f32>, %o: i64) -> !tile.ptr<f32> {
   %a = tile.addptr %p, %o : !tile.ptr<f32>, i64
+  tile.return %a : !tile.ptr<f32>
+}
+
+// -----
+
+// f32 tiles step 4 bytes per element; i64 tensor offsets are used as they
+// are; bf16 steps 2 bytes.
+// CHECK-LABEL: func.func private @addptr_tensor_f32
+// CHECK-SAME:    (%[[P:[a-z0-9_]+]]: tensor<16xi64>, %[[O:[a-z0-9_]+]]: tensor<16xi32>, %[[Q:[a-z0-9_]+]]: tensor<4xi64>, %[[W:[a-z0-9_]+]]: tensor<4xi64>,
+// CHECK-NEXT:    %[[O64:.*]] = arith.extsi %[[O]] : tensor<16xi32> to tensor<16xi64>
+// CHECK-NEXT:    %[[FOUR:.*]] = arith.constant dense<4> : tensor<16xi64>
+// CHECK-NEXT:    %[[BYTES:.*]] = arith.muli %[[O64]], %[[FOUR]] : tensor<16xi64>
+// CHECK-NEXT:    %[[A:.*]] = arith.addi %[[P]], %[[BYTES]] : tensor<16xi64>
+// CHECK-NEXT:    %[[TWO:.*]] = arith.constant dense<2> : tensor<4xi64>
+// CHECK-NEXT:    %[[WB:.*]] = arith.muli %[[W]], %[[TWO]] : tensor<4xi64>
+// CHECK-NEXT:    %[[B:.*]] = arith.addi %[[Q]], %[[WB]] : tensor<4xi64>
+// CHECK-NEXT:    return %[[A]], %[[B]]
+tile.func private @addptr_tensor_f32(%p: tensor<16x!tile.ptr<f32>>, %o: tensor<16xi32>,
+                                     %q: tensor<4x!tile.ptr<bf16>>, %w: tensor<4xi64>)
+    -> (tensor<16x!tile.ptr<f32>>, tensor<4x!tile.ptr<bf16>>) {
+  %a = tile.addptr %p, %o : tensor<16x!tile.ptr<f32>>, tensor<16xi32>
+  %b = tile.addptr %q, %w : tensor<4x!tile.ptr<bf16>>, tensor<4xi64>
+  tile.return %a, %b : tensor<16x!tile.ptr<f32>>, tensor<4x!tile.ptr<bf16>>
+}
+
+// -----
+
+// An i1 offset counts 0 or 1 elements: zero-extended, not sign-extended.
+// CHECK-LABEL: func.func private @addptr_i1
+// CHECK-SAME:    (%[[P:[a-z0-9_]+]]: i64, %[[O:[a-z0-9_]+]]: i1,
+// CHECK-NEXT:    %[[O64:.*]] = arith.extui %[[O]] : i1 to i64
+// CHECK-NEXT:    %[[FOUR:.*]] = arith.constant 4 : i64
+// CHECK-NEXT:    %[[BYTES:.*]] = arith.muli %[[O64]], %[[FOUR]] : i64
+// CHECK-NEXT:    arith.addi %[[P]], %[[BYTES]] : i64
+tile.func private @addptr_i1(%p: !tile.ptr<f32>, %o: i1) -> !tile.ptr<f32> {
+  %a = tile.addptr %p, %o : !tile.ptr<f32>, i1
   tile.return %a : !tile.ptr<f32>
 }
 
@@ -144,19 +200,138 @@ tile.func @store_bools(%p: !tile.ptr<i1>, %q: !tile.ptr<i32>, %c: i32) {
 
 // -----
 
-// Atomics go lane by lane; masked-off lanes return zero.
+// Atomics go lane by lane; masked-off lanes do not touch memory and return
+// zero. Every scope is the whole process on the CPU; relaxed is monotonic.
 // CHECK-LABEL: func.func private @atomics
-// CHECK:         scf.for
-// CHECK:           scf.if %{{.*}} -> (f32) {
-// CHECK:             llvm.atomicrmw fadd %{{.*}}, %{{.*}} acq_rel : !llvm.ptr, f32
-// CHECK:         llvm.atomicrmw add %{{.*}}, %{{.*}} monotonic : !llvm.ptr, i32
-// CHECK:         llvm.atomicrmw _and %{{.*}}, %{{.*}} acquire : !llvm.ptr, i32
+// CHECK-SAME:    (%[[P:[a-z0-9_]+]]: tensor<4xi64>, %[[V:[a-z0-9_]+]]: tensor<4xf32>, %[[M:[a-z0-9_]+]]: tensor<4xi1>, %[[Q:[a-z0-9_]+]]: i64, %[[I:[a-z0-9_]+]]: i32,
+// CHECK:         %[[T:.*]] = scf.for %[[K:[a-z0-9_]+]] = {{.*}} iter_args(%[[ACC:[a-z0-9_]+]] = %{{.*}}) -> (tensor<4xf32>)
+// CHECK-NEXT:      %[[LANE:.*]] = tensor.extract %[[M]][%[[K]]] : tensor<4xi1>
+// CHECK-NEXT:      %[[OLD:.*]] = scf.if %[[LANE]] -> (f32) {
+// CHECK-NEXT:        %[[A:.*]] = tensor.extract %[[P]][%[[K]]] : tensor<4xi64>
+// CHECK-NEXT:        %[[X:.*]] = tensor.extract %[[V]][%[[K]]] : tensor<4xf32>
+// CHECK-NEXT:        %[[PTR:.*]] = llvm.inttoptr %[[A]] : i64 to !llvm.ptr
+// CHECK-NEXT:        %[[R:.*]] = llvm.atomicrmw fadd %[[PTR]], %[[X]] acq_rel : !llvm.ptr, f32
+// CHECK-NEXT:        scf.yield %[[R]] : f32
+// CHECK-NEXT:      } else {
+// CHECK-NEXT:        %[[Z:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT:        scf.yield %[[Z]] : f32
+// CHECK-NEXT:      }
+// CHECK-NEXT:      %[[INS:.*]] = tensor.insert %[[OLD]] into %[[ACC]][%[[K]]] : tensor<4xf32>
+// CHECK-NEXT:      scf.yield %[[INS]] : tensor<4xf32>
+// CHECK:         %[[QP:.*]] = llvm.inttoptr %[[Q]] : i64 to !llvm.ptr
+// CHECK-NEXT:    %[[B:.*]] = llvm.atomicrmw add %[[QP]], %[[I]] monotonic : !llvm.ptr, i32
+// CHECK:         %[[C:.*]] = llvm.atomicrmw _and %{{.*}}, %[[I]] acquire : !llvm.ptr, i32
+// CHECK:         return %[[T]], %[[B]], %[[C]]
 tile.func private @atomics(%p: tensor<4x!tile.ptr<f32>>, %v: tensor<4xf32>, %m: tensor<4xi1>,
                            %q: !tile.ptr<i32>, %i: i32) -> (tensor<4xf32>, i32, i32) {
   %a = tile.atomic_rmw fadd, acq_rel, gpu, %p, %v, %m : tensor<4x!tile.ptr<f32>>
   %b = tile.atomic_rmw add, relaxed, gpu, %q, %i : !tile.ptr<i32>
   %c = tile.atomic_rmw and, acquire, sys, %q, %i : !tile.ptr<i32>
   tile.return %a, %b, %c : tensor<4xf32>, i32, i32
+}
+
+// -----
+
+// A masked scalar atomic runs under scf.if and yields zero otherwise.
+// CHECK-LABEL: func.func private @atomic_scalar_masked
+// CHECK-SAME:    (%[[P:[a-z0-9_]+]]: i64, %[[V:[a-z0-9_]+]]: i32, %[[M:[a-z0-9_]+]]: i1,
+// CHECK-NEXT:    %[[R:.*]] = scf.if %[[M]] -> (i32) {
+// CHECK-NEXT:      %[[PTR:.*]] = llvm.inttoptr %[[P]] : i64 to !llvm.ptr
+// CHECK-NEXT:      %[[OLD:.*]] = llvm.atomicrmw max %[[PTR]], %[[V]] release : !llvm.ptr, i32
+// CHECK-NEXT:      scf.yield %[[OLD]] : i32
+// CHECK-NEXT:    } else {
+// CHECK-NEXT:      %[[Z:.*]] = arith.constant 0 : i32
+// CHECK-NEXT:      scf.yield %[[Z]] : i32
+// CHECK-NEXT:    }
+// CHECK-NEXT:    return %[[R]] : i32
+tile.func private @atomic_scalar_masked(%p: !tile.ptr<i32>, %v: i32, %m: i1) -> i32 {
+  %a = tile.atomic_rmw max, release, gpu, %p, %v, %m : !tile.ptr<i32>
+  tile.return %a : i32
+}
+
+// -----
+
+// A masked tile load without `other` passes zeros through masked-off lanes;
+// f64 lanes are 8-byte aligned.
+// CHECK-LABEL: func.func private @load_masked_zero
+// CHECK-SAME:    (%[[P:[a-z0-9_]+]]: tensor<8xi64>, %[[M:[a-z0-9_]+]]: tensor<8xi1>,
+// CHECK:         %[[MB:.*]] = arith.extui %[[M]] : tensor<8xi1> to tensor<8xi8>
+// CHECK:         scf.for %[[I:[a-z0-9_]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:[a-z0-9_]+]] = %{{.*}}) -> (tensor<8xf64>)
+// CHECK:           %[[A:.*]] = vector.transfer_read %[[P]][%[[I]]]{{.*}} : tensor<8xi64>, vector<8xi64>
+// CHECK-NEXT:      %[[PTRS:.*]] = llvm.inttoptr %[[A]] : vector<8xi64> to vector<8x!llvm.ptr>
+// CHECK:           %[[B:.*]] = vector.transfer_read %[[MB]][%[[I]]]{{.*}} : tensor<8xi8>, vector<8xi8>
+// CHECK:           %[[LANES:.*]] = arith.cmpi ne, %[[B]], %{{.*}} : vector<8xi8>
+// CHECK-NEXT:      %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8xf64>
+// CHECK-NEXT:      %[[V:.*]] = llvm.intr.masked.gather %[[PTRS]], %[[LANES]], %[[ZERO]] {alignment = 8 : i32} : (vector<8x!llvm.ptr>, vector<8xi1>, vector<8xf64>) -> vector<8xf64>
+// CHECK-NEXT:      vector.transfer_write %[[V]], %[[ACC]][%[[I]]]
+tile.func private @load_masked_zero(%p: tensor<8x!tile.ptr<f64>>, %m: tensor<8xi1>) -> tensor<8xf64> {
+  %v = tile.load %p, %m : tensor<8x!tile.ptr<f64>>
+  tile.return %v : tensor<8xf64>
+}
+
+// -----
+
+// Loading a tile of pointers gathers 8-byte addresses.
+// CHECK-LABEL: func.func private @load_pointers
+// CHECK-SAME:    -> tensor<4xi64>
+// CHECK:         llvm.intr.masked.gather %{{.*}}, %{{.*}}, %{{.*}} {alignment = 8 : i32} : (vector<4x!llvm.ptr>, vector<4xi1>, vector<4xi64>) -> vector<4xi64>
+tile.func private @load_pointers(%p: tensor<4x!tile.ptr<!tile.ptr<f32>>>) -> tensor<4x!tile.ptr<f32>> {
+  %v = tile.load %p : tensor<4x!tile.ptr<!tile.ptr<f32>>>
+  tile.return %v : tensor<4x!tile.ptr<f32>>
+}
+
+// -----
+
+// i1 tiles load lane by lane too, with false in masked-off lanes.
+// CHECK-LABEL: func.func private @load_bools
+// CHECK-SAME:    (%[[P:[a-z0-9_]+]]: tensor<4xi64>, %[[M:[a-z0-9_]+]]: tensor<4xi1>,
+// CHECK-NOT:     masked.gather
+// CHECK:         scf.for %[[I:[a-z0-9_]+]] = {{.*}} -> (tensor<4xi1>)
+// CHECK-NEXT:      %[[LANE:.*]] = tensor.extract %[[M]][%[[I]]] : tensor<4xi1>
+// CHECK-NEXT:      scf.if %[[LANE]] -> (i1) {
+// CHECK-NEXT:        %[[A:.*]] = tensor.extract %[[P]][%[[I]]] : tensor<4xi64>
+// CHECK-NEXT:        %[[PTR:.*]] = llvm.inttoptr %[[A]] : i64 to !llvm.ptr
+// CHECK-NEXT:        %[[V:.*]] = llvm.load %[[PTR]] : !llvm.ptr -> i1
+// CHECK-NEXT:        scf.yield %[[V]] : i1
+// CHECK-NEXT:      } else {
+// CHECK-NEXT:        %[[F:.*]] = arith.constant false
+// CHECK-NEXT:        scf.yield %[[F]] : i1
+tile.func private @load_bools(%p: tensor<4x!tile.ptr<i1>>, %m: tensor<4xi1>) -> tensor<4xi1> {
+  %v = tile.load %p, %m : tensor<4x!tile.ptr<i1>>
+  tile.return %v : tensor<4xi1>
+}
+
+// -----
+
+// An unmasked store of a pointer tile of unknown layout scatters with an
+// all-true mask; 2-D tiles are walked flat.
+// CHECK-LABEL: func.func private @store_unmasked
+// CHECK-SAME:    (%[[P:[a-z0-9_]+]]: tensor<2x4xi64>, %[[V:[a-z0-9_]+]]: tensor<2x4xi16>,
+// CHECK:         %[[FP:.*]] = tensor.collapse_shape %[[P]] {{\[\[}}0, 1]] : tensor<2x4xi64> into tensor<8xi64>
+// CHECK:         %[[FV:.*]] = tensor.collapse_shape %[[V]] {{\[\[}}0, 1]] : tensor<2x4xi16> into tensor<8xi16>
+// CHECK:         scf.for %[[I:[a-z0-9_]+]] =
+// CHECK:           %[[A:.*]] = vector.transfer_read %[[FP]][%[[I]]]{{.*}} : tensor<8xi64>, vector<8xi64>
+// CHECK-NEXT:      %[[PTRS:.*]] = llvm.inttoptr %[[A]] : vector<8xi64> to vector<8x!llvm.ptr>
+// CHECK-NEXT:      %[[ALL:.*]] = arith.constant dense<true> : vector<8xi1>
+// CHECK:           %[[X:.*]] = vector.transfer_read %[[FV]][%[[I]]]{{.*}} : tensor<8xi16>, vector<8xi16>
+// CHECK-NEXT:      llvm.intr.masked.scatter %[[X]], %[[PTRS]], %[[ALL]] {alignment = 2 : i32} : vector<8xi16>, vector<8xi1> into vector<8x!llvm.ptr>
+tile.func private @store_unmasked(%p: tensor<2x4x!tile.ptr<i16>>, %v: tensor<2x4xi16>) {
+  tile.store %p, %v : tensor<2x4x!tile.ptr<i16>>
+  tile.return
+}
+
+// -----
+
+// A masked scalar store is a store under scf.if.
+// CHECK-LABEL: func.func private @store_scalar_masked
+// CHECK-SAME:    (%[[P:[a-z0-9_]+]]: i64, %[[V:[a-z0-9_]+]]: f16, %[[M:[a-z0-9_]+]]: i1,
+// CHECK:         scf.if %[[M]] {
+// CHECK-NEXT:      %[[PTR:.*]] = llvm.inttoptr %[[P]] : i64 to !llvm.ptr
+// CHECK-NEXT:      llvm.store %[[V]], %[[PTR]] : f16, !llvm.ptr
+// CHECK-NEXT:    }
+tile.func private @store_scalar_masked(%p: !tile.ptr<f16>, %v: f16, %m: i1) {
+  tile.store %p, %v, %m : !tile.ptr<f16>
+  tile.return
 }
 
 // -----

@@ -113,16 +113,24 @@ tile.func private @scan_forward(%x: tensor<8xf32>) -> tensor<8xf32> {
 
 // -----
 
-// A reverse scan visits index n-1-k at step k.
+// A reverse scan visits index n-1-k at step k: it starts from element n-1
+// and folds n-2 down to 0, writing each partial result where it read.
 // CHECK-LABEL: func.func private @scan_reverse
+// CHECK-SAME:    (%[[X:[a-z0-9_]+]]: tensor<8xf32>
 // CHECK:         %[[LAST:[a-z0-9_#]+]] = arith.constant 7 : index
-// CHECK:         %[[P0:[a-z0-9_#]+]] = arith.subi %[[LAST]], %{{.*}} : index
-// CHECK:         tensor.extract %{{.*}}[%[[P0]]]
-// CHECK:         scf.for %[[K:[a-z0-9_#]+]] = {{.*}} -> (f32, tensor<8xf32>)
-// CHECK:           %[[P:[a-z0-9_#]+]] = arith.subi %[[LAST]], %[[K]] : index
-// CHECK:           tensor.extract %{{.*}}[%[[P]]]
-// CHECK:           arith.subf
-// CHECK:           tensor.insert %{{.*}} into %{{.*}}[%[[P]]]
+// CHECK-NEXT:    %[[ZERO:[a-z0-9_#]+]] = arith.constant 0 : index
+// CHECK-NEXT:    %[[P0:[a-z0-9_#]+]] = arith.subi %[[LAST]], %[[ZERO]] : index
+// CHECK-NEXT:    %[[E0:[a-z0-9_#]+]] = tensor.extract %[[X]][%[[P0]]] : tensor<8xf32>
+// CHECK-NEXT:    %[[T0:[a-z0-9_#]+]] = tensor.insert %[[E0]] into %{{.*}}[%[[P0]]] : tensor<8xf32>
+// CHECK-NEXT:    %[[ONE:[a-z0-9_#]+]] = arith.constant 1 : index
+// CHECK-NEXT:    %[[N:[a-z0-9_#]+]] = arith.constant 8 : index
+// CHECK-NEXT:    %[[R:[a-z0-9_#]+]]:2 = scf.for %[[K:[a-z0-9_#]+]] = %[[ONE]] to %[[N]] step %[[ONE]] iter_args(%[[ACC:[a-z0-9_#]+]] = %[[E0]], %[[T:[a-z0-9_#]+]] = %[[T0]]) -> (f32, tensor<8xf32>)
+// CHECK-NEXT:      %[[P:[a-z0-9_#]+]] = arith.subi %[[LAST]], %[[K]] : index
+// CHECK-NEXT:      %[[E:[a-z0-9_#]+]] = tensor.extract %[[X]][%[[P]]] : tensor<8xf32>
+// CHECK-NEXT:      %[[S:[a-z0-9_#]+]] = arith.subf %[[ACC]], %[[E]] : f32
+// CHECK-NEXT:      %[[T1:[a-z0-9_#]+]] = tensor.insert %[[S]] into %[[T]][%[[P]]] : tensor<8xf32>
+// CHECK-NEXT:      scf.yield %[[S]], %[[T1]] : f32, tensor<8xf32>
+// CHECK:         return %[[R]]#1 : tensor<8xf32>
 tile.func private @scan_reverse(%x: tensor<8xf32>) -> tensor<8xf32> {
   %s = tile.scan(%x) axis = 0 reverse : (tensor<8xf32>) -> tensor<8xf32> {
   ^bb0(%a: f32, %b: f32):
@@ -148,4 +156,67 @@ tile.func private @scan_2d_pair(%a: tensor<2x4xf32>, %b: tensor<2x4xf32>) -> ten
     tile.yield %aa, %bb : f32, f32
   }
   tile.return %rb : tensor<2x4xf32>
+}
+
+// -----
+
+// Reverse along axis 0 of a 3x2 tile: for each column j, rows 2, 1, 0.
+// CHECK-LABEL: func.func private @scan_reverse_axis0
+// CHECK-SAME:    (%[[X:[a-z0-9_]+]]: tensor<3x2xi32>
+// CHECK:         scf.for %[[J:[a-z0-9_#]+]] = {{.*}} -> (tensor<3x2xi32>)
+// CHECK:           %[[LAST:[a-z0-9_#]+]] = arith.constant 2 : index
+// CHECK:           %[[P0:[a-z0-9_#]+]] = arith.subi %[[LAST]], %{{.*}} : index
+// CHECK-NEXT:      tensor.extract %[[X]][%[[P0]], %[[J]]] : tensor<3x2xi32>
+// CHECK:           scf.for %[[K:[a-z0-9_#]+]] = {{.*}} -> (i32, tensor<3x2xi32>)
+// CHECK-NEXT:        %[[P:[a-z0-9_#]+]] = arith.subi %[[LAST]], %[[K]] : index
+// CHECK-NEXT:        %[[E:[a-z0-9_#]+]] = tensor.extract %[[X]][%[[P]], %[[J]]] : tensor<3x2xi32>
+// CHECK-NEXT:        %[[S:[a-z0-9_#]+]] = arith.addi %{{.*}}, %[[E]] : i32
+// CHECK-NEXT:        tensor.insert %[[S]] into %{{.*}}[%[[P]], %[[J]]] : tensor<3x2xi32>
+tile.func private @scan_reverse_axis0(%x: tensor<3x2xi32>) -> tensor<3x2xi32> {
+  %s = tile.scan(%x) axis = 0 reverse : (tensor<3x2xi32>) -> tensor<3x2xi32> {
+  ^bb0(%a: i32, %b: i32):
+    %r = arith.addi %a, %b : i32
+    tile.yield %r : i32
+  }
+  tile.return %s : tensor<3x2xi32>
+}
+
+// -----
+
+// A size-1 scan axis copies each element: no inner loop.
+// CHECK-LABEL: func.func private @scan_unit
+// CHECK-SAME:    (%[[X:[a-z0-9_]+]]: tensor<3x1xf32>
+// CHECK:         scf.for %[[I:[a-z0-9_#]+]] = {{.*}} iter_args(%[[T:[a-z0-9_#]+]] = %{{.*}}) -> (tensor<3x1xf32>)
+// CHECK-NOT:       scf.for
+// CHECK:           %[[E:[a-z0-9_#]+]] = tensor.extract %[[X]][%[[I]], %[[C:[a-z0-9_#]+]]] : tensor<3x1xf32>
+// CHECK-NEXT:      %[[U:[a-z0-9_#]+]] = tensor.insert %[[E]] into %[[T]][%[[I]], %[[C]]] : tensor<3x1xf32>
+// CHECK-NEXT:      scf.yield %[[U]] : tensor<3x1xf32>
+tile.func private @scan_unit(%x: tensor<3x1xf32>) -> tensor<3x1xf32> {
+  %s = tile.scan(%x) axis = 1 : (tensor<3x1xf32>) -> tensor<3x1xf32> {
+  ^bb0(%a: f32, %b: f32):
+    %r = arith.subf %a, %b : f32
+    tile.yield %r : f32
+  }
+  tile.return %s : tensor<3x1xf32>
+}
+
+// -----
+
+// The middle axis of a 3-D tile: a 2-D nest over the other two dimensions,
+// the line loop inside.
+// CHECK-LABEL: func.func private @reduce_middle
+// CHECK-SAME:    (%[[X:[a-z0-9_]+]]: tensor<2x3x4xf32>
+// CHECK:         scf.for %[[I:[a-z0-9_#]+]] = {{.*}} -> (tensor<2x4xf32>)
+// CHECK:           scf.for %[[J:[a-z0-9_#]+]] = {{.*}} -> (tensor<2x4xf32>)
+// CHECK:             tensor.extract %[[X]][%[[I]], %{{.*}}, %[[J]]] : tensor<2x3x4xf32>
+// CHECK:             %[[R:[a-z0-9_#]+]] = scf.for %[[K:[a-z0-9_#]+]] = {{.*}} -> (f32)
+// CHECK-NEXT:          tensor.extract %[[X]][%[[I]], %[[K]], %[[J]]] : tensor<2x3x4xf32>
+// CHECK:             tensor.insert %[[R]] into %{{.*}}[%[[I]], %[[J]]] : tensor<2x4xf32>
+tile.func private @reduce_middle(%x: tensor<2x3x4xf32>) -> tensor<2x4xf32> {
+  %s = tile.reduce(%x) axis = 1 : (tensor<2x3x4xf32>) -> tensor<2x4xf32> {
+  ^bb0(%a: f32, %b: f32):
+    %r = arith.addf %a, %b : f32
+    tile.yield %r : f32
+  }
+  tile.return %s : tensor<2x4xf32>
 }

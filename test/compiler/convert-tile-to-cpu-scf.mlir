@@ -82,3 +82,32 @@ tile.func @pointer_tile_loop_strided(%p: !tile.ptr<f32>, %n: i32) {
   tile.store %p0, %acc : tensor<16x!tile.ptr<f32>>
   tile.return
 }
+
+// -----
+
+// scf.while carries addresses in both regions.
+// CHECK-LABEL: func.func @pointer_while
+// CHECK-SAME:    (%[[P:[a-z0-9_]+]]: i64,
+// CHECK:         %[[R:.*]]:2 = scf.while (%[[Q:.*]] = %[[P]], %{{.*}} = %{{.*}}) : (i64, i32) -> (i64, i32) {
+// CHECK:           scf.condition(%{{.*}}) %[[Q]], %{{.*}} : i64, i32
+// CHECK:         } do {
+// CHECK-NEXT:    ^bb0(%[[Q2:.*]]: i64, %{{.*}}: i32):
+// CHECK:           %[[NEXT:.*]] = arith.addi %[[Q2]], %{{.*}} : i64
+// CHECK:           scf.yield %[[NEXT]], %{{.*}} : i64, i32
+// CHECK:         llvm.inttoptr %[[R]]#0 : i64 to !llvm.ptr
+tile.func @pointer_while(%p: !tile.ptr<f32>, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %r:2 = scf.while (%q = %p, %i = %c0) : (!tile.ptr<f32>, i32) -> (!tile.ptr<f32>, i32) {
+    %c = arith.cmpi slt, %i, %n : i32
+    scf.condition(%c) %q, %i : !tile.ptr<f32>, i32
+  } do {
+  ^bb0(%q: !tile.ptr<f32>, %i: i32):
+    %c1 = arith.constant 1 : i32
+    %q2 = tile.addptr %q, %c1 : !tile.ptr<f32>, i32
+    %i2 = arith.addi %i, %c1 : i32
+    scf.yield %q2, %i2 : !tile.ptr<f32>, i32
+  }
+  %v = arith.constant 1.0 : f32
+  tile.store %r#0, %v : !tile.ptr<f32>
+  tile.return
+}

@@ -1,21 +1,44 @@
 // RUN: recur-opt %s -recur-cpu-pipeline | FileCheck %s
+// RUN: recur-opt %s -recur-cpu-pipeline | FileCheck %s --check-prefix=ONLY-LLVM
 
 // The whole CPU pipeline leaves only the LLVM dialect: the kernel, its grid
 // wrapper, and declarations of what the JIT resolves (libc, the runtime).
-// CHECK-NOT:   tile.
-// CHECK-NOT:   scf.
-// CHECK-NOT:   tensor.
-// CHECK-NOT:   linalg.
-// CHECK-NOT:   memref.
-// CHECK-NOT:   vector.
-// CHECK-DAG:   llvm.func @recur_cpu_assert_fail(!llvm.ptr, i32, i32, i32)
-// CHECK-DAG:   llvm.func @add(%{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32) attributes {recur.kernel}
-// CHECK-DAG:   llvm.func @add_grid(%{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i64, %{{.*}}: i64)
-// Unit-stride pointer tiles become masked vector loads and stores.
-// CHECK-DAG:   llvm.intr.masked.load
-// CHECK-DAG:   llvm.intr.masked.store
+// A prefix with nothing but CHECK-NOT lines scans the whole output.
+// ONLY-LLVM-NOT: tile.
+// ONLY-LLVM-NOT: scf.
+// ONLY-LLVM-NOT: tensor.
+// ONLY-LLVM-NOT: linalg.
+// ONLY-LLVM-NOT: memref.
+// ONLY-LLVM-NOT: vector.
+// ONLY-LLVM-NOT: arith.
+// ONLY-LLVM-NOT: func.func
+// ONLY-LLVM-NOT: func.call
+// ONLY-LLVM-NOT: cf.
+// ONLY-LLVM-NOT: unrealized_conversion_cast
 // Tile buffers live on the stack: no heap allocation for this kernel.
-// CHECK-NOT:   llvm.call @malloc
+// ONLY-LLVM-NOT: @malloc
+
+// CHECK-DAG:   llvm.func @recur_cpu_assert_fail(!llvm.ptr, i32, i32, i32)
+// CHECK-DAG:   llvm.mlir.global internal constant @{{__recur_str_[0-9a-f]+}}("negative offset at {{.*}}recur-cpu-pipeline.mlir:{{[0-9]+}}\00")
+// CHECK-LABEL: llvm.func @add(
+// CHECK-SAME:    %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32) attributes {recur.kernel}
+// Unit-stride pointer tiles become masked vector loads and stores.
+// CHECK:         llvm.intr.masked.load
+// CHECK:         llvm.call @recur_cpu_assert_fail
+// CHECK:         llvm.intr.masked.store
+// CHECK:         llvm.return
+// The wrapper: a loop over [begin, end) that splits the linear id and calls
+// the kernel.
+// CHECK-LABEL: llvm.func @add_grid(
+// CHECK-SAME:    %[[X:[a-z0-9_]+]]: i64, %[[Y:[a-z0-9_]+]]: i64, %[[OUT:[a-z0-9_]+]]: i64, %[[N:[a-z0-9_]+]]: i32, %[[GX:[a-z0-9_]+]]: i32, %[[GY:[a-z0-9_]+]]: i32, %[[GZ:[a-z0-9_]+]]: i32, %[[BEGIN:[a-z0-9_]+]]: i64, %[[END:[a-z0-9_]+]]: i64) {
+// CHECK-NOT:     recur.kernel
+// CHECK:         llvm.br ^[[HEAD:bb[0-9]+]](%[[BEGIN]] : i64)
+// CHECK:       ^[[HEAD]](%[[L:[0-9]+]]: i64):
+// CHECK-NEXT:    %[[MORE:[0-9]+]] = llvm.icmp "slt" %[[L]], %[[END]] : i64
+// CHECK-NEXT:    llvm.cond_br %[[MORE]]
+// CHECK:         llvm.srem %[[L]]
+// CHECK-NEXT:    llvm.sdiv %[[L]]
+// CHECK:         llvm.call @add(%[[X]], %[[Y]], %[[OUT]], %[[N]], %{{.*}}, %{{.*}}, %{{.*}}, %[[GX]], %[[GY]], %[[GZ]])
 tile.func @add(%x: !tile.ptr<f32>, %y: !tile.ptr<f32>, %out: !tile.ptr<f32>, %n: i32) {
   %pid = tile.program_id x
   %c64 = arith.constant 64 : i32

@@ -2,8 +2,11 @@
 
 // The wrapper takes the kernel's arguments, the grid size and a range of
 // linear program ids, and calls the kernel for each one, x fastest.
+// CHECK-LABEL: func.func @k(
+// CHECK-SAME:    attributes {recur.kernel}
 // CHECK-LABEL: func.func @k_grid
-// CHECK-SAME:    (%[[P:[a-z0-9_]+]]: i64, %[[N:[a-z0-9_]+]]: i32, %[[GX:[a-z0-9_]+]]: i32, %[[GY:[a-z0-9_]+]]: i32, %[[GZ:[a-z0-9_]+]]: i32, %[[BEGIN:[a-z0-9_]+]]: i64, %[[END:[a-z0-9_]+]]: i64)
+// CHECK-SAME:    (%[[P:[a-z0-9_]+]]: i64, %[[N:[a-z0-9_]+]]: i32, %[[GX:[a-z0-9_]+]]: i32, %[[GY:[a-z0-9_]+]]: i32, %[[GZ:[a-z0-9_]+]]: i32, %[[BEGIN:[a-z0-9_]+]]: i64, %[[END:[a-z0-9_]+]]: i64) {
+// CHECK-NOT:     recur.kernel
 // CHECK:         %[[ONE:.*]] = arith.constant 1 : i64
 // CHECK:         %[[GX64:.*]] = arith.extsi %[[GX]] : i32 to i64
 // CHECK:         %[[GY64:.*]] = arith.extsi %[[GY]] : i32 to i64
@@ -15,7 +18,9 @@
 // CHECK-NEXT:      %[[X32:.*]] = arith.trunci %[[X]] : i64 to i32
 // CHECK-NEXT:      %[[Y32:.*]] = arith.trunci %[[Y]] : i64 to i32
 // CHECK-NEXT:      %[[Z32:.*]] = arith.trunci %[[Z]] : i64 to i32
-// CHECK-NEXT:      func.call @k(%[[P]], %[[N]], %[[X32]], %[[Y32]], %[[Z32]], %[[GX]], %[[GY]], %[[GZ]])
+// CHECK-NEXT:      func.call @k(%[[P]], %[[N]], %[[X32]], %[[Y32]], %[[Z32]], %[[GX]], %[[GY]], %[[GZ]]) : (i64, i32, i32, i32, i32, i32, i32, i32) -> ()
+// CHECK-NEXT:    }
+// CHECK-NEXT:    return
 tile.func @k(%p: !tile.ptr<i32>, %n: i32) {
   %x = tile.program_id x
   tile.store %p, %x : !tile.ptr<i32>
@@ -40,5 +45,17 @@ tile.func @first(%a: i32) {
   tile.return
 }
 tile.func @second(%a: f32) {
+  tile.return
+}
+
+// -----
+
+// A kernel without arguments of its own: the wrapper takes only the grid
+// and the range.
+// CHECK-LABEL: func.func @noargs_grid
+// CHECK-SAME:    (%[[GX:[a-z0-9_]+]]: i32, %[[GY:[a-z0-9_]+]]: i32, %[[GZ:[a-z0-9_]+]]: i32, %[[BEGIN:[a-z0-9_]+]]: i64, %[[END:[a-z0-9_]+]]: i64) {
+// CHECK:         scf.for %{{.*}} = %[[BEGIN]] to %[[END]] step %{{.*}} : i64 {
+// CHECK:           func.call @noargs(%{{.*}}, %{{.*}}, %{{.*}}, %[[GX]], %[[GY]], %[[GZ]]) : (i32, i32, i32, i32, i32, i32) -> ()
+tile.func @noargs() {
   tile.return
 }
