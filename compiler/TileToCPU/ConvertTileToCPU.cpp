@@ -119,6 +119,9 @@ struct ConvertTileToCPUPass
                            math::MathDialect, scf::SCFDialect,
                            tensor::TensorDialect, vector::VectorDialect>();
     target.addLegalOp<ModuleOp>();
+    // Upstream ops are legal unless they carry tile pointers.
+    target.addDynamicallyLegalOp<arith::SelectOp>(
+        [&](arith::SelectOp op) { return converter.isLegal(op.getOperation()); });
 
     RewritePatternSet patterns(context);
     scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,

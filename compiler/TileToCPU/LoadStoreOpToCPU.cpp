@@ -266,6 +266,21 @@ struct AccessPattern : public OpConversionPattern<SourceOp> {
   const AccessContiguity &contiguity;
 };
 
+/// `arith.select` between pointers (Triton's `where` on pointer tiles)
+/// selects between their addresses.
+struct SelectOpLowering : public OpConversionPattern<arith::SelectOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(arith::SelectOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(
+        op, adaptor.getCondition(), adaptor.getTrueValue(),
+        adaptor.getFalseValue());
+    return success();
+  }
+};
+
 struct LoadOpLowering : public AccessPattern<tile::LoadOp> {
   using AccessPattern::AccessPattern;
 
@@ -482,8 +497,8 @@ struct AtomicRMWOpLowering : public OpConversionPattern<tile::AtomicRMWOp> {
 void recur::populateLoadStoreOpToCPUPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns,
     const AccessContiguity &contiguity) {
-  patterns.add<AddPtrOpLowering, AtomicRMWOpLowering>(converter,
-                                                      patterns.getContext());
+  patterns.add<AddPtrOpLowering, AtomicRMWOpLowering, SelectOpLowering>(
+      converter, patterns.getContext());
   patterns.add<LoadOpLowering, StoreOpLowering>(
       converter, patterns.getContext(), contiguity);
 }

@@ -118,8 +118,6 @@ struct ReshapeOpLowering : public ViewOpLowering<tile::ReshapeOp> {
   using ViewOpLowering::ViewOpLowering;
 
   static SmallVector<ReassociationIndices> allInOneGroup(int64_t rank) {
-    if (rank == 0)
-      return {};
     return {llvm::to_vector(llvm::seq<int64_t>(0, rank))};
   }
 
@@ -129,6 +127,19 @@ struct ReshapeOpLowering : public ViewOpLowering<tile::ReshapeOp> {
     RankedTensorType resultType = convertedResultType(op);
     Value value = adaptor.getSrc();
     auto srcType = cast<RankedTensorType>(value.getType());
+    // A rank-0 tile holds one element: expand it to (or collapse to it from)
+    // an all-ones shape with an empty reassociation.
+    if (srcType.getRank() == 0 || resultType.getRank() == 0) {
+      if (srcType.getRank() == 0 && resultType.getRank() == 0)
+        rewriter.replaceOp(op, value);
+      else if (srcType.getRank() == 0)
+        rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+            op, resultType, value, ArrayRef<ReassociationIndices>{});
+      else
+        rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+            op, resultType, value, ArrayRef<ReassociationIndices>{});
+      return success();
+    }
     if (srcType.getRank() != 1) {
       auto flat = RankedTensorType::get({srcType.getNumElements()},
                                         srcType.getElementType());

@@ -1,13 +1,7 @@
 // RUN: recur-opt %s -split-input-file -convert-tile-to-cpu | FileCheck %s
-// XFAIL: *
 
-// Known bug: arith ops that carry tile pointers are not converted. The pass
-// marks the whole arith dialect legal whatever its types, so an arith.select
-// between pointers (Triton's `tl.where(mask, p, q)`) keeps its !tile.ptr
-// operands; the i64 addresses around it need casts that never go away and
-// the pass fails with "failed to legalize unresolved materialization from
-// ('i64') to ('!tile.ptr<f32>')". The select should pick between the i64
-// addresses. Remove the XFAIL once it lowers.
+// arith.select between pointers (Triton's `tl.where(mask, p, q)`) picks
+// between the i64 addresses.
 
 // CHECK-LABEL: func.func @select_scalar
 // CHECK-SAME:    (%[[P:[a-z0-9_]+]]: i64, %[[Q:[a-z0-9_]+]]: i64, %[[C:[a-z0-9_]+]]: i1,
