@@ -45,9 +45,9 @@ double medianSeconds(const std::function<void()> &fn, int repeats) {
   for (int i = 0; i < repeats; ++i) {
     auto start = std::chrono::steady_clock::now();
     fn();
-    times.push_back(std::chrono::duration<double>(
-                        std::chrono::steady_clock::now() - start)
-                        .count());
+    times.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
   }
   std::sort(times.begin(), times.end());
   return times[times.size() / 2];
@@ -103,8 +103,13 @@ Row benchVectorAdd(CpuDevice &device, int64_t n, int repeats) {
   for (int64_t i = 0; i < n; ++i)
     err = std::max<double>(err, std::abs(out[i] - expected[i]));
   double bytes = 3.0 * n * sizeof(float);
-  return {"vector_add", "n=" + std::to_string(n), "GB/s", bytes / tRecur / 1e9,
-          bytes / tRef / 1e9, "C++ -O3 loop", err};
+  return {"vector_add",
+          "n=" + std::to_string(n),
+          "GB/s",
+          bytes / tRecur / 1e9,
+          bytes / tRef / 1e9,
+          "C++ -O3 loop",
+          err};
 }
 
 Row benchSoftmax(CpuDevice &device, int64_t rows, int64_t cols, int repeats) {
@@ -113,7 +118,8 @@ Row benchSoftmax(CpuDevice &device, int64_t rows, int64_t cols, int repeats) {
   std::vector<float> out(rows * cols), expected(rows * cols);
   auto runRecur = [&] {
     device.launch(*module, "softmax",
-                  {KernelArg::pointer(in.data()), KernelArg::pointer(out.data()),
+                  {KernelArg::pointer(in.data()),
+                   KernelArg::pointer(out.data()),
                    KernelArg::i32(static_cast<int32_t>(cols))},
                   Grid{rows});
   };
@@ -135,8 +141,13 @@ Row benchSoftmax(CpuDevice &device, int64_t rows, int64_t cols, int repeats) {
   for (int64_t i = 0; i < rows * cols; ++i)
     err = std::max<double>(err, std::abs(out[i] - expected[i]));
   double bytes = 2.0 * rows * cols * sizeof(float);
-  return {"softmax", std::to_string(rows) + "x" + std::to_string(cols), "GB/s",
-          bytes / tRecur / 1e9, bytes / tRef / 1e9, "C++ -O3 loop", err};
+  return {"softmax",
+          std::to_string(rows) + "x" + std::to_string(cols),
+          "GB/s",
+          bytes / tRecur / 1e9,
+          bytes / tRef / 1e9,
+          "C++ -O3 loop",
+          err};
 }
 
 Row benchMatmul(CpuDevice &device, int64_t n, int repeats) {
@@ -161,8 +172,13 @@ Row benchMatmul(CpuDevice &device, int64_t n, int repeats) {
   for (int64_t i = 0; i < n * n; ++i)
     err = std::max<double>(err, std::abs(c[i] - expected[i]));
   double flops = 2.0 * n * n * n;
-  return {"matmul", std::to_string(n) + "^3", "GFLOP/s", flops / tRecur / 1e9,
-          flops / tRef / 1e9, "OpenBLAS sgemm", err};
+  return {"matmul",
+          std::to_string(n) + "^3",
+          "GFLOP/s",
+          flops / tRecur / 1e9,
+          flops / tRef / 1e9,
+          "OpenBLAS sgemm",
+          err};
 }
 
 } // namespace
@@ -197,11 +213,11 @@ int main(int argc, char **argv) {
     nlohmann::json results = nlohmann::json::array();
     bool ok = true;
     for (const Row &row : rows) {
-      std::printf(
-          "| %-10s | %-11s | %-8s | %10.2f | %10.2f | %-15s | %6.1f%% | %9.2e |\n",
-          row.kernel.c_str(), row.shape.c_str(), row.unit.c_str(), row.recur,
-          row.reference, row.referenceName.c_str(),
-          100.0 * row.recur / row.reference, row.maxError);
+      std::printf("| %-10s | %-11s | %-8s | %10.2f | %10.2f | %-15s | %6.1f%% "
+                  "| %9.2e |\n",
+                  row.kernel.c_str(), row.shape.c_str(), row.unit.c_str(),
+                  row.recur, row.reference, row.referenceName.c_str(),
+                  100.0 * row.recur / row.reference, row.maxError);
       // Elementwise kernels must match exactly; reductions to f32 rounding.
       ok &= row.maxError <= (row.kernel == "vector_add" ? 0.0 : 1e-3);
       results.push_back({{"kernel", row.kernel},

@@ -1,4 +1,5 @@
-//===- Passes.h - Recur compiler passes --------------------------*- C++ -*-===//
+//===- Passes.h - Recur compiler passes --------------------------*- C++
+//-*-===//
 
 #ifndef RECUR_COMPILER_PASSES_H
 #define RECUR_COMPILER_PASSES_H
@@ -6,8 +7,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"

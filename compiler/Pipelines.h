@@ -1,4 +1,5 @@
-//===- Pipelines.h - Recur's lowering pipelines, one per target --*- C++ -*-===//
+//===- Pipelines.h - Recur's lowering pipelines, one per target --*- C++
+//-*-===//
 
 #ifndef RECUR_COMPILER_PIPELINES_H
 #define RECUR_COMPILER_PIPELINES_H

@@ -5,9 +5,9 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/DialectRegistry.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
 namespace {
@@ -21,11 +21,9 @@ template <typename IntrinsicOp, typename Effect>
 struct MemoryAccessModel
     : public mlir::MemoryEffectOpInterface::ExternalModel<
           MemoryAccessModel<IntrinsicOp, Effect>, IntrinsicOp> {
-  void getEffects(
-      mlir::Operation *op,
-      llvm::SmallVectorImpl<
-          mlir::SideEffects::EffectInstance<mlir::MemoryEffects::Effect>>
-          &effects) const {
+  void getEffects(mlir::Operation *op,
+                  llvm::SmallVectorImpl<mlir::SideEffects::EffectInstance<
+                      mlir::MemoryEffects::Effect>> &effects) const {
     effects.emplace_back(Effect::get());
   }
 };
@@ -40,9 +38,8 @@ void recur::registerCompilerDialects(mlir::DialectRegistry &registry) {
   recur::registerAllDialects(registry);
   registry.addExtension(+[](mlir::MLIRContext *context,
                             mlir::LLVM::LLVMDialect *) {
-    mlir::LLVM::masked_gather::attachInterface<
-        MemoryAccessModel<mlir::LLVM::masked_gather, mlir::MemoryEffects::Read>>(
-        *context);
+    mlir::LLVM::masked_gather::attachInterface<MemoryAccessModel<
+        mlir::LLVM::masked_gather, mlir::MemoryEffects::Read>>(*context);
     mlir::LLVM::masked_scatter::attachInterface<MemoryAccessModel<
         mlir::LLVM::masked_scatter, mlir::MemoryEffects::Write>>(*context);
     mlir::LLVM::MaskedLoadOp::attachInterface<

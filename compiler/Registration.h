@@ -1,4 +1,5 @@
-//===- Registration.h - Dialects and interfaces the compiler needs -*- C++ -*-===//
+//===- Registration.h - Dialects and interfaces the compiler needs -*- C++
+//-*-===//
 
 #ifndef RECUR_COMPILER_REGISTRATION_H
 #define RECUR_COMPILER_REGISTRATION_H

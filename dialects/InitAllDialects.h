@@ -1,4 +1,5 @@
-//===- InitAllDialects.h - Register every Recur dialect ----------*- C++ -*-===//
+//===- InitAllDialects.h - Register every Recur dialect ----------*- C++
+//-*-===//
 
 #ifndef RECUR_DIALECTS_INITALLDIALECTS_H
 #define RECUR_DIALECTS_INITALLDIALECTS_H

@@ -1,4 +1,5 @@
-//===- CpuDebug.h - Runtime side of tile.assert and tile.print ---*- C++ -*-===//
+//===- CpuDebug.h - Runtime side of tile.assert and tile.print ---*- C++
+//-*-===//
 //
 // Compiled CPU kernels call these (see compiler/TileToCPU/DebugOpToCPU.cpp).
 // A failed assertion is recorded for the launch that runs on the calling

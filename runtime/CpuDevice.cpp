@@ -4,11 +4,11 @@
 #include "runtime/CpuDebug.h"
 #include "runtime/Error.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
-#include "llvm/ADT/StringExtras.h"
 
 using namespace recur;
 
@@ -16,8 +16,9 @@ using namespace recur;
 static constexpr const char *kCompilerVersion = "recur-cpu-1";
 
 CpuDevice::CpuDevice(unsigned numThreads)
-    : numThreads_(numThreads ? numThreads
-                             : llvm::hardware_concurrency().compute_thread_count()),
+    : numThreads_(numThreads
+                      ? numThreads
+                      : llvm::hardware_concurrency().compute_thread_count()),
       pool_(std::make_unique<llvm::StdThreadPool>(
           llvm::hardware_concurrency(numThreads_))) {}
 
@@ -54,8 +55,8 @@ static void checkArguments(const KernelSignature &signature,
   if (args.size() != signature.args.size())
     throw Error(Status::InvalidArgument,
                 "kernel '" + signature.name + "' takes " +
-                    std::to_string(signature.args.size()) +
-                    " arguments, got " + std::to_string(args.size()));
+                    std::to_string(signature.args.size()) + " arguments, got " +
+                    std::to_string(args.size()));
   for (size_t i = 0; i < args.size(); ++i)
     if (args[i].kind() != signature.args[i])
       throw Error(Status::InvalidArgument,
@@ -82,8 +83,7 @@ void CpuDevice::launch(const CpuModule &module, llvm::StringRef kernelName,
     return;
 
   std::vector<KernelArg> argValues(args.begin(), args.end());
-  int32_t dims[3] = {static_cast<int32_t>(grid.x),
-                     static_cast<int32_t>(grid.y),
+  int32_t dims[3] = {static_cast<int32_t>(grid.x), static_cast<int32_t>(grid.y),
                      static_cast<int32_t>(grid.z)};
   LaunchReport report;
   auto runRange = [&](int64_t begin, int64_t end) {
@@ -116,7 +116,7 @@ void CpuDevice::launch(const CpuModule &module, llvm::StringRef kernelName,
   }
   std::string failure = report.firstFailure();
   if (!failure.empty())
-    throw Error(Status::AssertionFailed,
-                "kernel '" + kernelName.str() + "': assertion failed in " +
-                    failure);
+    throw Error(Status::AssertionFailed, "kernel '" + kernelName.str() +
+                                             "': assertion failed in " +
+                                             failure);
 }

@@ -1,4 +1,5 @@
-//===- CpuDevice.h - The CPU device: module cache and launches ---*- C++ -*-===//
+//===- CpuDevice.h - The CPU device: module cache and launches ---*- C++
+//-*-===//
 
 #ifndef RECUR_RUNTIME_CPUDEVICE_H
 #define RECUR_RUNTIME_CPUDEVICE_H

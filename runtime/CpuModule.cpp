@@ -86,8 +86,7 @@ CpuModule::compile(llvm::StringRef source, const CpuCompileOptions &options) {
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(source, &context);
   if (!module)
-    throw Error(Status::CompileError,
-                "invalid tile module:\n" + diagnostics);
+    throw Error(Status::CompileError, "invalid tile module:\n" + diagnostics);
 
   std::shared_ptr<CpuModule> result(new CpuModule());
   std::vector<KernelSignature> signatures;
@@ -118,8 +117,9 @@ CpuModule::compile(llvm::StringRef source, const CpuCompileOptions &options) {
   initializeNativeTarget();
   auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!machineBuilder)
-    throw Error(Status::Internal, "cannot detect the host CPU: " +
-                                      llvm::toString(machineBuilder.takeError()));
+    throw Error(Status::Internal,
+                "cannot detect the host CPU: " +
+                    llvm::toString(machineBuilder.takeError()));
   machineBuilder->setCodeGenOptLevel(toCodeGenOptLevel(options.optLevel));
   auto machine = machineBuilder->createTargetMachine();
   if (!machine)
@@ -139,8 +139,8 @@ CpuModule::compile(llvm::StringRef source, const CpuCompileOptions &options) {
   // without symbol names).
   engineOptions.enablePerfNotificationListener = false;
   engineOptions.enableGDBNotificationListener = false;
-  auto engine =
-      mlir::ExecutionEngine::create(*module, engineOptions, std::move(*machine));
+  auto engine = mlir::ExecutionEngine::create(*module, engineOptions,
+                                              std::move(*machine));
   if (!engine)
     throw Error(Status::CompileError, "JIT compilation failed: " +
                                           llvm::toString(engine.takeError()));
@@ -161,9 +161,9 @@ CpuModule::compile(llvm::StringRef source, const CpuCompileOptions &options) {
   for (KernelSignature &signature : signatures) {
     auto entry = result->engine_->lookupPacked(signature.name + "_grid");
     if (!entry)
-      throw Error(Status::Internal,
-                  "kernel '" + signature.name + "' has no grid entry: " +
-                      llvm::toString(entry.takeError()));
+      throw Error(Status::Internal, "kernel '" + signature.name +
+                                        "' has no grid entry: " +
+                                        llvm::toString(entry.takeError()));
     std::string name = signature.name;
     result->kernels_[name] = Kernel{std::move(signature), *entry};
   }

@@ -1,4 +1,5 @@
-//===- CpuModule.h - A tile module compiled for the host CPU -----*- C++ -*-===//
+//===- CpuModule.h - A tile module compiled for the host CPU -----*- C++
+//-*-===//
 
 #ifndef RECUR_RUNTIME_CPUMODULE_H
 #define RECUR_RUNTIME_CPUMODULE_H

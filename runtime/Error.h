@@ -1,4 +1,5 @@
-//===- Error.h - Recur runtime errors ----------------------------*- C++ -*-===//
+//===- Error.h - Recur runtime errors ----------------------------*- C++
+//-*-===//
 
 #ifndef RECUR_RUNTIME_ERROR_H
 #define RECUR_RUNTIME_ERROR_H

@@ -1,4 +1,5 @@
-//===- Kernel.h - Kernel signatures and launch arguments ---------*- C++ -*-===//
+//===- Kernel.h - Kernel signatures and launch arguments ---------*- C++
+//-*-===//
 
 #ifndef RECUR_RUNTIME_KERNEL_H
 #define RECUR_RUNTIME_KERNEL_H

@@ -1,4 +1,5 @@
-//===- Contiguity.h - Unit-stride runs in pointer tiles ----------*- C++ -*-===//
+//===- Contiguity.h - Unit-stride runs in pointer tiles ----------*- C++
+//-*-===//
 //
 // A small form of Triton's AxisInfo: along the last dimension of an integer or
 // pointer tile, how many consecutive lanes step by exactly one element, and

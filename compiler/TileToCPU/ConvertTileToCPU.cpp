@@ -1,7 +1,7 @@
 //===- ConvertTileToCPU.cpp - The convert-tile-to-cpu pass ----------------===//
 
-#include "compiler/Passes.h"
 #include "compiler/Analysis/Contiguity.h"
+#include "compiler/Passes.h"
 #include "compiler/TileToCPU/PatternsToCPU.h"
 #include "dialects/tile/TileOps.h"
 
@@ -73,8 +73,8 @@ static void materializeGridArguments(ModuleOp module) {
     SmallVector<Type> inputs(fn.getArgumentTypes());
     unsigned first = inputs.size();
     inputs.append(kNumGridArgs, i32);
-    fn.setFunctionTypeAttr(TypeAttr::get(
-        builder.getFunctionType(inputs, fn.getResultTypes())));
+    fn.setFunctionTypeAttr(
+        TypeAttr::get(builder.getFunctionType(inputs, fn.getResultTypes())));
     if (fn.isExternal())
       return;
     Block &entry = fn.getBody().front();
@@ -90,7 +90,8 @@ static void materializeGridArguments(ModuleOp module) {
             first + 3 + static_cast<unsigned>(nprog.getAxis())));
         nprog.erase();
       } else if (auto call = dyn_cast<tile::CallOp>(op)) {
-        call.getOperandsMutable().append(entry.getArguments().drop_front(first));
+        call.getOperandsMutable().append(
+            entry.getArguments().drop_front(first));
       }
     });
   });
@@ -120,8 +121,9 @@ struct ConvertTileToCPUPass
                            tensor::TensorDialect, vector::VectorDialect>();
     target.addLegalOp<ModuleOp>();
     // Upstream ops are legal unless they carry tile pointers.
-    target.addDynamicallyLegalOp<arith::SelectOp>(
-        [&](arith::SelectOp op) { return converter.isLegal(op.getOperation()); });
+    target.addDynamicallyLegalOp<arith::SelectOp>([&](arith::SelectOp op) {
+      return converter.isLegal(op.getOperation());
+    });
 
     RewritePatternSet patterns(context);
     scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,

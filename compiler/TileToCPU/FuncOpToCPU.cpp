@@ -33,8 +33,8 @@ struct FuncOpLowering : public OpConversionPattern<tile::FuncOp> {
       fn->setAttr(kKernelAttrName, rewriter.getUnitAttr());
     if (!op.isExternal()) {
       rewriter.inlineRegionBefore(op.getBody(), fn.getBody(), fn.end());
-      if (failed(
-              rewriter.convertRegionTypes(&fn.getBody(), converter, &signature)))
+      if (failed(rewriter.convertRegionTypes(&fn.getBody(), converter,
+                                             &signature)))
         return failure();
     }
     rewriter.eraseOp(op);

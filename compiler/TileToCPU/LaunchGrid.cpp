@@ -22,9 +22,9 @@ static void buildGridWrapper(OpBuilder &builder, func::FuncOp kernel) {
   inputs.append({i32, i32, i32, i64, i64});
 
   builder.setInsertionPointAfter(kernel);
-  auto wrapper = func::FuncOp::create(builder, loc,
-                                      (kernel.getSymName() + "_grid").str(),
-                                      builder.getFunctionType(inputs, {}));
+  auto wrapper =
+      func::FuncOp::create(builder, loc, (kernel.getSymName() + "_grid").str(),
+                           builder.getFunctionType(inputs, {}));
   Block *entry = wrapper.addEntryBlock();
   builder.setInsertionPointToStart(entry);
   ValueRange args = entry->getArguments();

@@ -31,17 +31,17 @@ static int64_t getElementBytes(Type pointee) {
 static Value createConstantLike(OpBuilder &builder, Location loc, Type type,
                                 TypedAttr scalar) {
   if (auto tensor = dyn_cast<RankedTensorType>(type))
-    return arith::ConstantOp::create(
-        builder, loc, SplatElementsAttr::get(tensor, scalar));
+    return arith::ConstantOp::create(builder, loc,
+                                     SplatElementsAttr::get(tensor, scalar));
   return arith::ConstantOp::create(builder, loc, scalar);
 }
 
 /// Runs `lane` for every lane of `shape` (once for a scalar access) and
 /// collects the values it returns into a tensor of `resultType`; returns the
 /// scalar itself for scalar accesses.
-static Value buildPerLane(
-    OpBuilder &builder, Location loc, Type resultType,
-    function_ref<Value(OpBuilder &, Location, ValueRange)> lane) {
+static Value
+buildPerLane(OpBuilder &builder, Location loc, Type resultType,
+             function_ref<Value(OpBuilder &, Location, ValueRange)> lane) {
   auto tensorType = dyn_cast<RankedTensorType>(resultType);
   if (!tensorType)
     return lane(builder, loc, {});
@@ -64,7 +64,8 @@ static Value flatten(OpBuilder &builder, Location loc, Value tile) {
     return tile;
   auto flat =
       RankedTensorType::get({type.getNumElements()}, type.getElementType());
-  ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+  ReassociationIndices all =
+      llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
   return tensor::CollapseShapeOp::create(builder, loc, flat, tile,
                                          ArrayRef<ReassociationIndices>{all});
 }
@@ -73,7 +74,8 @@ static Value unflatten(OpBuilder &builder, Location loc, Value flat,
                        RankedTensorType type) {
   if (type.getRank() == 1)
     return flat;
-  ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+  ReassociationIndices all =
+      llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
   return tensor::ExpandShapeOp::create(builder, loc, type, flat,
                                        ArrayRef<ReassociationIndices>{all});
 }
@@ -101,9 +103,9 @@ static Value readLanes(OpBuilder &builder, Location loc, Value flatTile,
   if (!flatTile)
     return arith::ConstantOp::create(builder, loc,
                                      SplatElementsAttr::get(type, fallback));
-  Value padding = arith::ConstantOp::create(builder, loc,
-                                            cast<TypedAttr>(builder.getZeroAttr(
-                                                type.getElementType())));
+  Value padding = arith::ConstantOp::create(
+      builder, loc,
+      cast<TypedAttr>(builder.getZeroAttr(type.getElementType())));
   return vector::TransferReadOp::create(builder, loc, type, flatTile,
                                         ValueRange{offset}, padding,
                                         ArrayRef<bool>{true});
@@ -146,7 +148,8 @@ static Value readMaskLanes(OpBuilder &builder, Location loc, Value bytes,
   auto byteType = VectorType::get({width}, builder.getI8Type());
   Value laneBytes = readLanes(builder, loc, bytes, offset, byteType, {});
   Value zero = arith::ConstantOp::create(
-      builder, loc, SplatElementsAttr::get(byteType, builder.getI8IntegerAttr(0)));
+      builder, loc,
+      SplatElementsAttr::get(byteType, builder.getI8IntegerAttr(0)));
   return arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ne,
                                laneBytes, zero);
 }
@@ -167,8 +170,7 @@ public:
       : ptrs(flatten(builder, loc, ptr)),
         maskBytes(mask ? widenMask(builder, loc, flatten(builder, loc, mask))
                        : Value()),
-        numElements(numElements),
-        contiguous(contiguity > 1),
+        numElements(numElements), contiguous(contiguity > 1),
         width(contiguous ? std::gcd<int64_t>(16, contiguity)
                          : getVectorWidth(numElements)),
         alignment(std::max<unsigned>(1, element.getIntOrFloatBitWidth() / 8)),
@@ -180,8 +182,8 @@ public:
   }
 
   Value pointers(OpBuilder &b, Location l, Value offset) const {
-    Value addresses = readLanes(
-        b, l, ptrs, offset, VectorType::get({width}, b.getI64Type()), {});
+    Value addresses = readLanes(b, l, ptrs, offset,
+                                VectorType::get({width}, b.getI64Type()), {});
     return LLVM::IntToPtrOp::create(
         b, l, getAddressVectorType(b.getContext(), width), addresses);
   }
@@ -208,11 +210,10 @@ static Value buildMasked(OpBuilder &builder, Location loc, Value mask,
     return access(builder, loc);
   Value laneMask = extractElement(builder, loc, mask, ivs);
   if (!fallback) {
-    scf::IfOp::create(builder, loc, laneMask,
-                      [&](OpBuilder &b, Location l) {
-                        access(b, l);
-                        scf::YieldOp::create(b, l);
-                      });
+    scf::IfOp::create(builder, loc, laneMask, [&](OpBuilder &b, Location l) {
+      access(b, l);
+      scf::YieldOp::create(b, l);
+    });
     return {};
   }
   auto ifOp = scf::IfOp::create(
@@ -237,7 +238,8 @@ struct AddPtrOpLowering : public OpConversionPattern<tile::AddPtrOp> {
     Value ptr = adaptor.getPtr();
     Value offset = adaptor.getOffset();
     Type addressType = ptr.getType();
-    unsigned width = getElementTypeOrSelf(offset.getType()).getIntOrFloatBitWidth();
+    unsigned width =
+        getElementTypeOrSelf(offset.getType()).getIntOrFloatBitWidth();
     // Offsets are signed element counts (i1 masks-as-offsets are 0 or 1).
     if (width == 1)
       offset = arith::ExtUIOp::create(rewriter, loc, addressType, offset);
@@ -274,9 +276,9 @@ struct SelectOpLowering : public OpConversionPattern<arith::SelectOp> {
   LogicalResult
   matchAndRewrite(arith::SelectOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOpWithNewOp<arith::SelectOp>(
-        op, adaptor.getCondition(), adaptor.getTrueValue(),
-        adaptor.getFalseValue());
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, adaptor.getCondition(),
+                                                 adaptor.getTrueValue(),
+                                                 adaptor.getFalseValue());
     return success();
   }
 };
@@ -289,22 +291,19 @@ struct LoadOpLowering : public AccessPattern<tile::LoadOp> {
     Type element = type.getElementType();
     VectorAccess access(builder, loc, adaptor.getPtr(), adaptor.getMask(),
                         element, type.getNumElements(), contiguity);
-    Value other = adaptor.getOther()
-                      ? flatten(builder, loc, adaptor.getOther())
-                      : Value();
+    Value other = adaptor.getOther() ? flatten(builder, loc, adaptor.getOther())
+                                     : Value();
     Value init = tensor::EmptyOp::create(
         builder, loc, ArrayRef<int64_t>{access.numElements}, element);
     Value flat = buildVectorLoop(
         builder, loc, access.numElements, access.width, init,
         [&](OpBuilder &b, Location l, Value offset, ValueRange args) {
           // Named in order so that the IR reads addresses, mask, other.
-          Value pointers = access.contiguous
-                               ? access.firstAddress(b, l, offset)
-                               : access.pointers(b, l, offset);
+          Value pointers = access.contiguous ? access.firstAddress(b, l, offset)
+                                             : access.pointers(b, l, offset);
           Value laneMask = access.mask(b, l, offset);
-          Value passThru =
-              readLanes(b, l, other, offset, access.valueType,
-                        cast<TypedAttr>(b.getZeroAttr(element)));
+          Value passThru = readLanes(b, l, other, offset, access.valueType,
+                                     cast<TypedAttr>(b.getZeroAttr(element)));
           Value values =
               access.contiguous
                   ? LLVM::MaskedLoadOp::create(
@@ -315,11 +314,11 @@ struct LoadOpLowering : public AccessPattern<tile::LoadOp> {
                         b, l, access.valueType, pointers, laneMask,
                         ValueRange{passThru}, access.alignment)
                         .getResult();
-          return SmallVector<Value>{vector::TransferWriteOp::create(
-                                        b, l, values, args[0],
-                                        ValueRange{offset},
-                                        ArrayRef<bool>{true})
-                                        .getResult()};
+          return SmallVector<Value>{
+              vector::TransferWriteOp::create(b, l, values, args[0],
+                                              ValueRange{offset},
+                                              ArrayRef<bool>{true})
+                  .getResult()};
         })[0];
     return unflatten(builder, loc, flat, type);
   }
@@ -371,9 +370,8 @@ struct StoreOpLowering : public AccessPattern<tile::StoreOp> {
     buildVectorLoop(
         builder, loc, access.numElements, access.width, {},
         [&](OpBuilder &b, Location l, Value offset, ValueRange) {
-          Value pointers = access.contiguous
-                               ? access.firstAddress(b, l, offset)
-                               : access.pointers(b, l, offset);
+          Value pointers = access.contiguous ? access.firstAddress(b, l, offset)
+                                             : access.pointers(b, l, offset);
           Value laneMask = access.mask(b, l, offset);
           Value laneValues =
               readLanes(b, l, values, offset, access.valueType, {});
@@ -381,8 +379,8 @@ struct StoreOpLowering : public AccessPattern<tile::StoreOp> {
             LLVM::MaskedStoreOp::create(b, l, laneValues, pointers, laneMask,
                                         b.getI32IntegerAttr(access.alignment));
           else
-            LLVM::masked_scatter::create(b, l, laneValues, pointers,
-                                         laneMask, access.alignment);
+            LLVM::masked_scatter::create(b, l, laneValues, pointers, laneMask,
+                                         access.alignment);
           return SmallVector<Value>{};
         });
   }
@@ -392,8 +390,8 @@ struct StoreOpLowering : public AccessPattern<tile::StoreOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Type valueType = adaptor.getValue().getType();
     if (canVectorize(valueType)) {
-      scatter(rewriter, op.getLoc(), adaptor,
-              cast<RankedTensorType>(valueType), contiguity.lookup(op));
+      scatter(rewriter, op.getLoc(), adaptor, cast<RankedTensorType>(valueType),
+              contiguity.lookup(op));
       rewriter.eraseOp(op);
       return success();
     }
@@ -478,9 +476,8 @@ struct AtomicRMWOpLowering : public OpConversionPattern<tile::AtomicRMWOp> {
           auto rmw = [&](OpBuilder &ab, Location l) -> Value {
             Value address = extractElement(ab, l, adaptor.getPtr(), ivs);
             Value value = extractElement(ab, l, adaptor.getValue(), ivs);
-            return LLVM::AtomicRMWOp::create(ab, l, binOp,
-                                             toLLVMPointer(ab, l, address),
-                                             value, ordering);
+            return LLVM::AtomicRMWOp::create(
+                ab, l, binOp, toLLVMPointer(ab, l, address), value, ordering);
           };
           auto zero = [&](OpBuilder &zb, Location l) -> Value {
             return arith::ConstantOp::create(

@@ -1,4 +1,5 @@
-//===- PatternsToCPU.h - tile -> CPU conversion patterns ---------*- C++ -*-===//
+//===- PatternsToCPU.h - tile -> CPU conversion patterns ---------*- C++
+//-*-===//
 //
 // The tile -> CPU conversion is split one file per op family, as Triton splits
 // its LLVM lowering: a reader finds the lowering of `tile.load` in
@@ -30,13 +31,13 @@ public:
 /// Calls `body` once per index of a static `shape` in row-major order,
 /// threading `iterArgs` through an `scf.for` nest; returns the final values.
 /// A rank-0 shape calls `body` once with no loops.
-mlir::SmallVector<mlir::Value> buildTileLoopNest(
-    mlir::OpBuilder &builder, mlir::Location loc,
-    llvm::ArrayRef<int64_t> shape, mlir::ValueRange iterArgs,
-    llvm::function_ref<mlir::SmallVector<mlir::Value>(
-        mlir::OpBuilder &, mlir::Location, mlir::ValueRange ivs,
-        mlir::ValueRange args)>
-        body);
+mlir::SmallVector<mlir::Value>
+buildTileLoopNest(mlir::OpBuilder &builder, mlir::Location loc,
+                  llvm::ArrayRef<int64_t> shape, mlir::ValueRange iterArgs,
+                  llvm::function_ref<mlir::SmallVector<mlir::Value>(
+                      mlir::OpBuilder &, mlir::Location, mlir::ValueRange ivs,
+                      mlir::ValueRange args)>
+                      body);
 
 /// `tensor.extract` of `value` at `ivs` when it is a tensor, else `value`.
 mlir::Value extractElement(mlir::OpBuilder &builder, mlir::Location loc,

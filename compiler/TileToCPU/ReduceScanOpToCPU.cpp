@@ -26,9 +26,8 @@ static SmallVector<Value> applyCombine(OpBuilder &builder, Region &combine,
   for (Operation &op : block.without_terminator())
     builder.clone(op, mapping);
   auto yield = cast<tile::YieldOp>(block.getTerminator());
-  return llvm::map_to_vector(yield.getValues(), [&](Value v) {
-    return mapping.lookupOrDefault(v);
-  });
+  return llvm::map_to_vector(
+      yield.getValues(), [&](Value v) { return mapping.lookupOrDefault(v); });
 }
 
 /// The full index of element `k` of the line at `outerIvs` along `axis`.
@@ -41,9 +40,8 @@ static SmallVector<Value> lineIndex(ValueRange outerIvs, int64_t axis,
 
 static SmallVector<Value> extractAll(OpBuilder &builder, Location loc,
                                      ValueRange tensors, ValueRange index) {
-  return llvm::map_to_vector(tensors, [&](Value t) {
-    return extractElement(builder, loc, t, index);
-  });
+  return llvm::map_to_vector(
+      tensors, [&](Value t) { return extractElement(builder, loc, t, index); });
 }
 
 static SmallVector<int64_t> shapeWithout(RankedTensorType type, int64_t axis) {
@@ -89,7 +87,8 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
           [&](OpBuilder &lb, Location ll, Value k, ValueRange args) {
             SmallVector<Value> elems =
                 extractAll(lb, ll, srcs, lineIndex(outerIvs, axis, k));
-            scf::YieldOp::create(lb, ll, applyCombine(lb, combine, args, elems));
+            scf::YieldOp::create(lb, ll,
+                                 applyCombine(lb, combine, args, elems));
           });
       return SmallVector<Value>(loop.getResults());
     };
@@ -98,7 +97,8 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
       rewriter.replaceOp(op, reduceLine(rewriter, loc, {}));
       return success();
     }
-    SmallVector<Value> inits = createEmpties(rewriter, loc, op.getResultTypes());
+    SmallVector<Value> inits =
+        createEmpties(rewriter, loc, op.getResultTypes());
     SmallVector<Value> results = buildTileLoopNest(
         rewriter, loc, shapeWithout(srcType, axis), inits,
         [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange args) {
@@ -152,17 +152,19 @@ struct ScanOpLowering : public OpConversionPattern<tile::ScanOp> {
           [&](OpBuilder &lb, Location ll, Value k, ValueRange args) {
             SmallVector<Value> index =
                 lineIndex(outerIvs, axis, position(lb, ll, k));
-            SmallVector<Value> next = applyCombine(
-                lb, combine, args.take_front(n), extractAll(lb, ll, srcs, index));
+            SmallVector<Value> next =
+                applyCombine(lb, combine, args.take_front(n),
+                             extractAll(lb, ll, srcs, index));
             for (size_t i = 0; i < n; ++i)
-              next.push_back(
-                  tensor::InsertOp::create(lb, ll, next[i], args[n + i], index));
+              next.push_back(tensor::InsertOp::create(lb, ll, next[i],
+                                                      args[n + i], index));
             scf::YieldOp::create(lb, ll, next);
           });
       return SmallVector<Value>(loop.getResults().drop_front(n));
     };
 
-    SmallVector<Value> inits = createEmpties(rewriter, loc, op.getResultTypes());
+    SmallVector<Value> inits =
+        createEmpties(rewriter, loc, op.getResultTypes());
     SmallVector<Value> results = buildTileLoopNest(
         rewriter, loc, shapeWithout(srcType, axis), inits,
         [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange args) {

@@ -34,8 +34,8 @@ struct MakeRangeOpLowering : public ViewOpLowering<tile::MakeRangeOp> {
   LogicalResult
   matchAndRewrite(tile::MakeRangeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto values = llvm::to_vector(llvm::seq<int32_t>(
-        op.getStartAttr().getInt(), op.getEndAttr().getInt()));
+    auto values = llvm::to_vector(llvm::seq<int32_t>(op.getStartAttr().getInt(),
+                                                     op.getEndAttr().getInt()));
     auto attr = DenseElementsAttr::get(op.getType(), ArrayRef(values));
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, attr);
     return success();
@@ -144,8 +144,7 @@ struct ReshapeOpLowering : public ViewOpLowering<tile::ReshapeOp> {
       auto flat = RankedTensorType::get({srcType.getNumElements()},
                                         srcType.getElementType());
       value = tensor::CollapseShapeOp::create(
-          rewriter, op.getLoc(), flat, value,
-          allInOneGroup(srcType.getRank()));
+          rewriter, op.getLoc(), flat, value, allInOneGroup(srcType.getRank()));
     }
     if (resultType.getRank() != 1)
       value = tensor::ExpandShapeOp::create(

@@ -1,4 +1,5 @@
-//===- PromoteLoopFreeBuffersToStack.cpp - Small loop-free buffers on stack ===//
+//===- PromoteLoopFreeBuffersToStack.cpp - Small loop-free buffers on stack
+//===//
 
 #include "compiler/Passes.h"
 
@@ -47,9 +48,8 @@ struct PromoteLoopFreeBuffersToStackPass
     });
     for (memref::AllocOp alloc : candidates) {
       OpBuilder builder(alloc);
-      auto alloca = memref::AllocaOp::create(builder, alloc.getLoc(),
-                                             alloc.getType(),
-                                             alloc.getAlignmentAttr());
+      auto alloca = memref::AllocaOp::create(
+          builder, alloc.getLoc(), alloc.getType(), alloc.getAlignmentAttr());
       alloc.replaceAllUsesWith(alloca.getResult());
       alloc.erase();
     }

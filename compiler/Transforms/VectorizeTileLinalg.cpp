@@ -34,9 +34,8 @@ static bool isSmallStaticTile(linalg::LinalgOp op, int64_t limit) {
     return false;
   // Broadcasts index size-1 dimensions with constant 0; only permutation
   // maps are vectorized, the rest stay loops.
-  if (!llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
-        return map.isProjectedPermutation();
-      }))
+  if (!llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isProjectedPermutation(); }))
     return false;
   // i1 tiles stay loops: in memory they hold a byte per element, while a
   // vector<Nxi1> transfer reads and writes N packed bits.

@@ -1,4 +1,5 @@
-//===- SeqDialect.h - Seq dialect --------------------------------*- C++ -*-===//
+//===- SeqDialect.h - Seq dialect --------------------------------*- C++
+//-*-===//
 
 #ifndef RECUR_DIALECTS_SEQ_SEQDIALECT_H
 #define RECUR_DIALECTS_SEQ_SEQDIALECT_H

@@ -33,8 +33,8 @@ LogicalResult ScanOp::verifyRegions() {
   for (auto [i, input] : llvm::enumerate(getInputs())) {
     auto type = cast<RankedTensorType>(input.getType());
     if (type.getRank() < 2)
-      return emitOpError("input #") << i << " must be [B, T, ...], got "
-                                    << type;
+      return emitOpError("input #")
+             << i << " must be [B, T, ...], got " << type;
     // Inputs share B and T only; trailing dimensions are each input's own.
     SmallVector<StringRef> dims(type.getRank(), "");
     dims[0] = "B";
@@ -81,10 +81,9 @@ LogicalResult ScanOp::verifyRegions() {
                              "types of the initial states");
   ValueRange outputs = yielded.drop_front(numStates);
   if (getResults().size() != outputs.size() + numStates)
-    return emitOpError("has ") << getResults().size()
-                               << " results; expected one per chunk output ("
-                               << outputs.size() << ") and per state ("
-                               << numStates << ")";
+    return emitOpError("has ")
+           << getResults().size() << " results; expected one per chunk output ("
+           << outputs.size() << ") and per state (" << numStates << ")";
   // T is bound by whichever input has it static; the results must agree.
   int64_t time = shapes.lookup("T").value_or(ShapedType::kDynamic);
   for (auto [i, output] : llvm::enumerate(outputs)) {
@@ -96,8 +95,8 @@ LogicalResult ScanOp::verifyRegions() {
     // A chunk of the sequence keeps the batch of the inputs it came from.
     SmallVector<StringRef> dims(type.getRank(), "");
     dims[0] = "B";
-    if (failed(shapes.check(output, "chunk output #" + std::to_string(i),
-                            dims)))
+    if (failed(
+            shapes.check(output, "chunk output #" + std::to_string(i), dims)))
       return failure();
     Type expected = withTime(type, time);
     if (getResults()[i].getType() != expected)
@@ -119,12 +118,11 @@ LogicalResult ScanOp::verifyRegions() {
 /// The shared shape rules of linear_attn, gla, delta_rule, gated_delta_rule.
 /// `keyGate` is GLA's per-key-channel gate [B, T, H, K]; `stepGates` are
 /// per-step, per-head scalars [B, T, H] (beta, and gated DeltaNet's g).
-static LogicalResult verifyLinearFamily(Operation *op, Value q, Value k,
-                                        Value v, Value keyGate,
-                                        ArrayRef<std::pair<Value, StringRef>>
-                                            stepGates,
-                                        Value initialState, Value cuSeqlens,
-                                        Value o, Value finalState) {
+static LogicalResult
+verifyLinearFamily(Operation *op, Value q, Value k, Value v, Value keyGate,
+                   ArrayRef<std::pair<Value, StringRef>> stepGates,
+                   Value initialState, Value cuSeqlens, Value o,
+                   Value finalState) {
   ShapeChecker shapes(op);
   if (failed(shapes.check(q, "q", {"B", "T", "H", "K"})) ||
       failed(shapes.check(k, "k", {"B", "T", "H", "K"})) ||
@@ -145,8 +143,8 @@ static LogicalResult verifyLinearFamily(Operation *op, Value q, Value k,
   }
   if (failed(shapes.check(initialState, "initial_state",
                           {sequences, "H", "K", "V"})) ||
-      failed(shapes.check(finalState, "final_state",
-                          {sequences, "H", "K", "V"})))
+      failed(
+          shapes.check(finalState, "final_state", {sequences, "H", "K", "V"})))
     return failure();
   return success();
 }
@@ -170,10 +168,9 @@ LogicalResult DeltaRuleOp::verify() {
 }
 
 LogicalResult GatedDeltaRuleOp::verify() {
-  return verifyLinearFamily(*this, getQ(), getK(), getV(), {},
-                            {{getG(), "g"}, {getBeta(), "beta"}},
-                            getInitialState(), getCuSeqlens(), getO(),
-                            getFinalState());
+  return verifyLinearFamily(
+      *this, getQ(), getK(), getV(), {}, {{getG(), "g"}, {getBeta(), "beta"}},
+      getInitialState(), getCuSeqlens(), getO(), getFinalState());
 }
 
 //===----------------------------------------------------------------------===//
@@ -227,8 +224,8 @@ LogicalResult SSDOp::verify() {
       failed(shapes.check(getInitialStates(), "initial_states",
                           {"b", "h", "p", "n"})) ||
       failed(shapes.check(getY(), "y", {"b", "l", "h", "p"})) ||
-      failed(shapes.check(getFinalStates(), "final_states",
-                          {"b", "h", "p", "n"})))
+      failed(
+          shapes.check(getFinalStates(), "final_states", {"b", "h", "p", "n"})))
     return failure();
   return success();
 }
@@ -284,8 +281,7 @@ LogicalResult NewtonRNNOp::verify() {
     return failure();
   for (size_t kind = 0; kind < 3; ++kind) {
     for (size_t i = 0; i < perKind; ++i) {
-      std::string name =
-          std::string(1, "Wab"[kind]) + "_" + gates[i].str();
+      std::string name = std::string(1, "Wab"[kind]) + "_" + gates[i].str();
       Value param = getParams()[kind * perKind + i];
       if (failed(kind == 0 ? shapes.check(param, name, {"H", "D"})
                            : shapes.check(param, name, {"H"})))

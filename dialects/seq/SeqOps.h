@@ -1,4 +1,5 @@
-//===- SeqOps.h - Seq dialect operations -------------------------*- C++ -*-===//
+//===- SeqOps.h - Seq dialect operations -------------------------*- C++
+//-*-===//
 
 #ifndef RECUR_DIALECTS_SEQ_SEQOPS_H
 #define RECUR_DIALECTS_SEQ_SEQOPS_H

@@ -30,13 +30,12 @@ LogicalResult ShapeChecker::check(Value value, StringRef operand,
   return success();
 }
 
-LogicalResult ShapeChecker::bind(StringRef dim, int64_t size,
-                                 StringRef where) {
+LogicalResult ShapeChecker::bind(StringRef dim, int64_t size, StringRef where) {
   int64_t literal;
   if (!dim.getAsInteger(10, literal)) {
     if (size != literal)
-      return op_->emitOpError() << where << " must be " << literal << ", got "
-                                << size;
+      return op_->emitOpError()
+             << where << " must be " << literal << ", got " << size;
     return success();
   }
   auto [it, inserted] = bindings_.try_emplace(dim, Binding{size, where.str()});

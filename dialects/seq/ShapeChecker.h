@@ -1,4 +1,5 @@
-//===- ShapeChecker.h - Named-dimension shape verification -------*- C++ -*-===//
+//===- ShapeChecker.h - Named-dimension shape verification -------*- C++
+//-*-===//
 //
 // The seq verifiers state each operand's shape with dimension names, as the
 // op descriptions do ("q is [B, T, H, K]"), and let this class check that

@@ -64,8 +64,7 @@ OpFoldResult BroadcastOp::fold(FoldAdaptor adaptor) {
 
 void BroadcastOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                               MLIRContext *context) {
-  results.add<BroadcastOfBroadcast, SplatThroughShapeOp<BroadcastOp>>(
-      context);
+  results.add<BroadcastOfBroadcast, SplatThroughShapeOp<BroadcastOp>>(context);
 }
 
 void ExpandDimsOp::getCanonicalizationPatterns(RewritePatternSet &results,

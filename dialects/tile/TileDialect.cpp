@@ -60,9 +60,8 @@ void TileDialect::initialize() {
   addInterfaces<TileInlinerInterface>();
 }
 
-Operation *TileDialect::materializeConstant(OpBuilder &builder,
-                                            Attribute value, Type type,
-                                            Location loc) {
+Operation *TileDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                            Type type, Location loc) {
   return arith::ConstantOp::materialize(builder, value, type, loc);
 }
 
@@ -80,7 +79,6 @@ Type recur::tile::getI1TypeLike(Type type) {
     return tensor.clone(i1);
   return i1;
 }
-
 
 bool recur::tile::isTileElementType(Type type) {
   if (isa<PtrType>(type) || type.isF16() || type.isBF16() || type.isF32() ||

@@ -1,4 +1,5 @@
-//===- TileDialect.h - Tile dialect and types --------------------*- C++ -*-===//
+//===- TileDialect.h - Tile dialect and types --------------------*- C++
+//-*-===//
 
 #ifndef RECUR_DIALECTS_TILE_TILEDIALECT_H
 #define RECUR_DIALECTS_TILE_TILEDIALECT_H

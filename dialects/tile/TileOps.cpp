@@ -12,7 +12,6 @@ using namespace recur::tile;
 #define GET_OP_CLASSES
 #include "dialects/tile/TileOps.cpp.inc"
 
-
 //===----------------------------------------------------------------------===//
 // FuncOp / CallOp / ReturnOp
 //===----------------------------------------------------------------------===//
@@ -26,12 +25,10 @@ void FuncOp::build(OpBuilder &builder, OperationState &state, StringRef name,
 }
 
 ParseResult FuncOp::parse(OpAsmParser &parser, OperationState &result) {
-  auto buildFuncType = [](Builder &builder, ArrayRef<Type> argTypes,
-                          ArrayRef<Type> results,
-                          function_interface_impl::VariadicFlag,
-                          std::string &) {
-    return builder.getFunctionType(argTypes, results);
-  };
+  auto buildFuncType =
+      [](Builder &builder, ArrayRef<Type> argTypes, ArrayRef<Type> results,
+         function_interface_impl::VariadicFlag,
+         std::string &) { return builder.getFunctionType(argTypes, results); };
   return function_interface_impl::parseFunctionOp(
       parser, result, /*allowVariadic=*/false,
       getFunctionTypeAttrName(result.name), buildFuncType,
@@ -61,8 +58,8 @@ LogicalResult FuncOp::verify() {
 LogicalResult CallOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   auto fn = symbolTable.lookupNearestSymbolFrom<FuncOp>(*this, getCalleeAttr());
   if (!fn)
-    return emitOpError("'") << getCallee()
-                            << "' does not reference a tile.func";
+    return emitOpError("'")
+           << getCallee() << "' does not reference a tile.func";
   FunctionType type = fn.getFunctionType();
   if (!llvm::equal(type.getInputs(), getOperandTypes()) ||
       !llvm::equal(type.getResults(), getResultTypes()))
@@ -88,8 +85,8 @@ LogicalResult MakeRangeOp::verify() {
   // I32Attr getters return uint32_t; read the attributes as signed.
   int64_t start = getStartAttr().getInt(), end = getEndAttr().getInt();
   if (end <= start)
-    return emitOpError("needs start < end, got [") << start << ", " << end
-                                                   << ")";
+    return emitOpError("needs start < end, got [")
+           << start << ", " << end << ")";
   auto type = getResult().getType();
   if (type.getRank() != 1 || type.getDimSize(0) != end - start)
     return emitOpError("result must be tensor<")
@@ -106,8 +103,8 @@ LogicalResult BroadcastOp::verify() {
   for (int64_t i = 0, e = src.getRank(); i < e; ++i)
     if (src.getDimSize(i) != 1 && src.getDimSize(i) != dst.getDimSize(i))
       return emitOpError("dimension ")
-             << i << " of size " << src.getDimSize(i)
-             << " cannot broadcast to " << dst.getDimSize(i);
+             << i << " of size " << src.getDimSize(i) << " cannot broadcast to "
+             << dst.getDimSize(i);
   return success();
 }
 
@@ -115,8 +112,8 @@ LogicalResult ExpandDimsOp::verify() {
   auto src = getSrc().getType(), dst = getResult().getType();
   int64_t axis = getAxisAttr().getInt();
   if (axis < 0 || axis > src.getRank())
-    return emitOpError("axis ") << axis << " out of range [0, "
-                                << src.getRank() << "]";
+    return emitOpError("axis ")
+           << axis << " out of range [0, " << src.getRank() << "]";
   SmallVector<int64_t> shape(src.getShape());
   shape.insert(shape.begin() + axis, 1);
   if (dst.getShape() != ArrayRef<int64_t>(shape))
@@ -129,8 +126,7 @@ LogicalResult ReshapeOp::verify() {
   auto src = getSrc().getType(), dst = getResult().getType();
   if (src.getNumElements() != dst.getNumElements())
     return emitOpError("cannot reshape ")
-           << src.getNumElements() << " elements into "
-           << dst.getNumElements();
+           << src.getNumElements() << " elements into " << dst.getNumElements();
   return success();
 }
 
@@ -141,9 +137,8 @@ LogicalResult TransOp::verify() {
     return emitOpError("result rank ")
            << dst.getRank() << " differs from source rank " << src.getRank();
   if (static_cast<int64_t>(order.size()) != src.getRank())
-    return emitOpError("order has ")
-           << order.size() << " entries for a rank-" << src.getRank()
-           << " source";
+    return emitOpError("order has ") << order.size() << " entries for a rank-"
+                                     << src.getRank() << " source";
   SmallVector<bool> seen(order.size(), false);
   for (int32_t dim : order) {
     if (dim < 0 || dim >= src.getRank() || seen[dim])
@@ -194,9 +189,9 @@ LogicalResult AtomicRMWOp::verify() {
   case RMWKind::fmax:
   case RMWKind::fmin:
     if (!isFloat)
-      return emitOpError("'") << stringifyRMWKind(getKind())
-                              << "' needs floating-point values, got "
-                              << element;
+      return emitOpError("'")
+             << stringifyRMWKind(getKind())
+             << "' needs floating-point values, got " << element;
     break;
   case RMWKind::xchg:
     break;
@@ -244,16 +239,16 @@ LogicalResult DotOp::verify() {
       acc.getElementType().getIntOrFloatBitWidth() ==
           a.getElementType().getIntOrFloatBitWidth())
     return emitOpError("cannot extend ")
-           << a.getElementType() << " operands to a "
-           << acc.getElementType() << " accumulator";
+           << a.getElementType() << " operands to a " << acc.getElementType()
+           << " accumulator";
   return success();
 }
 
 /// Checks what reduce and scan share: same-shaped sources, an axis in range,
 /// and a combine region mapping (accumulators..., elements...) to scalars of
 /// the source element types.
-static LogicalResult verifyCombine(Operation *op, ValueRange srcs,
-                                   int64_t axis, Region &combine) {
+static LogicalResult verifyCombine(Operation *op, ValueRange srcs, int64_t axis,
+                                   Region &combine) {
   if (srcs.empty())
     return op->emitOpError("needs at least one source");
   auto first = cast<RankedTensorType>(srcs.front().getType());

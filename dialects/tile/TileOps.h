@@ -1,4 +1,5 @@
-//===- TileOps.h - Tile dialect operations -----------------------*- C++ -*-===//
+//===- TileOps.h - Tile dialect operations -----------------------*- C++
+//-*-===//
 
 #ifndef RECUR_DIALECTS_TILE_TILEOPS_H
 #define RECUR_DIALECTS_TILE_TILEOPS_H

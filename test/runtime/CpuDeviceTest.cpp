@@ -92,17 +92,16 @@ TEST(CpuDevice, RejectsMismatchedArguments) {
   CpuDevice device(1);
   auto module = device.load(kGridIds);
   std::string message;
-  EXPECT_EQ(statusOf([&] { device.launch(*module, "ids", {}, Grid{1}); },
-                     &message),
-            Status::InvalidArgument);
+  EXPECT_EQ(
+      statusOf([&] { device.launch(*module, "ids", {}, Grid{1}); }, &message),
+      Status::InvalidArgument);
   EXPECT_NE(message.find("takes 1 arguments, got 0"), std::string::npos)
       << message;
-  EXPECT_EQ(statusOf(
-                [&] {
-                  device.launch(*module, "ids", {KernelArg::i32(3)}, Grid{1});
-                },
-                &message),
-            Status::InvalidArgument);
+  EXPECT_EQ(
+      statusOf(
+          [&] { device.launch(*module, "ids", {KernelArg::i32(3)}, Grid{1}); },
+          &message),
+      Status::InvalidArgument);
   EXPECT_NE(message.find("argument #0 of kernel 'ids' is ptr, got i32"),
             std::string::npos)
       << message;
@@ -112,11 +111,12 @@ TEST(CpuDevice, RejectsMismatchedArguments) {
                             Grid{-1});
             }),
             Status::InvalidArgument);
-  EXPECT_EQ(statusOf([&] {
-              device.launch(*module, "nope", {KernelArg::pointer(out.data())},
-                            Grid{1});
-            },
-                     &message),
+  EXPECT_EQ(statusOf(
+                [&] {
+                  device.launch(*module, "nope",
+                                {KernelArg::pointer(out.data())}, Grid{1});
+                },
+                &message),
             Status::NotFound);
   EXPECT_NE(message.find("kernels: ids"), std::string::npos) << message;
 }
@@ -124,8 +124,7 @@ TEST(CpuDevice, RejectsMismatchedArguments) {
 TEST(CpuDevice, ReportsInvalidSource) {
   CpuDevice device(1);
   std::string message;
-  EXPECT_EQ(statusOf([&] { device.load("tile.func @k(%x: i32) {"); },
-                     &message),
+  EXPECT_EQ(statusOf([&] { device.load("tile.func @k(%x: i32) {"); }, &message),
             Status::CompileError);
   EXPECT_NE(message.find("invalid tile module"), std::string::npos);
   // A verifier error, not a parse error: make_range of the wrong length.
@@ -159,8 +158,8 @@ TEST(CpuDevice, DeviceAssertFailsTheLaunch) {
   auto module = device.load(kAssert);
   std::vector<int32_t> good(16, 1);
   EXPECT_EQ(statusOf([&] {
-              device.launch(*module, "check",
-                            {KernelArg::pointer(good.data())}, Grid{4});
+              device.launch(*module, "check", {KernelArg::pointer(good.data())},
+                            Grid{4});
             }),
             Status::Ok);
   std::vector<int32_t> bad(16, 1);

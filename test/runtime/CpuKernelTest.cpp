@@ -49,7 +49,6 @@ std::vector<float> randomVector(size_t n, unsigned seed, float lo = -1.0f,
   return v;
 }
 
-
 TEST(CpuKernel, VectorAddMaskedTail) {
   auto module = device().load(readExample("vector_add.mlir"));
   for (int n : {1, 127, 128, 1000, 4099}) {
@@ -66,15 +65,14 @@ TEST(CpuKernel, VectorAddMaskedTail) {
   }
 }
 
-
 TEST(CpuKernel, RowSoftmaxWithReduce) {
   auto module = device().load(readExample("softmax.mlir"));
   const int rows = 37, cols = 100;
   std::vector<float> in = randomVector(rows * cols, 3, -8.0f, 8.0f);
   std::vector<float> out(rows * cols, 0.0f);
   device().launch(*module, "softmax",
-                  {KernelArg::pointer(in.data()), KernelArg::pointer(out.data()),
-                   KernelArg::i32(cols)},
+                  {KernelArg::pointer(in.data()),
+                   KernelArg::pointer(out.data()), KernelArg::i32(cols)},
                   Grid{rows});
   for (int r = 0; r < rows; ++r) {
     double m = -INFINITY, sum = 0.0;
@@ -90,7 +88,6 @@ TEST(CpuKernel, RowSoftmaxWithReduce) {
     }
   }
 }
-
 
 TEST(CpuKernel, TiledMatmulWithKLoop) {
   auto module = device().load(readExample("matmul.mlir"));
@@ -110,12 +107,10 @@ TEST(CpuKernel, TiledMatmulWithKLoop) {
           expected += double(a[m * K + k]) * b[k * N + n];
         // f32 accumulation of K products of magnitude <= 1.
         ASSERT_NEAR(c[m * N + n], expected, 1e-5 * K)
-            << "M=" << M << " N=" << N << " K=" << K << " at " << m << ","
-            << n;
+            << "M=" << M << " N=" << N << " K=" << K << " at " << m << "," << n;
       }
   }
 }
-
 
 TEST(CpuKernel, NonCommutativeScanForwardAndReverse) {
   auto module = device().load(readExample("linear_recurrence.mlir"));
@@ -123,13 +118,13 @@ TEST(CpuKernel, NonCommutativeScanForwardAndReverse) {
     std::vector<float> a = randomVector(n, 6, 0.5f, 1.0f);
     std::vector<float> b = randomVector(n, 7);
     std::vector<float> fa(n), fb(n), ra(n), rb(n);
-    device().launch(
-        *module, "linrec",
-        {KernelArg::pointer(a.data()), KernelArg::pointer(b.data()),
-         KernelArg::pointer(fa.data()), KernelArg::pointer(fb.data()),
-         KernelArg::pointer(ra.data()), KernelArg::pointer(rb.data()),
-         KernelArg::i32(n)},
-        Grid{1});
+    device().launch(*module, "linrec",
+                    {KernelArg::pointer(a.data()), KernelArg::pointer(b.data()),
+                     KernelArg::pointer(fa.data()),
+                     KernelArg::pointer(fb.data()),
+                     KernelArg::pointer(ra.data()),
+                     KernelArg::pointer(rb.data()), KernelArg::i32(n)},
+                    Grid{1});
     // (a1, b1) o (a2, b2) = (a1 a2, b1 a2 + b2), applied in the kernel's
     // order; the same f32 operations in the same order give equal bits.
     float accA = a[0], accB = b[0];
@@ -154,13 +149,13 @@ TEST(CpuKernel, NonCommutativeScanForwardAndReverse) {
   }
 }
 
-
 TEST(CpuKernel, TwoDimensionalReduceAndReverseScan) {
   auto module = device().load(readExample("column_sum_cumsum.mlir"));
   std::vector<float> in = randomVector(32, 8);
   std::vector<float> sums(8), cums(32);
   device().launch(*module, "columns",
-                  {KernelArg::pointer(in.data()), KernelArg::pointer(sums.data()),
+                  {KernelArg::pointer(in.data()),
+                   KernelArg::pointer(sums.data()),
                    KernelArg::pointer(cums.data())},
                   Grid{1});
   for (int c = 0; c < 8; ++c) {
@@ -184,8 +179,9 @@ TEST(CpuKernel, TransposeWithVectorLoadsAndScatteredStores) {
     // A guard element after the output catches masked lanes that write.
     std::vector<float> out(M * N + 1, -7.0f);
     device().launch(*module, "transpose",
-                    {KernelArg::pointer(in.data()), KernelArg::pointer(out.data()),
-                     KernelArg::i32(M), KernelArg::i32(N)},
+                    {KernelArg::pointer(in.data()),
+                     KernelArg::pointer(out.data()), KernelArg::i32(M),
+                     KernelArg::i32(N)},
                     Grid{(M + 15) / 16, (N + 15) / 16});
     for (int i = 0; i < M; ++i)
       for (int j = 0; j < N; ++j)
