@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
 #include <vector>
 
 using namespace recur;
@@ -52,6 +53,34 @@ TEST(CpuDevice, ThreeDimensionalGrid) {
       for (int x = 0; x < 3; ++x)
         EXPECT_EQ(out[x + 3 * (y + 4 * z)], x + 10 * y + 100 * z);
   EXPECT_EQ(out.back(), 60);
+}
+
+// Launches and loads from several host threads share one device: the
+// module cache and the thread pool must both be safe to use concurrently.
+TEST(CpuDevice, ConcurrentLoadsAndLaunches) {
+  CpuDevice device(2);
+  constexpr int kThreads = 4;
+  Grid grid{5, 3, 2};
+  std::vector<std::vector<int32_t>> outs(
+      kThreads, std::vector<int32_t>(grid.size() + 1, -1));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      auto module = device.load(kGridIds);
+      for (int repeat = 0; repeat < 20; ++repeat)
+        device.launch(*module, "ids", {KernelArg::pointer(outs[t].data())},
+                      grid);
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  EXPECT_EQ(device.getCacheSize(), 1u);
+  for (const std::vector<int32_t> &out : outs) {
+    for (int z = 0; z < 2; ++z)
+      for (int y = 0; y < 3; ++y)
+        for (int x = 0; x < 5; ++x)
+          ASSERT_EQ(out[x + 5 * (y + 3 * z)], x + 10 * y + 100 * z);
+    EXPECT_EQ(out.back(), 30);
+  }
 }
 
 TEST(CpuDevice, EmptyGridRunsNothing) {
