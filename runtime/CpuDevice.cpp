@@ -88,15 +88,13 @@ void CpuDevice::launch(const CpuModule &module, llvm::StringRef kernelName,
   LaunchReport report;
   auto runRange = [&](int64_t begin, int64_t end) {
     ScopedLaunchReport scope(report);
-    // Each worker packs its own copies: the kernel may read its arguments
-    // through these pointers concurrently, but nothing writes them.
+    // Workers share the argument values: kernels only read them through
+    // these pointers. Only the program range is each worker's own.
     std::vector<void *> packed;
     packed.reserve(argValues.size() + 5);
-    std::vector<KernelArg> local = argValues;
-    for (KernelArg &arg : local)
+    for (KernelArg &arg : argValues)
       packed.push_back(arg.data());
-    int32_t localDims[3] = {dims[0], dims[1], dims[2]};
-    for (int32_t &dim : localDims)
+    for (int32_t &dim : dims)
       packed.push_back(&dim);
     packed.push_back(&begin);
     packed.push_back(&end);

@@ -173,7 +173,7 @@ public:
         numElements(numElements), contiguous(contiguity > 1),
         width(contiguous ? std::gcd<int64_t>(16, contiguity)
                          : getVectorWidth(numElements)),
-        alignment(std::max<unsigned>(1, element.getIntOrFloatBitWidth() / 8)),
+        alignment(getElementBytes(element)),
         valueType(VectorType::get({width}, element)) {}
 
   /// The address of the vector's first lane (contiguous accesses).
