@@ -11,20 +11,20 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
 namespace {
-/// LLVM's masked load, store, gather and scatter intrinsics declare no memory
-/// effects, so
-/// passes that must know them (buffer deallocation, CSE, hoisting) refuse or
-/// mistreat them. The CPU lowering of tile loads and stores emits them before
-/// bufferization; these models state what they do: read (gather) or write
-/// (scatter) through their pointer operands.
-template <typename IntrinsicOp, typename Effect>
+/// LLVM's masked load, store, gather and scatter intrinsics and its atomicrmw
+/// declare no memory effects, so passes that must know them (buffer
+/// deallocation, CSE, hoisting) refuse or mistreat them. The CPU lowering of
+/// tile memory ops emits them before bufferization; these models state what
+/// they do: read (gather), write (scatter) or both (atomics) through their
+/// pointer operands.
+template <typename IntrinsicOp, typename... Effects>
 struct MemoryAccessModel
     : public mlir::MemoryEffectOpInterface::ExternalModel<
-          MemoryAccessModel<IntrinsicOp, Effect>, IntrinsicOp> {
+          MemoryAccessModel<IntrinsicOp, Effects...>, IntrinsicOp> {
   void getEffects(mlir::Operation *op,
                   llvm::SmallVectorImpl<mlir::SideEffects::EffectInstance<
                       mlir::MemoryEffects::Effect>> &effects) const {
-    effects.emplace_back(Effect::get());
+    (effects.emplace_back(Effects::get()), ...);
   }
 };
 } // namespace
@@ -47,5 +47,10 @@ void recur::registerCompilerDialects(mlir::DialectRegistry &registry) {
         *context);
     mlir::LLVM::MaskedStoreOp::attachInterface<MemoryAccessModel<
         mlir::LLVM::MaskedStoreOp, mlir::MemoryEffects::Write>>(*context);
+    // Tile atomics on tensors lower to per-lane llvm.atomicrmw in loops
+    // that bufferization and deallocation must see through.
+    mlir::LLVM::AtomicRMWOp::attachInterface<
+        MemoryAccessModel<mlir::LLVM::AtomicRMWOp, mlir::MemoryEffects::Read,
+                          mlir::MemoryEffects::Write>>(*context);
   });
 }
