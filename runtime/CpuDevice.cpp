@@ -5,15 +5,11 @@
 #include "runtime/Error.h"
 
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 
 using namespace recur;
-
-/// Bumped whenever the CPU lowering changes what a module compiles to.
-static constexpr const char *kCompilerVersion = "recur-cpu-1";
 
 CpuDevice::CpuDevice(unsigned numThreads)
     : numThreads_(numThreads
@@ -27,8 +23,7 @@ CpuDevice::~CpuDevice() = default;
 std::shared_ptr<CpuModule> CpuDevice::load(llvm::StringRef source,
                                            const CpuCompileOptions &options) {
   llvm::SHA256 hasher;
-  hasher.update(kCompilerVersion);
-  hasher.update(LLVM_VERSION_STRING);
+  hasher.update(compilerVersion());
   hasher.update(options.fingerprint());
   hasher.update(source);
   std::string key = llvm::toHex(hasher.final());
@@ -68,7 +63,12 @@ static void checkArguments(const KernelSignature &signature,
 
 void CpuDevice::launch(const CpuModule &module, llvm::StringRef kernelName,
                        llvm::ArrayRef<KernelArg> args, Grid grid) {
-  const CpuModule::Kernel &kernel = module.getKernel(kernelName);
+  launch(module.getKernel(kernelName), args, grid);
+}
+
+void CpuDevice::launch(const CpuModule::Kernel &kernel,
+                       llvm::ArrayRef<KernelArg> args, Grid grid) {
+  const std::string &kernelName = kernel.signature.name;
   checkArguments(kernel.signature, args);
   constexpr int64_t kMaxDim = INT32_MAX;
   if (grid.x < 0 || grid.y < 0 || grid.z < 0 || grid.x > kMaxDim ||
@@ -76,7 +76,7 @@ void CpuDevice::launch(const CpuModule &module, llvm::StringRef kernelName,
     throw Error(Status::InvalidArgument,
                 "grid (" + std::to_string(grid.x) + ", " +
                     std::to_string(grid.y) + ", " + std::to_string(grid.z) +
-                    ") of kernel '" + kernelName.str() +
+                    ") of kernel '" + kernelName +
                     "' must have dimensions in [0, 2^31)");
   int64_t total = grid.size();
   if (total == 0)
@@ -105,16 +105,18 @@ void CpuDevice::launch(const CpuModule &module, llvm::StringRef kernelName,
   if (workers <= 1) {
     runRange(0, total);
   } else {
+    // The calling thread takes the first range itself: one thread fewer to
+    // wake, which is most of the cost of a small launch.
     llvm::ThreadPoolTaskGroup group(*pool_);
-    for (int64_t w = 0; w < workers; ++w) {
+    for (int64_t w = 1; w < workers; ++w) {
       int64_t begin = total * w / workers, end = total * (w + 1) / workers;
       group.async([&runRange, begin, end] { runRange(begin, end); });
     }
+    runRange(0, total / workers);
     group.wait();
   }
   std::string failure = report.firstFailure();
   if (!failure.empty())
-    throw Error(Status::AssertionFailed, "kernel '" + kernelName.str() +
-                                             "': assertion failed in " +
-                                             failure);
+    throw Error(Status::AssertionFailed,
+                "kernel '" + kernelName + "': assertion failed in " + failure);
 }

@@ -42,6 +42,9 @@ public:
   /// (AssertionFailed). An empty grid runs nothing.
   void launch(const CpuModule &module, llvm::StringRef kernel,
               llvm::ArrayRef<KernelArg> args, Grid grid);
+  /// The same, for a kernel already looked up (`module` must outlive it).
+  void launch(const CpuModule::Kernel &kernel, llvm::ArrayRef<KernelArg> args,
+              Grid grid);
 
   unsigned getNumThreads() const { return numThreads_; }
   /// Number of distinct modules compiled so far.

@@ -1,29 +1,20 @@
-//===- CpuModule.cpp - A tile module compiled for the host CPU ------------===//
+//===- CpuModule.cpp - Kernels loaded for the host CPU --------------------===//
 
 #include "runtime/CpuModule.h"
-#include "compiler/Registration.h"
-#include "dialects/tile/TileOps.h"
 #include "runtime/CpuDebug.h"
 #include "runtime/Error.h"
 
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
-#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h"
+#include "llvm/ExecutionEngine/SectionMemoryManager.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include <algorithm>
 #include <mutex>
 
 using namespace recur;
-
-std::string CpuCompileOptions::fingerprint() const {
-  return "inline=" + std::to_string(pipeline.inlineCalls) +
-         ";O=" + std::to_string(optLevel);
-}
 
 CpuModule::~CpuModule() = default;
 
@@ -35,139 +26,73 @@ static void initializeNativeTarget() {
   });
 }
 
-static std::optional<ArgKind> toArgKind(mlir::Type type) {
-  if (llvm::isa<tile::PtrType>(type))
-    return ArgKind::Pointer;
-  if (type.isF32())
-    return ArgKind::F32;
-  if (type.isF64())
-    return ArgKind::F64;
-  switch (type.isSignlessInteger() ? type.getIntOrFloatBitWidth() : 0) {
-  case 1:
-    return ArgKind::I1;
-  case 8:
-    return ArgKind::I8;
-  case 16:
-    return ArgKind::I16;
-  case 32:
-    return ArgKind::I32;
-  case 64:
-    return ArgKind::I64;
-  default:
-    return std::nullopt;
-  }
-}
-
-static llvm::CodeGenOptLevel toCodeGenOptLevel(unsigned level) {
-  switch (level) {
-  case 0:
-    return llvm::CodeGenOptLevel::None;
-  case 1:
-    return llvm::CodeGenOptLevel::Less;
-  case 2:
-    return llvm::CodeGenOptLevel::Default;
-  default:
-    return llvm::CodeGenOptLevel::Aggressive;
-  }
+std::shared_ptr<CpuModule>
+CpuModule::compile(llvm::StringRef source, const CpuCompileOptions &options) {
+  CpuArtifact artifact = compileForCpu(source, options);
+  return load(artifact.object, std::move(artifact.kernels));
 }
 
 std::shared_ptr<CpuModule>
-CpuModule::compile(llvm::StringRef source, const CpuCompileOptions &options) {
-  mlir::DialectRegistry registry;
-  registerCompilerDialects(registry);
-  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
-  std::string diagnostics;
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
-    llvm::raw_string_ostream os(diagnostics);
-    os << diag.getLocation() << ": " << diag.str() << "\n";
-    return mlir::success();
-  });
-
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(source, &context);
-  if (!module)
-    throw Error(Status::CompileError, "invalid tile module:\n" + diagnostics);
-
-  std::shared_ptr<CpuModule> result(new CpuModule());
-  std::vector<KernelSignature> signatures;
-  for (auto fn : module->getOps<tile::FuncOp>()) {
-    if (!fn.isKernel())
-      continue;
-    KernelSignature signature{fn.getSymName().str(), {}};
-    for (mlir::Type type : fn.getArgumentTypes()) {
-      std::optional<ArgKind> kind = toArgKind(type);
-      if (!kind) {
-        std::string text;
-        llvm::raw_string_ostream(text) << type;
-        throw Error(Status::CompileError,
-                    "kernel '" + signature.name +
-                        "' takes an argument of unsupported type " + text);
-      }
-      signature.args.push_back(*kind);
-    }
-    signatures.push_back(std::move(signature));
-  }
-
-  mlir::PassManager pm(&context);
-  buildCPUPipeline(pm, options.pipeline);
-  if (mlir::failed(pm.run(*module)))
-    throw Error(Status::CompileError,
-                "lowering to LLVM failed:\n" + diagnostics);
-
+CpuModule::load(llvm::StringRef object, std::vector<KernelSignature> kernels) {
   initializeNativeTarget();
-  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!machineBuilder)
-    throw Error(Status::Internal,
-                "cannot detect the host CPU: " +
-                    llvm::toString(machineBuilder.takeError()));
-  machineBuilder->setCodeGenOptLevel(toCodeGenOptLevel(options.optLevel));
-  auto machine = machineBuilder->createTargetMachine();
-  if (!machine)
-    throw Error(Status::Internal, "cannot create a host target machine: " +
-                                      llvm::toString(machine.takeError()));
+  auto fail = [](const std::string &what, llvm::Error error) {
+    return Error(Status::Internal,
+                 what + ": " + llvm::toString(std::move(error)));
+  };
+  // No JIT event listeners (gdb, perf): LLVM registers them process-wide and
+  // tearing one JIT down left the others writing through a dead stream.
+  // RuntimeDyld, as MLIR's ExecutionEngine uses: JITLink rejects sections
+  // aligned beyond a page, which large vector constants can ask for.
+  auto jit =
+      llvm::orc::LLJITBuilder()
+          .setObjectLinkingLayerCreator(
+              [](llvm::orc::ExecutionSession &session)
+                  -> llvm::Expected<std::unique_ptr<llvm::orc::ObjectLayer>> {
+                return std::make_unique<llvm::orc::RTDyldObjectLinkingLayer>(
+                    session, [](const llvm::MemoryBuffer &) {
+                      return std::make_unique<llvm::SectionMemoryManager>();
+                    });
+              })
+          .create();
+  if (!jit)
+    throw fail("cannot create the JIT", jit.takeError());
+  llvm::orc::JITDylib &dylib = (*jit)->getMainJITDylib();
 
-  // The optimiser gets the host machine so that the loop vectoriser sizes
-  // vectors for the host's widest registers (AVX-512 where present).
-  auto transformer = mlir::makeOptimizingTransformer(
-      options.optLevel, /*sizeLevel=*/0, machine->get());
-  mlir::ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = transformer;
-  engineOptions.jitCodeGenOptLevel = toCodeGenOptLevel(options.optLevel);
-  // LLVM's perf listener is one process-wide object that every engine
-  // registers with; after the first engine is destroyed it writes through a
-  // dead stream, so it stays off (perf still profiles the JIT'd code, just
-  // without symbol names).
-  engineOptions.enablePerfNotificationListener = false;
-  engineOptions.enableGDBNotificationListener = false;
-  auto engine = mlir::ExecutionEngine::create(*module, engineOptions,
-                                              std::move(*machine));
-  if (!engine)
-    throw Error(Status::CompileError, "JIT compilation failed: " +
-                                          llvm::toString(engine.takeError()));
-  result->engine_ = std::move(*engine);
-  result->engine_->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    auto add = [&](const char *name, auto *fn) {
-      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(fn),
-                                 llvm::JITSymbolFlags::Exported};
-    };
-    add("recur_cpu_assert_fail", &recur_cpu_assert_fail);
-    add("recur_cpu_print_f64", &recur_cpu_print_f64);
-    add("recur_cpu_print_i64", &recur_cpu_print_i64);
-    return symbols;
-  });
-  result->engine_->initialize();
+  // Kernels call libm, malloc/free and Recur's debug hooks.
+  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      (*jit)->getDataLayout().getGlobalPrefix());
+  if (!process)
+    throw fail("cannot search the process's symbols", process.takeError());
+  dylib.addGenerator(std::move(*process));
+  llvm::orc::MangleAndInterner mangle((*jit)->getExecutionSession(),
+                                      (*jit)->getDataLayout());
+  llvm::orc::SymbolMap hooks;
+  auto hook = [&](const char *name, auto *fn) {
+    hooks[mangle(name)] = {llvm::orc::ExecutorAddr::fromPtr(fn),
+                           llvm::JITSymbolFlags::Exported};
+  };
+  hook("recur_cpu_assert_fail", &recur_cpu_assert_fail);
+  hook("recur_cpu_print_f64", &recur_cpu_print_f64);
+  hook("recur_cpu_print_i64", &recur_cpu_print_i64);
+  if (llvm::Error error = dylib.define(llvm::orc::absoluteSymbols(hooks)))
+    throw fail("cannot define the runtime hooks", std::move(error));
 
-  for (KernelSignature &signature : signatures) {
-    auto entry = result->engine_->lookupPacked(signature.name + "_grid");
+  if (llvm::Error error = (*jit)->addObjectFile(
+          llvm::MemoryBuffer::getMemBufferCopy(object, "recur-kernels.o")))
+    throw fail("cannot load the kernels' object", std::move(error));
+
+  std::shared_ptr<CpuModule> module(new CpuModule());
+  for (KernelSignature &signature : kernels) {
+    auto entry = (*jit)->lookup(packedEntryName(signature.name));
     if (!entry)
-      throw Error(Status::Internal, "kernel '" + signature.name +
-                                        "' has no grid entry: " +
-                                        llvm::toString(entry.takeError()));
+      throw fail("kernel '" + signature.name + "' has no entry",
+                 entry.takeError());
     std::string name = signature.name;
-    result->kernels_[name] = Kernel{std::move(signature), *entry};
+    module->kernels_[name] =
+        Kernel{std::move(signature), entry->toPtr<GridFunction>()};
   }
-  return result;
+  module->jit_ = std::move(*jit);
+  return module;
 }
 
 const CpuModule::Kernel &CpuModule::getKernel(llvm::StringRef name) const {

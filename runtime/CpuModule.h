@@ -1,10 +1,9 @@
-//===- CpuModule.h - A tile module compiled for the host CPU -----*- C++
-//-*-===//
+//===- CpuModule.h - Kernels loaded for the host CPU ------------*- C++ -*-===//
 
 #ifndef RECUR_RUNTIME_CPUMODULE_H
 #define RECUR_RUNTIME_CPUMODULE_H
 
-#include "compiler/Pipelines.h"
+#include "runtime/CpuCompiler.h"
 #include "runtime/Kernel.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -13,29 +12,21 @@
 #include <memory>
 #include <string>
 
-namespace mlir {
-class ExecutionEngine;
-} // namespace mlir
+namespace llvm::orc {
+class LLJIT;
+} // namespace llvm::orc
 
 namespace recur {
 
-/// What decides the machine code of a CPU module; part of the cache key.
-struct CpuCompileOptions {
-  CPUPipelineOptions pipeline;
-  /// LLVM optimisation level of the JIT (0-3).
-  unsigned optLevel = 3;
-
-  /// A stable text of every option, for cache keys.
-  std::string fingerprint() const;
-};
-
-/// A tile module lowered by the CPU pipeline and JIT-compiled with ORC for
-/// the host (all its vector extensions). Each kernel is entered through its
-/// `<kernel>_grid` wrapper, which runs a range of programs.
 class CpuModule {
 public:
-  /// Parses `source` (tile IR text), lowers and JIT-compiles it. Throws
-  /// recur::Error(CompileError) with the MLIR diagnostics on failure.
+  /// Links `object` (from compileForCpu) into a JIT of its own and resolves
+  /// the kernels' entries. Throws recur::Error(Internal) when the object
+  /// does not load or lacks a kernel.
+  static std::shared_ptr<CpuModule> load(llvm::StringRef object,
+                                         std::vector<KernelSignature> kernels);
+
+  /// compileForCpu, then load.
   static std::shared_ptr<CpuModule> compile(llvm::StringRef source,
                                             const CpuCompileOptions &options);
   ~CpuModule();
@@ -56,7 +47,7 @@ public:
 private:
   CpuModule() = default;
 
-  std::unique_ptr<mlir::ExecutionEngine> engine_;
+  std::unique_ptr<llvm::orc::LLJIT> jit_;
   llvm::StringMap<Kernel> kernels_;
 };
 

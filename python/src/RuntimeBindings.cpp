@@ -1,0 +1,240 @@
+//===- RuntimeBindings.cpp - recur._C.runtime: compile, load, launch ------===//
+//
+// The Python package compiles a tile module to an object (compile_cpu),
+// keeps it in the on-disk cache (CompileCache), loads it on the CPU device
+// and launches kernels through a Launcher: a callable bound to one kernel
+// that converts Python ints and floats by the kernel's argument kinds with
+// the C API, so that a cached launch costs microseconds.
+//
+//===----------------------------------------------------------------------===//
+
+#include "python/src/Bindings.h"
+
+#include "runtime/CompileCache.h"
+#include "runtime/CpuCompiler.h"
+#include "runtime/CpuDevice.h"
+#include "runtime/CpuModule.h"
+#include "runtime/Error.h"
+
+#include <pybind11/stl.h>
+
+namespace py = pybind11;
+using namespace recur;
+
+namespace {
+
+ArgKind parseArgKind(const std::string &name) {
+  for (ArgKind kind : {ArgKind::Pointer, ArgKind::I1, ArgKind::I8, ArgKind::I16,
+                       ArgKind::I32, ArgKind::I64, ArgKind::F32, ArgKind::F64})
+    if (name == argKindName(kind))
+      return kind;
+  throw py::value_error("unknown argument kind '" + name + "'");
+}
+
+/// One kernel of a loaded module, callable as launcher(gx, gy, gz, *args).
+class Launcher {
+public:
+  Launcher(std::shared_ptr<CpuDevice> device, std::shared_ptr<CpuModule> module,
+           const std::string &name)
+      : device(std::move(device)), module(std::move(module)),
+        kernel(&this->module->getKernel(name)) {}
+
+  void operator()(py::args args) const {
+    const std::vector<ArgKind> &kinds = kernel->signature.args;
+    if (args.size() != kinds.size() + 3)
+      throw py::type_error("kernel '" + kernel->signature.name + "' takes " +
+                           std::to_string(kinds.size()) +
+                           " arguments after the grid, got " +
+                           std::to_string(args.size() - 3));
+    Grid grid{toInt(args[0], "grid x"), toInt(args[1], "grid y"),
+              toInt(args[2], "grid z")};
+    llvm::SmallVector<KernelArg, 16> values;
+    for (size_t i = 0; i < kinds.size(); ++i)
+      values.push_back(convert(args[i + 3], kinds[i], i));
+    py::gil_scoped_release release;
+    device->launch(*kernel, values, grid);
+  }
+
+  const std::string &name() const { return kernel->signature.name; }
+
+private:
+  static int64_t toInt(py::handle value, const char *what) {
+    long long result = PyLong_AsLongLong(value.ptr());
+    if (result == -1 && PyErr_Occurred()) {
+      PyErr_Clear();
+      // Unsigned 64-bit values keep their bits.
+      unsigned long long wide = PyLong_AsUnsignedLongLong(value.ptr());
+      if (wide == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
+        PyErr_Clear();
+        throw py::type_error(std::string(what) + " must be an integer");
+      }
+      return static_cast<int64_t>(wide);
+    }
+    return result;
+  }
+
+  KernelArg convert(py::handle value, ArgKind kind, size_t index) const {
+    std::string what = "argument #" + std::to_string(index) + " of kernel '" +
+                       kernel->signature.name + "'";
+    switch (kind) {
+    case ArgKind::Pointer:
+      return KernelArg::pointer(
+          reinterpret_cast<const void *>(toInt(value, what.c_str())));
+    case ArgKind::F32:
+    case ArgKind::F64: {
+      double result = PyFloat_AsDouble(value.ptr());
+      if (result == -1.0 && PyErr_Occurred()) {
+        PyErr_Clear();
+        throw py::type_error(what + " must be a number");
+      }
+      return kind == ArgKind::F32 ? KernelArg::f32(static_cast<float>(result))
+                                  : KernelArg::f64(result);
+    }
+    default:
+      return KernelArg::integer(kind, toInt(value, what.c_str()));
+    }
+  }
+
+  std::shared_ptr<CpuDevice> device;
+  std::shared_ptr<CpuModule> module;
+  const CpuModule::Kernel *kernel;
+};
+
+py::bytes toBytes(const std::string &data) { return py::bytes(data); }
+
+} // namespace
+
+void recur::python::populateRuntimeBindings(py::module_ &m) {
+  m.doc() =
+      "Compilation for the host CPU, the CPU device and the compile cache";
+
+  static py::exception<Error> compileError(m, "CompileError",
+                                           PyExc_RuntimeError);
+  static py::exception<Error> assertionError(m, "DeviceAssertionError",
+                                             PyExc_AssertionError);
+  py::register_exception_translator([](std::exception_ptr pointer) {
+    try {
+      if (pointer)
+        std::rethrow_exception(pointer);
+    } catch (const Error &error) {
+      switch (error.status()) {
+      case Status::CompileError:
+        py::set_error(compileError, error.what());
+        return;
+      case Status::AssertionFailed:
+        py::set_error(assertionError, error.what());
+        return;
+      case Status::InvalidArgument:
+      case Status::NotFound:
+        PyErr_SetString(PyExc_ValueError, error.what());
+        return;
+      default:
+        PyErr_SetString(PyExc_RuntimeError, error.what());
+        return;
+      }
+    }
+  });
+
+  m.def("version", &compilerVersion,
+        "Identifies the compiler build; part of every cache key");
+  m.def(
+      "sha256", [](py::bytes data) { return sha256Hex(std::string(data)); },
+      py::arg("data"));
+  m.def(
+      "sha256", [](const std::string &data) { return sha256Hex(data); },
+      py::arg("data"));
+
+  m.def(
+      "compile_cpu",
+      [](const std::string &source, unsigned optLevel) {
+        CpuCompileOptions options;
+        options.optLevel = optLevel;
+        CpuArtifact artifact;
+        {
+          py::gil_scoped_release release;
+          artifact = compileForCpu(source, options);
+        }
+        py::list kernels;
+        for (const KernelSignature &kernel : artifact.kernels) {
+          py::list kinds;
+          for (ArgKind kind : kernel.args)
+            kinds.append(argKindName(kind));
+          kernels.append(py::make_tuple(kernel.name, kinds));
+        }
+        py::dict result;
+        result["llir"] = artifact.llvmIR;
+        result["obj"] = toBytes(artifact.object);
+        result["kernels"] = kernels;
+        return result;
+      },
+      py::arg("source"), py::arg("opt_level") = 3,
+      "Compiles tile IR text to an object for the host CPU");
+
+  py::class_<CompileCache>(m, "CompileCache")
+      .def(py::init<std::string>(), py::arg("directory"))
+      .def_static("default_directory", &CompileCache::defaultDirectory)
+      .def_property_readonly("directory", &CompileCache::getDirectory)
+      .def(
+          "lookup",
+          [](const CompileCache &self, const std::string &key) -> py::object {
+            std::optional<CompileCache::Files> files;
+            {
+              py::gil_scoped_release release;
+              files = self.lookup(key);
+            }
+            if (!files)
+              return py::none();
+            py::dict result;
+            for (const auto &file : *files)
+              result[py::str(file.getKey().str())] = toBytes(file.getValue());
+            return result;
+          },
+          py::arg("key"))
+      .def(
+          "store",
+          [](const CompileCache &self, const std::string &key,
+             const std::map<std::string, py::bytes> &files) {
+            CompileCache::Files contents;
+            for (const auto &[name, data] : files)
+              contents[name] = std::string(data);
+            py::gil_scoped_release release;
+            self.store(key, contents);
+          },
+          py::arg("key"), py::arg("files"));
+
+  py::class_<CpuModule, std::shared_ptr<CpuModule>>(m, "CpuModule")
+      .def("kernel_names", &CpuModule::getKernelNames);
+
+  py::class_<Launcher>(m, "Launcher")
+      .def("__call__", &Launcher::operator())
+      .def_property_readonly("name", &Launcher::name);
+
+  py::class_<CpuDevice, std::shared_ptr<CpuDevice>>(m, "CpuDevice")
+      .def(py::init<unsigned>(), py::arg("num_threads") = 0)
+      .def_property_readonly("num_threads", &CpuDevice::getNumThreads)
+      .def(
+          "load",
+          [](CpuDevice &, py::bytes object,
+             const std::vector<std::pair<std::string, std::vector<std::string>>>
+                 &kernels) {
+            std::vector<KernelSignature> signatures;
+            for (const auto &[name, kinds] : kernels) {
+              KernelSignature signature{name, {}};
+              for (const std::string &kind : kinds)
+                signature.args.push_back(parseArgKind(kind));
+              signatures.push_back(std::move(signature));
+            }
+            std::string bytes(object);
+            py::gil_scoped_release release;
+            return CpuModule::load(bytes, std::move(signatures));
+          },
+          py::arg("obj"), py::arg("kernels"),
+          "Loads an object from compile_cpu into the JIT")
+      .def(
+          "make_launcher",
+          [](std::shared_ptr<CpuDevice> self, std::shared_ptr<CpuModule> module,
+             const std::string &name) {
+            return Launcher(std::move(self), std::move(module), name);
+          },
+          py::arg("module"), py::arg("kernel"));
+}

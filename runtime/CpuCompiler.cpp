@@ -1,0 +1,207 @@
+//===- CpuCompiler.cpp - Tile IR to a host object file --------------------===//
+
+#include "runtime/CpuCompiler.h"
+#include "compiler/Registration.h"
+#include "dialects/tile/TileOps.h"
+#include "runtime/Error.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <mutex>
+
+using namespace recur;
+
+/// Bumped whenever the CPU lowering changes what a module compiles to.
+static constexpr const char *kCompilerVersion = "recur-cpu-2";
+
+std::string recur::compilerVersion() {
+  return std::string(kCompilerVersion) + "+llvm-" LLVM_VERSION_STRING;
+}
+
+std::string recur::packedEntryName(llvm::StringRef kernel) {
+  return ("_recur_packed_" + kernel + "_grid").str();
+}
+
+std::string CpuCompileOptions::fingerprint() const {
+  return "inline=" + std::to_string(pipeline.inlineCalls) +
+         ";O=" + std::to_string(optLevel);
+}
+
+static void initializeNativeTarget() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+static std::optional<ArgKind> toArgKind(mlir::Type type) {
+  if (llvm::isa<tile::PtrType>(type))
+    return ArgKind::Pointer;
+  if (type.isF32())
+    return ArgKind::F32;
+  if (type.isF64())
+    return ArgKind::F64;
+  switch (type.isSignlessInteger() ? type.getIntOrFloatBitWidth() : 0) {
+  case 1:
+    return ArgKind::I1;
+  case 8:
+    return ArgKind::I8;
+  case 16:
+    return ArgKind::I16;
+  case 32:
+    return ArgKind::I32;
+  case 64:
+    return ArgKind::I64;
+  default:
+    return std::nullopt;
+  }
+}
+
+static llvm::CodeGenOptLevel toCodeGenOptLevel(unsigned level) {
+  switch (level) {
+  case 0:
+    return llvm::CodeGenOptLevel::None;
+  case 1:
+    return llvm::CodeGenOptLevel::Less;
+  case 2:
+    return llvm::CodeGenOptLevel::Default;
+  default:
+    return llvm::CodeGenOptLevel::Aggressive;
+  }
+}
+
+static std::vector<KernelSignature> collectKernels(mlir::ModuleOp module) {
+  std::vector<KernelSignature> kernels;
+  for (auto fn : module.getOps<tile::FuncOp>()) {
+    if (!fn.isKernel())
+      continue;
+    KernelSignature signature{fn.getSymName().str(), {}};
+    for (mlir::Type type : fn.getArgumentTypes()) {
+      std::optional<ArgKind> kind = toArgKind(type);
+      if (!kind) {
+        std::string text;
+        llvm::raw_string_ostream(text) << type;
+        throw Error(Status::CompileError,
+                    "kernel '" + signature.name +
+                        "' takes an argument of unsupported type " + text);
+      }
+      signature.args.push_back(*kind);
+    }
+    kernels.push_back(std::move(signature));
+  }
+  return kernels;
+}
+
+/// Adds `void <packedEntryName>(void **args)` for each kernel's grid
+/// wrapper, so that the runtime calls every kernel through one C signature.
+static void addPackedEntries(llvm::Module &module,
+                             llvm::ArrayRef<KernelSignature> kernels) {
+  llvm::LLVMContext &context = module.getContext();
+  llvm::IRBuilder<> builder(context);
+  for (const KernelSignature &kernel : kernels) {
+    llvm::Function *grid = module.getFunction(kernel.name + "_grid");
+    if (!grid)
+      throw Error(Status::Internal,
+                  "kernel '" + kernel.name + "' has no grid wrapper");
+    auto *type = llvm::FunctionType::get(builder.getVoidTy(),
+                                         {builder.getPtrTy()}, false);
+    auto *entry = llvm::Function::Create(type, llvm::Function::ExternalLinkage,
+                                         packedEntryName(kernel.name), module);
+    builder.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", entry));
+    llvm::Value *argList = entry->getArg(0);
+    llvm::SmallVector<llvm::Value *> args;
+    for (auto [index, arg] : llvm::enumerate(grid->args())) {
+      llvm::Value *slot =
+          builder.CreateConstGEP1_64(builder.getPtrTy(), argList, index);
+      llvm::Value *address = builder.CreateLoad(builder.getPtrTy(), slot);
+      args.push_back(builder.CreateLoad(arg.getType(), address));
+    }
+    builder.CreateCall(grid, args);
+    builder.CreateRetVoid();
+  }
+}
+
+CpuArtifact recur::compileForCpu(llvm::StringRef source,
+                                 const CpuCompileOptions &options) {
+  mlir::DialectRegistry registry;
+  registerCompilerDialects(registry);
+  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
+  std::string diagnostics;
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    llvm::raw_string_ostream os(diagnostics);
+    os << diag.getLocation() << ": " << diag.str() << "\n";
+    return mlir::success();
+  });
+
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(source, &context);
+  if (!module)
+    throw Error(Status::CompileError, "invalid tile module:\n" + diagnostics);
+
+  CpuArtifact artifact;
+  artifact.kernels = collectKernels(*module);
+
+  mlir::PassManager pm(&context);
+  buildCPUPipeline(pm, options.pipeline);
+  if (mlir::failed(pm.run(*module)))
+    throw Error(Status::CompileError,
+                "lowering to LLVM failed:\n" + diagnostics);
+
+  initializeNativeTarget();
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder)
+    throw Error(Status::Internal,
+                "cannot detect the host CPU: " +
+                    llvm::toString(machineBuilder.takeError()));
+  machineBuilder->setCodeGenOptLevel(toCodeGenOptLevel(options.optLevel));
+  // Position-independent code loads anywhere in the JIT's memory and links
+  // into shared libraries ahead of time.
+  machineBuilder->setRelocationModel(llvm::Reloc::PIC_);
+  auto machine = machineBuilder->createTargetMachine();
+  if (!machine)
+    throw Error(Status::Internal, "cannot create a host target machine: " +
+                                      llvm::toString(machine.takeError()));
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      mlir::translateModuleToLLVMIR(*module, llvmContext);
+  if (!llvmModule)
+    throw Error(Status::CompileError,
+                "translation to LLVM IR failed:\n" + diagnostics);
+  llvmModule->setDataLayout((*machine)->createDataLayout());
+  llvmModule->setTargetTriple((*machine)->getTargetTriple());
+  addPackedEntries(*llvmModule, artifact.kernels);
+
+  // The optimiser gets the host machine so that the loop vectoriser sizes
+  // vectors for the host's widest registers (AVX-512 where present).
+  auto optimize = mlir::makeOptimizingTransformer(
+      options.optLevel, /*sizeLevel=*/0, machine->get());
+  if (llvm::Error error = optimize(llvmModule.get()))
+    throw Error(Status::CompileError, "LLVM optimisation failed: " +
+                                          llvm::toString(std::move(error)));
+  llvm::raw_string_ostream(artifact.llvmIR) << *llvmModule;
+
+  llvm::SmallVector<char, 0> object;
+  llvm::raw_svector_ostream objectStream(object);
+  llvm::legacy::PassManager codegen;
+  if ((*machine)->addPassesToEmitFile(codegen, objectStream, nullptr,
+                                      llvm::CodeGenFileType::ObjectFile))
+    throw Error(Status::Internal, "the host target cannot emit objects");
+  codegen.run(*llvmModule);
+  artifact.object.assign(object.begin(), object.end());
+  return artifact;
+}

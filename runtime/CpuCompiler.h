@@ -1,0 +1,57 @@
+//===- CpuCompiler.h - Tile IR to a host object file ------------*- C++ -*-===//
+//
+// Compilation for the host CPU is separate from loading: the result is a
+// relocatable object file, which the JIT loads (CpuModule::load), the
+// on-disk compile cache stores, and ahead-of-time users link.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RECUR_RUNTIME_CPUCOMPILER_H
+#define RECUR_RUNTIME_CPUCOMPILER_H
+
+#include "compiler/Pipelines.h"
+#include "runtime/Kernel.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+#include <vector>
+
+namespace recur {
+
+struct CpuCompileOptions {
+  CPUPipelineOptions pipeline;
+  /// LLVM optimisation level (0-3).
+  unsigned optLevel = 3;
+
+  /// A stable text of every option, for cache keys.
+  std::string fingerprint() const;
+};
+
+/// What compiling a tile module for the host produces.
+struct CpuArtifact {
+  /// The optimised LLVM IR, as text.
+  std::string llvmIR;
+  /// A relocatable ELF/Mach-O object for the host, position independent.
+  std::string object;
+  /// The kernels (public tile functions) the object defines, in order.
+  std::vector<KernelSignature> kernels;
+};
+
+/// Identifies the compiler build: part of every cache key, so that a new
+/// lowering never reuses objects an older one produced.
+std::string compilerVersion();
+
+/// The packed entry of a kernel in the object: `void(void **)` taking the
+/// kernel's arguments, then gx, gy, gz (i32) and the program range [begin,
+/// end) (i64), each by address.
+std::string packedEntryName(llvm::StringRef kernel);
+
+/// Parses `source` (tile IR text), lowers it and emits an object for the
+/// host CPU. Throws recur::Error(CompileError) with the MLIR diagnostics.
+CpuArtifact compileForCpu(llvm::StringRef source,
+                          const CpuCompileOptions &options = {});
+
+} // namespace recur
+
+#endif // RECUR_RUNTIME_CPUCOMPILER_H
