@@ -188,7 +188,7 @@ class block_type(dtype):
     def __init__(self, element_ty: dtype, shape: Sequence[int]):
         self.element_ty_ = element_ty
         self.shape_ = tuple(int(d) for d in shape)
-        self.name = f"<{self.shape_}, {element_ty.to_str()}>"
+        self.name = f"<{list(self.shape_)}, {element_ty.to_str()}>"
 
     @property
     def element_ty(self) -> dtype:

@@ -32,12 +32,8 @@ try:
 except ImportError:  # bfloat16 arrays then come only through DLPack
     pass
 
-# Argument kinds of the runtime, by language scalar type.
-ARG_KINDS = {
-    "i1": "i1", "i8": "i8", "i16": "i16", "i32": "i32", "i64": "i64",
-    "u8": "i8", "u16": "i16", "u32": "i32", "u64": "i64",
-    "fp32": "f32", "fp64": "f64",
-}  # fmt: skip
+_NUMPY_POINTERS = {dtype: "*" + name for dtype, name in _NUMPY_TYPES.items()}
+
 
 
 def as_array(value, name):
@@ -81,6 +77,18 @@ def classify(value, name):
     Flags: 'one' for integers equal to 1, 'div16' for integers and
     addresses divisible by 16.
     """
+    kind = type(value)
+    if kind is np.ndarray:  # the common case first: launches are hot
+        address = value.__array_interface__["data"][0]
+        ty = _NUMPY_POINTERS.get(value.dtype)
+        if ty is None:
+            ty = array_type(value, name)
+        return ty, address, "div16" if address % 16 == 0 else ""
+    if kind is int:
+        ty = int_type(value, name)
+        if value == 1:
+            return ty, value, "one"
+        return ty, value, "div16" if value % 16 == 0 else ""
     if isinstance(value, bool):
         return "i1", int(value), ""
     if isinstance(value, int):
@@ -100,6 +108,8 @@ def classify(value, name):
 
 
 def normalize_grid(grid, meta) -> tuple:
+    if type(grid) is tuple and len(grid) == 3 and all(type(g) is int and g >= 0 for g in grid):
+        return grid
     if callable(grid):
         grid = grid(meta)
     if isinstance(grid, int) or hasattr(grid, "__index__") and not isinstance(grid, (tuple, list)):
