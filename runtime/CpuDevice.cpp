@@ -3,10 +3,10 @@
 #include "runtime/CpuDevice.h"
 #include "runtime/CpuDebug.h"
 #include "runtime/Error.h"
+#include "runtime/WorkerPool.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/SHA256.h"
-#include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 
 using namespace recur;
@@ -15,8 +15,7 @@ CpuDevice::CpuDevice(unsigned numThreads)
     : numThreads_(numThreads
                       ? numThreads
                       : llvm::hardware_concurrency().compute_thread_count()),
-      pool_(std::make_unique<llvm::StdThreadPool>(
-          llvm::hardware_concurrency(numThreads_))) {}
+      pool_(std::make_unique<WorkerPool>(numThreads_)) {}
 
 CpuDevice::~CpuDevice() = default;
 
@@ -102,19 +101,9 @@ void CpuDevice::launch(const CpuModule::Kernel &kernel,
   };
 
   int64_t workers = std::min<int64_t>(total, numThreads_);
-  if (workers <= 1) {
-    runRange(0, total);
-  } else {
-    // The calling thread takes the first range itself: one thread fewer to
-    // wake, which is most of the cost of a small launch.
-    llvm::ThreadPoolTaskGroup group(*pool_);
-    for (int64_t w = 1; w < workers; ++w) {
-      int64_t begin = total * w / workers, end = total * (w + 1) / workers;
-      group.async([&runRange, begin, end] { runRange(begin, end); });
-    }
-    runRange(0, total / workers);
-    group.wait();
-  }
+  pool_->run(static_cast<unsigned>(workers), [&](unsigned w) {
+    runRange(total * w / workers, total * (w + 1) / workers);
+  });
   std::string failure = report.firstFailure();
   if (!failure.empty())
     throw Error(Status::AssertionFailed,

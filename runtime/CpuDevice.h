@@ -12,11 +12,9 @@
 #include <memory>
 #include <mutex>
 
-namespace llvm {
-class StdThreadPool;
-} // namespace llvm
-
 namespace recur {
+
+class WorkerPool;
 
 /// Runs tile kernels on the host's cores. Compiled modules are kept in
 /// memory, keyed by a hash of their source and options, so loading the same
@@ -52,7 +50,7 @@ public:
 
 private:
   unsigned numThreads_;
-  std::unique_ptr<llvm::StdThreadPool> pool_;
+  std::unique_ptr<WorkerPool> pool_;
   mutable std::mutex cacheMutex_;
   llvm::StringMap<std::shared_ptr<CpuModule>> cache_;
 };
