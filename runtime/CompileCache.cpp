@@ -45,6 +45,13 @@ static bool isValidKey(llvm::StringRef key) {
          });
 }
 
+/// File names stay inside their entry: no separators, no dot files, not the
+/// marker itself.
+static bool isValidFileName(llvm::StringRef name) {
+  return !name.empty() && !name.contains('/') && !name.contains('\n') &&
+         !name.starts_with(".") && name != kCompleteMarker;
+}
+
 std::string CompileCache::entryPath(llvm::StringRef key) const {
   return (fs::path(directory_) / key.substr(0, 2).str() / key.str()).string();
 }
@@ -72,6 +79,9 @@ CompileCache::lookup(llvm::StringRef key) const {
   llvm::SmallVector<llvm::StringRef> names;
   llvm::StringRef(*marker).split(names, '\n', -1, /*KeepEmpty=*/false);
   for (llvm::StringRef name : names) {
+    // A damaged marker must not read outside the entry.
+    if (!isValidFileName(name))
+      return std::nullopt;
     std::optional<std::string> contents = readFile(entry / name.str());
     if (!contents)
       return std::nullopt;
@@ -102,9 +112,7 @@ void CompileCache::store(llvm::StringRef key, const Files &files) const {
                 "compile cache keys are lowercase hex, got '" + key.str() +
                     "'");
   for (const auto &file : files)
-    if (file.getKey().empty() || file.getKey().contains('/') ||
-        file.getKey().contains('\n') || file.getKey() == kCompleteMarker ||
-        file.getKey().starts_with("."))
+    if (!isValidFileName(file.getKey()))
       throw Error(Status::InvalidArgument, "invalid compile cache file name '" +
                                                file.getKey().str() + "'");
 

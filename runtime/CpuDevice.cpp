@@ -1,12 +1,11 @@
 //===- CpuDevice.cpp - The CPU device: module cache and launches ----------===//
 
 #include "runtime/CpuDevice.h"
+#include "runtime/CompileCache.h"
 #include "runtime/CpuDebug.h"
 #include "runtime/Error.h"
 #include "runtime/WorkerPool.h"
 
-#include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/SHA256.h"
 #include "llvm/Support/Threading.h"
 
 using namespace recur;
@@ -21,11 +20,8 @@ CpuDevice::~CpuDevice() = default;
 
 std::shared_ptr<CpuModule> CpuDevice::load(llvm::StringRef source,
                                            const CpuCompileOptions &options) {
-  llvm::SHA256 hasher;
-  hasher.update(compilerVersion());
-  hasher.update(options.fingerprint());
-  hasher.update(source);
-  std::string key = llvm::toHex(hasher.final());
+  std::string key = sha256Hex(compilerVersion() + "\n" + options.fingerprint() +
+                              "\n" + source.str());
   {
     std::lock_guard<std::mutex> lock(cacheMutex_);
     auto it = cache_.find(key);

@@ -58,7 +58,10 @@ public:
   const std::string &name() const { return kernel->signature.name; }
 
 private:
-  static int64_t toInt(py::handle value, const char *what) {
+  /// Converts a Python int; `what` names the value in the error, and is
+  /// only called on failure (launches are hot).
+  template <typename Describe>
+  static int64_t toInt(py::handle value, Describe what) {
     long long result = PyLong_AsLongLong(value.ptr());
     if (result == -1 && PyErr_Occurred()) {
       PyErr_Clear();
@@ -66,32 +69,38 @@ private:
       unsigned long long wide = PyLong_AsUnsignedLongLong(value.ptr());
       if (wide == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
         PyErr_Clear();
-        throw py::type_error(std::string(what) + " must be an integer");
+        throw py::type_error(what() + " must be an integer");
       }
       return static_cast<int64_t>(wide);
     }
     return result;
   }
 
+  static int64_t toInt(py::handle value, const char *what) {
+    return toInt(value, [what] { return std::string(what); });
+  }
+
   KernelArg convert(py::handle value, ArgKind kind, size_t index) const {
-    std::string what = "argument #" + std::to_string(index) + " of kernel '" +
-                       kernel->signature.name + "'";
+    auto what = [&] {
+      return "argument #" + std::to_string(index) + " of kernel '" +
+             kernel->signature.name + "'";
+    };
     switch (kind) {
     case ArgKind::Pointer:
       return KernelArg::pointer(
-          reinterpret_cast<const void *>(toInt(value, what.c_str())));
+          reinterpret_cast<const void *>(toInt(value, what)));
     case ArgKind::F32:
     case ArgKind::F64: {
       double result = PyFloat_AsDouble(value.ptr());
       if (result == -1.0 && PyErr_Occurred()) {
         PyErr_Clear();
-        throw py::type_error(what + " must be a number");
+        throw py::type_error(what() + " must be a number");
       }
       return kind == ArgKind::F32 ? KernelArg::f32(static_cast<float>(result))
                                   : KernelArg::f64(result);
     }
     default:
-      return KernelArg::integer(kind, toInt(value, what.c_str()));
+      return KernelArg::integer(kind, toInt(value, what));
     }
   }
 

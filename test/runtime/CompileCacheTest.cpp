@@ -90,6 +90,16 @@ TEST_F(CompileCacheTest, IgnoresPartialEntries) {
   EXPECT_EQ((*found)["obj"], "whole");
 }
 
+TEST_F(CompileCacheTest, DamagedMarkerCannotEscapeTheEntry) {
+  CompileCache cache(directory.string());
+  CompileCache::Files files;
+  files["obj"] = "bytes";
+  cache.store(kKey, files);
+  std::ofstream(directory / kKey.substr(0, 2) / kKey / "complete")
+      << "obj\n/etc/passwd\n../../x\n";
+  EXPECT_FALSE(cache.lookup(kKey));
+}
+
 TEST_F(CompileCacheTest, MissingFileMakesTheEntryInvalid) {
   CompileCache cache(directory.string());
   CompileCache::Files files;
@@ -103,14 +113,8 @@ TEST_F(CompileCacheTest, MissingFileMakesTheEntryInvalid) {
 TEST_F(CompileCacheTest, ConcurrentWritersLeaveOneCompleteEntry) {
   CompileCache cache(directory.string());
   std::string payload(1 << 20, 'x');
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 8; ++t)
-    threads.emplace_back([&] {
-      CompileCache::Files files;
-      files["obj"] = payload;
-      cache.store(kKey, files);
-    });
-  // Forked processes race with the threads.
+  // Processes fork before any thread starts (a fork beside running threads
+  // may inherit a held lock), then race with the threads.
   std::vector<pid_t> children;
   for (int p = 0; p < 3; ++p) {
     pid_t pid = ::fork();
@@ -122,6 +126,13 @@ TEST_F(CompileCacheTest, ConcurrentWritersLeaveOneCompleteEntry) {
     }
     children.push_back(pid);
   }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      CompileCache::Files files;
+      files["obj"] = payload;
+      cache.store(kKey, files);
+    });
   for (std::thread &thread : threads)
     thread.join();
   for (pid_t pid : children) {
