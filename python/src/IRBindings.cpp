@@ -15,6 +15,7 @@
 
 #include "python/src/Bindings.h"
 
+#include "compiler/Passes.h"
 #include "compiler/Registration.h"
 
 #include "mlir/AsmParser/AsmParser.h"
@@ -23,7 +24,12 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+
+#include <mutex>
 
 #include <pybind11/stl.h>
 
@@ -255,6 +261,36 @@ void recur::python::populateIRBindings(py::module_ &m) {
             return std::string();
           },
           "Returns the verifier's diagnostics, empty when the module is valid")
+      .def(
+          "run_pipeline",
+          [](IRModule &self, const std::string &pipeline) {
+            // Every upstream and Recur pass, registered once per process,
+            // as recur-opt has them.
+            static std::once_flag registered;
+            std::call_once(registered, [] {
+              mlir::registerAllPasses();
+              recur::registerCompilerPasses();
+            });
+            PassManager pm(&self.context->context,
+                           ModuleOp::getOperationName());
+            std::string errors;
+            llvm::raw_string_ostream errorStream(errors);
+            // Accept recur-opt's anchored form as well as the bare list.
+            llvm::StringRef passes(pipeline);
+            passes = passes.trim();
+            if (passes.consume_front("builtin.module(") &&
+                !passes.consume_back(")"))
+              throw py::value_error("unbalanced pass pipeline '" + pipeline +
+                                    "'");
+            if (failed(parsePassPipeline(passes, pm, errorStream)))
+              throw py::value_error("invalid pass pipeline '" + pipeline +
+                                    "': " + errors);
+            if (failed(pm.run(*self.module)))
+              self.context->fail("pass pipeline '" + pipeline + "' failed");
+          },
+          py::arg("pipeline"),
+          "Runs a textual pass pipeline (recur-opt syntax) on the module, "
+          "e.g. 'recur-cpu-pipeline' or 'builtin.module(canonicalize,cse)'")
       .def(
           "to_text",
           [](IRModule &self, bool debugInfo) {
