@@ -660,6 +660,12 @@ class Semantic:
             precision in (None, "ieee", "tf32", "tf32x3"),
             f"dot: unknown input_precision '{precision}'",
         )
+        # Tile dots sign-extend integer operands (tile integers are
+        # signless): unsigned ones are widened here, by zero extension.
+        if a.dtype.is_int_unsigned():
+            a = self.cast(a, acc_dtype)
+        if b.dtype.is_int_unsigned():
+            b = self.cast(b, acc_dtype)
         ty = acc.type
         return tensor(self.backend.dot(a.handle, b.handle, acc.handle, precision, a.type, b.type, ty), ty)
 
