@@ -49,7 +49,8 @@ static bool isValidKey(llvm::StringRef key) {
 /// marker itself.
 static bool isValidFileName(llvm::StringRef name) {
   return !name.empty() && !name.contains('/') && !name.contains('\n') &&
-         !name.starts_with(".") && name != kCompleteMarker;
+         !name.contains(' ') && !name.starts_with(".") &&
+         name != kCompleteMarker;
 }
 
 std::string CompileCache::entryPath(llvm::StringRef key) const {
@@ -75,15 +76,18 @@ CompileCache::lookup(llvm::StringRef key) const {
   std::optional<std::string> marker = readFile(entry / kCompleteMarker);
   if (!marker)
     return std::nullopt;
+  // Each marker line is "<name> <sha256>": a file cut short or altered after
+  // the entry was written no longer matches, and the entry is not returned.
   Files files;
-  llvm::SmallVector<llvm::StringRef> names;
-  llvm::StringRef(*marker).split(names, '\n', -1, /*KeepEmpty=*/false);
-  for (llvm::StringRef name : names) {
+  llvm::SmallVector<llvm::StringRef> lines;
+  llvm::StringRef(*marker).split(lines, '\n', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef line : lines) {
+    auto [name, digest] = line.split(' ');
     // A damaged marker must not read outside the entry.
-    if (!isValidFileName(name))
+    if (!isValidFileName(name) || digest.size() != 64)
       return std::nullopt;
     std::optional<std::string> contents = readFile(entry / name.str());
-    if (!contents)
+    if (!contents || sha256Hex(*contents) != digest)
       return std::nullopt;
     files[name] = std::move(*contents);
   }
@@ -135,7 +139,7 @@ void CompileCache::store(llvm::StringRef key, const Files &files) const {
   try {
     for (const auto &file : files) {
       writeFile(temporary / file.getKey().str(), file.getValue());
-      marker += file.getKey().str() + "\n";
+      marker += file.getKey().str() + " " + sha256Hex(file.getValue()) + "\n";
     }
     writeFile(temporary / kCompleteMarker, marker);
   } catch (...) {
@@ -146,7 +150,7 @@ void CompileCache::store(llvm::StringRef key, const Files &files) const {
   if (std::rename(temporary.c_str(), entry.c_str()) == 0)
     return;
   // The key exists. A complete entry is the same content: keep it. A damaged
-  // one (no marker) is moved aside and replaced.
+  // one (no marker, a file missing or altered) is moved aside and replaced.
   if (!lookup(key)) {
     fs::path damaged = parent / ("tmp-damaged-" + uniqueSuffix());
     if (std::rename(entry.c_str(), damaged.c_str()) == 0)

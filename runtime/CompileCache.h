@@ -4,8 +4,8 @@
 // fan-out directory: <root>/ab/abcdef.../{files..., complete}. Writers fill a
 // private temporary directory and rename() it into place, which POSIX makes
 // atomic, so readers see a whole entry or none; the `complete` marker, written
-// last and listing the files, guards against entries cut short some other
-// way. Concurrent writers of one key race harmlessly: the first rename wins
+// last and listing each file with its SHA-256, guards against entries cut
+// short or altered some other way. Concurrent writers of one key race harmlessly: the first rename wins
 // and the others discard their copies (same key, same content).
 //
 //===----------------------------------------------------------------------===//

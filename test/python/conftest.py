@@ -11,7 +11,6 @@
 #   this very `recur` package (for tests that need a second process).
 
 import os
-import sys
 
 import numpy as np
 import pytest
@@ -74,8 +73,3 @@ def subprocess_env():
         return env
 
     return make
-
-
-@pytest.fixture
-def python():
-    return sys.executable

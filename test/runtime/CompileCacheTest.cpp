@@ -96,8 +96,21 @@ TEST_F(CompileCacheTest, DamagedMarkerCannotEscapeTheEntry) {
   files["obj"] = "bytes";
   cache.store(kKey, files);
   std::ofstream(directory / kKey.substr(0, 2) / kKey / "complete")
-      << "obj\n/etc/passwd\n../../x\n";
+      << "/etc/passwd " << std::string(64, '0') << "\n";
   EXPECT_FALSE(cache.lookup(kKey));
+}
+
+TEST_F(CompileCacheTest, TruncatedFileIsReplacedByTheNextStore) {
+  CompileCache cache(directory.string());
+  CompileCache::Files files;
+  files["obj"] = std::string(4096, 'o');
+  cache.store(kKey, files);
+  fs::resize_file(directory / kKey.substr(0, 2) / kKey / "obj", 100);
+  EXPECT_FALSE(cache.lookup(kKey));
+  cache.store(kKey, files);
+  auto found = cache.lookup(kKey);
+  ASSERT_TRUE(found);
+  EXPECT_EQ((*found)["obj"], files["obj"]);
 }
 
 TEST_F(CompileCacheTest, MissingFileMakesTheEntryInvalid) {
