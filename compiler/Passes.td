@@ -95,4 +95,32 @@ def VectorizeTileLinalg
                            "::mlir::tensor::TensorDialect"];
 }
 
+def ConvertSeqToTile : Pass<"convert-seq-to-tile", "::mlir::ModuleOp"> {
+  let summary = "Lower sequence-operator functions to chunked tile kernels";
+  let description = [{
+    Rewrites each operator function — a `func.func` whose body applies one
+    `seq` operator to its arguments and returns the operator's results — into
+    a kernel `tile.func` of the same name. The kernel takes one pointer per
+    function argument, then one per result, in order, then the sequence
+    length `T` (`i32`). Tensors are contiguous, row-major. It runs on the
+    grid `(H, N)`: program `(h, n)` computes head `h` of sequence `n`
+    (`N = B`, or the number of packed sequences with `cu_seqlens`).
+
+    `seq.linear_attn` becomes the chunked form: per chunk of `chunk-size`
+    steps, the causal intra-chunk product `(q kᵀ ⊙ M) v`, the inter-chunk
+    term `q S` with the carried state, and the state update `S += kᵀ v`;
+    with `normalize`, the running key sum divides each output. Chunks are
+    read and written with masks, so `T` need not divide by the chunk, and
+    packed sequences may end mid-chunk.
+  }];
+  let options = [
+    Option<"chunkSize", "chunk-size", "int64_t", /*default=*/"64",
+           "Time steps per chunk (a power of two)">,
+  ];
+  let dependentDialects = [
+    "::recur::tile::TileDialect", "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
+  ];
+}
+
 #endif // RECUR_COMPILER_PASSES_TD

@@ -1,7 +1,9 @@
 """The operator library (``recur.ops``).
 
-``recur.ops.reference`` holds every operator's sequential reference in
-numpy; the compiled, chunked operators are built on the ``seq`` dialect.
+Each operator is a ``seq`` op lowered by the compiler into chunked tile
+kernels (see ``_kernels.py``); ``recur.ops.reference`` holds every
+operator's sequential reference in numpy.
 """
 
 from . import reference  # noqa: F401
+from .linear import linear_attn  # noqa: F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import sys
 import threading
 
 
@@ -44,6 +45,9 @@ def _shutdown():
     if _cpu is None:
         return
     release_all()
+    operators = sys.modules.get("recur.ops._kernels")
+    if operators is not None:
+        operators.release_all()
     _cpu = None
 
 

@@ -1,0 +1,105 @@
+"""Compiling and launching operator functions.
+
+An operator is built as an *operator function*: a ``func.func`` applying one
+``seq`` op to its arguments (batch and time dimensions dynamic, the rest
+static). ``convert-seq-to-tile`` turns it into a chunked tile kernel taking
+a pointer per argument and per result, then the sequence length; the CPU
+pipeline compiles it. Kernels are cached in memory and in the on-disk
+compile cache, keyed by the function's text and the options.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import numpy as np
+
+from ..runtime import cache, launch
+
+_lock = threading.Lock()
+_kernels = {}
+
+_MLIR_TYPES = {
+    np.dtype(np.float16): "f16",
+    np.dtype(np.float32): "f32",
+    np.dtype(np.float64): "f64",
+}
+try:
+    import ml_dtypes
+
+    _MLIR_TYPES[np.dtype(ml_dtypes.bfloat16)] = "bf16"
+except ImportError:  # pragma: no cover - ml_dtypes is a dependency
+    pass
+
+
+def element_type(array, name: str) -> str:
+    try:
+        return _MLIR_TYPES[array.dtype]
+    except KeyError:
+        supported = ", ".join(str(d) for d in _MLIR_TYPES)
+        raise ValueError(
+            f"{name}: dtype {array.dtype} is not supported (supported: {supported})"
+        ) from None
+
+
+def tensor_type(dims, element: str) -> str:
+    return "tensor<" + "x".join("?" if d is None else str(d) for d in dims) + f"x{element}>"
+
+
+class OperatorKernel:
+    """One compiled operator function, ready to launch."""
+
+    def __init__(self, name: str, source: str, chunk_size: int):
+        from .. import _C
+        from ..runtime import device
+
+        options = {"chunk_size": chunk_size}
+        key = _C.runtime.sha256(
+            json.dumps([_C.runtime.version(), source, sorted(options.items())])
+        )
+        entry = cache.disk().lookup(key)
+        if entry is not None and "obj" in entry and "kernels" in entry:
+            cache.record("disk_hits")
+            obj, kernels = entry["obj"], json.loads(entry["kernels"])
+        else:
+            cache.record("misses")
+            context = _C.ir.Context()
+            module = _C.ir.Module.parse(context, source)
+            module.run_pipeline(f"convert-seq-to-tile{{chunk-size={chunk_size}}}")
+            tile = module.to_text(debug_info=False)
+            result = _C.runtime.compile_cpu(tile)
+            obj, kernels = result["obj"], [[k, list(a)] for k, a in result["kernels"]]
+            cache.disk().store(
+                key,
+                {
+                    "obj": obj,
+                    "kernels": json.dumps(kernels).encode(),
+                    "tile": tile.encode(),
+                    "llir": result["llir"].encode(),
+                },
+            )
+        module = device.cpu().load(obj, [(k, a) for k, a in kernels])
+        self.launcher = device.cpu().make_launcher(module, name)
+
+    def __call__(self, grid, arrays, length: int):
+        addresses = [a.__array_interface__["data"][0] for a in arrays]
+        self.launcher(*launch.normalize_grid(grid, {}), *addresses, length)
+
+
+def get_kernel(name: str, source: str, chunk_size: int) -> OperatorKernel:
+    key = (source, chunk_size)
+    kernel = _kernels.get(key)
+    if kernel is None:
+        with _lock:
+            kernel = _kernels.get(key)
+            if kernel is None:
+                kernel = _kernels[key] = OperatorKernel(name, source, chunk_size)
+    else:
+        cache.record("memory_hits")
+    return kernel
+
+
+def release_all():
+    """Drops the loaded kernels (at exit, before the JIT goes away)."""
+    _kernels.clear()

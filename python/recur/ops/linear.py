@@ -1,0 +1,108 @@
+"""The linear-attention family, FLA's signatures and layouts.
+
+``q``, ``k``: ``[B, T, H, K]``; ``v`` and the output: ``[B, T, H, V]``;
+states: float32 ``[N, H, K, V]`` with ``N = B``, or with ``cu_seqlens``
+(``[N + 1]`` offsets, batch 1) one row per packed sequence.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _kernels
+from ..runtime.launch import as_array
+
+
+def _check_sequences(q, k, v, name):
+    for label, x in (("q", q), ("k", k), ("v", v)):
+        if x.ndim != 4:
+            raise ValueError(f"{name}: {label} must be [B, T, H, D], got shape {x.shape}")
+    if k.shape != q.shape:
+        raise ValueError(f"{name}: k must have the shape of q {q.shape}, got {k.shape}")
+    if v.shape[:3] != q.shape[:3]:
+        raise ValueError(
+            f"{name}: v must agree with q on [B, T, H] = {q.shape[:3]}, got {v.shape}"
+        )
+    if not (q.dtype == k.dtype == v.dtype):
+        raise ValueError(f"{name}: q, k and v must share a dtype, got {q.dtype}, {k.dtype}, {v.dtype}")
+
+
+def _check_offsets(cu_seqlens, batch, length, name):
+    offsets = np.ascontiguousarray(as_array(cu_seqlens, "cu_seqlens"))
+    if offsets.dtype not in (np.int32, np.int64) or offsets.ndim != 1 or offsets.size < 2:
+        raise ValueError(
+            f"{name}: cu_seqlens must be a 1-D int32/int64 array of N + 1 offsets, got "
+            f"{offsets.dtype} {offsets.shape}"
+        )
+    if batch != 1:
+        raise ValueError(f"{name}: with cu_seqlens the batch must be 1, got B = {batch}")
+    if offsets[0] != 0 or offsets[-1] != length or np.any(np.diff(offsets) < 0):
+        raise ValueError(
+            f"{name}: cu_seqlens must rise from 0 to T = {length}, got {offsets.tolist()}"
+        )
+    return offsets
+
+
+def linear_attn(q, k, v, scale=None, initial_state=None, output_final_state=False,
+                cu_seqlens=None, normalize=False, chunk_size=64):
+    """Chunked linear attention: ``S_t = S_{t-1} + k_tᵀ v_t``, ``o_t = scale q_t S_t``.
+
+    ``normalize=True`` divides each output by ``scale · q_t · Σ_{s≤t} k_s +
+    1e-10`` (FLA's ``chunk_linear_attn`` default); the default here is the
+    plain recurrence. Returns ``(o, final_state or None)``.
+    """
+    name = "linear_attn"
+    q, k, v = (np.ascontiguousarray(as_array(x, label)) for x, label in ((q, "q"), (k, "k"), (v, "v")))
+    _check_sequences(q, k, v, name)
+    B, T, H, K = q.shape
+    V = v.shape[-1]
+    element = _kernels.element_type(q, name)
+    if chunk_size <= 0 or chunk_size & (chunk_size - 1):
+        raise ValueError(f"{name}: chunk_size must be a power of two, got {chunk_size}")
+
+    offsets = None
+    sequences = B
+    if cu_seqlens is not None:
+        offsets = _check_offsets(cu_seqlens, B, T, name)
+        sequences = offsets.size - 1
+    state = None
+    if initial_state is not None:
+        state = np.ascontiguousarray(as_array(initial_state, "initial_state"), dtype=np.float32)
+        if state.shape != (sequences, H, K, V):
+            raise ValueError(
+                f"{name}: initial_state must be [N, H, K, V] = {(sequences, H, K, V)}, got "
+                f"{state.shape}"
+            )
+    scale = K**-0.5 if scale is None else float(scale)
+
+    seq_type = _kernels.tensor_type((None, None, H, K), element)
+    value_type = _kernels.tensor_type((None, None, H, V), element)
+    state_type = _kernels.tensor_type((None, H, K, V), "f32")
+    args = [("q", seq_type), ("k", seq_type), ("v", value_type)]
+    clauses = ""
+    if state is not None:
+        args.append(("s0", state_type))
+        clauses += " initial_state(%s0)"
+    if offsets is not None:
+        args.append(("cu", _kernels.tensor_type((None,), "i32" if offsets.dtype == np.int32 else "i64")))
+        clauses += " cu_seqlens(%cu)"
+    attributes = f"scale = {scale!r} : f64" + (", normalize" if normalize else "")
+    signature = ", ".join(f"%{n}: {t}" for n, t in args)
+    operand_types = ", ".join(t for _, t in args)
+    source = (
+        f"func.func @linear_attn({signature}) -> ({value_type}, {state_type}) {{\n"
+        f"  %o, %s = seq.linear_attn %q, %k, %v{clauses} {{{attributes}}}"
+        f" : ({operand_types}) -> ({value_type}, {state_type})\n"
+        f"  return %o, %s : {value_type}, {state_type}\n"
+        "}\n"
+    )
+    kernel = _kernels.get_kernel("linear_attn", source, chunk_size)
+
+    o = np.empty((B, T, H, V), dtype=q.dtype)
+    final = np.empty((sequences, H, K, V), dtype=np.float32)
+    arrays = [q, k, v] + [x for x in (state, offsets) if x is not None] + [o, final]
+    if T > 0 and sequences > 0:
+        kernel((H, sequences), arrays, T)
+    elif output_final_state:
+        final[...] = 0 if state is None else state
+    return o, (final if output_final_state else None)

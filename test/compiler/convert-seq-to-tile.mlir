@@ -1,0 +1,67 @@
+// RUN: recur-opt %s -split-input-file -convert-seq-to-tile=chunk-size=32 -verify-diagnostics | FileCheck %s
+
+// An operator function becomes a kernel over pointers: the arguments, then
+// the results, then the sequence length. Program (h, n) walks the chunks of
+// sequence n with the state [K, V] carried by the loop.
+
+// CHECK-LABEL: tile.func @linear_attn(
+// CHECK-SAME:    %[[Q:.*]]: !tile.ptr<f32>, %[[K:.*]]: !tile.ptr<f32>, %[[V:.*]]: !tile.ptr<f32>, %[[O:.*]]: !tile.ptr<f32>, %[[S:.*]]: !tile.ptr<f32>, %[[T:.*]]: i32) {
+// CHECK-DAG:     %[[HEAD:.*]] = program_id x
+// CHECK-DAG:     %[[SEQ:.*]] = program_id y
+// CHECK:         %[[START:.*]] = arith.muli %[[SEQ]], %[[T]] : i32
+// CHECK:         %[[END:.*]] = arith.addi %[[START]], %[[T]] : i32
+// CHECK:         %[[FINAL:.*]]:2 = scf.for %[[C0:.*]] = %[[START]] to %[[END]] step %{{.*}} iter_args(%[[STATE:.*]] = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<16x32xf32>, tensor<16xf32>) : i32 {
+// CHECK:           tile.load %{{.*}}, %{{.*}}, %{{.*}} : tensor<32x16x!tile.ptr<f32>>
+// The causal intra-chunk scores, then the inter-chunk term q S.
+// CHECK:           tile.dot %{{.*}}, %{{.*}}, %{{.*}} : tensor<32x16xf32> * tensor<16x32xf32> -> tensor<32x32xf32>
+// CHECK:           arith.cmpi sge
+// CHECK:           arith.select
+// CHECK:           tile.dot %{{.*}}, %[[STATE]], %{{.*}} : tensor<32x16xf32> * tensor<16x32xf32> -> tensor<32x32xf32>
+// CHECK:           tile.store %{{.*}}, %{{.*}}, %{{.*}} : tensor<32x32x!tile.ptr<f32>>
+// The state update kᵀ v + S.
+// CHECK:           %[[NEXT:.*]] = tile.dot %{{.*}}, %{{.*}}, %[[STATE]] : tensor<16x32xf32> * tensor<32x32xf32> -> tensor<16x32xf32>
+// CHECK:           scf.yield %[[NEXT]]
+// CHECK:         store %{{.*}}, %[[FINAL]]#0, %{{.*}} : tensor<16x32x!tile.ptr<f32>>
+// CHECK:         return
+// CHECK-NOT:   func.func
+func.func @linear_attn(%q: tensor<?x?x3x16xf32>, %k: tensor<?x?x3x16xf32>, %v: tensor<?x?x3x24xf32>) -> (tensor<?x?x3x24xf32>, tensor<?x3x16x24xf32>) {
+  %o, %s = seq.linear_attn %q, %k, %v : (tensor<?x?x3x16xf32>, tensor<?x?x3x16xf32>, tensor<?x?x3x24xf32>) -> (tensor<?x?x3x24xf32>, tensor<?x3x16x24xf32>)
+  return %o, %s : tensor<?x?x3x24xf32>, tensor<?x3x16x24xf32>
+}
+
+// -----
+
+// Packed sequences read their bounds from cu_seqlens; bf16 inputs are
+// computed in f32; normalize keeps a running key sum.
+
+// CHECK-LABEL: tile.func @varlen(
+// CHECK-SAME:    %{{.*}}: !tile.ptr<bf16>, %{{.*}}: !tile.ptr<bf16>, %{{.*}}: !tile.ptr<bf16>, %[[CU:.*]]: !tile.ptr<i32>, %{{.*}}: !tile.ptr<bf16>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: i32)
+// CHECK:         %[[SEQ:.*]] = program_id y
+// CHECK:         %[[FIRST:.*]] = addptr %[[CU]], %[[SEQ]] : !tile.ptr<i32>, i32
+// CHECK:         load %[[FIRST]] : !tile.ptr<i32>
+// CHECK:         scf.for
+// CHECK:           arith.extf %{{.*}} : tensor<32x16xbf16> to tensor<32x16xf32>
+// CHECK:           tile.scan(%{{.*}}) axis = 0
+// CHECK:           arith.divf
+// CHECK:           arith.truncf %{{.*}} : tensor<32x8xf32> to tensor<32x8xbf16>
+func.func @varlen(%q: tensor<1x?x2x16xbf16>, %k: tensor<1x?x2x16xbf16>, %v: tensor<1x?x2x8xbf16>, %cu: tensor<?xi32>) -> (tensor<1x?x2x8xbf16>, tensor<?x2x16x8xf32>) {
+  %o, %s = seq.linear_attn %q, %k, %v cu_seqlens(%cu) {normalize, scale = 5.000000e-01 : f64} : (tensor<1x?x2x16xbf16>, tensor<1x?x2x16xbf16>, tensor<1x?x2x8xbf16>, tensor<?xi32>) -> (tensor<1x?x2x8xbf16>, tensor<?x2x16x8xf32>)
+  return %o, %s : tensor<1x?x2x8xbf16>, tensor<?x2x16x8xf32>
+}
+
+// -----
+
+// Functions that are not operator functions are left alone.
+
+// CHECK-LABEL: func.func @not_an_operator
+func.func @not_an_operator(%x: f32) -> f32 {
+  return %x : f32
+}
+
+// -----
+
+func.func @dynamic_heads(%q: tensor<?x?x?x16xf32>, %k: tensor<?x?x?x16xf32>, %v: tensor<?x?x?x8xf32>) -> (tensor<?x?x?x8xf32>, tensor<?x?x16x8xf32>) {
+  // expected-error@+1 {{needs static H, K and V to be lowered to tile}}
+  %o, %s = seq.linear_attn %q, %k, %v : (tensor<?x?x?x16xf32>, tensor<?x?x?x16xf32>, tensor<?x?x?x8xf32>) -> (tensor<?x?x?x8xf32>, tensor<?x?x16x8xf32>)
+  return %o, %s : tensor<?x?x?x8xf32>, tensor<?x?x16x8xf32>
+}
