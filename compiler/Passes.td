@@ -109,7 +109,12 @@ def ConvertSeqToTile : Pass<"convert-seq-to-tile", "::mlir::ModuleOp"> {
     `seq.linear_attn` becomes the chunked form: per chunk of `chunk-size`
     steps, the causal intra-chunk product `(q kᵀ ⊙ M) v`, the inter-chunk
     term `q S` with the carried state, and the state update `S += kᵀ v`;
-    with `normalize`, the running key sum divides each output. Chunks are
+    with `normalize`, the running key sum divides each output. `seq.gla`
+    adds per-key decays taken from chunk-local cumulative log gates `G` and
+    exponentiated only as non-positive differences: the intra-chunk weights
+    `exp(G_t - G_s)` (`s <= t`, a `[C, C, K]` tile), `exp(G_t)` on `q S`, and
+    `exp(G_C - G_s)` on the state update, so strong gates cannot overflow.
+    Chunks are
     read and written with masks, so `T` need not divide by the chunk, and
     packed sequences may end mid-chunk.
   }];

@@ -39,8 +39,18 @@ int64_t nextPowerOf2(int64_t n) {
   return llvm::PowerOf2Ceil(std::max<int64_t>(n, 1));
 }
 
-/// The chunked linear attention of one (head, sequence) program.
-LogicalResult buildLinearAttn(OpBuilder &builder, seq::LinearAttnOp op,
+/// The chunked linear attention (ungated, or GLA's per-key gates) of one
+/// (head, sequence) program.
+///
+/// GLA's decays are taken from chunk-local cumulative log gates G (G_t =
+/// g_1 + ... + g_t within the chunk) and only ever exponentiated as
+/// differences that are <= 0: the intra-chunk weights exp(G_t - G_s), s <= t,
+/// as a [C, C, K] tile (masked exponents are -inf, so they never overflow),
+/// the inter-chunk decay exp(G_t), and the state's exp(G_C - G_s). No
+/// factorisation q exp(G) * k exp(-G) is formed, which is what overflows
+/// for strong gates.
+template <typename OpTy>
+LogicalResult buildLinearAttn(OpBuilder &builder, OpTy op,
                               const KernelOperands &kernel, int64_t chunk) {
   Location loc = op.getLoc();
   TileBuilder tb(builder, loc);
@@ -97,7 +107,12 @@ LogicalResult buildLinearAttn(OpBuilder &builder, seq::LinearAttnOp op,
         tb.load(kernel.pointers.lookup(initial), stateOffsets, stateMask),
         compute);
   Value keySum = tb.zeros({blockK}, compute);
-  bool normalize = op.getNormalize();
+  bool normalize = false;
+  Value gPtr;
+  if constexpr (std::is_same_v<OpTy, seq::LinearAttnOp>)
+    normalize = op.getNormalize();
+  else
+    gPtr = kernel.pointers.lookup(op.getG());
 
   Value qPtr = kernel.pointers.lookup(op.getQ());
   Value kPtr = kernel.pointers.lookup(op.getK());
@@ -128,13 +143,30 @@ LogicalResult buildLinearAttn(OpBuilder &builder, seq::LinearAttnOp op,
         Value k = cb.castFloat(cb.load(kPtr, kOffsets, kMask), compute);
         Value v = cb.castFloat(cb.load(vPtr, vOffsets, vMask), compute);
 
-        // Intra-chunk: causal (q kᵀ) v; inter-chunk: q S.
-        Value scores =
-            cb.dot(q, cb.trans(k), cb.zeros({chunk, chunk}, compute));
         Value causal = cb.ge(cb.expandDims(steps, 1), cb.expandDims(steps, 0));
-        scores = cb.select(causal, scores, cb.floatConst(0.0, compute));
-        Value out =
-            cb.dot(scores, v, cb.dot(q, S, cb.zeros({chunk, blockV}, compute)));
+        Value scores, inter, keysIn = k, stateIn = S;
+        if (gPtr) {
+          // Masked rows load g = 0, so the last row of G is the chunk's total.
+          Value g = cb.castFloat(cb.load(gPtr, kOffsets, kMask), compute);
+          Value G = cb.cumsum(g, 0);
+          Value total = cb.sum(g, 0);
+          Value exponent =
+              cb.sub(cb.expandDims(G, 1), cb.expandDims(G, 0)); // [C, C, K]
+          exponent = cb.select(cb.expandDims(causal, 2), exponent,
+                               cb.floatConst(-INFINITY, compute));
+          Value pairs = cb.mul(cb.expandDims(q, 1), cb.expandDims(k, 0));
+          scores = cb.sum(cb.mul(pairs, cb.exp(exponent)), 2);
+          inter = cb.dot(cb.mul(q, cb.exp(G)), S,
+                         cb.zeros({chunk, blockV}, compute));
+          keysIn = cb.mul(k, cb.exp(cb.sub(cb.expandDims(total, 0), G)));
+          stateIn = cb.mul(cb.expandDims(cb.exp(total), 1), S);
+        } else {
+          // Intra-chunk: causal (q kᵀ) v; inter-chunk: q S.
+          scores = cb.dot(q, cb.trans(k), cb.zeros({chunk, chunk}, compute));
+          scores = cb.select(causal, scores, cb.floatConst(0.0, compute));
+          inter = cb.dot(q, S, cb.zeros({chunk, blockV}, compute));
+        }
+        Value out = cb.dot(scores, v, inter);
         out = cb.mul(out, cb.floatConst(scale, compute));
         Value nextSum = sum;
         if (normalize) {
@@ -146,7 +178,7 @@ LogicalResult buildLinearAttn(OpBuilder &builder, seq::LinearAttnOp op,
           nextSum = cb.add(sum, cb.sum(k, 0));
         }
         cb.store(oPtr, vOffsets, cb.castFloat(out, outElement), vMask);
-        Value nextState = cb.dot(cb.trans(k), v, S);
+        Value nextState = cb.dot(cb.trans(keysIn), v, stateIn);
         scf::YieldOp::create(b, l, ValueRange{nextState, nextSum});
       });
 
@@ -207,6 +239,9 @@ LogicalResult convertFunction(func::FuncOp function, int64_t chunk) {
       llvm::TypeSwitch<Operation *, LogicalResult>(op)
           .Case([&](seq::LinearAttnOp attn) {
             return buildLinearAttn(builder, attn, operands, chunk);
+          })
+          .Case([&](seq::GLAOp gla) {
+            return buildLinearAttn(builder, gla, operands, chunk);
           })
           .Default([&](Operation *other) {
             return other->emitOpError("has no tile lowering yet");

@@ -13,9 +13,9 @@
 // CHECK:         %[[FINAL:.*]]:2 = scf.for %[[C0:.*]] = %[[START]] to %[[END]] step %{{.*}} iter_args(%[[STATE:.*]] = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<16x32xf32>, tensor<16xf32>) : i32 {
 // CHECK:           tile.load %{{.*}}, %{{.*}}, %{{.*}} : tensor<32x16x!tile.ptr<f32>>
 // The causal intra-chunk scores, then the inter-chunk term q S.
-// CHECK:           tile.dot %{{.*}}, %{{.*}}, %{{.*}} : tensor<32x16xf32> * tensor<16x32xf32> -> tensor<32x32xf32>
-// CHECK:           arith.cmpi sge
-// CHECK:           arith.select
+// CHECK:           %[[CAUSAL:.*]] = arith.cmpi sge
+// CHECK:           %[[SCORES:.*]] = tile.dot %{{.*}}, %{{.*}}, %{{.*}} : tensor<32x16xf32> * tensor<16x32xf32> -> tensor<32x32xf32>
+// CHECK:           arith.select %[[CAUSAL]], %[[SCORES]]
 // CHECK:           tile.dot %{{.*}}, %[[STATE]], %{{.*}} : tensor<32x16xf32> * tensor<16x32xf32> -> tensor<32x32xf32>
 // CHECK:           tile.store %{{.*}}, %{{.*}}, %{{.*}} : tensor<32x32x!tile.ptr<f32>>
 // The state update kᵀ v + S.
@@ -64,4 +64,24 @@ func.func @dynamic_heads(%q: tensor<?x?x?x16xf32>, %k: tensor<?x?x?x16xf32>, %v:
   // expected-error@+1 {{needs static H, K and V to be lowered to tile}}
   %o, %s = seq.linear_attn %q, %k, %v : (tensor<?x?x?x16xf32>, tensor<?x?x?x16xf32>, tensor<?x?x?x8xf32>) -> (tensor<?x?x?x8xf32>, tensor<?x?x16x8xf32>)
   return %o, %s : tensor<?x?x?x8xf32>, tensor<?x?x16x8xf32>
+}
+
+// -----
+
+// GLA: chunk-local cumulative gates; the intra-chunk weights exp(G_t - G_s)
+// form a [C, C, K] tile whose masked exponents are -inf, and only
+// non-positive differences are ever exponentiated.
+
+// CHECK-LABEL: tile.func @gla(
+// CHECK:         scf.for
+// CHECK:           %[[G:.*]] = tile.scan(%{{.*}}) axis = 0
+// CHECK:           %[[DIFF:.*]] = arith.subf %{{.*}}, %{{.*}} : tensor<32x32x16xf32>
+// CHECK:           %[[NEGINF:.*]] = tile.splat %{{.*}} : tensor<32x32x16xf32>
+// CHECK:           %[[EXPONENT:.*]] = arith.select %{{.*}}, %[[DIFF]], %[[NEGINF]] : tensor<32x32x16xi1>, tensor<32x32x16xf32>
+// CHECK:           math.exp %[[EXPONENT]] : tensor<32x32x16xf32>
+// CHECK:           tile.reduce(%{{.*}}) axis = 2 : (tensor<32x32x16xf32>) -> tensor<32x32xf32>
+// CHECK:           math.exp %[[G]] : tensor<32x16xf32>
+func.func @gla(%q: tensor<?x?x2x16xf32>, %k: tensor<?x?x2x16xf32>, %v: tensor<?x?x2x8xf32>, %g: tensor<?x?x2x16xf32>) -> (tensor<?x?x2x8xf32>, tensor<?x2x16x8xf32>) {
+  %o, %s = seq.gla %q, %k, %v, %g : (tensor<?x?x2x16xf32>, tensor<?x?x2x16xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2x16xf32>) -> (tensor<?x?x2x8xf32>, tensor<?x2x16x8xf32>)
+  return %o, %s : tensor<?x?x2x8xf32>, tensor<?x2x16x8xf32>
 }

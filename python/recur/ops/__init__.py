@@ -6,4 +6,4 @@ operator's sequential reference in numpy.
 """
 
 from . import reference  # noqa: F401
-from .linear import linear_attn  # noqa: F401
+from .linear import gla, linear_attn  # noqa: F401

@@ -43,15 +43,13 @@ def _check_offsets(cu_seqlens, batch, length, name):
     return offsets
 
 
-def linear_attn(q, k, v, scale=None, initial_state=None, output_final_state=False,
-                cu_seqlens=None, normalize=False, chunk_size=64):
-    """Chunked linear attention: ``S_t = S_{t-1} + k_tᵀ v_t``, ``o_t = scale q_t S_t``.
+def _linear_family(name, q, k, v, gates, scale, initial_state, output_final_state, cu_seqlens,
+                   chunk_size, attributes=""):
+    """Validates, builds the operator function of ``seq.<name>`` and runs it.
 
-    ``normalize=True`` divides each output by ``scale · q_t · Σ_{s≤t} k_s +
-    1e-10`` (FLA's ``chunk_linear_attn`` default); the default here is the
-    plain recurrence. Returns ``(o, final_state or None)``.
+    ``gates`` lists (label, array) operands between v and the state, each of
+    the shape of k.
     """
-    name = "linear_attn"
     q, k, v = (np.ascontiguousarray(as_array(x, label)) for x, label in ((q, "q"), (k, "k"), (v, "v")))
     _check_sequences(q, k, v, name)
     B, T, H, K = q.shape
@@ -59,6 +57,13 @@ def linear_attn(q, k, v, scale=None, initial_state=None, output_final_state=Fals
     element = _kernels.element_type(q, name)
     if chunk_size <= 0 or chunk_size & (chunk_size - 1):
         raise ValueError(f"{name}: chunk_size must be a power of two, got {chunk_size}")
+    gate_arrays = []
+    for label, gate in gates:
+        gate = np.ascontiguousarray(as_array(gate, label))
+        if gate.shape != k.shape:
+            raise ValueError(f"{name}: {label} must have the shape of k {k.shape}, got {gate.shape}")
+        gate_element = _kernels.element_type(gate, name)
+        gate_arrays.append((label, gate, gate_element))
 
     offsets = None
     sequences = B
@@ -79,30 +84,57 @@ def linear_attn(q, k, v, scale=None, initial_state=None, output_final_state=Fals
     value_type = _kernels.tensor_type((None, None, H, V), element)
     state_type = _kernels.tensor_type((None, H, K, V), "f32")
     args = [("q", seq_type), ("k", seq_type), ("v", value_type)]
-    clauses = ""
+    args += [(label, _kernels.tensor_type((None, None, H, K), e)) for label, _, e in gate_arrays]
+    clauses = "".join(f", %{label}" for label, _, _ in gate_arrays)
     if state is not None:
         args.append(("s0", state_type))
         clauses += " initial_state(%s0)"
     if offsets is not None:
         args.append(("cu", _kernels.tensor_type((None,), "i32" if offsets.dtype == np.int32 else "i64")))
         clauses += " cu_seqlens(%cu)"
-    attributes = f"scale = {scale!r} : f64" + (", normalize" if normalize else "")
     signature = ", ".join(f"%{n}: {t}" for n, t in args)
     operand_types = ", ".join(t for _, t in args)
     source = (
-        f"func.func @linear_attn({signature}) -> ({value_type}, {state_type}) {{\n"
-        f"  %o, %s = seq.linear_attn %q, %k, %v{clauses} {{{attributes}}}"
+        f"func.func @{name}({signature}) -> ({value_type}, {state_type}) {{\n"
+        f"  %o, %s = seq.{name} %q, %k, %v{clauses} {{scale = {scale!r} : f64{attributes}}}"
         f" : ({operand_types}) -> ({value_type}, {state_type})\n"
         f"  return %o, %s : {value_type}, {state_type}\n"
         "}\n"
     )
-    kernel = _kernels.get_kernel("linear_attn", source, chunk_size)
+    kernel = _kernels.get_kernel(name, source, chunk_size)
 
     o = np.empty((B, T, H, V), dtype=q.dtype)
     final = np.empty((sequences, H, K, V), dtype=np.float32)
-    arrays = [q, k, v] + [x for x in (state, offsets) if x is not None] + [o, final]
+    arrays = [q, k, v] + [g for _, g, _ in gate_arrays]
+    arrays += [x for x in (state, offsets) if x is not None] + [o, final]
     if T > 0 and sequences > 0:
         kernel((H, sequences), arrays, T)
     elif output_final_state:
         final[...] = 0 if state is None else state
     return o, (final if output_final_state else None)
+
+
+def linear_attn(q, k, v, scale=None, initial_state=None, output_final_state=False,
+                cu_seqlens=None, normalize=False, chunk_size=64):
+    """Chunked linear attention: ``S_t = S_{t-1} + k_tᵀ v_t``, ``o_t = scale q_t S_t``.
+
+    ``normalize=True`` divides each output by ``scale · q_t · Σ_{s≤t} k_s +
+    1e-10`` (FLA's ``chunk_linear_attn`` default); the default here is the
+    plain recurrence. Returns ``(o, final_state or None)``.
+    """
+    return _linear_family("linear_attn", q, k, v, [], scale, initial_state, output_final_state,
+                          cu_seqlens, chunk_size, ", normalize" if normalize else "")
+
+
+def gla(q, k, v, g, scale=None, initial_state=None, output_final_state=False, cu_seqlens=None,
+        chunk_size=16):
+    """Chunked gated linear attention: ``S_t = diag(exp g_t) S_{t-1} + k_tᵀ v_t``.
+
+    ``g`` is the log-space gate ``[B, T, H, K]`` (float32 recommended for
+    strong decays). Intra-chunk decays are formed from chunk-local cumulative
+    gates and only exponentiated as non-positive differences, so gates of
+    -5 per step or stronger neither overflow nor underflow into NaN. Returns
+    ``(o, final_state or None)``.
+    """
+    return _linear_family("gla", q, k, v, [("g", g)], scale, initial_state, output_final_state,
+                          cu_seqlens, chunk_size)
