@@ -4,6 +4,7 @@
 #include "compiler/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -49,7 +50,12 @@ void recur::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
 
   // Everything -> LLVM dialect.
-  pm.addPass(createConvertVectorToSCFPass());
+  // Fully unrolled: the looped form stages n-D transfers through temporary
+  // buffers allocated in the enclosing loop body, which grow the stack on
+  // every iteration of a long scf.for (a chunk loop over 8k steps overflowed
+  // it).
+  pm.addPass(createConvertVectorToSCFPass(
+      VectorTransferToSCFOptions().enableFullUnroll()));
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

@@ -4,6 +4,7 @@
 #include "compiler/Registration.h"
 #include "dialects/tile/TileOps.h"
 #include "runtime/Error.h"
+#include "runtime/RecurBuildId.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -24,11 +25,12 @@
 
 using namespace recur;
 
-/// Bumped whenever the CPU lowering changes what a module compiles to.
+/// The CPU object format; the build id covers every change to the sources.
 static constexpr const char *kCompilerVersion = "recur-cpu-2";
 
 std::string recur::compilerVersion() {
-  return std::string(kCompilerVersion) + "+llvm-" LLVM_VERSION_STRING;
+  return std::string(kCompilerVersion) + "+llvm-" LLVM_VERSION_STRING
+                                         "+build-" RECUR_BUILD_ID;
 }
 
 std::string recur::packedEntryName(llvm::StringRef kernel) {

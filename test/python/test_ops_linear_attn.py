@@ -145,3 +145,13 @@ def test_linear_attn_rejects_bad_inputs(rng):
         ops.linear_attn(q, k.astype(np.float64), v)
     with pytest.raises(ValueError, match="chunk_size must be a power of two"):
         ops.linear_attn(q, k, v, chunk_size=48)
+
+
+def test_linear_attn_many_chunks_large_heads(rng):
+    # 8k steps of K = V = 64 tiles: per-iteration temporaries must not pile up
+    # on the stack (they once overflowed it at this size).
+    q, k, v = inputs(rng, 1, 8192, 1, 64, 64)
+    o, s = ops.linear_attn(q, k, v, output_final_state=True)
+    ro, rs = ref.linear_attn(q, k, v, output_final_state=True)
+    close(o, ro, 5e-5)
+    close(s, rs, 5e-5)
