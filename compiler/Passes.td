@@ -19,7 +19,8 @@ def ConvertTileToCPU : Pass<"convert-tile-to-cpu", "::mlir::ModuleOp"> {
     * `!tile.ptr<T>` becomes an `i64` address; `tile.addptr` scales element
       offsets by the size of `T`.
     * Shape ops become `tensor`/`linalg` ops on tensors; `tile.dot` becomes
-      `linalg.matmul` with operands extended to the accumulator type.
+      a `linalg.generic` matmul in (m, k, n) loop order, with operands
+      extended to the accumulator type.
     * Tile loads and stores walk the flattened tile in vectors of up to 16
       lanes with `llvm.intr.masked.gather`/`masked.scatter`; volatile loads,
       i1 tiles, scalar accesses and atomics go lane by lane under `scf.if`.
@@ -80,11 +81,11 @@ def VectorizeTileLinalg
   let description = [{
     Rewrites each linalg op on statically shaped tensors of at most
     `max-elements` elements per operand into vector ops on whole tiles
-    (`vector.transfer_read`, elementwise vector math, `vector.contract` for
-    `linalg.matmul`), using upstream linalg vectorization. Tiles are small
-    and static, so a tile fits in registers and a 32x16x16 `tile.dot`
-    becomes an outer-product micro-kernel instead of scalar loops. Ops the
-    vectorizer does not handle, or larger ones, stay for
+    (`vector.transfer_read`, elementwise vector math), using upstream
+    linalg vectorization. Contractions (`tile.dot`) are left to the loop
+    lowering, whose (m, k, n) loops LLVM vectorises better than an
+    outer-product `vector.contract`. Ops the vectorizer does not handle, or
+    larger ones, stay for
     `convert-linalg-to-loops`.
   }];
   let options = [

@@ -1,4 +1,4 @@
-//===- DotOpToCPU.cpp - tile.dot -> linalg.matmul -------------------------===//
+//===- DotOpToCPU.cpp - tile.dot -> an (m, k, n) linalg.generic ----------===//
 
 #include "compiler/TileToCPU/PatternsToCPU.h"
 #include "dialects/tile/TileOps.h"
@@ -35,9 +35,33 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
     Type accElement = op.getAcc().getType().getElementType();
     Value a = extendTo(rewriter, loc, adaptor.getA(), accElement);
     Value b = extendTo(rewriter, loc, adaptor.getB(), accElement);
-    auto matmul = linalg::MatmulOp::create(rewriter, loc, ValueRange{a, b},
-                                           ValueRange{adaptor.getAcc()});
-    rewriter.replaceOp(op, matmul->getResult(0));
+    // A matmul whose loops run (m, k, n): the innermost loop walks a row of
+    // b and of the accumulator, both contiguous, so the loop vectoriser
+    // turns it into broadcast-FMAs over n (linalg.matmul's (m, n, k) order
+    // leaves a strided reduction innermost).
+    MLIRContext *context = rewriter.getContext();
+    AffineExpr m, k, n;
+    bindDims(context, m, k, n);
+    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {m, k}, context),
+                                   AffineMap::get(3, 0, {k, n}, context),
+                                   AffineMap::get(3, 0, {m, n}, context)};
+    auto product = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{adaptor.getAcc().getType()}, ValueRange{a, b},
+        ValueRange{adaptor.getAcc()}, maps,
+        {utils::IteratorType::parallel, utils::IteratorType::reduction,
+         utils::IteratorType::parallel},
+        [&](OpBuilder &nested, Location l, ValueRange args) {
+          Value sum;
+          if (isa<FloatType>(accElement)) {
+            Value mul = arith::MulFOp::create(nested, l, args[0], args[1]);
+            sum = arith::AddFOp::create(nested, l, args[2], mul);
+          } else {
+            Value mul = arith::MulIOp::create(nested, l, args[0], args[1]);
+            sum = arith::AddIOp::create(nested, l, args[2], mul);
+          }
+          linalg::YieldOp::create(nested, l, sum);
+        });
+    rewriter.replaceOp(op, product->getResult(0));
     return success();
   }
 };

@@ -1,8 +1,17 @@
 // RUN: recur-opt %s -split-input-file -convert-tile-to-cpu | FileCheck %s
 
+// A matmul as a linalg.generic whose loops run (m, k, n): the innermost loop
+// walks rows of b and of the accumulator, which the loop vectoriser turns
+// into broadcast-FMAs.
+// CHECK-DAG:   #[[MAP_A:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG:   #[[MAP_B:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG:   #[[MAP_C:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-LABEL: func.func private @dot_f32
 // CHECK-SAME:    (%[[A:[a-z0-9_]+]]: tensor<16x8xf32>, %[[B:[a-z0-9_]+]]: tensor<8x32xf32>, %[[C:[a-z0-9_]+]]: tensor<16x32xf32>
-// CHECK:         %[[D:.*]] = linalg.matmul ins(%[[A]], %[[B]] : tensor<16x8xf32>, tensor<8x32xf32>) outs(%[[C]] : tensor<16x32xf32>)
+// CHECK:         %[[D:.*]] = linalg.generic {indexing_maps = [#[[MAP_A]], #[[MAP_B]], #[[MAP_C]]], iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[A]], %[[B]] : tensor<16x8xf32>, tensor<8x32xf32>) outs(%[[C]] : tensor<16x32xf32>)
+// CHECK:           %[[P:.*]] = arith.mulf
+// CHECK:           %[[S:.*]] = arith.addf %{{.*}}, %[[P]]
+// CHECK:           linalg.yield %[[S]]
 // CHECK:         return %[[D]]
 tile.func private @dot_f32(%a: tensor<16x8xf32>, %b: tensor<8x32xf32>, %c: tensor<16x32xf32>)
     -> tensor<16x32xf32> {
@@ -17,7 +26,7 @@ tile.func private @dot_f32(%a: tensor<16x8xf32>, %b: tensor<8x32xf32>, %c: tenso
 // CHECK-SAME:    (%[[X:[a-z0-9_]+]]: tensor<3x5xf16>, %[[Y:[a-z0-9_]+]]: tensor<5x7xf16>, %[[C:[a-z0-9_]+]]: tensor<3x7xf32>
 // CHECK-NEXT:    %[[A:.*]] = arith.extf %[[X]] : tensor<3x5xf16> to tensor<3x5xf32>
 // CHECK-NEXT:    %[[B:.*]] = arith.extf %[[Y]] : tensor<5x7xf16> to tensor<5x7xf32>
-// CHECK-NEXT:    linalg.matmul ins(%[[A]], %[[B]] : tensor<3x5xf32>, tensor<5x7xf32>) outs(%[[C]] : tensor<3x7xf32>) -> tensor<3x7xf32>
+// CHECK-NEXT:    linalg.generic {{.*}} ins(%[[A]], %[[B]] : tensor<3x5xf32>, tensor<5x7xf32>) outs(%[[C]] : tensor<3x7xf32>)
 tile.func private @dot_f16(%a: tensor<3x5xf16>, %b: tensor<5x7xf16>, %c: tensor<3x7xf32>)
     -> tensor<3x7xf32> {
   %d = tile.dot %a, %b, %c : tensor<3x5xf16> * tensor<5x7xf16> -> tensor<3x7xf32>
@@ -31,8 +40,10 @@ tile.func private @dot_f16(%a: tensor<3x5xf16>, %b: tensor<5x7xf16>, %c: tensor<
 // CHECK-SAME:    (%[[A:[a-z0-9_]+]]: tensor<1x1xi8>, %[[B:[a-z0-9_]+]]: tensor<1x1xi8>, %[[C:[a-z0-9_]+]]: tensor<1x1xi32>
 // CHECK-NEXT:    %[[A32:.*]] = arith.extsi %[[A]] : tensor<1x1xi8> to tensor<1x1xi32>
 // CHECK-NEXT:    %[[B32:.*]] = arith.extsi %[[B]] : tensor<1x1xi8> to tensor<1x1xi32>
-// CHECK-NEXT:    %[[D:.*]] = linalg.matmul ins(%[[A32]], %[[B32]] : tensor<1x1xi32>, tensor<1x1xi32>) outs(%[[C]] : tensor<1x1xi32>) -> tensor<1x1xi32>
-// CHECK-NEXT:    return %[[D]]
+// CHECK-NEXT:    %[[D:.*]] = linalg.generic {{.*}} ins(%[[A32]], %[[B32]] : tensor<1x1xi32>, tensor<1x1xi32>) outs(%[[C]] : tensor<1x1xi32>)
+// CHECK:           arith.muli
+// CHECK:           arith.addi
+// CHECK:         return %[[D]]
 tile.func private @dot_i8(%a: tensor<1x1xi8>, %b: tensor<1x1xi8>, %c: tensor<1x1xi32>) -> tensor<1x1xi32> {
   %d = tile.dot %a, %b, %c : tensor<1x1xi8> * tensor<1x1xi8> -> tensor<1x1xi32>
   tile.return %d : tensor<1x1xi32>
@@ -43,7 +54,7 @@ tile.func private @dot_i8(%a: tensor<1x1xi8>, %b: tensor<1x1xi8>, %c: tensor<1x1
 // The tf32 hint does not change CPU code: products stay IEEE f32.
 // CHECK-LABEL: func.func private @dot_tf32
 // CHECK-NOT:     arith.truncf
-// CHECK:         linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<4x4xf32>, tensor<4x4xf32>)
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<4x4xf32>, tensor<4x4xf32>)
 tile.func private @dot_tf32(%x: tensor<4x4xf32>) -> tensor<4x4xf32> {
   %d = tile.dot %x, %x, %x {inputPrecision = #tile.precision<tf32>} : tensor<4x4xf32> * tensor<4x4xf32> -> tensor<4x4xf32>
   tile.return %d : tensor<4x4xf32>
@@ -55,10 +66,10 @@ tile.func private @dot_tf32(%x: tensor<4x4xf32>) -> tensor<4x4xf32> {
 // CHECK-LABEL: func.func private @dot_bf16_f64
 // CHECK:         arith.extf %{{.*}} : tensor<2x4xbf16> to tensor<2x4xf32>
 // CHECK:         arith.extf %{{.*}} : tensor<4x2xbf16> to tensor<4x2xf32>
-// CHECK:         linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<2x4xf32>, tensor<4x2xf32>) outs(%{{.*}} : tensor<2x2xf32>)
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<2x4xf32>, tensor<4x2xf32>) outs(%{{.*}} : tensor<2x2xf32>)
 // CHECK:         arith.extf %{{.*}} : tensor<2x4xf32> to tensor<2x4xf64>
 // CHECK:         arith.extf %{{.*}} : tensor<4x2xf32> to tensor<4x2xf64>
-// CHECK:         linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<2x4xf64>, tensor<4x2xf64>) outs(%{{.*}} : tensor<2x2xf64>)
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<2x4xf64>, tensor<4x2xf64>) outs(%{{.*}} : tensor<2x2xf64>)
 tile.func private @dot_bf16_f64(%a: tensor<2x4xbf16>, %b: tensor<4x2xbf16>, %c: tensor<2x2xf32>,
                                 %x: tensor<2x4xf32>, %y: tensor<4x2xf32>, %z: tensor<2x2xf64>)
     -> (tensor<2x2xf32>, tensor<2x2xf64>) {
