@@ -5,7 +5,8 @@ operator; its GFLOP/s counted on the chunked form (intra-chunk products
 2·T·C·(K+V), inter-chunk and state products 4·T·K·V per head); the
 sequential numpy reference's time; and, measured in the same run, OpenBLAS
 sgemm GFLOP/s through numpy (1024³) — the practical ceiling of chunked
-operators here. PyTorch eager is added when torch is installed.
+operators here. Causal flash attention counts the useful half of its
+products (2·T²·D per head). PyTorch eager is added when torch is installed.
 
 Run with the benchmark environment of scripts/demo.sh (OpenBLAS's AVX-512
 kernels):
@@ -89,6 +90,18 @@ def main():
             if run_reference is not None and T <= 4096:
                 row["reference_ms"] = median_seconds(run_reference, 1) * 1e3
             rows.append(row)
+
+    attention_shapes = [(1, 1024, 8, 64)] if args.quick else [(1, 1024, 8, 64), (1, 4096, 8, 64)]
+    for B, T, H, D in attention_shapes:
+        q, k, v = (rng.standard_normal((B, T, H, D)).astype(np.float32) for _ in range(3))
+        seconds = median_seconds(lambda: ops.flash_attn(q, k, v, causal=True), repeats)
+        # Causal: half of q kᵀ and of p v are needed.
+        gflops = 2 * B * H * T * T * D / seconds / 1e9
+        rows.append({
+            "op": "flash_attn", "B": B, "T": T, "H": H, "K": D, "V": D, "chunk": 64,
+            "causal": True, "ms": seconds * 1e3, "gflops": gflops, "sgemm_gflops": ceiling,
+            "fraction_of_sgemm": gflops / ceiling,
+        })
 
     header = f"{'op':<12}{'B':>3}{'T':>7}{'H':>3}{'K':>5}{'V':>5}{'C':>4}{'ms':>10}{'GFLOP/s':>9}{'x sgemm':>9}{'ref ms':>10}"
     print(header)

@@ -103,9 +103,11 @@ def ConvertSeqToTile : Pass<"convert-seq-to-tile", "::mlir::ModuleOp"> {
     `seq` operator to its arguments and returns the operator's results — into
     a kernel `tile.func` of the same name. The kernel takes one pointer per
     function argument, then one per result, in order, then the sequence
-    length `T` (`i32`). Tensors are contiguous, row-major. It runs on the
-    grid `(H, N)`: program `(h, n)` computes head `h` of sequence `n`
-    (`N = B`, or the number of packed sequences with `cu_seqlens`).
+    lengths (`i32`: `T`, or `Tq` and `Tk` for attention). Tensors are
+    contiguous, row-major. The linear family runs on the grid `(H, N)`:
+    program `(h, n)` computes head `h` of sequence `n` (`N = B`, or the
+    number of packed sequences with `cu_seqlens`); attention on
+    `(query blocks, H, N)`.
 
     `seq.linear_attn` becomes the chunked form: per chunk of `chunk-size`
     steps, the causal intra-chunk product `(q kᵀ ⊙ M) v`, the inter-chunk
@@ -115,6 +117,9 @@ def ConvertSeqToTile : Pass<"convert-seq-to-tile", "::mlir::ModuleOp"> {
     exponentiated only as non-positive differences: the intra-chunk weights
     `exp(G_t - G_s)` (`s <= t`, a `[C, C, K]` tile), `exp(G_t)` on `q S`, and
     `exp(G_C - G_s)` on the state update, so strong gates cannot overflow.
+    `seq.attention` becomes flash attention: per block of `chunk-size`
+    queries, the online softmax over the key blocks the causal/window bounds
+    leave visible (the others are never visited), GQA by `h / (H / Hkv)`.
     Chunks are
     read and written with masks, so `T` need not divide by the chunk, and
     packed sequences may end mid-chunk.

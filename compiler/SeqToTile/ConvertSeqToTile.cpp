@@ -32,7 +32,8 @@ struct KernelOperands {
   /// Pointer of each function argument and result, by SSA value.
   DenseMap<Value, Value> pointers;
   SmallVector<Value> resultPointers;
-  Value length; // T, i32
+  /// The sequence lengths: T for the linear family; Tq, Tk for attention.
+  SmallVector<Value> lengths;
 };
 
 int64_t nextPowerOf2(int64_t n) {
@@ -84,8 +85,8 @@ LogicalResult buildLinearAttn(OpBuilder &builder, OpTy op,
     start = bound(sequence);
     end = bound(tb.add(sequence, tb.i32(1)));
   } else {
-    start = tb.mul(sequence, kernel.length);
-    end = tb.add(start, kernel.length);
+    start = tb.mul(sequence, kernel.lengths[0]);
+    end = tb.add(start, kernel.lengths[0]);
   }
 
   Value keys = tb.range(blockK), values = tb.range(blockV);
@@ -187,6 +188,162 @@ LogicalResult buildLinearAttn(OpBuilder &builder, OpTy op,
   return success();
 }
 
+/// Flash attention for one (query block, head, sequence) program: the
+/// online softmax over the key blocks this query block can see. Key blocks
+/// outside the causal or window bounds are not visited at all; inside the
+/// visited ones the mask sets scores to -inf.
+LogicalResult buildAttention(OpBuilder &builder, seq::AttentionOp op,
+                             const KernelOperands &kernel, int64_t block) {
+  Location loc = op.getLoc();
+  TileBuilder tb(builder, loc);
+  auto qType = cast<RankedTensorType>(op.getQ().getType());
+  auto kType = cast<RankedTensorType>(op.getK().getType());
+  auto vType = cast<RankedTensorType>(op.getV().getType());
+  int64_t heads = qType.getDimSize(2), kvHeads = kType.getDimSize(2);
+  int64_t dim = qType.getDimSize(3), valueDim = vType.getDimSize(3);
+  for (int64_t size : {heads, kvHeads, dim, valueDim})
+    if (ShapedType::isDynamic(size))
+      return op.emitOpError("needs static heads and head dimensions to be "
+                            "lowered to tile");
+  Type element = qType.getElementType();
+  Type compute = element.isF64() ? element : builder.getF32Type();
+  double scale = op.getSoftmaxScale() ? op.getSoftmaxScale()->convertToDouble()
+                                      : 1.0 / std::sqrt(double(dim));
+  int64_t blockD = nextPowerOf2(dim), blockDv = nextPowerOf2(valueDim);
+  int64_t left = op.getWindowLeft(), right = op.getWindowRight();
+
+  Value queryBlock = tb.programId(0), head = tb.programId(1);
+  Value sequence = tb.programId(2);
+  Value kvHead = tb.divSigned(head, tb.i32(heads / kvHeads));
+  Value qStart, qEnd, kStart, kEnd;
+  if (op.getCuSeqlensQ()) {
+    auto bounds = [&](Value offsets) {
+      Value pointer = kernel.pointers.lookup(offsets);
+      auto at = [&](Value index) {
+        Value value = tb.loadScalar(pointer, index);
+        if (!value.getType().isInteger(32))
+          value = arith::TruncIOp::create(builder, loc, builder.getI32Type(),
+                                          value);
+        return value;
+      };
+      return std::make_pair(at(sequence), at(tb.add(sequence, tb.i32(1))));
+    };
+    std::tie(qStart, qEnd) = bounds(op.getCuSeqlensQ());
+    std::tie(kStart, kEnd) = bounds(op.getCuSeqlensK());
+  } else {
+    qStart = tb.mul(sequence, kernel.lengths[0]);
+    qEnd = tb.add(qStart, kernel.lengths[0]);
+    kStart = tb.mul(sequence, kernel.lengths[1]);
+    kEnd = tb.add(kStart, kernel.lengths[1]);
+  }
+  Value queries = tb.sub(qEnd, qStart), keys = tb.sub(kEnd, kStart);
+  // Bottom-right alignment: query i sees key j <= i + shift under causal.
+  Value shift = tb.sub(keys, queries);
+  Value firstRow = tb.mul(queryBlock, tb.i32(block));
+  Value lastRow = tb.add(firstRow, tb.i32(block - 1));
+
+  // The key range [lo, hi) this block can see.
+  Value lo = tb.i32(0), hi = keys;
+  if (op.getCausal())
+    hi = tb.minSigned(hi, tb.add(tb.add(lastRow, shift), tb.i32(1)));
+  if (right >= 0)
+    hi = tb.minSigned(hi, tb.add(tb.add(lastRow, shift), tb.i32(right + 1)));
+  if (left >= 0) {
+    lo = tb.maximum(lo, tb.sub(tb.add(firstRow, shift), tb.i32(left)));
+    lo = tb.mul(tb.divSigned(lo, tb.i32(block)), tb.i32(block));
+  }
+
+  Value rowRange = tb.range(block), dims = tb.range(blockD);
+  Value valueDims = tb.range(blockDv);
+  Value rows = tb.add(firstRow, rowRange);
+  Value rowMask = tb.lt(rows, queries);
+  Value dimMask = tb.lt(dims, tb.i32(dim));
+  Value valueDimMask = tb.lt(valueDims, tb.i32(valueDim));
+  auto offsets = [&](Value start, Value positions, int64_t numHeads,
+                     Value headIndex, int64_t width, Value columns) {
+    Value tokens = tb.add(start, positions);
+    Value rowBase = tb.mul(tb.add(tb.mul(tokens, tb.i32(numHeads)), headIndex),
+                           tb.i32(width));
+    return tb.add(tb.expandDims(rowBase, 1), tb.expandDims(columns, 0));
+  };
+  Value qMask =
+      tb.logicalAnd(tb.expandDims(rowMask, 1), tb.expandDims(dimMask, 0));
+  Value q = tb.castFloat(tb.load(kernel.pointers.lookup(op.getQ()),
+                                 offsets(qStart, rows, heads, head, dim, dims),
+                                 qMask),
+                         compute);
+  q = tb.mul(q, tb.floatConst(scale, compute));
+
+  Value negInf = tb.floatConst(-INFINITY, compute);
+  Value m0 = tb.broadcastTo(negInf, {block});
+  Value l0 = tb.zeros({block}, compute);
+  Value acc0 = tb.zeros({block, blockDv}, compute);
+  Value kPtr = kernel.pointers.lookup(op.getK());
+  Value vPtr = kernel.pointers.lookup(op.getV());
+  bool causal = op.getCausal();
+
+  auto loop = scf::ForOp::create(
+      builder, loc, lo, hi, tb.i32(block), ValueRange{m0, l0, acc0},
+      [&](OpBuilder &b, Location l, Value first, ValueRange carried) {
+        TileBuilder cb(b, l);
+        Value m = carried[0], sum = carried[1], acc = carried[2];
+        Value columns = cb.add(first, rowRange);
+        Value columnMask = cb.lt(columns, keys);
+        Value kMask = cb.logicalAnd(cb.expandDims(columnMask, 1),
+                                    cb.expandDims(dimMask, 0));
+        Value vMask = cb.logicalAnd(cb.expandDims(columnMask, 1),
+                                    cb.expandDims(valueDimMask, 0));
+        Value k = cb.castFloat(
+            cb.load(kPtr, offsets(kStart, columns, kvHeads, kvHead, dim, dims),
+                    kMask),
+            compute);
+        Value v = cb.castFloat(cb.load(vPtr,
+                                       offsets(kStart, columns, kvHeads, kvHead,
+                                               valueDim, valueDims),
+                                       vMask),
+                               compute);
+        Value scores =
+            cb.dot(q, cb.trans(k), cb.zeros({block, block}, compute));
+        Value row = cb.expandDims(rows, 1), column = cb.expandDims(columns, 0);
+        Value allowed =
+            cb.broadcastTo(cb.expandDims(columnMask, 0), {block, block});
+        Value diagonal = cb.add(row, shift);
+        if (causal)
+          allowed = cb.logicalAnd(allowed, cb.le(column, diagonal));
+        if (right >= 0)
+          allowed = cb.logicalAnd(
+              allowed, cb.le(column, cb.add(diagonal, cb.i32(right))));
+        if (left >= 0)
+          allowed = cb.logicalAnd(
+              allowed, cb.le(cb.sub(diagonal, cb.i32(left)), column));
+        scores = cb.select(allowed, scores, negInf);
+        // The online softmax; rows that have seen no key keep m = -inf and
+        // are shifted by 0 instead, so no -inf - -inf appears.
+        Value mNew = cb.maximum(m, cb.max(scores, 1));
+        Value safe = cb.select(cb.floatEq(mNew, negInf),
+                               cb.floatConst(0.0, compute), mNew);
+        Value p = cb.exp(cb.sub(scores, cb.expandDims(safe, 1)));
+        Value alpha = cb.exp(cb.sub(m, safe));
+        Value nextSum = cb.add(cb.mul(sum, alpha), cb.sum(p, 1));
+        Value nextAcc = cb.dot(p, v, cb.mul(acc, cb.expandDims(alpha, 1)));
+        scf::YieldOp::create(b, l, ValueRange{mNew, nextSum, nextAcc});
+      });
+
+  // Rows that saw no key have l = 0 and an all-zero accumulator: output 0.
+  Value sum = loop.getResult(1);
+  Value denominator = tb.select(tb.floatGt(sum, tb.floatConst(0.0, compute)),
+                                sum, tb.floatConst(1.0, compute));
+  Value out = tb.div(loop.getResult(2), tb.expandDims(denominator, 1));
+  Value outMask =
+      tb.logicalAnd(tb.expandDims(rowMask, 1), tb.expandDims(valueDimMask, 0));
+  Type outElement =
+      cast<RankedTensorType>(op.getO().getType()).getElementType();
+  tb.store(kernel.resultPointers[0],
+           offsets(qStart, rows, heads, head, valueDim, valueDims),
+           tb.castFloat(out, outElement), outMask);
+  return success();
+}
+
 /// The seq operator an operator function applies, or null.
 Operation *getOperator(func::FuncOp function) {
   Block &body = function.getBody().front();
@@ -221,7 +378,10 @@ LogicalResult convertFunction(func::FuncOp function, int64_t chunk) {
     inputs.push_back(pointerTo(type));
   for (Type type : function.getResultTypes())
     inputs.push_back(pointerTo(type));
-  inputs.push_back(builder.getI32Type());
+  // Sequence lengths: Tq and Tk for attention, T for the others.
+  unsigned numLengths = isa<seq::AttentionOp>(op) ? 2 : 1;
+  for (unsigned i = 0; i < numLengths; ++i)
+    inputs.push_back(builder.getI32Type());
 
   auto kernel = tile::FuncOp::create(builder, loc, function.getSymName(),
                                      builder.getFunctionType(inputs, {}));
@@ -233,7 +393,9 @@ LogicalResult convertFunction(func::FuncOp function, int64_t chunk) {
     operands.pointers[function.getArgument(i)] = entry->getArgument(i);
   for (unsigned i = 0; i < function.getNumResults(); ++i)
     operands.resultPointers.push_back(entry->getArgument(numArgs + i));
-  operands.length = entry->getArguments().back();
+  for (unsigned i = 0; i < numLengths; ++i)
+    operands.lengths.push_back(
+        entry->getArgument(entry->getNumArguments() - numLengths + i));
 
   LogicalResult built =
       llvm::TypeSwitch<Operation *, LogicalResult>(op)
@@ -242,6 +404,9 @@ LogicalResult convertFunction(func::FuncOp function, int64_t chunk) {
           })
           .Case([&](seq::GLAOp gla) {
             return buildLinearAttn(builder, gla, operands, chunk);
+          })
+          .Case([&](seq::AttentionOp attention) {
+            return buildAttention(builder, attention, operands, chunk);
           })
           .Default([&](Operation *other) {
             return other->emitOpError("has no tile lowering yet");

@@ -128,6 +128,38 @@ Value TileBuilder::exp(Value value) {
   return math::ExpOp::create(b, loc, value);
 }
 
+Value TileBuilder::maximum(Value lhs, Value rhs) {
+  auto [x, y] = broadcastPair(lhs, rhs);
+  if (isa<FloatType>(elementTypeOf(x)))
+    return arith::MaximumFOp::create(b, loc, x, y);
+  return arith::MaxSIOp::create(b, loc, x, y);
+}
+
+Value TileBuilder::minSigned(Value lhs, Value rhs) {
+  auto [x, y] = broadcastPair(lhs, rhs);
+  return arith::MinSIOp::create(b, loc, x, y);
+}
+
+Value TileBuilder::divSigned(Value lhs, Value rhs) {
+  auto [x, y] = broadcastPair(lhs, rhs);
+  return arith::DivSIOp::create(b, loc, x, y);
+}
+
+Value TileBuilder::floatEq(Value lhs, Value rhs) {
+  auto [x, y] = broadcastPair(lhs, rhs);
+  return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x, y);
+}
+
+Value TileBuilder::floatGt(Value lhs, Value rhs) {
+  auto [x, y] = broadcastPair(lhs, rhs);
+  return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, y);
+}
+
+Value TileBuilder::le(Value lhs, Value rhs) {
+  auto [x, y] = broadcastPair(lhs, rhs);
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, x, y);
+}
+
 Value TileBuilder::lt(Value lhs, Value rhs) {
   auto [x, y] = broadcastPair(lhs, rhs);
   return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, y);
@@ -188,29 +220,44 @@ Value TileBuilder::dot(Value lhs, Value rhs, Value acc) {
                              /*inputPrecision=*/nullptr);
 }
 
-Value TileBuilder::combineAdd(Operation *op, Type element) {
+Value TileBuilder::combine(Operation *op, Type element,
+                           function_ref<Value(Value, Value)> combine) {
   OpBuilder::InsertionGuard guard(b);
   Block *block =
       b.createBlock(&op->getRegion(0), {}, {element, element}, {loc, loc});
-  Value sum = arith::AddFOp::create(b, loc, block->getArgument(0),
-                                    block->getArgument(1));
-  tile::YieldOp::create(b, loc, ValueRange{sum});
+  Value result = combine(block->getArgument(0), block->getArgument(1));
+  tile::YieldOp::create(b, loc, ValueRange{result});
   return op->getResult(0);
 }
 
-Value TileBuilder::sum(Value value, unsigned axis) {
-  SmallVector<int64_t> shape(shapeOf(value));
+static tile::ReduceOp createReduce(OpBuilder &b, Location loc, Value value,
+                                   unsigned axis) {
+  SmallVector<int64_t> shape(TileBuilder::shapeOf(value));
   shape.erase(shape.begin() + axis);
-  Type element = elementTypeOf(value);
-  auto reduce =
-      tile::ReduceOp::create(b, loc, TypeRange{tileType(shape, element)},
-                             ValueRange{value}, b.getI32IntegerAttr(axis));
-  return combineAdd(reduce, element);
+  Type element = TileBuilder::elementTypeOf(value);
+  Type type = shape.empty() ? element : RankedTensorType::get(shape, element);
+  return tile::ReduceOp::create(b, loc, TypeRange{type}, ValueRange{value},
+                                b.getI32IntegerAttr(axis));
+}
+
+Value TileBuilder::sum(Value value, unsigned axis) {
+  return combine(
+      createReduce(b, loc, value, axis), elementTypeOf(value),
+      [&](Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); });
+}
+
+Value TileBuilder::max(Value value, unsigned axis) {
+  return combine(createReduce(b, loc, value, axis), elementTypeOf(value),
+                 [&](Value x, Value y) {
+                   return arith::MaximumFOp::create(b, loc, x, y);
+                 });
 }
 
 Value TileBuilder::cumsum(Value value, unsigned axis) {
   auto scan = tile::ScanOp::create(b, loc, TypeRange{value.getType()},
                                    ValueRange{value}, b.getI32IntegerAttr(axis),
                                    /*reverse=*/nullptr);
-  return combineAdd(scan, elementTypeOf(value));
+  return combine(scan, elementTypeOf(value), [&](Value x, Value y) {
+    return arith::AddFOp::create(b, loc, x, y);
+  });
 }

@@ -47,6 +47,16 @@ public:
   mlir::Value mul(mlir::Value a, mlir::Value b);
   mlir::Value div(mlir::Value a, mlir::Value b);
   mlir::Value exp(mlir::Value a);
+  /// Elementwise maximum: NaN-propagating for floats, signed for integers.
+  mlir::Value maximum(mlir::Value a, mlir::Value b);
+  /// Signed integer minimum and quotient (truncating).
+  mlir::Value minSigned(mlir::Value a, mlir::Value b);
+  mlir::Value divSigned(mlir::Value a, mlir::Value b);
+  /// Float comparisons (ordered).
+  mlir::Value floatEq(mlir::Value a, mlir::Value b);
+  mlir::Value floatGt(mlir::Value a, mlir::Value b);
+  /// Signed integer comparison a <= b.
+  mlir::Value le(mlir::Value a, mlir::Value b);
   mlir::Value lt(mlir::Value a, mlir::Value b);
   mlir::Value ge(mlir::Value a, mlir::Value b);
   mlir::Value logicalAnd(mlir::Value a, mlir::Value b);
@@ -66,6 +76,8 @@ public:
   mlir::Value dot(mlir::Value a, mlir::Value b, mlir::Value acc);
   /// Sum along `axis` (in index order).
   mlir::Value sum(mlir::Value value, unsigned axis);
+  /// Maximum along `axis` (in index order).
+  mlir::Value max(mlir::Value value, unsigned axis);
   /// Inclusive cumulative sum along `axis`.
   mlir::Value cumsum(mlir::Value value, unsigned axis);
 
@@ -77,7 +89,10 @@ private:
   /// Broadcasts two operands to their common shape.
   std::pair<mlir::Value, mlir::Value> broadcastPair(mlir::Value a,
                                                     mlir::Value b);
-  mlir::Value combineAdd(mlir::Operation *op, mlir::Type element);
+  /// Fills the combine region of a reduce or scan with `combine(lhs, rhs)`.
+  mlir::Value
+  combine(mlir::Operation *op, mlir::Type element,
+          llvm::function_ref<mlir::Value(mlir::Value, mlir::Value)> combine);
 
   mlir::OpBuilder &b;
   mlir::Location loc;

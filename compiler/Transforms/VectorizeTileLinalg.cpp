@@ -21,7 +21,11 @@ static bool isSmallStaticTile(linalg::LinalgOp op, int64_t limit) {
   // Contractions stay loops for now: vector.contract lowered by outer
   // products measured at half the throughput of LLVM's loop vectoriser on
   // the matmul loops (12 vs 22 GFLOP/s for 32x16x16 tiles).
-  if (linalg::isaContractionOpInterface(op))
+  // Reductions of any kind stay loops too: elementwise fusion folds
+  // producers into a tile.dot's generic, which then no longer looks like a
+  // contraction, and its vectorised vector.multi_reduction has no LLVM
+  // lowering in this pipeline.
+  if (linalg::isaContractionOpInterface(op) || op.getNumReductionLoops() > 0)
     return false;
   // Transcendentals stay scalar: without a vector math library LLVM splits a
   // vector exp into scalar libm calls plus shuffles, slower than the loop

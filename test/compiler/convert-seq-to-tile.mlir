@@ -85,3 +85,28 @@ func.func @gla(%q: tensor<?x?x2x16xf32>, %k: tensor<?x?x2x16xf32>, %v: tensor<?x
   %o, %s = seq.gla %q, %k, %v, %g : (tensor<?x?x2x16xf32>, tensor<?x?x2x16xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2x16xf32>) -> (tensor<?x?x2x8xf32>, tensor<?x2x16x8xf32>)
   return %o, %s : tensor<?x?x2x8xf32>, tensor<?x2x16x8xf32>
 }
+
+// -----
+
+// Attention: grid (query blocks, heads, sequences) and lengths Tq, Tk. A
+// query block visits only the key blocks below its causal bound, with the
+// online softmax carried by the loop; kv head = h / (H / Hkv).
+
+// CHECK-LABEL: tile.func @attention(
+// CHECK-SAME:    %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %[[TQ:.*]]: i32, %[[TK:.*]]: i32)
+// CHECK-DAG:     %[[BLOCK:.*]] = program_id x
+// CHECK-DAG:     %[[HEAD:.*]] = program_id y
+// CHECK-DAG:     %[[SEQ:.*]] = program_id z
+// CHECK:         arith.divsi %[[HEAD]], %{{.*}} : i32
+// CHECK:         %[[HI:.*]] = arith.minsi
+// CHECK:         %[[LOOP:.*]]:3 = scf.for %{{.*}} = %{{.*}} to %[[HI]] step %{{.*}} iter_args(%[[M:.*]] = %{{.*}}, %[[L:.*]] = %{{.*}}, %[[ACC:.*]] = %{{.*}}) -> (tensor<32xf32>, tensor<32xf32>, tensor<32x16xf32>) : i32 {
+// CHECK:           arith.cmpi sle
+// CHECK:           tile.reduce(%{{.*}}) axis = 1
+// CHECK:             arith.maximumf
+// CHECK:           math.exp
+// CHECK:           scf.yield
+// CHECK:         arith.divf %[[LOOP]]#2
+func.func @attention(%q: tensor<?x?x4x16xf32>, %k: tensor<?x?x2x16xf32>, %v: tensor<?x?x2x16xf32>) -> tensor<?x?x4x16xf32> {
+  %o = seq.attention %q, %k, %v {causal} : (tensor<?x?x4x16xf32>, tensor<?x?x2x16xf32>, tensor<?x?x2x16xf32>) -> tensor<?x?x4x16xf32>
+  return %o : tensor<?x?x4x16xf32>
+}

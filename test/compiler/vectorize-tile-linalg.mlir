@@ -80,3 +80,26 @@ func.func @broadcast(%a: tensor<1x8xf32>) -> tensor<4x8xf32> {
   } -> tensor<4x8xf32>
   return %r : tensor<4x8xf32>
 }
+
+// -----
+
+// A matmul with a fused producer (q * scale) is no longer a contraction, but
+// it still reduces: it stays loops.
+// CHECK-LABEL: func.func @fused_matmul
+// CHECK-NOT:     vector.
+// CHECK:         linalg.generic
+// CHECK-SAME:      iterator_types = ["parallel", "reduction", "parallel"]
+#qk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+func.func @fused_matmul(%a: tensor<8x4xf32>, %b: tensor<4x8xf32>, %c: tensor<8x8xf32>, %s: f32) -> tensor<8x8xf32> {
+  %r = linalg.generic {indexing_maps = [#qk, #kn, #mn], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : tensor<8x4xf32>, tensor<4x8xf32>) outs(%c : tensor<8x8xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %xs = arith.mulf %x, %s : f32
+    %p = arith.mulf %xs, %y : f32
+    %sum = arith.addf %acc, %p : f32
+    linalg.yield %sum : f32
+  } -> tensor<8x8xf32>
+  return %r : tensor<8x8xf32>
+}

@@ -82,9 +82,9 @@ class OperatorKernel:
         module = device.cpu().load(obj, [(k, a) for k, a in kernels])
         self.launcher = device.cpu().make_launcher(module, name)
 
-    def __call__(self, grid, arrays, length: int):
+    def __call__(self, grid, arrays, *lengths: int):
         addresses = [a.__array_interface__["data"][0] for a in arrays]
-        self.launcher(*launch.normalize_grid(grid, {}), *addresses, length)
+        self.launcher(*launch.normalize_grid(grid, {}), *addresses, *lengths)
 
 
 def get_kernel(name: str, source: str, chunk_size: int) -> OperatorKernel:

@@ -1,0 +1,115 @@
+"""Flash attention with flash-attention's signature and layouts.
+
+``q``: ``[B, Tq, H, D]``; ``k``, ``v``: ``[B, Tk, Hk, D]``/``[B, Tk, Hk, Dv]``
+with ``H`` a multiple of ``Hk`` (GQA/MQA). Packed variable-length batches
+pass ``cu_seqlens_q``/``cu_seqlens_k`` with inputs ``[total, H, D]`` or
+``[1, total, H, D]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _kernels
+from ..runtime.launch import as_array
+
+
+def _offsets(cu, total, label):
+    offsets = np.ascontiguousarray(as_array(cu, label))
+    if offsets.dtype not in (np.int32, np.int64) or offsets.ndim != 1 or offsets.size < 2:
+        raise ValueError(
+            f"flash_attn: {label} must be a 1-D int32/int64 array of N + 1 offsets, got "
+            f"{offsets.dtype} {offsets.shape}"
+        )
+    if offsets[0] != 0 or offsets[-1] != total or np.any(np.diff(offsets) < 0):
+        raise ValueError(f"flash_attn: {label} must rise from 0 to {total}, got {offsets.tolist()}")
+    return offsets
+
+
+def flash_attn(q, k, v, causal=False, softmax_scale=None, window_size=(-1, -1),
+               cu_seqlens_q=None, cu_seqlens_k=None, block_size=64):
+    """Softmax attention by the online softmax over key blocks.
+
+    ``causal`` masks bottom-right aligned when ``Tq != Tk`` (flash-attention
+    >= 2.1); ``window_size = (left, right)`` bounds the keys each query sees
+    (-1: unbounded); key blocks no query of a block can see are skipped. A
+    query that sees no key gets zeros.
+    """
+    q, k, v = (np.ascontiguousarray(as_array(x, n)) for x, n in ((q, "q"), (k, "k"), (v, "v")))
+    varlen = cu_seqlens_q is not None
+    if varlen != (cu_seqlens_k is not None):
+        raise ValueError("flash_attn: cu_seqlens_q and cu_seqlens_k go together")
+    squeeze = varlen and q.ndim == 3
+    if squeeze:
+        q, k, v = q[None], k[None], v[None]
+    for label, x in (("q", q), ("k", k), ("v", v)):
+        if x.ndim != 4:
+            raise ValueError(f"flash_attn: {label} must be [B, T, H, D], got shape {x.shape}")
+    B, Tq, H, D = q.shape
+    _, Tk, Hk, _ = k.shape
+    Dv = v.shape[-1]
+    if k.shape[0] != B or k.shape[3] != D or v.shape[:3] != k.shape[:3]:
+        raise ValueError(
+            f"flash_attn: k {k.shape} and v {v.shape} do not match q {q.shape} "
+            "(batch and head dimension)"
+        )
+    if Hk == 0 or H % Hk:
+        raise ValueError(f"flash_attn: {H} query heads are not a multiple of {Hk} key/value heads")
+    if not (q.dtype == k.dtype == v.dtype):
+        raise ValueError(f"flash_attn: q, k and v must share a dtype, got {q.dtype}, {k.dtype}, {v.dtype}")
+    element = _kernels.element_type(q, "flash_attn")
+    left, right = (int(w) for w in window_size)
+    if left < -1 or right < -1:
+        raise ValueError(f"flash_attn: window_size entries are -1 or >= 0, got {window_size}")
+    if block_size <= 0 or block_size & (block_size - 1):
+        raise ValueError(f"flash_attn: block_size must be a power of two, got {block_size}")
+    scale = D**-0.5 if softmax_scale is None else float(softmax_scale)
+
+    args = [
+        ("q", _kernels.tensor_type((None, None, H, D), element)),
+        ("k", _kernels.tensor_type((None, None, Hk, D), element)),
+        ("v", _kernels.tensor_type((None, None, Hk, Dv), element)),
+    ]
+    clauses = ""
+    extra = []
+    if varlen:
+        if B != 1:
+            raise ValueError(f"flash_attn: with cu_seqlens the batch must be 1, got B = {B}")
+        offsets_q = _offsets(cu_seqlens_q, Tq, "cu_seqlens_q")
+        offsets_k = _offsets(cu_seqlens_k, Tk, "cu_seqlens_k")
+        if offsets_q.size != offsets_k.size:
+            raise ValueError(
+                f"flash_attn: cu_seqlens_q has {offsets_q.size - 1} sequences, cu_seqlens_k "
+                f"{offsets_k.size - 1}"
+            )
+        offsets_k = offsets_k.astype(offsets_q.dtype)
+        index = "i32" if offsets_q.dtype == np.int32 else "i64"
+        args += [("cuq", _kernels.tensor_type((None,), index)),
+                 ("cuk", _kernels.tensor_type((None,), index))]
+        clauses = " cu_seqlens_q(%cuq) cu_seqlens_k(%cuk)"
+        extra = [offsets_q, offsets_k]
+        sequences = offsets_q.size - 1
+        longest = int(np.diff(offsets_q).max())
+    else:
+        if k.shape[0] != B:
+            raise ValueError(f"flash_attn: k has batch {k.shape[0]}, q has {B}")
+        sequences, longest = B, Tq
+    attributes = [f"softmax_scale = {scale!r} : f64", f"window_left = {left} : i64",
+                  f"window_right = {right} : i64"]
+    if causal:
+        attributes.insert(0, "causal")
+    out_type = _kernels.tensor_type((None, None, H, Dv), element)
+    signature = ", ".join(f"%{n}: {t}" for n, t in args)
+    source = (
+        f"func.func @flash_attn({signature}) -> {out_type} {{\n"
+        f"  %o = seq.attention %q, %k, %v{clauses} {{{', '.join(attributes)}}}"
+        f" : ({', '.join(t for _, t in args)}) -> {out_type}\n"
+        f"  return %o : {out_type}\n"
+        "}\n"
+    )
+    kernel = _kernels.get_kernel("flash_attn", source, block_size)
+    o = np.zeros((B, Tq, H, Dv), dtype=q.dtype)
+    if sequences > 0 and longest > 0:
+        grid = (-(-longest // block_size), H, sequences)
+        kernel(grid, [q, k, v] + extra + [o], Tq, Tk)
+    return o[0] if squeeze else o

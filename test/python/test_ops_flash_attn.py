@@ -1,0 +1,101 @@
+# recur.ops.flash_attn (seq.attention -> convert-seq-to-tile -> CPU) against
+# the sequential online-softmax reference: GQA/MQA, causal masks aligned
+# bottom-right when Tq != Tk (including queries that see no key and must get
+# zeros), sliding windows, lengths not multiples of the block, packed varlen
+# batches in both layouts, bf16 and f64.
+#
+# Tolerances, absolute on outputs of magnitude ~1 (a convex combination of
+# unit-variance values): float32 2e-5 (float32 dot products over D <= 64 and
+# the online rescaling); float64 1e-12; bfloat16 outputs 2e-2 (rounding to 8
+# significant bits).
+
+import ml_dtypes
+import numpy as np
+import pytest
+
+from recur import ops
+from recur.ops import reference as ref
+
+
+def inputs(rng, B, Tq, Tk, H, Hk, D, Dv=None, dtype=np.float32):
+    q = rng.standard_normal((B, Tq, H, D)).astype(dtype)
+    k = rng.standard_normal((B, Tk, Hk, D)).astype(dtype)
+    v = rng.standard_normal((B, Tk, Hk, Dv or D)).astype(dtype)
+    return q, k, v
+
+
+@pytest.mark.parametrize(
+    "B,Tq,Tk,H,Hk,D,Dv",
+    [
+        (2, 70, 70, 4, 2, 16, 16),  # GQA, one partial block
+        (1, 130, 130, 2, 1, 32, 8),  # MQA, Dv != D, two blocks and a tail
+        (2, 37, 90, 4, 4, 16, 16),  # Tq < Tk
+        (1, 90, 37, 2, 2, 16, 16),  # Tq > Tk: early queries see no key
+        (1, 1, 1, 1, 1, 8, 8),
+    ],
+)
+@pytest.mark.parametrize("causal", [False, True])
+def test_flash_attn_matches_reference(rng, B, Tq, Tk, H, Hk, D, Dv, causal):
+    q, k, v = inputs(rng, B, Tq, Tk, H, Hk, D, Dv)
+    o = ops.flash_attn(q, k, v, causal=causal)
+    assert o.shape == (B, Tq, H, Dv) and o.dtype == np.float32
+    np.testing.assert_allclose(o, ref.flash_attn(q, k, v, causal=causal), atol=2e-5)
+
+
+def test_flash_attn_rows_that_see_no_key_are_zero(rng):
+    q, k, v = inputs(rng, 1, 20, 5, 1, 1, 8)
+    o = ops.flash_attn(q, k, v, causal=True)
+    # Bottom-right alignment: query i sees keys j <= i - 15.
+    assert np.all(o[0, :15] == 0)
+    np.testing.assert_allclose(o, ref.flash_attn(q, k, v, causal=True), atol=2e-5)
+
+
+@pytest.mark.parametrize("window", [(20, 0), (10, 5), (0, 0), (-1, 3), (70, -1)])
+@pytest.mark.parametrize("causal", [False, True])
+def test_flash_attn_windows(rng, window, causal):
+    q, k, v = inputs(rng, 1, 150, 150, 2, 2, 16)
+    o = ops.flash_attn(q, k, v, causal=causal, window_size=window, block_size=32)
+    expected = ref.flash_attn(q, k, v, causal=causal, window_size=window)
+    np.testing.assert_allclose(o, expected, atol=2e-5)
+
+
+@pytest.mark.parametrize("packed_rank", [3, 4])
+def test_flash_attn_varlen(rng, packed_rank):
+    cu_q = np.array([0, 30, 31, 100], np.int32)
+    cu_k = np.array([0, 50, 51, 120], np.int32)
+    q = rng.standard_normal((100, 4, 16)).astype(np.float32)
+    k = rng.standard_normal((120, 2, 16)).astype(np.float32)
+    v = rng.standard_normal((120, 2, 16)).astype(np.float32)
+    if packed_rank == 4:
+        q, k, v = q[None], k[None], v[None]
+    o = ops.flash_attn(q, k, v, causal=True, cu_seqlens_q=cu_q, cu_seqlens_k=cu_k)
+    assert o.shape == q.shape
+    expected = ref.flash_attn(q, k, v, causal=True, cu_seqlens_q=cu_q, cu_seqlens_k=cu_k)
+    np.testing.assert_allclose(o, expected, atol=2e-5)
+
+
+def test_flash_attn_precisions(rng):
+    q, k, v = inputs(rng, 1, 70, 70, 2, 1, 16, dtype=np.float64)
+    o = ops.flash_attn(q, k, v, causal=True, softmax_scale=0.3)
+    assert o.dtype == np.float64
+    np.testing.assert_allclose(o, ref.flash_attn(q, k, v, causal=True, softmax_scale=0.3), atol=1e-12)
+    q, k, v = inputs(rng, 1, 70, 70, 2, 1, 16, dtype=ml_dtypes.bfloat16)
+    o = ops.flash_attn(q, k, v, causal=True)
+    assert o.dtype == ml_dtypes.bfloat16
+    np.testing.assert_allclose(o.astype(np.float64), ref.flash_attn(q, k, v, causal=True), atol=2e-2)
+
+
+def test_flash_attn_rejects_bad_inputs(rng):
+    q, k, v = inputs(rng, 1, 10, 10, 3, 2, 8)
+    with pytest.raises(ValueError, match="3 query heads are not a multiple of 2"):
+        ops.flash_attn(q, k, v)
+    q, k, v = inputs(rng, 1, 10, 10, 2, 1, 8)
+    with pytest.raises(ValueError, match="go together"):
+        ops.flash_attn(q, k, v, cu_seqlens_q=np.array([0, 10], np.int32))
+    with pytest.raises(ValueError, match="cu_seqlens_k must rise from 0 to 10"):
+        ops.flash_attn(q, k, v, cu_seqlens_q=np.array([0, 10], np.int32),
+                       cu_seqlens_k=np.array([0, 12], np.int32))
+    with pytest.raises(ValueError, match="do not match q"):
+        ops.flash_attn(q, k[..., :4], v)
+    with pytest.raises(ValueError, match="window_size"):
+        ops.flash_attn(q, k, v, window_size=(-2, 0))
