@@ -117,6 +117,9 @@ def ConvertSeqToTile : Pass<"convert-seq-to-tile", "::mlir::ModuleOp"> {
     exponentiated only as non-positive differences: the intra-chunk weights
     `exp(G_t - G_s)` (`s <= t`, a `[C, C, K]` tile), `exp(G_t)` on `q S`, and
     `exp(G_C - G_s)` on the state update, so strong gates cannot overflow.
+    `seq.ssd` is the same chunked form with a scalar log decay `dt A` per
+    step (its own `chunk_size`), keys `dt B` of the head's group, queries
+    `C`, the `D` skip and the `silu(z)` gate.
     `seq.attention` becomes flash attention: per block of `chunk-size`
     queries, the online softmax over the key blocks the causal/window bounds
     leave visible (the others are never visited), GQA by `h / (H / Hkv)`.

@@ -344,6 +344,145 @@ LogicalResult buildAttention(OpBuilder &builder, seq::AttentionOp op,
   return success();
 }
 
+/// Mamba-2's SSD for one (head, batch row) program: the linear family with
+/// a scalar log decay dt_t A per step, keys dt_t B_t, queries C_t and values
+/// x_t; the state is kept as [N, P] (its transpose is stored, [P, N], as
+/// mamba_ssm lays states out). Decays are exponentiated only as
+/// non-positive differences of chunk-local cumulative sums.
+LogicalResult buildSSD(OpBuilder &builder, seq::SSDOp op,
+                       const KernelOperands &kernel) {
+  Location loc = op.getLoc();
+  TileBuilder tb(builder, loc);
+  auto xType = cast<RankedTensorType>(op.getX().getType());
+  auto bType = cast<RankedTensorType>(op.getB().getType());
+  int64_t heads = xType.getDimSize(2), headDim = xType.getDimSize(3);
+  int64_t groups = bType.getDimSize(2), stateDim = bType.getDimSize(3);
+  for (int64_t size : {heads, headDim, groups, stateDim})
+    if (ShapedType::isDynamic(size))
+      return op.emitOpError("needs static heads, groups and head/state "
+                            "dimensions to be lowered to tile");
+  int64_t chunk = nextPowerOf2(op.getChunkSize());
+  Type element = xType.getElementType();
+  Type compute = element.isF64() ? element : builder.getF32Type();
+  int64_t blockP = nextPowerOf2(headDim), blockN = nextPowerOf2(stateDim);
+
+  Value head = tb.programId(0), row = tb.programId(1);
+  Value group = tb.divSigned(head, tb.i32(heads / groups));
+  Value start = tb.mul(row, kernel.lengths[0]);
+  Value end = tb.add(start, kernel.lengths[0]);
+  auto scalar = [&](Value tensor, Value index) {
+    return tb.castFloat(tb.loadScalar(kernel.pointers.lookup(tensor), index),
+                        compute);
+  };
+  Value decayRate = scalar(op.getA(), head);
+  Value dtBias = op.getDtBias() ? scalar(op.getDtBias(), head)
+                                : tb.floatConst(0.0, compute);
+
+  Value ps = tb.range(blockP), ns = tb.range(blockN), steps = tb.range(chunk);
+  Value pMask = tb.lt(ps, tb.i32(headDim)), nMask = tb.lt(ns, tb.i32(stateDim));
+  // Skip weights D: one per head, or one per (head, p).
+  Value skip;
+  if (Value d = op.getD()) {
+    if (cast<RankedTensorType>(d.getType()).getRank() == 1)
+      skip = scalar(d, head);
+    else
+      skip = tb.castFloat(tb.load(kernel.pointers.lookup(d),
+                                  tb.add(tb.mul(head, tb.i32(headDim)), ps),
+                                  pMask),
+                          compute);
+  }
+
+  // The state of (row, head) is [P, N] in memory; it is carried as [N, P].
+  Value stateOffsets =
+      tb.add(tb.mul(tb.add(tb.mul(row, tb.i32(heads)), head),
+                    tb.i32(headDim * stateDim)),
+             tb.add(tb.expandDims(ns, 1),
+                    tb.mul(tb.expandDims(ps, 0), tb.i32(stateDim))));
+  Value stateMask =
+      tb.logicalAnd(tb.expandDims(nMask, 1), tb.expandDims(pMask, 0));
+  Value state = tb.zeros({blockN, blockP}, compute);
+  if (Value initial = op.getInitialStates())
+    state = tb.castFloat(
+        tb.load(kernel.pointers.lookup(initial), stateOffsets, stateMask),
+        compute);
+  Value zero = tb.floatConst(0.0, compute);
+  bool softplus = op.getDtSoftplus();
+
+  auto loop = scf::ForOp::create(
+      builder, loc, start, end, tb.i32(chunk), ValueRange{state},
+      [&](OpBuilder &b, Location l, Value first, ValueRange carried) {
+        TileBuilder cb(b, l);
+        Value S = carried[0];
+        Value time = cb.add(first, steps);
+        Value timeMask = cb.lt(time, end);
+        Value tokenHead = cb.add(cb.mul(time, cb.i32(heads)), head);
+        Value tokenGroup = cb.add(cb.mul(time, cb.i32(groups)), group);
+        auto rowsOf = [&](Value index, int64_t width, Value columns,
+                          Value columnMask) {
+          Value offsets = cb.add(cb.expandDims(cb.mul(index, cb.i32(width)), 1),
+                                 cb.expandDims(columns, 0));
+          Value mask = cb.logicalAnd(cb.expandDims(timeMask, 1),
+                                     cb.expandDims(columnMask, 0));
+          return std::make_pair(offsets, mask);
+        };
+        Value dt =
+            cb.add(cb.castFloat(cb.load(kernel.pointers.lookup(op.getDt()),
+                                        tokenHead, timeMask),
+                                compute),
+                   dtBias);
+        if (softplus) // log(1 + e^dt), exact for large dt without overflow
+          dt = cb.select(cb.floatGt(dt, cb.floatConst(20.0, compute)), dt,
+                         cb.log1p(cb.exp(dt)));
+        dt = cb.select(timeMask, dt, zero); // steps past the end do nothing
+        Value logDecay = cb.mul(dt, decayRate);
+        Value G = cb.cumsum(logDecay, 0);
+        Value total = cb.sum(logDecay, 0);
+
+        auto [xOffsets, xMask] = rowsOf(tokenHead, headDim, ps, pMask);
+        auto [bOffsets, bMask] = rowsOf(tokenGroup, stateDim, ns, nMask);
+        Value x = cb.castFloat(
+            cb.load(kernel.pointers.lookup(op.getX()), xOffsets, xMask),
+            compute);
+        Value Bm = cb.castFloat(
+            cb.load(kernel.pointers.lookup(op.getB()), bOffsets, bMask),
+            compute);
+        Value Cm = cb.castFloat(
+            cb.load(kernel.pointers.lookup(op.getC()), bOffsets, bMask),
+            compute);
+
+        Value causal = cb.ge(cb.expandDims(steps, 1), cb.expandDims(steps, 0));
+        Value exponent =
+            cb.select(causal, cb.sub(cb.expandDims(G, 1), cb.expandDims(G, 0)),
+                      cb.floatConst(-INFINITY, compute));
+        Value scores =
+            cb.dot(Cm, cb.trans(Bm), cb.zeros({chunk, chunk}, compute));
+        scores = cb.mul(cb.mul(scores, cb.exp(exponent)), cb.expandDims(dt, 0));
+        Value inter = cb.dot(cb.mul(Cm, cb.expandDims(cb.exp(G), 1)), S,
+                             cb.zeros({chunk, blockP}, compute));
+        Value y = cb.dot(scores, x, inter);
+        if (skip)
+          y = cb.add(y, cb.mul(x, skip));
+        if (Value z = op.getZ()) {
+          Value gate = cb.castFloat(
+              cb.load(kernel.pointers.lookup(z), xOffsets, xMask), compute);
+          Value one = cb.floatConst(1.0, compute);
+          // y * silu(z) = y * z / (1 + e^-z)
+          y = cb.mul(y, cb.div(gate, cb.add(one, cb.exp(cb.sub(zero, gate)))));
+        }
+        Type outElement =
+            cast<RankedTensorType>(op.getY().getType()).getElementType();
+        cb.store(kernel.resultPointers[0], xOffsets,
+                 cb.castFloat(y, outElement), xMask);
+        Value weights = cb.mul(dt, cb.exp(cb.sub(total, G)));
+        Value keys = cb.mul(Bm, cb.expandDims(weights, 1));
+        Value next = cb.dot(cb.trans(keys), x, cb.mul(S, cb.exp(total)));
+        scf::YieldOp::create(b, l, ValueRange{next});
+      });
+  tb.store(kernel.resultPointers[1], stateOffsets,
+           tb.castFloat(loop.getResult(0), builder.getF32Type()), stateMask);
+  return success();
+}
+
 /// The seq operator an operator function applies, or null.
 Operation *getOperator(func::FuncOp function) {
   Block &body = function.getBody().front();
@@ -408,6 +547,8 @@ LogicalResult convertFunction(func::FuncOp function, int64_t chunk) {
           .Case([&](seq::AttentionOp attention) {
             return buildAttention(builder, attention, operands, chunk);
           })
+          .Case(
+              [&](seq::SSDOp ssd) { return buildSSD(builder, ssd, operands); })
           .Default([&](Operation *other) {
             return other->emitOpError("has no tile lowering yet");
           });

@@ -47,6 +47,7 @@ public:
   mlir::Value mul(mlir::Value a, mlir::Value b);
   mlir::Value div(mlir::Value a, mlir::Value b);
   mlir::Value exp(mlir::Value a);
+  mlir::Value log1p(mlir::Value a);
   /// Elementwise maximum: NaN-propagating for floats, signed for integers.
   mlir::Value maximum(mlir::Value a, mlir::Value b);
   /// Signed integer minimum and quotient (truncating).

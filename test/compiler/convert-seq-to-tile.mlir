@@ -110,3 +110,24 @@ func.func @attention(%q: tensor<?x?x4x16xf32>, %k: tensor<?x?x2x16xf32>, %v: ten
   %o = seq.attention %q, %k, %v {causal} : (tensor<?x?x4x16xf32>, tensor<?x?x2x16xf32>, tensor<?x?x2x16xf32>) -> tensor<?x?x4x16xf32>
   return %o : tensor<?x?x4x16xf32>
 }
+
+// -----
+
+// SSD: a scalar log decay dt A per step (cumulated within the chunk), B
+// rows of the head's group as keys; the state is carried [N, P] and stored
+// [P, N]. The op's own chunk_size (16) sets the chunk.
+
+// CHECK-LABEL: tile.func @ssd(
+// CHECK-SAME:    %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %[[A:.*]]: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: i32)
+// CHECK:         %[[HEAD:.*]] = program_id x
+// CHECK:         arith.divsi %[[HEAD]], %{{.*}} : i32
+// CHECK:         addptr %[[A]], %[[HEAD]] : !tile.ptr<f32>, i32
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<16x8xf32>) : i32 {
+// CHECK:           math.log1p
+// CHECK:           tile.scan(%{{.*}}) axis = 0 : (tensor<16xf32>) -> tensor<16xf32>
+// CHECK:           tile.dot %{{.*}}, %{{.*}}, %{{.*}} : tensor<16x16xf32> * tensor<16x16xf32> -> tensor<16x16xf32>
+// CHECK:           scf.yield
+func.func @ssd(%x: tensor<?x?x4x8xf32>, %dt: tensor<?x?x4xf32>, %A: tensor<4xf32>, %B: tensor<?x?x2x16xf32>, %C: tensor<?x?x2x16xf32>) -> (tensor<?x?x4x8xf32>, tensor<?x4x8x16xf32>) {
+  %y, %s = seq.ssd %x, %dt, %A, %B, %C {chunk_size = 16 : i64, dt_softplus} : (tensor<?x?x4x8xf32>, tensor<?x?x4xf32>, tensor<4xf32>, tensor<?x?x2x16xf32>, tensor<?x?x2x16xf32>) -> (tensor<?x?x4x8xf32>, tensor<?x4x8x16xf32>)
+  return %y, %s : tensor<?x?x4x8xf32>, tensor<?x4x8x16xf32>
+}

@@ -1,0 +1,83 @@
+"""Mamba-2's SSD (state-space duality) with mamba_ssm's layouts.
+
+``x``, ``z``, ``y``: ``[b, l, h, p]``; ``dt``: ``[b, l, h]``; ``A``,
+``dt_bias``: ``[h]``; ``B``, ``C``: ``[b, l, g, n]`` with ``h % g == 0``;
+``D``: ``[h]`` or ``[h, p]``; states: float32 ``[b, h, p, n]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _kernels
+from ..runtime.launch import as_array
+
+
+def ssd(x, dt, A, B, C, chunk_size=64, D=None, z=None, dt_bias=None, dt_softplus=False,
+        initial_states=None, return_final_states=False):
+    """``S_t = exp(Δ_t A) S_{t-1} + Δ_t x_tᵀ B_t``, ``y_t = S_t C_t + D x_t``,
+    then ``y ⊙ silu(z)``; computed chunk by chunk (``chunk_size``, a power
+    of two), with the state passed across chunks. Returns ``(y, final
+    states or None)``.
+    """
+    name = "ssd"
+    arrays = {}
+    for label, value in (("x", x), ("dt", dt), ("A", A), ("B", B), ("C", C), ("D", D), ("z", z),
+                         ("dt_bias", dt_bias)):
+        if value is not None:
+            arrays[label] = np.ascontiguousarray(as_array(value, label))
+    x = arrays["x"]
+    if x.ndim != 4:
+        raise ValueError(f"{name}: x must be [b, l, h, p], got shape {x.shape}")
+    b, l, h, p = x.shape
+    if arrays["B"].ndim != 4 or arrays["B"].shape[:2] != (b, l):
+        raise ValueError(f"{name}: B must be [b, l, g, n] = [{b}, {l}, g, n], got {arrays['B'].shape}")
+    g, n = arrays["B"].shape[2:]
+    expected = {"dt": (b, l, h), "A": (h,), "B": (b, l, g, n), "C": (b, l, g, n), "z": (b, l, h, p),
+                "dt_bias": (h,)}
+    for label, shape in expected.items():
+        if label in arrays and arrays[label].shape != shape:
+            raise ValueError(f"{name}: {label} must be {list(shape)}, got {list(arrays[label].shape)}")
+    if g == 0 or h % g:
+        raise ValueError(f"{name}: {h} heads do not split into {g} groups")
+    if "D" in arrays and arrays["D"].shape not in ((h,), (h, p)):
+        raise ValueError(f"{name}: D must be [{h}] or [{h}, {p}], got {list(arrays['D'].shape)}")
+    if chunk_size <= 0 or chunk_size & (chunk_size - 1):
+        raise ValueError(f"{name}: chunk_size must be a power of two, got {chunk_size}")
+    state = None
+    if initial_states is not None:
+        state = np.ascontiguousarray(as_array(initial_states, "initial_states"), dtype=np.float32)
+        if state.shape != (b, h, p, n):
+            raise ValueError(f"{name}: initial_states must be {[b, h, p, n]}, got {list(state.shape)}")
+
+    def type_of(label):
+        array = arrays[label]
+        dims = [None, None] + list(array.shape[2:]) if label in ("x", "dt", "B", "C", "z") else list(array.shape)
+        return _kernels.tensor_type(dims, _kernels.element_type(array, name))
+
+    order = ["x", "dt", "A", "B", "C"] + [k for k in ("D", "z", "dt_bias") if k in arrays]
+    args = [(label, type_of(label)) for label in order]
+    clauses = "".join(f" {k}(%{k})" for k in ("D", "z", "dt_bias") if k in arrays)
+    state_type = _kernels.tensor_type((None, h, p, n), "f32")
+    if state is not None:
+        args.append(("s0", state_type))
+        clauses += " initial_states(%s0)"
+    y_type = type_of("x")
+    attributes = f"chunk_size = {chunk_size} : i64" + (", dt_softplus" if dt_softplus else "")
+    signature = ", ".join(f"%{k}: {t}" for k, t in args)
+    source = (
+        f"func.func @ssd({signature}) -> ({y_type}, {state_type}) {{\n"
+        f"  %y, %s = seq.ssd %x, %dt, %A, %B, %C{clauses} {{{attributes}}}"
+        f" : ({', '.join(t for _, t in args)}) -> ({y_type}, {state_type})\n"
+        f"  return %y, %s : {y_type}, {state_type}\n"
+        "}\n"
+    )
+    kernel = _kernels.get_kernel("ssd", source, chunk_size)
+    y = np.empty_like(x)
+    final = np.empty((b, h, p, n), np.float32)
+    inputs = [arrays[k] for k in order] + ([state] if state is not None else [])
+    if l > 0 and b > 0:
+        kernel((h, b), inputs + [y, final], l)
+    elif return_final_states:
+        final[...] = 0 if state is None else state
+    return y, (final if return_final_states else None)
