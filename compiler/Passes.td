@@ -120,6 +120,8 @@ def ConvertSeqToTile : Pass<"convert-seq-to-tile", "::mlir::ModuleOp"> {
     `seq.ssd` is the same chunked form with a scalar log decay `dt A` per
     step (its own `chunk_size`), keys `dt B` of the head's group, queries
     `C`, the `D` skip and the `silu(z)` gate.
+    `seq.selective_scan` runs one channel per program, its `N` states
+    carried, with GLA-style `[C, C, N]` decays inside a chunk.
     `seq.attention` becomes flash attention: per block of `chunk-size`
     queries, the online softmax over the key blocks the causal/window bounds
     leave visible (the others are never visited), GQA by `h / (H / Hkv)`.

@@ -483,6 +483,121 @@ LogicalResult buildSSD(OpBuilder &builder, seq::SSDOp op,
   return success();
 }
 
+/// Mamba's selective scan for one (channel, batch row) program. Each
+/// channel has its own diagonal recurrence over N states, so per chunk the
+/// decays exp(G_t - G_s) (cumulated Δ A within the chunk) form a [C, C, N]
+/// tile, masked to s <= t with -inf exponents, as in GLA.
+LogicalResult buildSelectiveScan(OpBuilder &builder, seq::SelectiveScanOp op,
+                                 const KernelOperands &kernel, int64_t chunk) {
+  Location loc = op.getLoc();
+  TileBuilder tb(builder, loc);
+  auto uType = cast<RankedTensorType>(op.getU().getType());
+  auto bType = cast<RankedTensorType>(op.getB().getType());
+  auto aType = cast<RankedTensorType>(op.getA().getType());
+  int64_t channels = uType.getDimSize(1), states = aType.getDimSize(1);
+  int64_t groups = bType.getRank() == 4 ? bType.getDimSize(1) : 1;
+  for (int64_t size : {channels, states, groups})
+    if (ShapedType::isDynamic(size))
+      return op.emitOpError("needs static channels, states and groups to be "
+                            "lowered to tile");
+  Type element = uType.getElementType();
+  Type compute = element.isF64() ? element : builder.getF32Type();
+  int64_t blockN = nextPowerOf2(states);
+
+  Value channel = tb.programId(0), row = tb.programId(1);
+  Value length = kernel.lengths[0];
+  Value group = tb.divSigned(channel, tb.i32(channels / groups));
+  // u, delta, z, y: [b, d, l]; B, C: [b, g, n, l].
+  Value base = tb.mul(tb.add(tb.mul(row, tb.i32(channels)), channel), length);
+  Value ns = tb.range(blockN), steps = tb.range(chunk);
+  Value nMask = tb.lt(ns, tb.i32(states));
+  Value bRows = tb.mul(
+      tb.add(tb.mul(tb.add(tb.mul(row, tb.i32(groups)), group), tb.i32(states)),
+             ns),
+      length); // [N]
+  auto scalar = [&](Value tensor, Value index) {
+    return tb.castFloat(tb.loadScalar(kernel.pointers.lookup(tensor), index),
+                        compute);
+  };
+  Value a =
+      tb.castFloat(tb.load(kernel.pointers.lookup(op.getA()),
+                           tb.add(tb.mul(channel, tb.i32(states)), ns), nMask),
+                   compute);
+  Value bias = op.getDeltaBias() ? scalar(op.getDeltaBias(), channel)
+                                 : tb.floatConst(0.0, compute);
+  Value skip = op.getD() ? scalar(op.getD(), channel) : Value();
+  Value zero = tb.floatConst(0.0, compute);
+  bool softplus = op.getDeltaSoftplus();
+
+  auto loop = scf::ForOp::create(
+      builder, loc, tb.i32(0), length, tb.i32(chunk),
+      ValueRange{tb.zeros({blockN}, compute)},
+      [&](OpBuilder &b, Location l, Value first, ValueRange carried) {
+        TileBuilder cb(b, l);
+        Value x = carried[0];
+        Value time = cb.add(first, steps);
+        Value timeMask = cb.lt(time, length);
+        Value offsets = cb.add(base, time);
+        auto channelLoad = [&](Value tensor) {
+          return cb.castFloat(
+              cb.load(kernel.pointers.lookup(tensor), offsets, timeMask),
+              compute);
+        };
+        Value delta = cb.add(channelLoad(op.getDelta()), bias);
+        if (softplus)
+          delta = cb.select(cb.floatGt(delta, cb.floatConst(20.0, compute)),
+                            delta, cb.log1p(cb.exp(delta)));
+        delta = cb.select(timeMask, delta, zero);
+        Value u = channelLoad(op.getU());
+        Value bcOffsets =
+            cb.add(cb.expandDims(time, 1), cb.expandDims(bRows, 0)); // [C, N]
+        Value bcMask =
+            cb.logicalAnd(cb.expandDims(timeMask, 1), cb.expandDims(nMask, 0));
+        Value Bm = cb.castFloat(
+            cb.load(kernel.pointers.lookup(op.getB()), bcOffsets, bcMask),
+            compute);
+        Value Cm = cb.castFloat(
+            cb.load(kernel.pointers.lookup(op.getC()), bcOffsets, bcMask),
+            compute);
+        Value logDecay = cb.mul(cb.expandDims(delta, 1), cb.expandDims(a, 0));
+        Value G = cb.cumsum(logDecay, 0);  // [C, N]
+        Value total = cb.sum(logDecay, 0); // [N]
+        Value input = cb.mul(delta, u);    // Δ_s u_s, [C]
+        Value causal = cb.ge(cb.expandDims(steps, 1), cb.expandDims(steps, 0));
+        Value exponent =
+            cb.select(cb.expandDims(causal, 2),
+                      cb.sub(cb.expandDims(G, 1), cb.expandDims(G, 0)),
+                      cb.floatConst(-INFINITY, compute)); // [C, C, N]
+        Value pairs = cb.mul(cb.expandDims(Cm, 1), cb.expandDims(Bm, 0));
+        Value scores = cb.sum(cb.mul(pairs, cb.exp(exponent)), 2); // [C, C]
+        Value y = cb.sum(cb.mul(scores, cb.expandDims(input, 0)), 1);
+        y = cb.add(
+            y, cb.sum(cb.mul(cb.mul(Cm, cb.exp(G)), cb.expandDims(x, 0)), 1));
+        if (skip)
+          y = cb.add(y, cb.mul(u, skip));
+        if (Value z = op.getZ()) {
+          Value gate = channelLoad(z);
+          Value one = cb.floatConst(1.0, compute);
+          y = cb.mul(y, cb.div(gate, cb.add(one, cb.exp(cb.sub(zero, gate)))));
+        }
+        Type outElement =
+            cast<RankedTensorType>(op.getY().getType()).getElementType();
+        cb.store(kernel.resultPointers[0], offsets, cb.castFloat(y, outElement),
+                 timeMask);
+        Value carriedIn =
+            cb.mul(cb.mul(Bm, cb.exp(cb.sub(cb.expandDims(total, 0), G))),
+                   cb.expandDims(input, 1));
+        Value next = cb.add(cb.mul(x, cb.exp(total)), cb.sum(carriedIn, 0));
+        scf::YieldOp::create(b, l, ValueRange{next});
+      });
+  Value stateOffsets = tb.add(
+      tb.mul(tb.add(tb.mul(row, tb.i32(channels)), channel), tb.i32(states)),
+      ns);
+  tb.store(kernel.resultPointers[1], stateOffsets,
+           tb.castFloat(loop.getResult(0), builder.getF32Type()), nMask);
+  return success();
+}
+
 /// The seq operator an operator function applies, or null.
 Operation *getOperator(func::FuncOp function) {
   Block &body = function.getBody().front();
@@ -549,6 +664,9 @@ LogicalResult convertFunction(func::FuncOp function, int64_t chunk) {
           })
           .Case(
               [&](seq::SSDOp ssd) { return buildSSD(builder, ssd, operands); })
+          .Case([&](seq::SelectiveScanOp scan) {
+            return buildSelectiveScan(builder, scan, operands, chunk);
+          })
           .Default([&](Operation *other) {
             return other->emitOpError("has no tile lowering yet");
           });

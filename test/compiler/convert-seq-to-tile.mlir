@@ -131,3 +131,20 @@ func.func @ssd(%x: tensor<?x?x4x8xf32>, %dt: tensor<?x?x4xf32>, %A: tensor<4xf32
   %y, %s = seq.ssd %x, %dt, %A, %B, %C {chunk_size = 16 : i64, dt_softplus} : (tensor<?x?x4x8xf32>, tensor<?x?x4xf32>, tensor<4xf32>, tensor<?x?x2x16xf32>, tensor<?x?x2x16xf32>) -> (tensor<?x?x4x8xf32>, tensor<?x4x8x16xf32>)
   return %y, %s : tensor<?x?x4x8xf32>, tensor<?x4x8x16xf32>
 }
+
+// -----
+
+// Selective scan: one program per (channel, batch row), the N states of a
+// channel carried by the loop; per chunk, decays exp(G_t - G_s) form a
+// [C, C, N] tile with -inf exponents above the diagonal.
+
+// CHECK-LABEL: tile.func @selective_scan(
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<16xf32>) : i32 {
+// CHECK:           tile.scan(%{{.*}}) axis = 0 : (tensor<32x16xf32>) -> tensor<32x16xf32>
+// CHECK:           arith.select %{{.*}}, %{{.*}}, %{{.*}} : tensor<32x32x16xi1>, tensor<32x32x16xf32>
+// CHECK:           tile.reduce(%{{.*}}) axis = 2 : (tensor<32x32x16xf32>) -> tensor<32x32xf32>
+// CHECK:           scf.yield
+func.func @selective_scan(%u: tensor<?x8x?xf32>, %delta: tensor<?x8x?xf32>, %A: tensor<8x16xf32>, %B: tensor<?x2x16x?xf32>, %C: tensor<?x2x16x?xf32>) -> (tensor<?x8x?xf32>, tensor<?x8x16xf32>) {
+  %y, %s = seq.selective_scan %u, %delta, %A, %B, %C : (tensor<?x8x?xf32>, tensor<?x8x?xf32>, tensor<8x16xf32>, tensor<?x2x16x?xf32>, tensor<?x2x16x?xf32>) -> (tensor<?x8x?xf32>, tensor<?x8x16xf32>)
+  return %y, %s : tensor<?x8x?xf32>, tensor<?x8x16xf32>
+}

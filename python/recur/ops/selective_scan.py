@@ -1,0 +1,76 @@
+"""Mamba's selective scan with mamba_ssm's ``selective_scan_fn`` signature.
+
+``u``, ``delta``, ``z``, ``y``: ``[b, d, l]``; ``A``: ``[d, n]``; ``B``,
+``C``: ``[b, n, l]`` or grouped ``[b, g, n, l]`` with ``d % g == 0``; ``D``,
+``delta_bias``: ``[d]``; the last state: float32 ``[b, d, n]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _kernels
+from ..runtime.launch import as_array
+
+
+def selective_scan(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False,
+                   return_last_state=False, chunk_size=32):
+    """``x_t = exp(Δ_t A) ⊙ x_{t-1} + Δ_t B_t u_t``, ``y_t = C_t x_t + D u_t``,
+    then ``y ⊙ silu(z)``, chunk by chunk with the state carried across
+    chunks. Returns ``(y, last_state or None)``.
+    """
+    name = "selective_scan"
+    arrays = {}
+    for label, value in (("u", u), ("delta", delta), ("A", A), ("B", B), ("C", C), ("D", D),
+                         ("z", z), ("delta_bias", delta_bias)):
+        if value is not None:
+            arrays[label] = np.ascontiguousarray(as_array(value, label))
+    u = arrays["u"]
+    if u.ndim != 3:
+        raise ValueError(f"{name}: u must be [b, d, l], got shape {list(u.shape)}")
+    b, d, l = u.shape
+    if arrays["A"].ndim != 2 or arrays["A"].shape[0] != d:
+        raise ValueError(f"{name}: A must be [d, n] = [{d}, n], got {list(arrays['A'].shape)}")
+    n = arrays["A"].shape[1]
+    grouped = arrays["B"].ndim == 4
+    g = arrays["B"].shape[1] if grouped else 1
+    bc_shape = (b, g, n, l) if grouped else (b, n, l)
+    expected = {"delta": (b, d, l), "B": bc_shape, "C": bc_shape, "z": (b, d, l), "D": (d,),
+                "delta_bias": (d,)}
+    for label, shape in expected.items():
+        if label in arrays and arrays[label].shape != shape:
+            raise ValueError(f"{name}: {label} must be {list(shape)}, got {list(arrays[label].shape)}")
+    if g == 0 or d % g:
+        raise ValueError(f"{name}: {d} channels do not split into {g} groups")
+    if chunk_size <= 0 or chunk_size & (chunk_size - 1):
+        raise ValueError(f"{name}: chunk_size must be a power of two, got {chunk_size}")
+
+    def type_of(label):
+        array = arrays[label]
+        dims = list(array.shape)
+        dims[0] = None
+        dims[-1] = None if label in ("u", "delta", "B", "C", "z") else dims[-1]
+        if label in ("A", "D", "delta_bias"):
+            dims = list(array.shape)
+        return _kernels.tensor_type(dims, _kernels.element_type(array, name))
+
+    order = ["u", "delta", "A", "B", "C"] + [k for k in ("D", "z", "delta_bias") if k in arrays]
+    args = [(label, type_of(label)) for label in order]
+    clauses = "".join(f" {k}(%{k})" for k in ("D", "z", "delta_bias") if k in arrays)
+    y_type = type_of("u")
+    state_type = _kernels.tensor_type((None, d, n), "f32")
+    attributes = "{delta_softplus}" if delta_softplus else ""
+    signature = ", ".join(f"%{k}: {t}" for k, t in args)
+    source = (
+        f"func.func @selective_scan({signature}) -> ({y_type}, {state_type}) {{\n"
+        f"  %y, %s = seq.selective_scan %u, %delta, %A, %B, %C{clauses} {attributes}"
+        f" : ({', '.join(t for _, t in args)}) -> ({y_type}, {state_type})\n"
+        f"  return %y, %s : {y_type}, {state_type}\n"
+        "}\n"
+    )
+    kernel = _kernels.get_kernel(name, source, chunk_size)
+    y = np.empty_like(u)
+    last = np.zeros((b, d, n), np.float32)
+    if l > 0 and b > 0:
+        kernel((d, b), [arrays[k] for k in order] + [y, last], l)
+    return y, (last if return_last_state else None)
