@@ -120,6 +120,10 @@ def ConvertSeqToTile : Pass<"convert-seq-to-tile", "::mlir::ModuleOp"> {
     `seq.ssd` is the same chunked form with a scalar log decay `dt A` per
     step (its own `chunk_size`), keys `dt B` of the head's group, queries
     `C`, the `D` skip and the `silu(z)` gate.
+    `seq.delta_rule` and `seq.gated_delta_rule` go through the WY/UT
+    representation: per chunk, `T = (I + tril(diag(β) K Kᵀ Γ, -1))⁻¹ diag(β)`
+    by forward substitution, `W = T K`, `U = T V`, and the corrected values
+    `U - W S` drive outputs and state.
     `seq.selective_scan` runs one channel per program, its `N` states
     carried, with GLA-style `[C, C, N]` decays inside a chunk.
     `seq.attention` becomes flash attention: per block of `chunk-size`

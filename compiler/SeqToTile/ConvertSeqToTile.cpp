@@ -598,6 +598,161 @@ LogicalResult buildSelectiveScan(OpBuilder &builder, seq::SelectiveScanOp op,
   return success();
 }
 
+/// DeltaNet (and gated DeltaNet) for one (head, sequence) program, through
+/// the WY/UT representation of a chunk: with L = tril(diag(β) (K Kᵀ ⊙ Γ),
+/// -1) and Γ_ts = exp(G_t - G_s) the chunk-local decays (all ones without
+/// gates), T = (I + L)⁻¹ diag(β) is found by forward substitution, one row
+/// per step; then W = T (K ⊙ exp G), U = T V, the corrected values are
+/// V' = U - W S, the outputs (Q ⊙ exp G) S + tril(Q Kᵀ ⊙ Γ) V', and the state
+/// exp(G_C) S + (K ⊙ exp(G_C - G))ᵀ V'. Gated DeltaNet decays the state
+/// before the delta correction, as FLA's reference does.
+template <typename OpTy>
+LogicalResult buildDeltaRule(OpBuilder &builder, OpTy op,
+                             const KernelOperands &kernel, int64_t chunk) {
+  Location loc = op.getLoc();
+  TileBuilder tb(builder, loc);
+  auto qType = cast<RankedTensorType>(op.getQ().getType());
+  auto vType = cast<RankedTensorType>(op.getV().getType());
+  int64_t heads = qType.getDimSize(2), keyDim = qType.getDimSize(3);
+  int64_t valueDim = vType.getDimSize(3);
+  if (ShapedType::isDynamic(heads) || ShapedType::isDynamic(keyDim) ||
+      ShapedType::isDynamic(valueDim))
+    return op.emitOpError("needs static H, K and V to be lowered to tile");
+  Type f32 = builder.getF32Type();
+  Type element = qType.getElementType();
+  Type compute = element.isF64() ? element : f32;
+  double scale = op.getScale() ? op.getScale()->convertToDouble()
+                               : 1.0 / std::sqrt(double(keyDim));
+  int64_t blockK = nextPowerOf2(keyDim), blockV = nextPowerOf2(valueDim);
+  constexpr bool gated = std::is_same_v<OpTy, seq::GatedDeltaRuleOp>;
+
+  Value head = tb.programId(0), sequence = tb.programId(1);
+  Value start, end;
+  if (Value offsets = op.getCuSeqlens()) {
+    Value pointer = kernel.pointers.lookup(offsets);
+    auto bound = [&](Value index) {
+      Value value = tb.loadScalar(pointer, index);
+      if (!value.getType().isInteger(32))
+        value =
+            arith::TruncIOp::create(builder, loc, builder.getI32Type(), value);
+      return value;
+    };
+    start = bound(sequence);
+    end = bound(tb.add(sequence, tb.i32(1)));
+  } else {
+    start = tb.mul(sequence, kernel.lengths[0]);
+    end = tb.add(start, kernel.lengths[0]);
+  }
+  Value keys = tb.range(blockK), values = tb.range(blockV);
+  Value steps = tb.range(chunk);
+  Value keyMask = tb.lt(keys, tb.i32(keyDim));
+  Value valueMask = tb.lt(values, tb.i32(valueDim));
+  Value stateBase = tb.mul(tb.add(tb.mul(sequence, tb.i32(heads)), head),
+                           tb.i32(keyDim * valueDim));
+  Value stateOffsets =
+      tb.add(stateBase, tb.add(tb.mul(tb.expandDims(keys, 1), tb.i32(valueDim)),
+                               tb.expandDims(values, 0)));
+  Value stateMask =
+      tb.logicalAnd(tb.expandDims(keyMask, 1), tb.expandDims(valueMask, 0));
+  Value state = tb.zeros({blockK, blockV}, compute);
+  if (Value initial = op.getInitialState())
+    state = tb.castFloat(
+        tb.load(kernel.pointers.lookup(initial), stateOffsets, stateMask),
+        compute);
+  Value zero = tb.floatConst(0.0, compute);
+
+  auto loop = scf::ForOp::create(
+      builder, loc, start, end, tb.i32(chunk), ValueRange{state},
+      [&](OpBuilder &b, Location l, Value first, ValueRange carried) {
+        TileBuilder cb(b, l);
+        Value S = carried[0];
+        Value time = cb.add(first, steps);
+        Value timeMask = cb.lt(time, end);
+        Value rows = cb.add(cb.mul(time, cb.i32(heads)), head);
+        Value kOffsets = cb.add(cb.expandDims(cb.mul(rows, cb.i32(keyDim)), 1),
+                                cb.expandDims(keys, 0));
+        Value vOffsets =
+            cb.add(cb.expandDims(cb.mul(rows, cb.i32(valueDim)), 1),
+                   cb.expandDims(values, 0));
+        Value kMask = cb.logicalAnd(cb.expandDims(timeMask, 1),
+                                    cb.expandDims(keyMask, 0));
+        Value vMask = cb.logicalAnd(cb.expandDims(timeMask, 1),
+                                    cb.expandDims(valueMask, 0));
+        Value q = cb.castFloat(
+            cb.load(kernel.pointers.lookup(op.getQ()), kOffsets, kMask),
+            compute);
+        Value k = cb.castFloat(
+            cb.load(kernel.pointers.lookup(op.getK()), kOffsets, kMask),
+            compute);
+        Value v = cb.castFloat(
+            cb.load(kernel.pointers.lookup(op.getV()), vOffsets, vMask),
+            compute);
+        Value beta = cb.castFloat(
+            cb.load(kernel.pointers.lookup(op.getBeta()), rows, timeMask),
+            compute);
+        Value row = cb.expandDims(steps, 1), column = cb.expandDims(steps, 0);
+        Value inclusive = cb.ge(row, column);
+        Value strict = cb.lt(column, row);
+
+        // Chunk-local decays (ones without gates).
+        Value decayQ, decayKeys, decayState, pairDecay;
+        if constexpr (gated) {
+          Value g = cb.castFloat(
+              cb.load(kernel.pointers.lookup(op.getG()), rows, timeMask),
+              compute);
+          Value G = cb.cumsum(g, 0);
+          Value total = cb.sum(g, 0);
+          pairDecay = cb.exp(cb.select(
+              inclusive, cb.sub(cb.expandDims(G, 1), cb.expandDims(G, 0)),
+              cb.floatConst(-INFINITY, compute)));
+          decayQ = cb.exp(G);
+          decayKeys = cb.exp(cb.sub(total, G));
+          decayState = cb.exp(total);
+        }
+        Value kk = cb.dot(k, cb.trans(k), cb.zeros({chunk, chunk}, compute));
+        if (pairDecay)
+          kk = cb.mul(kk, pairDecay);
+        // L = tril(diag(β) K Kᵀ Γ, -1); solve (I + L) T = diag(β) row by row.
+        Value L = cb.select(strict, cb.mul(kk, cb.expandDims(beta, 1)), zero);
+        Value T = cb.zeros({chunk, chunk}, compute);
+        for (int64_t i = 0; i < chunk; ++i) {
+          Value isRow = cb.logicalAnd(cb.le(steps, cb.i32(i)),
+                                      cb.ge(steps, cb.i32(i))); // [C]
+          Value rowL = cb.sum(cb.select(cb.expandDims(isRow, 1), L, zero), 0);
+          Value betaI = cb.sum(cb.select(isRow, beta, zero), 0);
+          Value solved =
+              cb.sub(cb.select(isRow, cb.broadcastTo(betaI, {chunk}), zero),
+                     cb.sum(cb.mul(cb.expandDims(rowL, 1), T), 0));
+          T = cb.select(cb.expandDims(isRow, 1), cb.expandDims(solved, 0), T);
+        }
+        Value keysW = decayQ ? cb.mul(k, cb.expandDims(decayQ, 1)) : k;
+        Value W = cb.dot(T, keysW, cb.zeros({chunk, blockK}, compute));
+        Value U = cb.dot(T, v, cb.zeros({chunk, blockV}, compute));
+        Value corrected =
+            cb.sub(U, cb.dot(W, S, cb.zeros({chunk, blockV}, compute)));
+        Value qk = cb.dot(q, cb.trans(k), cb.zeros({chunk, chunk}, compute));
+        if (pairDecay)
+          qk = cb.mul(qk, pairDecay);
+        qk = cb.select(inclusive, qk, zero);
+        Value qState = decayQ ? cb.mul(q, cb.expandDims(decayQ, 1)) : q;
+        Value out =
+            cb.dot(qk, corrected,
+                   cb.dot(qState, S, cb.zeros({chunk, blockV}, compute)));
+        out = cb.mul(out, cb.floatConst(scale, compute));
+        Type outElement =
+            cast<RankedTensorType>(op.getO().getType()).getElementType();
+        cb.store(kernel.resultPointers[0], vOffsets,
+                 cb.castFloat(out, outElement), vMask);
+        Value keysS = decayKeys ? cb.mul(k, cb.expandDims(decayKeys, 1)) : k;
+        Value carriedS = decayState ? cb.mul(S, decayState) : S;
+        Value next = cb.dot(cb.trans(keysS), corrected, carriedS);
+        scf::YieldOp::create(b, l, ValueRange{next});
+      });
+  tb.store(kernel.resultPointers[1], stateOffsets,
+           tb.castFloat(loop.getResult(0), f32), stateMask);
+  return success();
+}
+
 /// The seq operator an operator function applies, or null.
 Operation *getOperator(func::FuncOp function) {
   Block &body = function.getBody().front();
@@ -666,6 +821,12 @@ LogicalResult convertFunction(func::FuncOp function, int64_t chunk) {
               [&](seq::SSDOp ssd) { return buildSSD(builder, ssd, operands); })
           .Case([&](seq::SelectiveScanOp scan) {
             return buildSelectiveScan(builder, scan, operands, chunk);
+          })
+          .Case([&](seq::DeltaRuleOp delta) {
+            return buildDeltaRule(builder, delta, operands, chunk);
+          })
+          .Case([&](seq::GatedDeltaRuleOp delta) {
+            return buildDeltaRule(builder, delta, operands, chunk);
           })
           .Default([&](Operation *other) {
             return other->emitOpError("has no tile lowering yet");

@@ -148,3 +148,27 @@ func.func @selective_scan(%u: tensor<?x8x?xf32>, %delta: tensor<?x8x?xf32>, %A: 
   %y, %s = seq.selective_scan %u, %delta, %A, %B, %C : (tensor<?x8x?xf32>, tensor<?x8x?xf32>, tensor<8x16xf32>, tensor<?x2x16x?xf32>, tensor<?x2x16x?xf32>) -> (tensor<?x8x?xf32>, tensor<?x8x16xf32>)
   return %y, %s : tensor<?x8x?xf32>, tensor<?x8x16xf32>
 }
+
+// -----
+
+// DeltaNet through the WY/UT representation: per chunk, L = tril(diag(β)
+// K Kᵀ, -1) (strictly below the diagonal), the rows of T = (I + L)⁻¹ diag(β)
+// by forward substitution, then W = T K, U = T V and the corrected values
+// U - W S, which feed both the outputs and the state update.
+
+// CHECK-LABEL: tile.func @delta_rule(
+// CHECK:         scf.for
+// CHECK:           %[[STRICT:.*]] = arith.cmpi slt, %{{.*}}, %{{.*}} : tensor<32x32xi32>
+// CHECK:           %[[KK:.*]] = tile.dot %{{.*}}, %{{.*}}, %{{.*}} : tensor<32x16xf32> * tensor<16x32xf32> -> tensor<32x32xf32>
+// CHECK:           %[[SCALED:.*]] = arith.mulf %[[KK]]
+// CHECK:           arith.select %[[STRICT]], %[[SCALED]]
+// CHECK-COUNT-32:  tile.reduce(%{{.*}}) axis = 0 : (tensor<32x32xf32>) -> tensor<32xf32>
+// CHECK:           %[[W:.*]] = tile.dot %{{.*}}, %{{.*}}, %{{.*}} : tensor<32x32xf32> * tensor<32x16xf32> -> tensor<32x16xf32>
+// CHECK:           %[[U:.*]] = tile.dot %{{.*}}, %{{.*}}, %{{.*}} : tensor<32x32xf32> * tensor<32x8xf32> -> tensor<32x8xf32>
+// CHECK:           %[[WS:.*]] = tile.dot %[[W]]
+// CHECK:           arith.subf %[[U]], %[[WS]]
+// CHECK:           scf.yield
+func.func @delta_rule(%q: tensor<?x?x2x16xf32>, %k: tensor<?x?x2x16xf32>, %v: tensor<?x?x2x8xf32>, %beta: tensor<?x?x2xf32>) -> (tensor<?x?x2x8xf32>, tensor<?x2x16x8xf32>) {
+  %o, %s = seq.delta_rule %q, %k, %v, %beta : (tensor<?x?x2x16xf32>, tensor<?x?x2x16xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2xf32>) -> (tensor<?x?x2x8xf32>, tensor<?x2x16x8xf32>)
+  return %o, %s : tensor<?x?x2x8xf32>, tensor<?x2x16x8xf32>
+}

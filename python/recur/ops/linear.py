@@ -47,8 +47,8 @@ def _linear_family(name, q, k, v, gates, scale, initial_state, output_final_stat
                    chunk_size, attributes=""):
     """Validates, builds the operator function of ``seq.<name>`` and runs it.
 
-    ``gates`` lists (label, array) operands between v and the state, each of
-    the shape of k.
+    ``gates`` lists (label, array, per_key) operands between v and the
+    state: ``[B, T, H, K]`` when per_key, else ``[B, T, H]``.
     """
     q, k, v = (np.ascontiguousarray(as_array(x, label)) for x, label in ((q, "q"), (k, "k"), (v, "v")))
     _check_sequences(q, k, v, name)
@@ -58,12 +58,15 @@ def _linear_family(name, q, k, v, gates, scale, initial_state, output_final_stat
     if chunk_size <= 0 or chunk_size & (chunk_size - 1):
         raise ValueError(f"{name}: chunk_size must be a power of two, got {chunk_size}")
     gate_arrays = []
-    for label, gate in gates:
+    for label, gate, per_key in gates:
         gate = np.ascontiguousarray(as_array(gate, label))
-        if gate.shape != k.shape:
+        if per_key and gate.shape != k.shape:
             raise ValueError(f"{name}: {label} must have the shape of k {k.shape}, got {gate.shape}")
+        if not per_key and gate.shape != k.shape[:3]:
+            raise ValueError(f"{name}: {label} must be [B, T, H] = {k.shape[:3]}, got {gate.shape}")
         gate_element = _kernels.element_type(gate, name)
-        gate_arrays.append((label, gate, gate_element))
+        dims = (None, None, H, K) if per_key else (None, None, H)
+        gate_arrays.append((label, gate, _kernels.tensor_type(dims, gate_element)))
 
     offsets = None
     sequences = B
@@ -84,7 +87,7 @@ def _linear_family(name, q, k, v, gates, scale, initial_state, output_final_stat
     value_type = _kernels.tensor_type((None, None, H, V), element)
     state_type = _kernels.tensor_type((None, H, K, V), "f32")
     args = [("q", seq_type), ("k", seq_type), ("v", value_type)]
-    args += [(label, _kernels.tensor_type((None, None, H, K), e)) for label, _, e in gate_arrays]
+    args += [(label, t) for label, _, t in gate_arrays]
     clauses = "".join(f", %{label}" for label, _, _ in gate_arrays)
     if state is not None:
         args.append(("s0", state_type))
@@ -136,5 +139,30 @@ def gla(q, k, v, g, scale=None, initial_state=None, output_final_state=False, cu
     -5 per step or stronger neither overflow nor underflow into NaN. Returns
     ``(o, final_state or None)``.
     """
-    return _linear_family("gla", q, k, v, [("g", g)], scale, initial_state, output_final_state,
-                          cu_seqlens, chunk_size)
+    return _linear_family("gla", q, k, v, [("g", g, True)], scale, initial_state,
+                          output_final_state, cu_seqlens, chunk_size)
+
+
+def delta_rule(q, k, v, beta, scale=None, initial_state=None, output_final_state=False,
+               cu_seqlens=None, chunk_size=16):
+    """Chunked DeltaNet: ``S_t = (I − β_t k_tᵀ k_t) S_{t-1} + β_t k_tᵀ v_t``.
+
+    ``beta`` is ``[B, T, H]``. Each chunk goes through the WY/UT
+    representation (a unit-lower-triangular solve, then matmuls). Keys are
+    used as given; DeltaNet layers normalise them (L2) first. Returns
+    ``(o, final_state or None)``.
+    """
+    return _linear_family("delta_rule", q, k, v, [("beta", beta, False)], scale, initial_state,
+                          output_final_state, cu_seqlens, chunk_size)
+
+
+def gated_delta_rule(q, k, v, g, beta, scale=None, initial_state=None,
+                     output_final_state=False, cu_seqlens=None, chunk_size=16):
+    """Chunked Gated DeltaNet: ``S_t = exp(g_t)(I − β_t k_tᵀ k_t) S_{t-1} + β_t k_tᵀ v_t``.
+
+    ``g`` (log decay) and ``beta`` are ``[B, T, H]``; the state decays before
+    the delta correction, as FLA's reference does. Returns ``(o,
+    final_state or None)``.
+    """
+    return _linear_family("gated_delta_rule", q, k, v, [("g", g, False), ("beta", beta, False)],
+                          scale, initial_state, output_final_state, cu_seqlens, chunk_size)
