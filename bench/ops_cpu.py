@@ -5,7 +5,9 @@ operator; its GFLOP/s counted on the chunked form (intra-chunk products
 2·T·C·(K+V), inter-chunk and state products 4·T·K·V per head); the
 sequential numpy reference's time; and, measured in the same run, OpenBLAS
 sgemm GFLOP/s through numpy (1024³) — the practical ceiling of chunked
-operators here. Causal flash attention counts the useful half of its
+operators here. The delta rules are counted with the same formula (their
+WY solve and W, U products come on top, so it understates their work).
+Causal flash attention counts the useful half of its
 products (2·T²·D per head). PyTorch eager is added when torch is installed.
 
 Run with the benchmark environment of scripts/demo.sh (OpenBLAS's AVX-512
@@ -72,12 +74,19 @@ def main():
         k = (0.1 * rng.standard_normal((B, T, H, K))).astype(np.float32)
         v = rng.standard_normal((B, T, H, V)).astype(np.float32)
         g = -rng.uniform(0.0, 0.1, (B, T, H, K)).astype(np.float32)
+        kn = (k / np.linalg.norm(k, axis=-1, keepdims=True)).astype(np.float32)
+        beta = rng.uniform(0.0, 1.0, (B, T, H)).astype(np.float32)
+        gs = -rng.uniform(0.0, 0.1, (B, T, H)).astype(np.float32)
         cases = [
             ("linear_attn", 64, lambda c: ops.linear_attn(q, k, v, chunk_size=c),
              lambda: reference.linear_attn(q, k, v)),
             ("linear_attn", 16, lambda c: ops.linear_attn(q, k, v, chunk_size=c), None),
             ("gla", 16, lambda c: ops.gla(q, k, v, g, chunk_size=c),
              lambda: reference.gla(q, k, v, g)),
+            ("delta_rule", 16, lambda c: ops.delta_rule(q, kn, v, beta, chunk_size=c),
+             lambda: reference.delta_rule(q, kn, v, beta)),
+            ("gated_delta", 16, lambda c: ops.gated_delta_rule(q, kn, v, gs, beta, chunk_size=c),
+             None),
         ]
         for name, chunk, run, run_reference in cases:
             seconds = median_seconds(lambda: run(chunk), repeats)
