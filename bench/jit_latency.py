@@ -27,7 +27,7 @@ import time
 
 import numpy as np
 
-KERNEL_SOURCE = '''
+KERNEL_SOURCE = """
 import recur, recur.language as rl
 
 @recur.jit
@@ -38,9 +38,9 @@ def add_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: rl.constexpr):
     x = rl.load(x_ptr + offs, mask=mask)
     y = rl.load(y_ptr + offs, mask=mask)
     rl.store(out_ptr + offs, x + y, mask=mask)
-'''
+"""
 
-CHILD = '''
+CHILD = """
 import sys, time, numpy as np
 sys.path.insert(0, {dir!r})
 import recur
@@ -56,7 +56,7 @@ elapsed = time.perf_counter() - start
 assert (out == 2).all()
 from recur.runtime import cache_stats
 print(elapsed, cache_stats()["disk_hits"], cache_stats()["misses"], extension)
-'''
+"""
 
 
 def run_child(directory: str, env: dict) -> tuple[float, int, int, float]:

@@ -57,7 +57,9 @@ def chunked_flops(B, T, H, K, V, chunk):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small shapes only")
-    parser.add_argument("--json", default=os.path.join(os.path.dirname(__file__), "results", "ops_cpu.json"))
+    parser.add_argument(
+        "--json", default=os.path.join(os.path.dirname(__file__), "results", "ops_cpu.json")
+    )
     args = parser.parse_args()
 
     if args.quick:
@@ -78,22 +80,46 @@ def main():
         beta = rng.uniform(0.0, 1.0, (B, T, H)).astype(np.float32)
         gs = -rng.uniform(0.0, 0.1, (B, T, H)).astype(np.float32)
         cases = [
-            ("linear_attn", 64, lambda c: ops.linear_attn(q, k, v, chunk_size=c),
-             lambda: reference.linear_attn(q, k, v)),
+            (
+                "linear_attn",
+                64,
+                lambda c: ops.linear_attn(q, k, v, chunk_size=c),
+                lambda: reference.linear_attn(q, k, v),
+            ),
             ("linear_attn", 16, lambda c: ops.linear_attn(q, k, v, chunk_size=c), None),
-            ("gla", 16, lambda c: ops.gla(q, k, v, g, chunk_size=c),
-             lambda: reference.gla(q, k, v, g)),
-            ("delta_rule", 16, lambda c: ops.delta_rule(q, kn, v, beta, chunk_size=c),
-             lambda: reference.delta_rule(q, kn, v, beta)),
-            ("gated_delta", 16, lambda c: ops.gated_delta_rule(q, kn, v, gs, beta, chunk_size=c),
-             None),
+            (
+                "gla",
+                16,
+                lambda c: ops.gla(q, k, v, g, chunk_size=c),
+                lambda: reference.gla(q, k, v, g),
+            ),
+            (
+                "delta_rule",
+                16,
+                lambda c: ops.delta_rule(q, kn, v, beta, chunk_size=c),
+                lambda: reference.delta_rule(q, kn, v, beta),
+            ),
+            (
+                "gated_delta",
+                16,
+                lambda c: ops.gated_delta_rule(q, kn, v, gs, beta, chunk_size=c),
+                None,
+            ),
         ]
         for name, chunk, run, run_reference in cases:
             seconds = median_seconds(lambda: run(chunk), repeats)
             gflops = chunked_flops(B, T, H, K, V, chunk) / seconds / 1e9
             row = {
-                "op": name, "B": B, "T": T, "H": H, "K": K, "V": V, "chunk": chunk,
-                "ms": seconds * 1e3, "gflops": gflops, "sgemm_gflops": ceiling,
+                "op": name,
+                "B": B,
+                "T": T,
+                "H": H,
+                "K": K,
+                "V": V,
+                "chunk": chunk,
+                "ms": seconds * 1e3,
+                "gflops": gflops,
+                "sgemm_gflops": ceiling,
                 "fraction_of_sgemm": gflops / ceiling,
             }
             if run_reference is not None and T <= 4096:
@@ -106,19 +132,32 @@ def main():
         seconds = median_seconds(lambda: ops.flash_attn(q, k, v, causal=True), repeats)
         # Causal: half of q kᵀ and of p v are needed.
         gflops = 2 * B * H * T * T * D / seconds / 1e9
-        rows.append({
-            "op": "flash_attn", "B": B, "T": T, "H": H, "K": D, "V": D, "chunk": 64,
-            "causal": True, "ms": seconds * 1e3, "gflops": gflops, "sgemm_gflops": ceiling,
-            "fraction_of_sgemm": gflops / ceiling,
-        })
+        rows.append(
+            {
+                "op": "flash_attn",
+                "B": B,
+                "T": T,
+                "H": H,
+                "K": D,
+                "V": D,
+                "chunk": 64,
+                "causal": True,
+                "ms": seconds * 1e3,
+                "gflops": gflops,
+                "sgemm_gflops": ceiling,
+                "fraction_of_sgemm": gflops / ceiling,
+            }
+        )
 
     header = f"{'op':<12}{'B':>3}{'T':>7}{'H':>3}{'K':>5}{'V':>5}{'C':>4}{'ms':>10}{'GFLOP/s':>9}{'x sgemm':>9}{'ref ms':>10}"
     print(header)
     print("-" * len(header))
     for r in rows:
         ref = f"{r['reference_ms']:.0f}" if "reference_ms" in r else "-"
-        print(f"{r['op']:<12}{r['B']:>3}{r['T']:>7}{r['H']:>3}{r['K']:>5}{r['V']:>5}{r['chunk']:>4}"
-              f"{r['ms']:>10.1f}{r['gflops']:>9.1f}{r['fraction_of_sgemm']:>9.3f}{ref:>10}")
+        print(
+            f"{r['op']:<12}{r['B']:>3}{r['T']:>7}{r['H']:>3}{r['K']:>5}{r['V']:>5}{r['chunk']:>4}"
+            f"{r['ms']:>10.1f}{r['gflops']:>9.1f}{r['fraction_of_sgemm']:>9.3f}{ref:>10}"
+        )
     print(f"OpenBLAS sgemm (numpy, 1024^3, same run): {ceiling:.0f} GFLOP/s")
     try:
         import torch  # noqa: F401
@@ -128,7 +167,9 @@ def main():
         print("torch: not installed (no eager comparison)")
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
     with open(args.json, "w") as f:
-        json.dump({"machine": platform.processor() or platform.machine(), "rows": rows}, f, indent=2)
+        json.dump(
+            {"machine": platform.processor() or platform.machine(), "rows": rows}, f, indent=2
+        )
 
 
 if __name__ == "__main__":

@@ -1,14 +1,14 @@
 """Recur: a kernel DSL and compiler for sequence operators.
 
-    import recur, recur.language as rl
+import recur, recur.language as rl
 
-    @recur.jit
-    def add(x_ptr, y_ptr, out_ptr, n, BLOCK: rl.constexpr):
-        offs = rl.program_id(0) * BLOCK + rl.arange(0, BLOCK)
-        mask = offs < n
-        rl.store(out_ptr + offs, rl.load(x_ptr + offs, mask=mask) + rl.load(y_ptr + offs, mask=mask), mask=mask)
+@recur.jit
+def add(x_ptr, y_ptr, out_ptr, n, BLOCK: rl.constexpr):
+    offs = rl.program_id(0) * BLOCK + rl.arange(0, BLOCK)
+    mask = offs < n
+    rl.store(out_ptr + offs, rl.load(x_ptr + offs, mask=mask) + rl.load(y_ptr + offs, mask=mask), mask=mask)
 
-    add[(recur.cdiv(n, 128),)](x, y, out, n, BLOCK=128)
+add[(recur.cdiv(n, 128),)](x, y, out, n, BLOCK=128)
 """
 
 from . import language  # noqa: F401

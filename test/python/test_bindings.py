@@ -19,9 +19,7 @@ def read_example(name):
         return f.read()
 
 
-@pytest.mark.parametrize(
-    "pipeline", ["recur-cpu-pipeline", "builtin.module(recur-cpu-pipeline)"]
-)
+@pytest.mark.parametrize("pipeline", ["recur-cpu-pipeline", "builtin.module(recur-cpu-pipeline)"])
 def test_run_pipeline_lowers_to_llvm(pipeline):
     context = _C.ir.Context()
     module = _C.ir.Module.parse(context, read_example("vector_add.mlir"))

@@ -31,7 +31,7 @@ from recur.runtime import cache_stats
 CHILD_TIMEOUT = 300
 
 KERNEL_MODULE = textwrap.dedent(
-    '''
+    """
     import json
     import sys
 
@@ -86,7 +86,7 @@ KERNEL_MODULE = textwrap.dedent(
             if progress:
                 print("compiled", i, flush=True)
         print("RESULT " + json.dumps({"stats": recur.runtime.cache_stats(), "outs": outs}), flush=True)
-    '''
+    """
 )
 
 
@@ -116,16 +116,28 @@ def child(tmp_path, subprocess_env):
 
     def run(call="main()"):
         proc = subprocess.run(
-            command(call), env=env, cwd=tmp_path, capture_output=True, text=True, timeout=CHILD_TIMEOUT
+            command(call),
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=CHILD_TIMEOUT,
         )
-        assert proc.returncode == 0, f"child failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+        assert (
+            proc.returncode == 0
+        ), f"child failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
         lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
         assert lines, proc.stdout + proc.stderr
-        return json.loads(lines[-1][len("RESULT "):])
+        return json.loads(lines[-1][len("RESULT ") :])
 
     def popen(call="main()"):
         return subprocess.Popen(
-            command(call), env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            command(call),
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
 
     run.cache_dir = cache_dir
@@ -380,7 +392,11 @@ def test_do_not_specialize(fresh_cache):
 def add_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: rl.constexpr):
     offs = rl.program_id(0) * BLOCK + rl.arange(0, BLOCK)
     mask = offs < n
-    rl.store(out_ptr + offs, rl.load(x_ptr + offs, mask=mask) + rl.load(y_ptr + offs, mask=mask), mask=mask)
+    rl.store(
+        out_ptr + offs,
+        rl.load(x_ptr + offs, mask=mask) + rl.load(y_ptr + offs, mask=mask),
+        mask=mask,
+    )
 
 
 def test_compile_returns_asm(compiled):
@@ -401,7 +417,10 @@ def test_child_processes_use_the_same_recur(subprocess_env, tmp_path):
     env = subprocess_env(tmp_path / "cache")
     proc = subprocess.run(
         [sys.executable, "-c", "import recur, os; print(os.path.realpath(recur.__file__))"],
-        env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT,
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == os.path.realpath(recur.__file__)

@@ -72,8 +72,9 @@ def test_undefined_name(compiled):
 
 
 @recur.jit
-def dot_mismatch_kernel(a_ptr, b_ptr, c_ptr, M: rl.constexpr, K1: rl.constexpr, K2: rl.constexpr,
-                        N: rl.constexpr):
+def dot_mismatch_kernel(
+    a_ptr, b_ptr, c_ptr, M: rl.constexpr, K1: rl.constexpr, K2: rl.constexpr, N: rl.constexpr
+):
     # Dimensions come in as constexprs so that no shape digits appear in the
     # source text: the message itself must name both shapes.
     a = rl.load(a_ptr + rl.arange(0, M)[:, None] * K1 + rl.arange(0, K1)[None, :])
@@ -224,7 +225,11 @@ def test_unsupported_python_syntax(compiled):
 def add_kernel(x_ptr, y_ptr, out_ptr, n_elements, BLOCK: rl.constexpr):
     offs = rl.program_id(0) * BLOCK + rl.arange(0, BLOCK)
     mask = offs < n_elements
-    rl.store(out_ptr + offs, rl.load(x_ptr + offs, mask=mask) + rl.load(y_ptr + offs, mask=mask), mask=mask)
+    rl.store(
+        out_ptr + offs,
+        rl.load(x_ptr + offs, mask=mask) + rl.load(y_ptr + offs, mask=mask),
+        mask=mask,
+    )
 
 
 def test_missing_argument(mode):

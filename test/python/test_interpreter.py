@@ -67,7 +67,9 @@ def test_masked_lanes_may_point_out_of_bounds(interpret):
 
 
 @recur.jit
-def bf16_roundtrip_kernel(x_f32_ptr, x_bf16_ptr, stored_ptr, loaded_ptr, prod_ptr, n, BLOCK: rl.constexpr):
+def bf16_roundtrip_kernel(
+    x_f32_ptr, x_bf16_ptr, stored_ptr, loaded_ptr, prod_ptr, n, BLOCK: rl.constexpr
+):
     offs = rl.arange(0, BLOCK)
     mask = offs < n
     xf = rl.load(x_f32_ptr + offs, mask=mask)
@@ -81,13 +83,15 @@ def bf16_roundtrip_kernel(x_f32_ptr, x_bf16_ptr, stored_ptr, loaded_ptr, prod_pt
 def test_bf16_load_store_rounding(mode, rng):
     base = rng.standard_normal(200).astype(np.float32) * 10
     hi = base.view(np.uint32) & np.uint32(0xFFFF0000)
-    x = np.concatenate([
-        base,
-        (hi | np.uint32(0x8000)).view(np.float32),  # ties: to even
-        (hi | np.uint32(0x7FFF)).view(np.float32),
-        (hi | np.uint32(0x8001)).view(np.float32),
-        np.array([0.0, -0.0, 1 + 2.0**-8, 1 + 3 * 2.0**-8, np.inf, -np.inf], np.float32),
-    ])
+    x = np.concatenate(
+        [
+            base,
+            (hi | np.uint32(0x8000)).view(np.float32),  # ties: to even
+            (hi | np.uint32(0x7FFF)).view(np.float32),
+            (hi | np.uint32(0x8001)).view(np.float32),
+            np.array([0.0, -0.0, 1 + 2.0**-8, 1 + 3 * 2.0**-8, np.inf, -np.inf], np.float32),
+        ]
+    )
     n = x.size
     xb = x.astype(BF16)
     stored = np.zeros(n, BF16)

@@ -39,8 +39,9 @@ SHAPES = [(2, 100, 3, 16, 24, 16), (1, 5, 1, 8, 8, 16), (2, 64, 2, 32, 16, 32), 
 def test_delta_rule_matches_reference(rng, B, T, H, K, V, chunk, with_state):
     q, k, v, beta, _ = inputs(rng, B, T, H, K, V)
     s0 = rng.standard_normal((B, H, K, V)).astype(np.float32) if with_state else None
-    o, s = ops.delta_rule(q, k, v, beta, initial_state=s0, output_final_state=True,
-                          chunk_size=chunk)
+    o, s = ops.delta_rule(
+        q, k, v, beta, initial_state=s0, output_final_state=True, chunk_size=chunk
+    )
     ro, rs = ref.delta_rule(q, k, v, beta, initial_state=s0, output_final_state=True)
     close(o, ro)
     close(s, rs)
@@ -51,8 +52,9 @@ def test_delta_rule_matches_reference(rng, B, T, H, K, V, chunk, with_state):
 def test_gated_delta_rule_matches_reference(rng, B, T, H, K, V, chunk, with_state):
     q, k, v, beta, g = inputs(rng, B, T, H, K, V)
     s0 = rng.standard_normal((B, H, K, V)).astype(np.float32) if with_state else None
-    o, s = ops.gated_delta_rule(q, k, v, g, beta, initial_state=s0, output_final_state=True,
-                                chunk_size=chunk)
+    o, s = ops.gated_delta_rule(
+        q, k, v, g, beta, initial_state=s0, output_final_state=True, chunk_size=chunk
+    )
     ro, rs = ref.gated_delta_rule(q, k, v, g, beta, initial_state=s0, output_final_state=True)
     close(o, ro)
     close(s, rs)
@@ -65,10 +67,12 @@ def test_delta_rules_varlen(rng, op):
     q, k, v, beta, g = inputs(rng, 1, int(cu[-1]), 2, 16, 8)
     s0 = rng.standard_normal((len(lengths), 2, 16, 8)).astype(np.float32)
     gates = (beta,) if op == "delta_rule" else (g, beta)
-    o, s = getattr(ops, op)(q, k, v, *gates, initial_state=s0, output_final_state=True,
-                            cu_seqlens=cu)
-    ro, rs = getattr(ref, op)(q, k, v, *gates, initial_state=s0, output_final_state=True,
-                              cu_seqlens=cu)
+    o, s = getattr(ops, op)(
+        q, k, v, *gates, initial_state=s0, output_final_state=True, cu_seqlens=cu
+    )
+    ro, rs = getattr(ref, op)(
+        q, k, v, *gates, initial_state=s0, output_final_state=True, cu_seqlens=cu
+    )
     close(o, ro)
     close(s, rs)
 

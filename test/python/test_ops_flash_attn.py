@@ -78,11 +78,15 @@ def test_flash_attn_precisions(rng):
     q, k, v = inputs(rng, 1, 70, 70, 2, 1, 16, dtype=np.float64)
     o = ops.flash_attn(q, k, v, causal=True, softmax_scale=0.3)
     assert o.dtype == np.float64
-    np.testing.assert_allclose(o, ref.flash_attn(q, k, v, causal=True, softmax_scale=0.3), atol=1e-12)
+    np.testing.assert_allclose(
+        o, ref.flash_attn(q, k, v, causal=True, softmax_scale=0.3), atol=1e-12
+    )
     q, k, v = inputs(rng, 1, 70, 70, 2, 1, 16, dtype=ml_dtypes.bfloat16)
     o = ops.flash_attn(q, k, v, causal=True)
     assert o.dtype == ml_dtypes.bfloat16
-    np.testing.assert_allclose(o.astype(np.float64), ref.flash_attn(q, k, v, causal=True), atol=2e-2)
+    np.testing.assert_allclose(
+        o.astype(np.float64), ref.flash_attn(q, k, v, causal=True), atol=2e-2
+    )
 
 
 def test_flash_attn_rejects_bad_inputs(rng):
@@ -93,8 +97,13 @@ def test_flash_attn_rejects_bad_inputs(rng):
     with pytest.raises(ValueError, match="go together"):
         ops.flash_attn(q, k, v, cu_seqlens_q=np.array([0, 10], np.int32))
     with pytest.raises(ValueError, match="cu_seqlens_k must rise from 0 to 10"):
-        ops.flash_attn(q, k, v, cu_seqlens_q=np.array([0, 10], np.int32),
-                       cu_seqlens_k=np.array([0, 12], np.int32))
+        ops.flash_attn(
+            q,
+            k,
+            v,
+            cu_seqlens_q=np.array([0, 10], np.int32),
+            cu_seqlens_k=np.array([0, 12], np.int32),
+        )
     with pytest.raises(ValueError, match="do not match q"):
         ops.flash_attn(q, k[..., :4], v)
     with pytest.raises(ValueError, match="window_size"):

@@ -98,8 +98,9 @@ def test_linear_attn_varlen(rng, offsets_dtype):
     cu = np.cumsum([0] + lengths).astype(offsets_dtype)
     q, k, v = inputs(rng, 1, int(cu[-1]), 2, 16, 8)
     s0 = rng.standard_normal((len(lengths), 2, 16, 8)).astype(np.float32)
-    o, s = ops.linear_attn(q, k, v, initial_state=s0, output_final_state=True, cu_seqlens=cu,
-                           chunk_size=32)
+    o, s = ops.linear_attn(
+        q, k, v, initial_state=s0, output_final_state=True, cu_seqlens=cu, chunk_size=32
+    )
     ro, rs = ref.linear_attn(q, k, v, initial_state=s0, output_final_state=True, cu_seqlens=cu)
     close(o, ro, 2e-5)
     close(s, rs, 2e-5)

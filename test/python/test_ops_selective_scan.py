@@ -29,7 +29,12 @@ def close(actual, expected, rtol=2e-5):
 
 @pytest.mark.parametrize(
     "b,d,n,l,groups,chunk",
-    [(2, 8, 16, 100, None, 32), (1, 4, 4, 5, None, 32), (2, 6, 8, 70, 3, 16), (1, 2, 16, 64, 1, 32)],
+    [
+        (2, 8, 16, 100, None, 32),
+        (1, 4, 4, 5, None, 32),
+        (2, 6, 8, 70, 3, 16),
+        (1, 2, 16, 64, 1, 32),
+    ],
 )
 def test_selective_scan_matches_reference(rng, b, d, n, l, groups, chunk):
     u, delta, A, B, C = inputs(rng, b, d, n, l, groups)
@@ -43,9 +48,12 @@ def test_selective_scan_options(rng):
     b, d, n, l = 2, 8, 16, 90
     u, delta, A, B, C = inputs(rng, b, d, n, l, groups=2)
     delta = rng.uniform(-2.0, 2.0, (b, d, l)).astype(np.float32)
-    kwargs = dict(D=rng.standard_normal(d).astype(np.float32),
-                  z=rng.standard_normal((b, d, l)).astype(np.float32),
-                  delta_bias=rng.standard_normal(d).astype(np.float32), delta_softplus=True)
+    kwargs = dict(
+        D=rng.standard_normal(d).astype(np.float32),
+        z=rng.standard_normal((b, d, l)).astype(np.float32),
+        delta_bias=rng.standard_normal(d).astype(np.float32),
+        delta_softplus=True,
+    )
     y, s = ops.selective_scan(u, delta, A, B, C, return_last_state=True, **kwargs)
     ry, rs = ref.selective_scan(u, delta, A, B, C, return_last_state=True, **kwargs)
     close(y, ry)

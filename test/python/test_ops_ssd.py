@@ -51,8 +51,9 @@ def test_ssd_options(rng, d_shape):
     kwargs = dict(D=D, z=z, dt_bias=dt_bias, dt_softplus=True)
     y, s = ops.ssd(x, dt, A, B, C, return_final_states=True, **kwargs)
     if d_shape == "head_p":  # the reference takes D per head: add the rest
-        ry, rs = ref.ssd(x, dt, A, B, C, z=None, dt_bias=dt_bias, dt_softplus=True,
-                         return_final_states=True)
+        ry, rs = ref.ssd(
+            x, dt, A, B, C, z=None, dt_bias=dt_bias, dt_softplus=True, return_final_states=True
+        )
         silu = z / (1.0 + np.exp(-z.astype(np.float64)))
         ry = (ry + D[None, None] * x) * silu
     else:

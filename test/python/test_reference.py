@@ -26,8 +26,15 @@ def test_linear_attn_matches_quadratic_form(rng, normalize):
     B, T, H, K = q.shape
     s0 = rng.standard_normal((B, H, K, v.shape[-1]))
     scale = 0.3
-    o, s = ref.linear_attn(q, k, v, scale=scale, initial_state=None if normalize else s0,
-                           output_final_state=True, normalize=normalize)
+    o, s = ref.linear_attn(
+        q,
+        k,
+        v,
+        scale=scale,
+        initial_state=None if normalize else s0,
+        output_final_state=True,
+        normalize=normalize,
+    )
     mask = np.tril(np.ones((T, T)))
     scores = np.einsum("bthk,bshk->bhts", q, k) * mask
     expected = scale * np.einsum("bhts,bshv->bthv", scores, v)
@@ -52,8 +59,7 @@ def test_gla_matches_decayed_quadratic_form(rng):
     scores = np.einsum("bthk,btshk,bshk->bhts", q, decay, k) * causal.transpose(0, 3, 1, 2)
     scale = K**-0.5
     expected = scale * (
-        np.einsum("bhts,bshv->bthv", scores, v)
-        + np.einsum("bthk,bhkv->bthv", q * np.exp(G), s0)
+        np.einsum("bhts,bshv->bthv", scores, v) + np.einsum("bthk,bhkv->bthv", q * np.exp(G), s0)
     )
     np.testing.assert_allclose(o, expected, **TOL)
     final = np.exp(G[:, -1])[..., None] * s0 + np.einsum(
@@ -100,9 +106,7 @@ def test_gated_delta_rule_without_decay_is_delta_rule(rng):
     np.testing.assert_allclose(o1, o2, **TOL)
 
 
-@pytest.mark.parametrize(
-    "op", ["linear_attn", "gla", "delta_rule", "gated_delta_rule"]
-)
+@pytest.mark.parametrize("op", ["linear_attn", "gla", "delta_rule", "gated_delta_rule"])
 def test_varlen_is_separate_sequences(rng, op):
     lengths = [5, 1, 12, 7]
     cu = np.cumsum([0] + lengths)
@@ -191,16 +195,24 @@ def test_ssd_is_a_grouped_selective_scan(rng):
     D = rng.standard_normal(h)
     z = rng.standard_normal((b, l, h, p))
     dt_bias = rng.standard_normal(h)
-    y, s = ref.ssd(x, dt, A, B, C, D=D, z=z, dt_bias=dt_bias, dt_softplus=True,
-                   return_final_states=True)
+    y, s = ref.ssd(
+        x, dt, A, B, C, D=D, z=z, dt_bias=dt_bias, dt_softplus=True, return_final_states=True
+    )
     # Channel (head, p) of the selective scan: its group is head // (h / g).
     u = x.reshape(b, l, h * p).transpose(0, 2, 1)
     delta = np.repeat(dt, p, axis=2).transpose(0, 2, 1)
     y2, s2 = ref.selective_scan(
-        u, delta, np.repeat(A, p)[:, None] * np.ones((1, n)),
-        B.transpose(0, 2, 3, 1), C.transpose(0, 2, 3, 1), D=np.repeat(D, p),
-        z=z.reshape(b, l, h * p).transpose(0, 2, 1), delta_bias=np.repeat(dt_bias, p),
-        delta_softplus=True, return_last_state=True)
+        u,
+        delta,
+        np.repeat(A, p)[:, None] * np.ones((1, n)),
+        B.transpose(0, 2, 3, 1),
+        C.transpose(0, 2, 3, 1),
+        D=np.repeat(D, p),
+        z=z.reshape(b, l, h * p).transpose(0, 2, 1),
+        delta_bias=np.repeat(dt_bias, p),
+        delta_softplus=True,
+        return_last_state=True,
+    )
     np.testing.assert_allclose(y, y2.transpose(0, 2, 1).reshape(b, l, h, p), **TOL)
     np.testing.assert_allclose(s, s2.reshape(b, h, p, n), **TOL)
 
@@ -219,15 +231,20 @@ def test_selective_scan_matches_closed_form(rng):
     for t in range(l):
         for s in range(t + 1):
             decay = np.exp(A * (cum[0, :, t] - cum[0, :, s])[:, None])  # [d, n]
-            expected[0, :, t] += (decay * C[0, :, t] * delta[0, :, s, None] * B[0, :, s]).sum(-1) * u[0, :, s]
+            expected[0, :, t] += (decay * C[0, :, t] * delta[0, :, s, None] * B[0, :, s]).sum(
+                -1
+            ) * u[0, :, s]
     np.testing.assert_allclose(y, expected, **TOL)
 
 
 def test_newton_rnn_cells(rng):
     B, T, D, H = 2, 6, 3, 4
     x = rng.standard_normal((B, T, D))
-    gru = {f"{w}_{c}": rng.standard_normal((H, D)) if w == "W" else rng.standard_normal(H)
-           for w in ("W", "a", "b") for c in ("z", "r", "c")}
+    gru = {
+        f"{w}_{c}": rng.standard_normal((H, D)) if w == "W" else rng.standard_normal(H)
+        for w in ("W", "a", "b")
+        for c in ("z", "r", "c")
+    }
     # A saturated update gate (z = 1) makes h_t the candidate alone.
     saturated = dict(gru, a_z=np.zeros(H), W_z=np.zeros((H, D)), b_z=np.full(H, 1e3))
     h = ref.newton_rnn("gru_diag", x, saturated)
@@ -237,8 +254,11 @@ def test_newton_rnn_cells(rng):
         expected = np.tanh(x[:, t] @ gru["W_c"].T + gru["a_c"] * r * h_prev + gru["b_c"])
         np.testing.assert_allclose(h[:, t], expected, **TOL)
         h_prev = expected
-    lstm = {f"{w}_{c}": rng.standard_normal((H, D)) if w == "W" else rng.standard_normal(H)
-            for w in ("W", "a", "b") for c in ("i", "f", "o", "c")}
+    lstm = {
+        f"{w}_{c}": rng.standard_normal((H, D)) if w == "W" else rng.standard_normal(H)
+        for w in ("W", "a", "b")
+        for c in ("i", "f", "o", "c")
+    }
     c0, h0 = rng.standard_normal((B, H)), rng.standard_normal((B, H))
     h = ref.newton_rnn("lstm_diag", x, lstm, h0=(c0, h0))
     assert h.shape == (B, T, H) and np.all(np.abs(h) < 1)

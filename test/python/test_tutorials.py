@@ -153,8 +153,9 @@ def test_vector_add_with_hints(mode, rng):
 
 
 @recur.jit
-def softmax_kernel(output_ptr, input_ptr, input_row_stride, output_row_stride, n_cols,
-                   BLOCK_SIZE: rl.constexpr):
+def softmax_kernel(
+    output_ptr, input_ptr, input_row_stride, output_row_stride, n_cols, BLOCK_SIZE: rl.constexpr
+):
     row_idx = rl.program_id(0)
     row_start_ptr = input_ptr + row_idx * input_row_stride
     col_offsets = rl.arange(0, BLOCK_SIZE)
@@ -201,9 +202,23 @@ def test_fused_softmax(mode, rng, n_rows, n_cols, dtype):
 
 
 @recur.jit
-def matmul_kernel(a_ptr, b_ptr, c_ptr, M, N, K,
-                  stride_am, stride_ak, stride_bk, stride_bn, stride_cm, stride_cn,
-                  BLOCK_M: rl.constexpr, BLOCK_N: rl.constexpr, BLOCK_K: rl.constexpr):
+def matmul_kernel(
+    a_ptr,
+    b_ptr,
+    c_ptr,
+    M,
+    N,
+    K,
+    stride_am,
+    stride_ak,
+    stride_bk,
+    stride_bn,
+    stride_cm,
+    stride_cn,
+    BLOCK_M: rl.constexpr,
+    BLOCK_N: rl.constexpr,
+    BLOCK_K: rl.constexpr,
+):
     pid_m = rl.program_id(0)
     pid_n = rl.program_id(1)
     offs_m = pid_m * BLOCK_M + rl.arange(0, BLOCK_M)
@@ -225,21 +240,39 @@ def matmul_kernel(a_ptr, b_ptr, c_ptr, M, N, K,
 
 
 @recur.jit
-def matmul_acc_kernel(a_ptr, b_ptr, c_ptr, M, N, K,
-                      BLOCK_M: rl.constexpr, BLOCK_N: rl.constexpr, BLOCK_K: rl.constexpr):
+def matmul_acc_kernel(
+    a_ptr,
+    b_ptr,
+    c_ptr,
+    M,
+    N,
+    K,
+    BLOCK_M: rl.constexpr,
+    BLOCK_N: rl.constexpr,
+    BLOCK_K: rl.constexpr,
+):
     # Same product through rl.dot(a, b, acc) on contiguous row-major operands.
     offs_m = rl.program_id(0) * BLOCK_M + rl.arange(0, BLOCK_M)
     offs_n = rl.program_id(1) * BLOCK_N + rl.arange(0, BLOCK_N)
     acc = rl.zeros((BLOCK_M, BLOCK_N), dtype=rl.float32)
     for k0 in range(0, K, BLOCK_K):
         offs_k = k0 + rl.arange(0, BLOCK_K)
-        a = rl.load(a_ptr + offs_m[:, None] * K + offs_k[None, :],
-                    mask=(offs_m[:, None] < M) & (offs_k[None, :] < K), other=0.0)
-        b = rl.load(b_ptr + offs_k[:, None] * N + offs_n[None, :],
-                    mask=(offs_k[:, None] < K) & (offs_n[None, :] < N), other=0.0)
+        a = rl.load(
+            a_ptr + offs_m[:, None] * K + offs_k[None, :],
+            mask=(offs_m[:, None] < M) & (offs_k[None, :] < K),
+            other=0.0,
+        )
+        b = rl.load(
+            b_ptr + offs_k[:, None] * N + offs_n[None, :],
+            mask=(offs_k[:, None] < K) & (offs_n[None, :] < N),
+            other=0.0,
+        )
         acc = rl.dot(a, b, acc)
-    rl.store(c_ptr + offs_m[:, None] * N + offs_n[None, :], acc,
-             mask=(offs_m[:, None] < M) & (offs_n[None, :] < N))
+    rl.store(
+        c_ptr + offs_m[:, None] * N + offs_n[None, :],
+        acc,
+        mask=(offs_m[:, None] < M) & (offs_n[None, :] < N),
+    )
 
 
 def assert_matmul_close(c, a, b):
@@ -261,11 +294,26 @@ def run_matmul(a, b, block_m, block_n, block_k, b_transposed=False):
         b_arg, stride_bk, stride_bn = bt, 1, K
     else:
         b_arg, stride_bk, stride_bn = b, N, 1
-    grid = lambda meta: (recur.cdiv(M, meta["BLOCK_M"]), recur.cdiv(N, meta["BLOCK_N"]))  # noqa: E731
+
+    def grid(meta):
+        return (recur.cdiv(M, meta["BLOCK_M"]), recur.cdiv(N, meta["BLOCK_N"]))
+
     matmul_kernel[grid](
-        a, b_arg, c, M, N, K,
-        K, 1, stride_bk, stride_bn, N, 1,
-        BLOCK_M=block_m, BLOCK_N=block_n, BLOCK_K=block_k,
+        a,
+        b_arg,
+        c,
+        M,
+        N,
+        K,
+        K,
+        1,
+        stride_bk,
+        stride_bn,
+        N,
+        1,
+        BLOCK_M=block_m,
+        BLOCK_N=block_n,
+        BLOCK_K=block_k,
     )
     return c
 
@@ -325,14 +373,14 @@ def layer_norm_fwd_kernel(X, Y, W, B, Mean, Rstd, stride, N, eps, BLOCK_SIZE: rl
     _mean = rl.zeros([BLOCK_SIZE], dtype=rl.float32)
     for off in range(0, N, BLOCK_SIZE):
         cols = off + rl.arange(0, BLOCK_SIZE)
-        a = rl.load(X + cols, mask=cols < N, other=0.).to(rl.float32)
+        a = rl.load(X + cols, mask=cols < N, other=0.0).to(rl.float32)
         _mean += a
     mean = rl.sum(_mean, axis=0) / N
     _var = rl.zeros([BLOCK_SIZE], dtype=rl.float32)
     for off in range(0, N, BLOCK_SIZE):
         cols = off + rl.arange(0, BLOCK_SIZE)
-        x = rl.load(X + cols, mask=cols < N, other=0.).to(rl.float32)
-        x = rl.where(cols < N, x - mean, 0.)
+        x = rl.load(X + cols, mask=cols < N, other=0.0).to(rl.float32)
+        x = rl.where(cols < N, x - mean, 0.0)
         _var += x * x
     var = rl.sum(_var, axis=0) / N
     rstd = 1 / rl.sqrt(var + eps)
@@ -343,7 +391,7 @@ def layer_norm_fwd_kernel(X, Y, W, B, Mean, Rstd, stride, N, eps, BLOCK_SIZE: rl
         mask = cols < N
         w = rl.load(W + cols, mask=mask)
         b = rl.load(B + cols, mask=mask)
-        x = rl.load(X + cols, mask=mask, other=0.).to(rl.float32)
+        x = rl.load(X + cols, mask=mask, other=0.0).to(rl.float32)
         x_hat = (x - mean) * rstd
         y = x_hat * w + b
         rl.store(Y + cols, y, mask=mask)
@@ -380,8 +428,16 @@ def test_layer_norm_forward(mode, rng, M, N, BLOCK_SIZE, dtype):
 
 
 @recur.jit
-def cumsum_2d_kernel(x_ptr, out_ptr, R, C, BR: rl.constexpr, BC: rl.constexpr,
-                     AXIS: rl.constexpr, REVERSE: rl.constexpr):
+def cumsum_2d_kernel(
+    x_ptr,
+    out_ptr,
+    R,
+    C,
+    BR: rl.constexpr,
+    BC: rl.constexpr,
+    AXIS: rl.constexpr,
+    REVERSE: rl.constexpr,
+):
     r = rl.arange(0, BR)[:, None]
     c = rl.arange(0, BC)[None, :]
     mask = (r < R) & (c < C)
@@ -459,8 +515,9 @@ def linear_recurrence_kernel(a_ptr, b_ptr, h_ptr, n, BLOCK: rl.constexpr, REVERS
 
 
 @recur.jit
-def linear_recurrence_rows_kernel(a_ptr, b_ptr, h_ptr, R, T, BR: rl.constexpr, BT: rl.constexpr,
-                                  REVERSE: rl.constexpr):
+def linear_recurrence_rows_kernel(
+    a_ptr, b_ptr, h_ptr, R, T, BR: rl.constexpr, BT: rl.constexpr, REVERSE: rl.constexpr
+):
     r = rl.arange(0, BR)[:, None]
     t = rl.arange(0, BT)[None, :]
     mask = (r < R) & (t < T)
@@ -508,8 +565,9 @@ def test_linear_recurrence_scan_axis1(mode, rng, reverse):
 
 
 @recur.jit
-def reduce_2d_kernel(x_ptr, out_ptr, R, C, BR: rl.constexpr, BC: rl.constexpr,
-                     AXIS: rl.constexpr, OP: rl.constexpr):
+def reduce_2d_kernel(
+    x_ptr, out_ptr, R, C, BR: rl.constexpr, BC: rl.constexpr, AXIS: rl.constexpr, OP: rl.constexpr
+):
     r = rl.arange(0, BR)
     c = rl.arange(0, BC)
     mask = (r[:, None] < R) & (c[None, :] < C)
@@ -536,8 +594,9 @@ def reduce_2d_kernel(x_ptr, out_ptr, R, C, BR: rl.constexpr, BC: rl.constexpr,
 
 
 @recur.jit
-def reduce_int_kernel(x_ptr, out_ptr, BR: rl.constexpr, BC: rl.constexpr,
-                      AXIS: rl.constexpr, OP: rl.constexpr):
+def reduce_int_kernel(
+    x_ptr, out_ptr, BR: rl.constexpr, BC: rl.constexpr, AXIS: rl.constexpr, OP: rl.constexpr
+):
     # Whole power-of-2 tile, no mask; integer data with many ties.
     r = rl.arange(0, BR)
     c = rl.arange(0, BC)
@@ -600,7 +659,9 @@ def _argmax_combine(v1, i1, v2, i2):
 
 
 @recur.jit
-def custom_reduce_kernel(x_ptr, prod_ptr, val_ptr, idx_ptr, R, C, BR: rl.constexpr, BC: rl.constexpr):
+def custom_reduce_kernel(
+    x_ptr, prod_ptr, val_ptr, idx_ptr, R, C, BR: rl.constexpr, BC: rl.constexpr
+):
     r = rl.arange(0, BR)
     c = rl.arange(0, BC)
     mask = (r[:, None] < R) & (c[None, :] < C)
@@ -856,7 +917,9 @@ def test_int_division_truncates_like_c(mode):
 
 
 @recur.jit
-def promotion_kernel(i8_ptr, i32_ptr, i64_ptr, u32_ptr, f16_ptr, bf16_ptr, f32_ptr, f64_ptr, out_ptr):
+def promotion_kernel(
+    i8_ptr, i32_ptr, i64_ptr, u32_ptr, f16_ptr, bf16_ptr, f32_ptr, f64_ptr, out_ptr
+):
     i8 = rl.load(i8_ptr)
     i32 = rl.load(i32_ptr)
     i64 = rl.load(i64_ptr)
@@ -944,7 +1007,13 @@ def cast_kernel(x_ptr, out_ptr, n, DST: rl.constexpr, BLOCK: rl.constexpr):
 
 CASTS = [
     # (id, source values, source dtype, DST, numpy destination dtype)
-    ("f32-i32-trunc", [-2.7, -0.5, 0.5, 2.7, 3.0, -3.0, 100.9, -100.9, 0.0], np.float32, rl.int32, np.int32),
+    (
+        "f32-i32-trunc",
+        [-2.7, -0.5, 0.5, 2.7, 3.0, -3.0, 100.9, -100.9, 0.0],
+        np.float32,
+        rl.int32,
+        np.int32,
+    ),
     ("f32-i8-trunc", [-127.9, -1.5, 1.5, 126.99], np.float32, rl.int8, np.int8),
     ("f32-u8-trunc", [0.5, 1.9, 200.7, 255.0], np.float32, rl.uint8, np.uint8),
     ("f64-i64-trunc", [-1e12 - 0.5, 3.99, -3.99], np.float64, rl.int64, np.int64),
@@ -957,14 +1026,23 @@ CASTS = [
     ("i64-f64", [2**50 + 1, -(2**40)], np.int64, rl.float64, np.float64),
     ("bf16-f32", [1.5, -2.25, 3.0e38, 1e-30], BF16, rl.float32, np.float32),
     ("f16-f32", [1.5, -65504.0, 6.1e-5], np.float16, rl.float32, np.float32),
-    ("f64-f32-rne", [0.1, 1 / 3, -2.0 / 3, 1e300, 1 + 2.0**-24], np.float64, rl.float32, np.float32),
+    (
+        "f64-f32-rne",
+        [0.1, 1 / 3, -2.0 / 3, 1e300, 1 + 2.0**-24],
+        np.float64,
+        rl.float32,
+        np.float32,
+    ),
 ]
 
 
 @pytest.mark.parametrize("case", CASTS, ids=[c[0] for c in CASTS])
 def test_casts(mode, case):
     _, values, src, dst, np_dst = case
-    x = np.array(values, dtype=np.float64 if np.issubdtype(np.dtype(src), np.floating) or src is BF16 else np.int64)
+    x = np.array(
+        values,
+        dtype=np.float64 if np.issubdtype(np.dtype(src), np.floating) or src is BF16 else np.int64,
+    )
     x = x.astype(src)
     out = np.zeros(len(values), dtype=np_dst)
     cast_kernel[(1,)](x, out, len(values), DST=dst, BLOCK=16)
@@ -987,8 +1065,21 @@ def rounding_cases(rng):
     above = (hi | np.uint32(0x8001)).view(np.float32)
     below = (hi | np.uint32(0x7FFF)).view(np.float32)
     specials = np.array(
-        [0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, 1 + 2.0**-8, 1 + 3 * 2.0**-8, 1 + 2.0**-9,
-         np.finfo(np.float32).max, 65519.0, 65520.0, 3.0e38],
+        [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            np.inf,
+            -np.inf,
+            1 + 2.0**-8,
+            1 + 3 * 2.0**-8,
+            1 + 2.0**-9,
+            np.finfo(np.float32).max,
+            65519.0,
+            65520.0,
+            3.0e38,
+        ],
         dtype=np.float32,
     )
     return np.concatenate([base, ties, above, below, specials])
@@ -1016,8 +1107,18 @@ def test_cast_f32_to_f16_round_to_nearest_even(mode, rng):
 
 
 @recur.jit
-def views_kernel(x_ptr, v_ptr, trans_ptr, flat_ptr, reshaped_ptr, bcast0_ptr, bcast1_ptr, full_ptr,
-                 R: rl.constexpr, C: rl.constexpr):
+def views_kernel(
+    x_ptr,
+    v_ptr,
+    trans_ptr,
+    flat_ptr,
+    reshaped_ptr,
+    bcast0_ptr,
+    bcast1_ptr,
+    full_ptr,
+    R: rl.constexpr,
+    C: rl.constexpr,
+):
     r = rl.arange(0, R)
     c = rl.arange(0, C)
     x = rl.load(x_ptr + r[:, None] * C + c[None, :])  # (R, C)
@@ -1025,8 +1126,12 @@ def views_kernel(x_ptr, v_ptr, trans_ptr, flat_ptr, reshaped_ptr, bcast0_ptr, bc
     rl.store(flat_ptr + rl.arange(0, R * C), rl.reshape(x, (R * C,)))
     rl.store(reshaped_ptr + c[:, None] * R + r[None, :], rl.reshape(x, (C, R)))
     v = rl.load(v_ptr + c)  # (C,)
-    rl.store(bcast0_ptr + r[:, None] * C + c[None, :], rl.broadcast_to(rl.expand_dims(v, 0), (R, C)))
-    rl.store(bcast1_ptr + c[:, None] * R + r[None, :], rl.broadcast_to(rl.expand_dims(v, 1), (C, R)))
+    rl.store(
+        bcast0_ptr + r[:, None] * C + c[None, :], rl.broadcast_to(rl.expand_dims(v, 0), (R, C))
+    )
+    rl.store(
+        bcast1_ptr + c[:, None] * R + r[None, :], rl.broadcast_to(rl.expand_dims(v, 1), (C, R))
+    )
     f = rl.full((R, C), 3.5, rl.float32) + rl.zeros((R, C), dtype=rl.float32) + x * 0
     rl.store(full_ptr + r[:, None] * C + c[None, :], f)
 
@@ -1161,7 +1266,9 @@ def for_step_kernel(out_ptr, start, end, step, STEP: rl.constexpr):
     rl.store(out_ptr + 2, acc2)
 
 
-@pytest.mark.parametrize("start,end,step", [(3, 50, 4), (0, 10, 3), (5, 5, 2), (7, 3, 2), (2, 100, 7)])
+@pytest.mark.parametrize(
+    "start,end,step", [(3, 50, 4), (0, 10, 3), (5, 5, 2), (7, 3, 2), (2, 100, 7)]
+)
 def test_for_with_step(mode, start, end, step):
     out = np.zeros(3, np.int32)
     for_step_kernel[(1,)](out, start, end, step, STEP=step)
@@ -1287,8 +1394,9 @@ def test_constexpr_globals(mode, rng):
 
 
 @recur.jit
-def default_args_kernel(x_ptr, out_ptr, n, alpha=2.0, BLOCK: rl.constexpr = 32,
-                        ACTIVATION: rl.constexpr = "none"):
+def default_args_kernel(
+    x_ptr, out_ptr, n, alpha=2.0, BLOCK: rl.constexpr = 32, ACTIVATION: rl.constexpr = "none"
+):
     offs = rl.program_id(0) * BLOCK + rl.arange(0, BLOCK)
     mask = offs < n
     y = rl.load(x_ptr + offs, mask=mask) * alpha
@@ -1341,7 +1449,8 @@ def test_program_id_and_num_programs(mode, grid):
     grid_kernel[grid](out)
     p2, p1, p0 = np.meshgrid(np.arange(g[2]), np.arange(g[1]), np.arange(g[0]), indexing="ij")
     expected = np.stack(
-        [p0, p1, p2, np.full_like(p0, g[0]), np.full_like(p0, g[1]), np.full_like(p0, g[2])], axis=-1
+        [p0, p1, p2, np.full_like(p0, g[0]), np.full_like(p0, g[1]), np.full_like(p0, g[2])],
+        axis=-1,
     )
     np.testing.assert_array_equal(out, expected)
 
@@ -1352,7 +1461,9 @@ def add_2d_kernel(x_ptr, y_ptr, out_ptr, M, N, BM: rl.constexpr, BN: rl.constexp
     offs_n = rl.program_id(1) * BN + rl.arange(0, BN)
     mask = (offs_m[:, None] < M) & (offs_n[None, :] < N)
     idx = offs_m[:, None] * N + offs_n[None, :]
-    rl.store(out_ptr + idx, rl.load(x_ptr + idx, mask=mask) + rl.load(y_ptr + idx, mask=mask), mask=mask)
+    rl.store(
+        out_ptr + idx, rl.load(x_ptr + idx, mask=mask) + rl.load(y_ptr + idx, mask=mask), mask=mask
+    )
 
 
 def test_2d_grid_tiles(mode, rng):
@@ -1422,7 +1533,7 @@ def atomic_max_scalar_kernel(x_ptr, out_ptr):
 
 
 def test_atomic_max_scalar(mode, rng):
-    x = rng.integers(-10**6, 10**6, 50).astype(np.int32)
+    x = rng.integers(-(10**6), 10**6, 50).astype(np.int32)
     out = np.array([np.iinfo(np.int32).min], np.int32)
     atomic_max_scalar_kernel[(x.size,)](x, out)
     assert out[0] == x.max()

@@ -97,7 +97,9 @@ class FunctionSource:
 class CodeGenerator(ast.NodeVisitor):
     """Generates one ``tile.func`` for one specialisation of a function."""
 
-    def __init__(self, module_state, jit_fn, arg_types, constexprs, name, is_kernel, divisibility=()):
+    def __init__(
+        self, module_state, jit_fn, arg_types, constexprs, name, is_kernel, divisibility=()
+    ):
         self.state = module_state
         self.context = module_state.context
         self.builder = module_state.builder
@@ -133,8 +135,18 @@ class CodeGenerator(ast.NodeVisitor):
             return super().visit(node)
         except (CompilationError, _ReturnFound):
             raise
-        except (SemanticError, TypeError, ValueError, AssertionError, NameError,
-                AttributeError, IndexError, KeyError, ZeroDivisionError, NotImplementedError) as error:
+        except (
+            SemanticError,
+            TypeError,
+            ValueError,
+            AssertionError,
+            NameError,
+            AttributeError,
+            IndexError,
+            KeyError,
+            ZeroDivisionError,
+            NotImplementedError,
+        ) as error:
             raise self.error(node, error) from None
         finally:
             if hasattr(node, "lineno"):
@@ -199,8 +211,12 @@ class CodeGenerator(ast.NodeVisitor):
             self.scope[name] = constexpr(value)
 
         body = node.body
-        if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
-                and isinstance(body[0].value.value, str):
+        if (
+            body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(getattr(body[0], "value", None), ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             body = body[1:]  # docstring
         for i, statement in enumerate(body):
             if isinstance(statement, ast.Return):
@@ -232,7 +248,9 @@ class CodeGenerator(ast.NodeVisitor):
             b = self.builder
             input_types = [self.semantic.backend.type(t) for t in self.arg_types.values()]
             result_types = [self.semantic.backend.type(t) for t in self.return_types]
-            self.func.set_attr("function_type", b.type_attr(b.function_type(input_types, result_types)))
+            self.func.set_attr(
+                "function_type", b.type_attr(b.function_type(input_types, result_types))
+            )
 
     def visit_Return(self, node):
         raise SemanticError("'return' is only supported as the last statement of a function")
@@ -258,8 +276,11 @@ class CodeGenerator(ast.NodeVisitor):
             else:
                 arg_types[name] = value.type
                 handles.append(value.handle)
-        key = (fn, tuple((n, str(t)) for n, t in arg_types.items()),
-               tuple((n, repr(v)) for n, v in constexprs.items()))
+        key = (
+            fn,
+            tuple((n, str(t)) for n, t in arg_types.items()),
+            tuple((n, repr(v)) for n, v in constexprs.items()),
+        )
         callee = self.state.functions.get(key)
         if callee is None:
             if key in self.state.in_progress:
@@ -329,7 +350,9 @@ class CodeGenerator(ast.NodeVisitor):
         annotation = self.visit(node.annotation)
         if annotation is constexpr or annotation == "constexpr":
             if _is_runtime(value):
-                raise SemanticError(f"'{node.target.id}' is annotated constexpr but is a runtime value")
+                raise SemanticError(
+                    f"'{node.target.id}' is annotated constexpr but is a runtime value"
+                )
             value = constexpr(value)
         self.assign(node.target, value)
 
@@ -379,7 +402,8 @@ class CodeGenerator(ast.NodeVisitor):
 
         # Variables that either branch changed and that exist after the if.
         names = [
-            n for n in (set(scopes[0]) | set(scopes[1]))
+            n
+            for n in (set(scopes[0]) | set(scopes[1]))
             if (n in scopes[0] and n in scopes[1])
             and (scopes[0][n] is not before.get(n) or scopes[1][n] is not before.get(n))
         ]
@@ -536,7 +560,9 @@ class CodeGenerator(ast.NodeVisitor):
         inits = [self.materialize(self.scope[n], t) for n, t in zip(names, types)]
         for n, value, t in zip(names, inits, types):
             if value.type != t:
-                raise SemanticError(f"loop-carried '{n}' has type {value.type} before the loop but {t} in it")
+                raise SemanticError(
+                    f"loop-carried '{n}' has type {value.type} before the loop but {t} in it"
+                )
         outer = b.insertion_block()
         loop = b.create(
             "scf.for",
@@ -596,7 +622,13 @@ class CodeGenerator(ast.NodeVisitor):
         if not _is_runtime(condition):
             condition = self.semantic.to_tensor(bool(_unwrap(condition)))
         condition = self.scalar_condition(condition, "while")
-        b.create("scf.condition", [condition.handle] + [cond_block.arg(i) for i in range(len(names))], [], {}, 0)
+        b.create(
+            "scf.condition",
+            [condition.handle] + [cond_block.arg(i) for i in range(len(names))],
+            [],
+            {},
+            0,
+        )
 
         self.scope = dict(before_scope)
         body_block = loop.region(1).add_block(mlir_types, b)
@@ -642,7 +674,9 @@ class CodeGenerator(ast.NodeVisitor):
                 v = self.visit(value.value)
                 if _is_runtime(v):
                     raise SemanticError("f-strings can only format compile-time values")
-                parts.append(format(_unwrap(v), value.format_spec and self.visit(value.format_spec) or ""))
+                parts.append(
+                    format(_unwrap(v), value.format_spec and self.visit(value.format_spec) or "")
+                )
         return constexpr("".join(parts))
 
     def visit_Tuple(self, node):
@@ -669,8 +703,12 @@ class CodeGenerator(ast.NodeVisitor):
         operand = self.visit(node.operand)
         if not _is_runtime(operand):
             value = _unwrap(operand)
-            fn = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_,
-                  ast.Invert: operator.invert}[type(node.op)]
+            fn = {
+                ast.USub: operator.neg,
+                ast.UAdd: operator.pos,
+                ast.Not: operator.not_,
+                ast.Invert: operator.invert,
+            }[type(node.op)]
             return constexpr(fn(value))
         if isinstance(node.op, ast.Not):
             return self.semantic.logical_not(operand)
@@ -743,7 +781,10 @@ class CodeGenerator(ast.NodeVisitor):
         return result
 
     def visit_Slice(self, node):
-        parts = [None if p is None else _unwrap(self.visit(p)) for p in (node.lower, node.upper, node.step)]
+        parts = [
+            None if p is None else _unwrap(self.visit(p))
+            for p in (node.lower, node.upper, node.step)
+        ]
         return slice(*parts)
 
     def visit_Call(self, node):

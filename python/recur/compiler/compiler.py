@@ -43,7 +43,9 @@ def constexpr_key(value) -> str:
     if isinstance(value, (tuple, list)):
         return "(" + ",".join(constexpr_key(v) for v in value) + ")"
     if callable(value):
-        return f"fn:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', repr(value))}"
+        return (
+            f"fn:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', repr(value))}"
+        )
     return f"{type(value).__name__}:{value!r}"
 
 
@@ -116,7 +118,11 @@ def compile_specialization(jit_fn, arg_types, constexprs, divisible, target="cpu
     if entry is not None:
         try:
             metadata = json.loads(entry["metadata.json"])
-            asm = {"tile": entry["tile"].decode(), "llir": entry["llir"].decode(), "obj": entry["obj"]}
+            asm = {
+                "tile": entry["tile"].decode(),
+                "llir": entry["llir"].decode(),
+                "obj": entry["obj"],
+            }
             cache.record("disk_hits")
             return CompiledKernel(jit_fn.__name__, asm, metadata)
         except (KeyError, ValueError, UnicodeDecodeError):
@@ -125,7 +131,13 @@ def compile_specialization(jit_fn, arg_types, constexprs, divisible, target="cpu
     cache.record("misses")
     state = ModuleState(_C.ir)
     generator = CodeGenerator(
-        state, jit_fn, arg_types, constexprs, jit_fn.__name__, is_kernel=True, divisibility=divisible
+        state,
+        jit_fn,
+        arg_types,
+        constexprs,
+        jit_fn.__name__,
+        is_kernel=True,
+        divisibility=divisible,
     )
     generator.generate()
     diagnostics = state.module.verify()
@@ -133,7 +145,9 @@ def compile_specialization(jit_fn, arg_types, constexprs, divisible, target="cpu
         raise _location_error(diagnostics, "invalid kernel")
     tile_text = state.module.to_text(debug_info=False)
     try:
-        result = _C.runtime.compile_cpu(state.module.to_text(debug_info=True), options.get("opt_level", 3))
+        result = _C.runtime.compile_cpu(
+            state.module.to_text(debug_info=True), options.get("opt_level", 3)
+        )
     except _C.runtime.CompileError as error:
         raise _location_error(str(error), "cannot compile the kernel") from None
     metadata = {
@@ -171,7 +185,9 @@ def compile(fn, signature=None, constexprs=None, target=None, num_warps=4, num_s
     if not isinstance(fn, JITFunction):
         raise TypeError("recur.compile needs a @recur.jit function")
     signature = dict(signature or {})
-    constexprs = {k: (v.value if isinstance(v, core.constexpr) else v) for k, v in (constexprs or {}).items()}
+    constexprs = {
+        k: (v.value if isinstance(v, core.constexpr) else v) for k, v in (constexprs or {}).items()
+    }
     arg_types, divisible = {}, set()
     for name in fn.arg_names:
         if name in fn.constexpr_names or name in constexprs:

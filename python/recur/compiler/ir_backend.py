@@ -160,7 +160,10 @@ class IRBackend:
         i64 = self.i64
         if scalar.is_floating():
             return self.op1(
-                "arith.cmpf", [lhs, rhs], result, {"predicate": self.builder.int_attr(_CMPF[pred], i64)}
+                "arith.cmpf",
+                [lhs, rhs],
+                result,
+                {"predicate": self.builder.int_attr(_CMPF[pred], i64)},
             )
         table = _CMPI_SIGNED if scalar.is_int_signed() else _CMPI_UNSIGNED
         return self.op1(
@@ -180,7 +183,9 @@ class IRBackend:
             if src.primitive_bitwidth > dst.primitive_bitwidth:
                 return self.op1("arith.truncf", [handle], dst_ty)
             # fp16 <-> bf16 go through fp32.
-            wide = core.block_type(core.float32, src_ty.shape) if src_ty.is_block() else core.float32
+            wide = (
+                core.block_type(core.float32, src_ty.shape) if src_ty.is_block() else core.float32
+            )
             return self.op1("arith.truncf", [self.op1("arith.extf", [handle], wide)], dst_ty)
         if src.is_floating():
             name = "arith.fptosi" if dst.is_int_signed() else "arith.fptoui"

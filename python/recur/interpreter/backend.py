@@ -68,9 +68,7 @@ def numpy_dtype(ty) -> np.dtype:
     try:
         return _NUMPY_DTYPES[scalar.name]
     except KeyError:
-        raise TypeError(
-            f"{scalar!r} needs the ml_dtypes package in the interpreter"
-        ) from None
+        raise TypeError(f"{scalar!r} needs the ml_dtypes package in the interpreter") from None
 
 
 def language_dtype(np_dtype) -> core.dtype:
@@ -250,9 +248,7 @@ _TRANSCENDENTAL = {
 
 def _fma_exact(x, y, z):
     """x * y + z rounded once, for float64 operands (exact rational arithmetic)."""
-    x, y, z = np.broadcast_arrays(
-        np.asarray(x, _F64), np.asarray(y, _F64), np.asarray(z, _F64)
-    )
+    x, y, z = np.broadcast_arrays(np.asarray(x, _F64), np.asarray(y, _F64), np.asarray(z, _F64))
     out = np.empty(x.shape, _F64)
     for index in np.ndindex(x.shape):
         a, b, c = float(x[index]), float(y[index]), float(z[index])
@@ -279,9 +275,7 @@ def _fma_narrow(x, y, z, dt):
     err = (p - bp) + (z - bz)
     inexact = (err != 0) & np.isfinite(s)
     odd = (s.view(np.uint64) & np.uint64(1)).astype(bool)
-    s = np.where(
-        inexact & ~odd, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s
-    )
+    s = np.where(inexact & ~odd, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
     if dt == _BF16:
         return to_bf16(s)
     return s.astype(dt)
@@ -326,9 +320,7 @@ class Buffer:
         self.writeable = bool(array.flags.writeable)
         size = self.end - self.start
         if size:
-            self.bytes = np.asarray(
-                _RawMemory(self.start, size, not self.writeable, array)
-            )
+            self.bytes = np.asarray(_RawMemory(self.start, size, not self.writeable, array))
         else:
             self.bytes = np.zeros(0, _U8)
         self._typed = {}
@@ -423,9 +415,7 @@ class Memory:
         address = int(addresses[first])
         count = f" (and {bad.size - 1} more lanes)" if bad.size > 1 else ""
         if which[first] == -2:
-            buffer = next(
-                b for b in self.buffers if b.start <= address <= b.end - itemsize
-            )
+            buffer = next(b for b in self.buffers if b.start <= address <= b.end - itemsize)
             raise ValueError(
                 f"{op} in {where}{lane_text}: argument '{buffer.name}' is a read-only array"
             )
@@ -701,9 +691,7 @@ class InterpreterBackend:
             out = np.zeros(flat.size, dt)
         if lanes.size:
             memory_dt = _U8 if element.is_bool() else dt
-            values = self.memory.read(
-                flat[lanes], lanes, shape, memory_dt, "load", self.pid
-            )
+            values = self.memory.read(flat[lanes], lanes, shape, memory_dt, "load", self.pid)
             out[lanes] = values != 0 if element.is_bool() else values
         return out.reshape(shape)
 
@@ -718,9 +706,7 @@ class InterpreterBackend:
         if element.is_bool():
             values = values.astype(_U8)
         addresses = flat[lanes]
-        which = self.memory.check_write(
-            addresses, lanes, shape, memory_dt, "store", self.pid
-        )
+        which = self.memory.check_write(addresses, lanes, shape, memory_dt, "store", self.pid)
         self.memory.write(addresses, which, values, memory_dt)
 
     def _rmw(self, kind, old, value, element):
@@ -753,9 +739,7 @@ class InterpreterBackend:
             memory_dt = _U8 if element.is_bool() else dt
             addresses = flat[lanes]
             op = f"atomic_{kind}"
-            which = self.memory.check_write(
-                addresses, lanes, shape, memory_dt, op, self.pid
-            )
+            which = self.memory.check_write(addresses, lanes, shape, memory_dt, op, self.pid)
             order = np.sort(addresses)
             if np.all(np.diff(order) >= memory_dt.itemsize):
                 # No two lanes touch the same bytes: all at once.
@@ -853,9 +837,7 @@ class InterpreterBackend:
             args = [tensor(h, t) for h, t in zip(acc, slice_types)]
             args += [tensor(m[i, ...], t) for m, t in zip(moved, slice_types)]
             results = combine(args)
-            acc = [
-                np.broadcast_to(np.asarray(r.handle), shape) for r in results
-            ]
+            acc = [np.broadcast_to(np.asarray(r.handle), shape) for r in results]
         return [_out(h, numpy_dtype(t)) for h, t in zip(acc, result_types)]
 
     def scan(self, handles, types, axis, reverse, combine):

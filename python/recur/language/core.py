@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
-from typing import Any, Sequence
+from typing import Sequence
 
 # --------------------------------------------------------------------------
 # dtypes
@@ -110,9 +110,7 @@ class dtype:
     def mlir(self) -> str:
         """The tile-dialect spelling: signless integers, builtin floats."""
         if self.is_floating():
-            return {"fp16": "f16", "bf16": "bf16", "fp32": "f32", "fp64": "f64"}[
-                self.name
-            ]
+            return {"fp16": "f16", "bf16": "bf16", "fp32": "f32", "fp64": "f64"}[self.name]
         return f"i{self.primitive_bitwidth}"
 
     def to_str(self) -> str:
@@ -785,7 +783,15 @@ def cdiv(x, div):
 
 
 @builtin
-def dot(input, other, acc=None, input_precision=None, allow_tf32=None, max_num_imprecise_acc=None, out_dtype=float32) -> tensor:
+def dot(
+    input,
+    other,
+    acc=None,
+    input_precision=None,
+    allow_tf32=None,
+    max_num_imprecise_acc=None,
+    out_dtype=float32,
+) -> tensor:
     precision = _unwrap(input_precision)
     if precision is None and _unwrap(allow_tf32) is not None:
         precision = "tf32" if _unwrap(allow_tf32) else "ieee"
@@ -857,14 +863,18 @@ def xor_sum(input, axis=None, keep_dims=False):
 
 
 @builtin
-def max(input, axis=None, return_indices=False, return_indices_tie_break_left=True, keep_dims=False):
+def max(
+    input, axis=None, return_indices=False, return_indices_tie_break_left=True, keep_dims=False
+):
     if _unwrap(return_indices):
         return _semantic().arg_reduce(input, _unwrap(axis), "max", bool(_unwrap(keep_dims)), True)
     return reduce(input, axis, _max_combine, keep_dims)
 
 
 @builtin
-def min(input, axis=None, return_indices=False, return_indices_tie_break_left=True, keep_dims=False):
+def min(
+    input, axis=None, return_indices=False, return_indices_tie_break_left=True, keep_dims=False
+):
     if _unwrap(return_indices):
         return _semantic().arg_reduce(input, _unwrap(axis), "min", bool(_unwrap(keep_dims)), True)
     return reduce(input, axis, _min_combine, keep_dims)
@@ -930,7 +940,9 @@ def static_assert(cond, msg=""):
     if isinstance(cond, tensor):
         raise TypeError("static_assert needs a constexpr condition, got a tensor")
     if not cond:
-        raise AssertionError(f"static_assert failed: {_unwrap(msg)}" if _unwrap(msg) else "static_assert failed")
+        raise AssertionError(
+            f"static_assert failed: {_unwrap(msg)}" if _unwrap(msg) else "static_assert failed"
+        )
 
 
 @builtin
@@ -991,4 +1003,9 @@ def _py_scalar_dtype(value) -> dtype:
     raise TypeError(f"cannot convert {type(value).__name__} to a tensor")
 
 
-__all__ = [name for name in dir() if not name.startswith("_") and name not in ("annotations", "contextlib", "math", "numbers", "Any", "Sequence")]
+__all__ = [
+    name
+    for name in dir()
+    if not name.startswith("_")
+    and name not in ("annotations", "contextlib", "math", "numbers", "Any", "Sequence")
+]

@@ -17,7 +17,7 @@ import builtins
 import numbers
 
 from . import core
-from .core import block_type, constexpr, dtype, pointer_type, tensor
+from .core import block_type, constexpr, dtype, tensor
 
 
 class SemanticError(Exception):
@@ -54,9 +54,7 @@ class Semantic:
         if isinstance(value, (numbers.Number,)) and not isinstance(value, complex):
             ty = dtype_hint or core._py_scalar_dtype(value)
             return tensor(self.backend.constant(value, ty), ty)
-        raise SemanticError(
-            f"expected a tensor or a number, got {type(value).__name__} {value!r}"
-        )
+        raise SemanticError(f"expected a tensor or a number, got {type(value).__name__} {value!r}")
 
     def _scalar_constant(self, value, ty: dtype) -> tensor:
         return tensor(self.backend.constant(value, ty), ty)
@@ -667,7 +665,9 @@ class Semantic:
         if b.dtype.is_int_unsigned():
             b = self.cast(b, acc_dtype)
         ty = acc.type
-        return tensor(self.backend.dot(a.handle, b.handle, acc.handle, precision, a.type, b.type, ty), ty)
+        return tensor(
+            self.backend.dot(a.handle, b.handle, acc.handle, precision, a.type, b.type, ty), ty
+        )
 
     # ------------------------------------------------------------------
     # Reductions and scans
@@ -765,7 +765,9 @@ class Semantic:
         def combine(a_value, a_index, b_value, b_index):
             # In index order: b replaces a only when strictly better, so ties
             # keep the first index, as Triton's tie_break_left does.
-            better = self.greater(b_value, a_value) if kind == "max" else self.less(b_value, a_value)
+            better = (
+                self.greater(b_value, a_value) if kind == "max" else self.less(b_value, a_value)
+            )
             return self.where(better, b_value, a_value), self.where(better, b_index, a_index)
 
         value, idx = self.reduce((input, index), axis, combine, keep_dims)
@@ -781,14 +783,21 @@ class Semantic:
         values = list(values) if isinstance(values, (list, tuple)) else [values]
         for v in values:
             self._constexpr_int(v, f"{kind}'s value")
-        return tensor(self.backend.hint(x.handle, kind, [int(getattr(v, "value", v)) for v in values], x.type), x.type)
+        return tensor(
+            self.backend.hint(
+                x.handle, kind, [int(getattr(v, "value", v)) for v in values], x.type
+            ),
+            x.type,
+        )
 
     def device_print(self, prefix, args, hex):
         _check(isinstance(prefix, str), "device_print's prefix must be a string")
         tensors = [self.to_tensor(a) for a in args]
         for t in tensors:
             _check(not t.dtype.is_ptr(), "device_print cannot print pointers")
-        self.backend.device_print(prefix, [t.handle for t in tensors], [t.type for t in tensors], hex)
+        self.backend.device_print(
+            prefix, [t.handle for t in tensors], [t.type for t in tensors], hex
+        )
 
     def device_assert(self, cond, msg):
         cond = self.to_bool_tensor(cond)

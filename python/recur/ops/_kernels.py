@@ -55,9 +55,7 @@ class OperatorKernel:
         from ..runtime import device
 
         options = {"chunk_size": chunk_size}
-        key = _C.runtime.sha256(
-            json.dumps([_C.runtime.version(), source, sorted(options.items())])
-        )
+        key = _C.runtime.sha256(json.dumps([_C.runtime.version(), source, sorted(options.items())]))
         entry = cache.disk().lookup(key)
         if entry is not None and "obj" in entry and "kernels" in entry:
             cache.record("disk_hits")

@@ -26,8 +26,17 @@ def _offsets(cu, total, label):
     return offsets
 
 
-def flash_attn(q, k, v, causal=False, softmax_scale=None, window_size=(-1, -1),
-               cu_seqlens_q=None, cu_seqlens_k=None, block_size=64):
+def flash_attn(
+    q,
+    k,
+    v,
+    causal=False,
+    softmax_scale=None,
+    window_size=(-1, -1),
+    cu_seqlens_q=None,
+    cu_seqlens_k=None,
+    block_size=64,
+):
     """Softmax attention by the online softmax over key blocks.
 
     ``causal`` masks bottom-right aligned when ``Tq != Tk`` (flash-attention
@@ -56,7 +65,9 @@ def flash_attn(q, k, v, causal=False, softmax_scale=None, window_size=(-1, -1),
     if Hk == 0 or H % Hk:
         raise ValueError(f"flash_attn: {H} query heads are not a multiple of {Hk} key/value heads")
     if not (q.dtype == k.dtype == v.dtype):
-        raise ValueError(f"flash_attn: q, k and v must share a dtype, got {q.dtype}, {k.dtype}, {v.dtype}")
+        raise ValueError(
+            f"flash_attn: q, k and v must share a dtype, got {q.dtype}, {k.dtype}, {v.dtype}"
+        )
     element = _kernels.element_type(q, "flash_attn")
     left, right = (int(w) for w in window_size)
     if left < -1 or right < -1:
@@ -84,8 +95,10 @@ def flash_attn(q, k, v, causal=False, softmax_scale=None, window_size=(-1, -1),
             )
         offsets_k = offsets_k.astype(offsets_q.dtype)
         index = "i32" if offsets_q.dtype == np.int32 else "i64"
-        args += [("cuq", _kernels.tensor_type((None,), index)),
-                 ("cuk", _kernels.tensor_type((None,), index))]
+        args += [
+            ("cuq", _kernels.tensor_type((None,), index)),
+            ("cuk", _kernels.tensor_type((None,), index)),
+        ]
         clauses = " cu_seqlens_q(%cuq) cu_seqlens_k(%cuk)"
         extra = [offsets_q, offsets_k]
         sequences = offsets_q.size - 1
@@ -94,8 +107,11 @@ def flash_attn(q, k, v, causal=False, softmax_scale=None, window_size=(-1, -1),
         if k.shape[0] != B:
             raise ValueError(f"flash_attn: k has batch {k.shape[0]}, q has {B}")
         sequences, longest = B, Tq
-    attributes = [f"softmax_scale = {scale!r} : f64", f"window_left = {left} : i64",
-                  f"window_right = {right} : i64"]
+    attributes = [
+        f"softmax_scale = {scale!r} : f64",
+        f"window_left = {left} : i64",
+        f"window_right = {right} : i64",
+    ]
     if causal:
         attributes.insert(0, "causal")
     out_type = _kernels.tensor_type((None, None, H, Dv), element)

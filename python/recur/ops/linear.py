@@ -20,11 +20,11 @@ def _check_sequences(q, k, v, name):
     if k.shape != q.shape:
         raise ValueError(f"{name}: k must have the shape of q {q.shape}, got {k.shape}")
     if v.shape[:3] != q.shape[:3]:
-        raise ValueError(
-            f"{name}: v must agree with q on [B, T, H] = {q.shape[:3]}, got {v.shape}"
-        )
+        raise ValueError(f"{name}: v must agree with q on [B, T, H] = {q.shape[:3]}, got {v.shape}")
     if not (q.dtype == k.dtype == v.dtype):
-        raise ValueError(f"{name}: q, k and v must share a dtype, got {q.dtype}, {k.dtype}, {v.dtype}")
+        raise ValueError(
+            f"{name}: q, k and v must share a dtype, got {q.dtype}, {k.dtype}, {v.dtype}"
+        )
 
 
 def _check_offsets(cu_seqlens, batch, length, name):
@@ -43,14 +43,27 @@ def _check_offsets(cu_seqlens, batch, length, name):
     return offsets
 
 
-def _linear_family(name, q, k, v, gates, scale, initial_state, output_final_state, cu_seqlens,
-                   chunk_size, attributes=""):
+def _linear_family(
+    name,
+    q,
+    k,
+    v,
+    gates,
+    scale,
+    initial_state,
+    output_final_state,
+    cu_seqlens,
+    chunk_size,
+    attributes="",
+):
     """Validates, builds the operator function of ``seq.<name>`` and runs it.
 
     ``gates`` lists (label, array, per_key) operands between v and the
     state: ``[B, T, H, K]`` when per_key, else ``[B, T, H]``.
     """
-    q, k, v = (np.ascontiguousarray(as_array(x, label)) for x, label in ((q, "q"), (k, "k"), (v, "v")))
+    q, k, v = (
+        np.ascontiguousarray(as_array(x, label)) for x, label in ((q, "q"), (k, "k"), (v, "v"))
+    )
     _check_sequences(q, k, v, name)
     B, T, H, K = q.shape
     V = v.shape[-1]
@@ -61,7 +74,9 @@ def _linear_family(name, q, k, v, gates, scale, initial_state, output_final_stat
     for label, gate, per_key in gates:
         gate = np.ascontiguousarray(as_array(gate, label))
         if per_key and gate.shape != k.shape:
-            raise ValueError(f"{name}: {label} must have the shape of k {k.shape}, got {gate.shape}")
+            raise ValueError(
+                f"{name}: {label} must have the shape of k {k.shape}, got {gate.shape}"
+            )
         if not per_key and gate.shape != k.shape[:3]:
             raise ValueError(f"{name}: {label} must be [B, T, H] = {k.shape[:3]}, got {gate.shape}")
         gate_element = _kernels.element_type(gate, name)
@@ -93,7 +108,9 @@ def _linear_family(name, q, k, v, gates, scale, initial_state, output_final_stat
         args.append(("s0", state_type))
         clauses += " initial_state(%s0)"
     if offsets is not None:
-        args.append(("cu", _kernels.tensor_type((None,), "i32" if offsets.dtype == np.int32 else "i64")))
+        args.append(
+            ("cu", _kernels.tensor_type((None,), "i32" if offsets.dtype == np.int32 else "i64"))
+        )
         clauses += " cu_seqlens(%cu)"
     signature = ", ".join(f"%{n}: {t}" for n, t in args)
     operand_types = ", ".join(t for _, t in args)
@@ -117,20 +134,49 @@ def _linear_family(name, q, k, v, gates, scale, initial_state, output_final_stat
     return o, (final if output_final_state else None)
 
 
-def linear_attn(q, k, v, scale=None, initial_state=None, output_final_state=False,
-                cu_seqlens=None, normalize=False, chunk_size=64):
+def linear_attn(
+    q,
+    k,
+    v,
+    scale=None,
+    initial_state=None,
+    output_final_state=False,
+    cu_seqlens=None,
+    normalize=False,
+    chunk_size=64,
+):
     """Chunked linear attention: ``S_t = S_{t-1} + k_tᵀ v_t``, ``o_t = scale q_t S_t``.
 
     ``normalize=True`` divides each output by ``scale · q_t · Σ_{s≤t} k_s +
     1e-10`` (FLA's ``chunk_linear_attn`` default); the default here is the
     plain recurrence. Returns ``(o, final_state or None)``.
     """
-    return _linear_family("linear_attn", q, k, v, [], scale, initial_state, output_final_state,
-                          cu_seqlens, chunk_size, ", normalize" if normalize else "")
+    return _linear_family(
+        "linear_attn",
+        q,
+        k,
+        v,
+        [],
+        scale,
+        initial_state,
+        output_final_state,
+        cu_seqlens,
+        chunk_size,
+        ", normalize" if normalize else "",
+    )
 
 
-def gla(q, k, v, g, scale=None, initial_state=None, output_final_state=False, cu_seqlens=None,
-        chunk_size=16):
+def gla(
+    q,
+    k,
+    v,
+    g,
+    scale=None,
+    initial_state=None,
+    output_final_state=False,
+    cu_seqlens=None,
+    chunk_size=16,
+):
     """Chunked gated linear attention: ``S_t = diag(exp g_t) S_{t-1} + k_tᵀ v_t``.
 
     ``g`` is the log-space gate ``[B, T, H, K]`` (float32 recommended for
@@ -139,12 +185,31 @@ def gla(q, k, v, g, scale=None, initial_state=None, output_final_state=False, cu
     -5 per step or stronger neither overflow nor underflow into NaN. Returns
     ``(o, final_state or None)``.
     """
-    return _linear_family("gla", q, k, v, [("g", g, True)], scale, initial_state,
-                          output_final_state, cu_seqlens, chunk_size)
+    return _linear_family(
+        "gla",
+        q,
+        k,
+        v,
+        [("g", g, True)],
+        scale,
+        initial_state,
+        output_final_state,
+        cu_seqlens,
+        chunk_size,
+    )
 
 
-def delta_rule(q, k, v, beta, scale=None, initial_state=None, output_final_state=False,
-               cu_seqlens=None, chunk_size=16):
+def delta_rule(
+    q,
+    k,
+    v,
+    beta,
+    scale=None,
+    initial_state=None,
+    output_final_state=False,
+    cu_seqlens=None,
+    chunk_size=16,
+):
     """Chunked DeltaNet: ``S_t = (I − β_t k_tᵀ k_t) S_{t-1} + β_t k_tᵀ v_t``.
 
     ``beta`` is ``[B, T, H]``. Each chunk goes through the WY/UT
@@ -152,17 +217,47 @@ def delta_rule(q, k, v, beta, scale=None, initial_state=None, output_final_state
     used as given; DeltaNet layers normalise them (L2) first. Returns
     ``(o, final_state or None)``.
     """
-    return _linear_family("delta_rule", q, k, v, [("beta", beta, False)], scale, initial_state,
-                          output_final_state, cu_seqlens, chunk_size)
+    return _linear_family(
+        "delta_rule",
+        q,
+        k,
+        v,
+        [("beta", beta, False)],
+        scale,
+        initial_state,
+        output_final_state,
+        cu_seqlens,
+        chunk_size,
+    )
 
 
-def gated_delta_rule(q, k, v, g, beta, scale=None, initial_state=None,
-                     output_final_state=False, cu_seqlens=None, chunk_size=16):
+def gated_delta_rule(
+    q,
+    k,
+    v,
+    g,
+    beta,
+    scale=None,
+    initial_state=None,
+    output_final_state=False,
+    cu_seqlens=None,
+    chunk_size=16,
+):
     """Chunked Gated DeltaNet: ``S_t = exp(g_t)(I − β_t k_tᵀ k_t) S_{t-1} + β_t k_tᵀ v_t``.
 
     ``g`` (log decay) and ``beta`` are ``[B, T, H]``; the state decays before
     the delta correction, as FLA's reference does. Returns ``(o,
     final_state or None)``.
     """
-    return _linear_family("gated_delta_rule", q, k, v, [("g", g, False), ("beta", beta, False)],
-                          scale, initial_state, output_final_state, cu_seqlens, chunk_size)
+    return _linear_family(
+        "gated_delta_rule",
+        q,
+        k,
+        v,
+        [("g", g, False), ("beta", beta, False)],
+        scale,
+        initial_state,
+        output_final_state,
+        cu_seqlens,
+        chunk_size,
+    )

@@ -30,9 +30,7 @@ def _sequences(T: int, B: int, cu_seqlens):
     if B != 1:
         raise ValueError(f"with cu_seqlens the batch must be 1, got B = {B}")
     if cu.ndim != 1 or cu.size < 2 or cu[0] != 0 or cu[-1] != T or np.any(np.diff(cu) < 0):
-        raise ValueError(
-            f"cu_seqlens must rise from 0 to T = {T}, got {cu.tolist()}"
-        )
+        raise ValueError(f"cu_seqlens must rise from 0 to T = {T}, got {cu.tolist()}")
     return [(0, int(cu[i]), int(cu[i + 1])) for i in range(cu.size - 1)]
 
 
@@ -62,8 +60,16 @@ def _linear_family(q, k, v, scale, initial_state, output_final_state, cu_seqlens
     return o, (final if output_final_state else None)
 
 
-def linear_attn(q, k, v, scale=None, initial_state=None, output_final_state=False,
-                cu_seqlens=None, normalize=False):
+def linear_attn(
+    q,
+    k,
+    v,
+    scale=None,
+    initial_state=None,
+    output_final_state=False,
+    cu_seqlens=None,
+    normalize=False,
+):
     """``S_t = S_{t-1} + k_tᵀ v_t``, ``o_t = scale · q_t S_t``.
 
     With ``normalize`` (FLA's ``chunk_linear_attn`` default) each output is
@@ -105,8 +111,9 @@ def _delta(S, k, v, beta):
     return S + np.einsum("h,hk,hv->hkv", beta, k, error)
 
 
-def delta_rule(q, k, v, beta, scale=None, initial_state=None, output_final_state=False,
-               cu_seqlens=None):
+def delta_rule(
+    q, k, v, beta, scale=None, initial_state=None, output_final_state=False, cu_seqlens=None
+):
     """``S_t = (I − β_t k_tᵀ k_t) S_{t-1} + β_t k_tᵀ v_t``; ``beta`` is ``[B, T, H]``."""
     kk, vv, bb = _f64(k), _f64(v), _f64(beta)
     if bb.shape != kk.shape[:3]:
@@ -118,8 +125,9 @@ def delta_rule(q, k, v, beta, scale=None, initial_state=None, output_final_state
     return _linear_family(q, k, v, scale, initial_state, output_final_state, cu_seqlens, step)
 
 
-def gated_delta_rule(q, k, v, g, beta, scale=None, initial_state=None,
-                     output_final_state=False, cu_seqlens=None):
+def gated_delta_rule(
+    q, k, v, g, beta, scale=None, initial_state=None, output_final_state=False, cu_seqlens=None
+):
     """``S_t = exp(g_t) (I − β_t k_tᵀ k_t) S_{t-1} + β_t k_tᵀ v_t``.
 
     The state decays before the delta correction, as FLA's reference does;
@@ -144,8 +152,18 @@ def _silu(x):
     return x / (1.0 + np.exp(-x))
 
 
-def selective_scan(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False,
-                   return_last_state=False):
+def selective_scan(
+    u,
+    delta,
+    A,
+    B,
+    C,
+    D=None,
+    z=None,
+    delta_bias=None,
+    delta_softplus=False,
+    return_last_state=False,
+):
     """Mamba's selective scan in mamba_ssm's layouts.
 
     ``u``, ``delta``, ``z``: ``[b, d, l]``; ``A``: ``[d, n]``; ``B``, ``C``:
@@ -187,8 +205,20 @@ def selective_scan(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_sof
     return y, (x if return_last_state else None)
 
 
-def ssd(x, dt, A, B, C, chunk_size=64, D=None, z=None, dt_bias=None, dt_softplus=False,
-        initial_states=None, return_final_states=False):
+def ssd(
+    x,
+    dt,
+    A,
+    B,
+    C,
+    chunk_size=64,
+    D=None,
+    z=None,
+    dt_bias=None,
+    dt_softplus=False,
+    initial_states=None,
+    return_final_states=False,
+):
     """Mamba-2's state-space dual in mamba_ssm's layouts (the chunk size does
     not change the result).
 
@@ -223,8 +253,16 @@ def ssd(x, dt, A, B, C, chunk_size=64, D=None, z=None, dt_bias=None, dt_softplus
     return y, (S if return_final_states else None)
 
 
-def flash_attn(q, k, v, causal=False, softmax_scale=None, window_size=(-1, -1),
-               cu_seqlens_q=None, cu_seqlens_k=None):
+def flash_attn(
+    q,
+    k,
+    v,
+    causal=False,
+    softmax_scale=None,
+    window_size=(-1, -1),
+    cu_seqlens_q=None,
+    cu_seqlens_k=None,
+):
     """Softmax attention as the online-softmax recurrence over keys.
 
     ``q``: ``[B, Tq, H, D]``; ``k``, ``v``: ``[B, Tk, Hk, D]`` with ``H``

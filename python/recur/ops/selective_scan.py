@@ -13,16 +13,35 @@ from . import _kernels
 from ..runtime.launch import as_array
 
 
-def selective_scan(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False,
-                   return_last_state=False, chunk_size=32):
+def selective_scan(
+    u,
+    delta,
+    A,
+    B,
+    C,
+    D=None,
+    z=None,
+    delta_bias=None,
+    delta_softplus=False,
+    return_last_state=False,
+    chunk_size=32,
+):
     """``x_t = exp(Δ_t A) ⊙ x_{t-1} + Δ_t B_t u_t``, ``y_t = C_t x_t + D u_t``,
     then ``y ⊙ silu(z)``, chunk by chunk with the state carried across
     chunks. Returns ``(y, last_state or None)``.
     """
     name = "selective_scan"
     arrays = {}
-    for label, value in (("u", u), ("delta", delta), ("A", A), ("B", B), ("C", C), ("D", D),
-                         ("z", z), ("delta_bias", delta_bias)):
+    for label, value in (
+        ("u", u),
+        ("delta", delta),
+        ("A", A),
+        ("B", B),
+        ("C", C),
+        ("D", D),
+        ("z", z),
+        ("delta_bias", delta_bias),
+    ):
         if value is not None:
             arrays[label] = np.ascontiguousarray(as_array(value, label))
     u = arrays["u"]
@@ -35,11 +54,19 @@ def selective_scan(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_sof
     grouped = arrays["B"].ndim == 4
     g = arrays["B"].shape[1] if grouped else 1
     bc_shape = (b, g, n, l) if grouped else (b, n, l)
-    expected = {"delta": (b, d, l), "B": bc_shape, "C": bc_shape, "z": (b, d, l), "D": (d,),
-                "delta_bias": (d,)}
+    expected = {
+        "delta": (b, d, l),
+        "B": bc_shape,
+        "C": bc_shape,
+        "z": (b, d, l),
+        "D": (d,),
+        "delta_bias": (d,),
+    }
     for label, shape in expected.items():
         if label in arrays and arrays[label].shape != shape:
-            raise ValueError(f"{name}: {label} must be {list(shape)}, got {list(arrays[label].shape)}")
+            raise ValueError(
+                f"{name}: {label} must be {list(shape)}, got {list(arrays[label].shape)}"
+            )
     if g == 0 or d % g:
         raise ValueError(f"{name}: {d} channels do not split into {g} groups")
     if chunk_size <= 0 or chunk_size & (chunk_size - 1):
@@ -47,11 +74,10 @@ def selective_scan(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_sof
 
     def type_of(label):
         array = arrays[label]
-        dims = list(array.shape)
-        dims[0] = None
-        dims[-1] = None if label in ("u", "delta", "B", "C", "z") else dims[-1]
         if label in ("A", "D", "delta_bias"):
             dims = list(array.shape)
+        else:  # batch and length are dynamic: one kernel for every size
+            dims = [None] + list(array.shape[1:-1]) + [None]
         return _kernels.tensor_type(dims, _kernels.element_type(array, name))
 
     order = ["u", "delta", "A", "B", "C"] + [k for k in ("D", "z", "delta_bias") if k in arrays]

@@ -13,8 +13,20 @@ from . import _kernels
 from ..runtime.launch import as_array
 
 
-def ssd(x, dt, A, B, C, chunk_size=64, D=None, z=None, dt_bias=None, dt_softplus=False,
-        initial_states=None, return_final_states=False):
+def ssd(
+    x,
+    dt,
+    A,
+    B,
+    C,
+    chunk_size=64,
+    D=None,
+    z=None,
+    dt_bias=None,
+    dt_softplus=False,
+    initial_states=None,
+    return_final_states=False,
+):
     """``S_t = exp(Δ_t A) S_{t-1} + Δ_t x_tᵀ B_t``, ``y_t = S_t C_t + D x_t``,
     then ``y ⊙ silu(z)``; computed chunk by chunk (``chunk_size``, a power
     of two), with the state passed across chunks. Returns ``(y, final
@@ -22,8 +34,16 @@ def ssd(x, dt, A, B, C, chunk_size=64, D=None, z=None, dt_bias=None, dt_softplus
     """
     name = "ssd"
     arrays = {}
-    for label, value in (("x", x), ("dt", dt), ("A", A), ("B", B), ("C", C), ("D", D), ("z", z),
-                         ("dt_bias", dt_bias)):
+    for label, value in (
+        ("x", x),
+        ("dt", dt),
+        ("A", A),
+        ("B", B),
+        ("C", C),
+        ("D", D),
+        ("z", z),
+        ("dt_bias", dt_bias),
+    ):
         if value is not None:
             arrays[label] = np.ascontiguousarray(as_array(value, label))
     x = arrays["x"]
@@ -31,13 +51,23 @@ def ssd(x, dt, A, B, C, chunk_size=64, D=None, z=None, dt_bias=None, dt_softplus
         raise ValueError(f"{name}: x must be [b, l, h, p], got shape {x.shape}")
     b, l, h, p = x.shape
     if arrays["B"].ndim != 4 or arrays["B"].shape[:2] != (b, l):
-        raise ValueError(f"{name}: B must be [b, l, g, n] = [{b}, {l}, g, n], got {arrays['B'].shape}")
+        raise ValueError(
+            f"{name}: B must be [b, l, g, n] = [{b}, {l}, g, n], got {arrays['B'].shape}"
+        )
     g, n = arrays["B"].shape[2:]
-    expected = {"dt": (b, l, h), "A": (h,), "B": (b, l, g, n), "C": (b, l, g, n), "z": (b, l, h, p),
-                "dt_bias": (h,)}
+    expected = {
+        "dt": (b, l, h),
+        "A": (h,),
+        "B": (b, l, g, n),
+        "C": (b, l, g, n),
+        "z": (b, l, h, p),
+        "dt_bias": (h,),
+    }
     for label, shape in expected.items():
         if label in arrays and arrays[label].shape != shape:
-            raise ValueError(f"{name}: {label} must be {list(shape)}, got {list(arrays[label].shape)}")
+            raise ValueError(
+                f"{name}: {label} must be {list(shape)}, got {list(arrays[label].shape)}"
+            )
     if g == 0 or h % g:
         raise ValueError(f"{name}: {h} heads do not split into {g} groups")
     if "D" in arrays and arrays["D"].shape not in ((h,), (h, p)):
@@ -48,11 +78,16 @@ def ssd(x, dt, A, B, C, chunk_size=64, D=None, z=None, dt_bias=None, dt_softplus
     if initial_states is not None:
         state = np.ascontiguousarray(as_array(initial_states, "initial_states"), dtype=np.float32)
         if state.shape != (b, h, p, n):
-            raise ValueError(f"{name}: initial_states must be {[b, h, p, n]}, got {list(state.shape)}")
+            raise ValueError(
+                f"{name}: initial_states must be {[b, h, p, n]}, got {list(state.shape)}"
+            )
 
     def type_of(label):
         array = arrays[label]
-        dims = [None, None] + list(array.shape[2:]) if label in ("x", "dt", "B", "C", "z") else list(array.shape)
+        if label in ("A", "D", "dt_bias"):
+            dims = list(array.shape)
+        else:  # batch and length are dynamic: one kernel for every size
+            dims = [None, None] + list(array.shape[2:])
         return _kernels.tensor_type(dims, _kernels.element_type(array, name))
 
     order = ["x", "dt", "A", "B", "C"] + [k for k in ("D", "z", "dt_bias") if k in arrays]

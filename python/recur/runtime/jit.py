@@ -45,7 +45,9 @@ class JITFunction:
             if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY):
                 raise TypeError(f"{fn.__name__}: parameter '{p.name}' must be positional")
         self.arg_names = list(parameters)
-        self.constexpr_names = {n for n, p in parameters.items() if _is_constexpr_annotation(p.annotation)}
+        self.constexpr_names = {
+            n for n, p in parameters.items() if _is_constexpr_annotation(p.annotation)
+        }
         self.defaults = {n: p.default for n, p in parameters.items() if p.default is not p.empty}
         self.do_not_specialize = {
             self.arg_names[d] if isinstance(d, int) else d for d in do_not_specialize

@@ -35,7 +35,6 @@ except ImportError:  # bfloat16 arrays then come only through DLPack
 _NUMPY_POINTERS = {dtype: "*" + name for dtype, name in _NUMPY_TYPES.items()}
 
 
-
 def as_array(value, name):
     """The numpy view of an array argument (no copy)."""
     if isinstance(value, np.ndarray):
@@ -58,7 +57,9 @@ def array_type(array, name) -> str:
     try:
         return "*" + _NUMPY_TYPES[array.dtype]
     except KeyError:
-        raise TypeError(f"argument '{name}': arrays of dtype {array.dtype} are not supported") from None
+        raise TypeError(
+            f"argument '{name}': arrays of dtype {array.dtype} are not supported"
+        ) from None
 
 
 def int_type(value: int, name) -> str:
@@ -136,7 +137,9 @@ def launch_compiled(kernel, grid, args):
     for name, value in zip(names, args):
         ty, converted, _ = classify(value, name)
         expected = signature[name]
-        if ty != expected and not (ty.startswith("i") and expected[0] in "iu" and not ty.startswith("*")):
+        if ty != expected and not (
+            ty.startswith("i") and expected[0] in "iu" and not ty.startswith("*")
+        ):
             raise TypeError(f"argument '{name}': expected {expected}, got {ty}")
         values.append(converted)
     gx, gy, gz = normalize_grid(grid, dict(zip(names, args)))
