@@ -5,8 +5,9 @@
 // private temporary directory and rename() it into place, which POSIX makes
 // atomic, so readers see a whole entry or none; the `complete` marker, written
 // last and listing each file with its SHA-256, guards against entries cut
-// short or altered some other way. Concurrent writers of one key race harmlessly: the first rename wins
-// and the others discard their copies (same key, same content).
+// short or altered some other way. Concurrent writers of one key race
+// harmlessly: the first rename wins and the others discard their copies (same
+// key, same content).
 //
 //===----------------------------------------------------------------------===//
 
