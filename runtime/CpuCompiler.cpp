@@ -42,7 +42,7 @@ std::string CpuCompileOptions::fingerprint() const {
          ";O=" + std::to_string(optLevel);
 }
 
-static void initializeNativeTarget() {
+void recur::initializeHostTarget() {
   static std::once_flag once;
   std::call_once(once, [] {
     llvm::InitializeNativeTarget();
@@ -163,7 +163,7 @@ CpuArtifact recur::compileForCpu(llvm::StringRef source,
     throw Error(Status::CompileError,
                 "lowering to LLVM failed:\n" + diagnostics);
 
-  initializeNativeTarget();
+  initializeHostTarget();
   auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!machineBuilder)
     throw Error(Status::Internal,

@@ -42,6 +42,10 @@ struct CpuArtifact {
 /// lowering never reuses objects an older one produced.
 std::string compilerVersion();
 
+/// Registers the host target with LLVM, once per process (compiling and
+/// loading both need it).
+void initializeHostTarget();
+
 /// The packed entry of a kernel in the object: `void(void **)` taking the
 /// kernel's arguments, then gx, gy, gz (i32) and the program range [begin,
 /// end) (i64), each by address.

@@ -9,22 +9,12 @@
 #include "llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h"
 #include "llvm/ExecutionEngine/SectionMemoryManager.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/TargetSelect.h"
 
 #include <algorithm>
-#include <mutex>
 
 using namespace recur;
 
 CpuModule::~CpuModule() = default;
-
-static void initializeNativeTarget() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-  });
-}
 
 std::shared_ptr<CpuModule>
 CpuModule::compile(llvm::StringRef source, const CpuCompileOptions &options) {
@@ -34,7 +24,7 @@ CpuModule::compile(llvm::StringRef source, const CpuCompileOptions &options) {
 
 std::shared_ptr<CpuModule>
 CpuModule::load(llvm::StringRef object, std::vector<KernelSignature> kernels) {
-  initializeNativeTarget();
+  initializeHostTarget();
   auto fail = [](const std::string &what, llvm::Error error) {
     return Error(Status::Internal,
                  what + ": " + llvm::toString(std::move(error)));

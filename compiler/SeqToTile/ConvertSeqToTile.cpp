@@ -40,6 +40,116 @@ int64_t nextPowerOf2(int64_t n) {
   return llvm::PowerOf2Ceil(std::max<int64_t>(n, 1));
 }
 
+/// The bounds [start, end) of `sequence` on the flattened token axis: read
+/// from the packed offsets when there are any, else `sequence * length`.
+std::pair<Value, Value> sequenceBounds(TileBuilder &tb,
+                                       const KernelOperands &kernel,
+                                       Value offsets, Value sequence,
+                                       Value length) {
+  if (!offsets) {
+    Value start = tb.mul(sequence, length);
+    return {start, tb.add(start, length)};
+  }
+  Value pointer = kernel.pointers.lookup(offsets);
+  OpBuilder &b = tb.builder();
+  auto at = [&](Value index) {
+    Value value = tb.loadScalar(pointer, index);
+    if (!value.getType().isInteger(32))
+      value = arith::TruncIOp::create(b, tb.getLoc(), b.getI32Type(), value);
+    return value;
+  };
+  return {at(sequence), at(tb.add(sequence, tb.i32(1)))};
+}
+
+/// What the kernels with a [K, V] state (linear attention, GLA, the delta
+/// rules) share: sizes, the program's (head, sequence) and bounds, and the
+/// state tile with its initial value.
+struct LinearFamilyProgram {
+  int64_t heads, keyDim, valueDim, blockK, blockV;
+  /// f64 inputs are computed in f64; everything narrower in f32.
+  Type compute;
+  double scale;
+  Value head, start, end;
+  Value keys, values, keyMask, valueMask;
+  /// The state of (sequence, head): [K, V] at ((n H + h) K + k) V + v.
+  Value stateOffsets, stateMask, initialState;
+};
+
+template <typename OpTy>
+FailureOr<LinearFamilyProgram> setUpLinearFamily(TileBuilder &tb, OpTy op,
+                                                 const KernelOperands &kernel) {
+  auto qType = cast<RankedTensorType>(op.getQ().getType());
+  auto vType = cast<RankedTensorType>(op.getV().getType());
+  LinearFamilyProgram p;
+  p.heads = qType.getDimSize(2);
+  p.keyDim = qType.getDimSize(3);
+  p.valueDim = vType.getDimSize(3);
+  if (ShapedType::isDynamic(p.heads) || ShapedType::isDynamic(p.keyDim) ||
+      ShapedType::isDynamic(p.valueDim))
+    return op.emitOpError("needs static H, K and V to be lowered to tile");
+  Type element = qType.getElementType();
+  p.compute = element.isF64() ? element : tb.builder().getF32Type();
+  p.scale = op.getScale() ? op.getScale()->convertToDouble()
+                          : 1.0 / std::sqrt(double(p.keyDim));
+  p.blockK = nextPowerOf2(p.keyDim);
+  p.blockV = nextPowerOf2(p.valueDim);
+
+  p.head = tb.programId(0);
+  Value sequence = tb.programId(1);
+  std::tie(p.start, p.end) = sequenceBounds(tb, kernel, op.getCuSeqlens(),
+                                            sequence, kernel.lengths[0]);
+  p.keys = tb.range(p.blockK);
+  p.values = tb.range(p.blockV);
+  p.keyMask = tb.lt(p.keys, tb.i32(p.keyDim));
+  p.valueMask = tb.lt(p.values, tb.i32(p.valueDim));
+  Value stateBase = tb.mul(tb.add(tb.mul(sequence, tb.i32(p.heads)), p.head),
+                           tb.i32(p.keyDim * p.valueDim));
+  p.stateOffsets = tb.add(
+      stateBase, tb.add(tb.mul(tb.expandDims(p.keys, 1), tb.i32(p.valueDim)),
+                        tb.expandDims(p.values, 0)));
+  p.stateMask =
+      tb.logicalAnd(tb.expandDims(p.keyMask, 1), tb.expandDims(p.valueMask, 0));
+  p.initialState = tb.zeros({p.blockK, p.blockV}, p.compute);
+  if (Value initial = op.getInitialState())
+    p.initialState = tb.castFloat(
+        tb.load(kernel.pointers.lookup(initial), p.stateOffsets, p.stateMask),
+        p.compute);
+  return p;
+}
+
+/// One chunk's rows of q, k and v (in the compute type), with the offsets
+/// and masks of key-wide and value-wide rows and of per-step values.
+struct LinearFamilyChunk {
+  Value timeMask, rows, kOffsets, vOffsets, kMask, vMask, q, k, v;
+};
+
+template <typename OpTy>
+LinearFamilyChunk
+loadChunk(TileBuilder &cb, OpTy op, const LinearFamilyProgram &p,
+          const KernelOperands &kernel, Value first, Value steps) {
+  LinearFamilyChunk c;
+  Value time = cb.add(first, steps);
+  c.timeMask = cb.lt(time, p.end);
+  // Row t of head h starts at (t H + h) * dim.
+  c.rows = cb.add(cb.mul(time, cb.i32(p.heads)), p.head);
+  c.kOffsets = cb.add(cb.expandDims(cb.mul(c.rows, cb.i32(p.keyDim)), 1),
+                      cb.expandDims(p.keys, 0));
+  c.vOffsets = cb.add(cb.expandDims(cb.mul(c.rows, cb.i32(p.valueDim)), 1),
+                      cb.expandDims(p.values, 0));
+  c.kMask =
+      cb.logicalAnd(cb.expandDims(c.timeMask, 1), cb.expandDims(p.keyMask, 0));
+  c.vMask = cb.logicalAnd(cb.expandDims(c.timeMask, 1),
+                          cb.expandDims(p.valueMask, 0));
+  auto load = [&](Value tensor, Value offsets, Value mask) {
+    return cb.castFloat(cb.load(kernel.pointers.lookup(tensor), offsets, mask),
+                        p.compute);
+  };
+  c.q = load(op.getQ(), c.kOffsets, c.kMask);
+  c.k = load(op.getK(), c.kOffsets, c.kMask);
+  c.v = load(op.getV(), c.vOffsets, c.vMask);
+  return c;
+}
+
 /// The chunked linear attention (ungated, or GLA's per-key gates) of one
 /// (head, sequence) program.
 ///
@@ -55,59 +165,14 @@ LogicalResult buildLinearAttn(OpBuilder &builder, OpTy op,
                               const KernelOperands &kernel, int64_t chunk) {
   Location loc = op.getLoc();
   TileBuilder tb(builder, loc);
-  auto qType = cast<RankedTensorType>(op.getQ().getType());
-  auto vType = cast<RankedTensorType>(op.getV().getType());
-  int64_t heads = qType.getDimSize(2), keyDim = qType.getDimSize(3);
-  int64_t valueDim = vType.getDimSize(3);
-  if (ShapedType::isDynamic(heads) || ShapedType::isDynamic(keyDim) ||
-      ShapedType::isDynamic(valueDim))
-    return op.emitOpError("needs static H, K and V to be lowered to tile");
-
-  Type f32 = builder.getF32Type();
-  Type element = qType.getElementType();
-  // f64 inputs are computed in f64; everything narrower in f32.
-  Type compute = element.isF64() ? element : f32;
-  double scale = op.getScale() ? op.getScale()->convertToDouble()
-                               : 1.0 / std::sqrt(double(keyDim));
-  int64_t blockK = nextPowerOf2(keyDim), blockV = nextPowerOf2(valueDim);
-
-  Value head = tb.programId(0), sequence = tb.programId(1);
-  Value start, end;
-  if (Value offsets = op.getCuSeqlens()) {
-    Value pointer = kernel.pointers.lookup(offsets);
-    auto bound = [&](Value index) {
-      Value value = tb.loadScalar(pointer, index);
-      if (!value.getType().isInteger(32))
-        value =
-            arith::TruncIOp::create(builder, loc, builder.getI32Type(), value);
-      return value;
-    };
-    start = bound(sequence);
-    end = bound(tb.add(sequence, tb.i32(1)));
-  } else {
-    start = tb.mul(sequence, kernel.lengths[0]);
-    end = tb.add(start, kernel.lengths[0]);
-  }
-
-  Value keys = tb.range(blockK), values = tb.range(blockV);
+  FailureOr<LinearFamilyProgram> program = setUpLinearFamily(tb, op, kernel);
+  if (failed(program))
+    return failure();
+  const LinearFamilyProgram &p = *program;
+  Type compute = p.compute;
+  int64_t blockV = p.blockV;
   Value steps = tb.range(chunk);
-  Value keyMask = tb.lt(keys, tb.i32(keyDim));
-  Value valueMask = tb.lt(values, tb.i32(valueDim));
-
-  // The state of this (sequence, head): [K, V] at ((n H + h) K + k) V + v.
-  Value stateBase = tb.mul(tb.add(tb.mul(sequence, tb.i32(heads)), head),
-                           tb.i32(keyDim * valueDim));
-  Value stateOffsets =
-      tb.add(stateBase, tb.add(tb.mul(tb.expandDims(keys, 1), tb.i32(valueDim)),
-                               tb.expandDims(values, 0)));
-  Value stateMask =
-      tb.logicalAnd(tb.expandDims(keyMask, 1), tb.expandDims(valueMask, 0));
-  Value state = tb.zeros({blockK, blockV}, compute);
-  if (Value initial = op.getInitialState())
-    state = tb.castFloat(
-        tb.load(kernel.pointers.lookup(initial), stateOffsets, stateMask),
-        compute);
-  Value keySum = tb.zeros({blockK}, compute);
+  Value keySum = tb.zeros({p.blockK}, compute);
   bool normalize = false;
   Value gPtr;
   if constexpr (std::is_same_v<OpTy, seq::LinearAttnOp>)
@@ -115,40 +180,24 @@ LogicalResult buildLinearAttn(OpBuilder &builder, OpTy op,
   else
     gPtr = kernel.pointers.lookup(op.getG());
 
-  Value qPtr = kernel.pointers.lookup(op.getQ());
-  Value kPtr = kernel.pointers.lookup(op.getK());
-  Value vPtr = kernel.pointers.lookup(op.getV());
   Value oPtr = kernel.resultPointers[0];
   Type outElement =
       cast<RankedTensorType>(op.getO().getType()).getElementType();
 
   auto loop = scf::ForOp::create(
-      builder, loc, start, end, tb.i32(chunk), ValueRange{state, keySum},
+      builder, loc, p.start, p.end, tb.i32(chunk),
+      ValueRange{p.initialState, keySum},
       [&](OpBuilder &b, Location l, Value first, ValueRange carried) {
         TileBuilder cb(b, l);
         Value S = carried[0], sum = carried[1];
-        Value time = cb.add(first, steps);
-        Value timeMask = cb.lt(time, end);
-        // Row t of head h starts at (t H + h) * dim.
-        Value rows = cb.add(cb.mul(time, cb.i32(heads)), head);
-        Value kOffsets = cb.add(cb.expandDims(cb.mul(rows, cb.i32(keyDim)), 1),
-                                cb.expandDims(keys, 0));
-        Value vOffsets =
-            cb.add(cb.expandDims(cb.mul(rows, cb.i32(valueDim)), 1),
-                   cb.expandDims(values, 0));
-        Value kMask = cb.logicalAnd(cb.expandDims(timeMask, 1),
-                                    cb.expandDims(keyMask, 0));
-        Value vMask = cb.logicalAnd(cb.expandDims(timeMask, 1),
-                                    cb.expandDims(valueMask, 0));
-        Value q = cb.castFloat(cb.load(qPtr, kOffsets, kMask), compute);
-        Value k = cb.castFloat(cb.load(kPtr, kOffsets, kMask), compute);
-        Value v = cb.castFloat(cb.load(vPtr, vOffsets, vMask), compute);
+        LinearFamilyChunk c = loadChunk(cb, op, p, kernel, first, steps);
+        Value q = c.q, k = c.k, v = c.v;
 
         Value causal = cb.ge(cb.expandDims(steps, 1), cb.expandDims(steps, 0));
         Value scores, inter, keysIn = k, stateIn = S;
         if (gPtr) {
           // Masked rows load g = 0, so the last row of G is the chunk's total.
-          Value g = cb.castFloat(cb.load(gPtr, kOffsets, kMask), compute);
+          Value g = cb.castFloat(cb.load(gPtr, c.kOffsets, c.kMask), compute);
           Value G = cb.cumsum(g, 0);
           Value total = cb.sum(g, 0);
           Value exponent =
@@ -168,23 +217,23 @@ LogicalResult buildLinearAttn(OpBuilder &builder, OpTy op,
           inter = cb.dot(q, S, cb.zeros({chunk, blockV}, compute));
         }
         Value out = cb.dot(scores, v, inter);
-        out = cb.mul(out, cb.floatConst(scale, compute));
+        out = cb.mul(out, cb.floatConst(p.scale, compute));
         Value nextSum = sum;
         if (normalize) {
           Value running = cb.add(cb.cumsum(k, 0), cb.expandDims(sum, 0));
           Value z = cb.add(cb.mul(cb.sum(cb.mul(q, running), 1),
-                                  cb.floatConst(scale, compute)),
+                                  cb.floatConst(p.scale, compute)),
                            cb.floatConst(1e-10, compute));
           out = cb.div(out, cb.expandDims(z, 1));
           nextSum = cb.add(sum, cb.sum(k, 0));
         }
-        cb.store(oPtr, vOffsets, cb.castFloat(out, outElement), vMask);
+        cb.store(oPtr, c.vOffsets, cb.castFloat(out, outElement), c.vMask);
         Value nextState = cb.dot(cb.trans(keysIn), v, stateIn);
         scf::YieldOp::create(b, l, ValueRange{nextState, nextSum});
       });
 
-  tb.store(kernel.resultPointers[1], stateOffsets,
-           tb.castFloat(loop.getResult(0), f32), stateMask);
+  tb.store(kernel.resultPointers[1], p.stateOffsets,
+           tb.castFloat(loop.getResult(0), builder.getF32Type()), p.stateMask);
   return success();
 }
 
@@ -215,27 +264,12 @@ LogicalResult buildAttention(OpBuilder &builder, seq::AttentionOp op,
   Value queryBlock = tb.programId(0), head = tb.programId(1);
   Value sequence = tb.programId(2);
   Value kvHead = tb.divSigned(head, tb.i32(heads / kvHeads));
+  // Plain values rather than structured bindings: lambdas below capture them.
   Value qStart, qEnd, kStart, kEnd;
-  if (op.getCuSeqlensQ()) {
-    auto bounds = [&](Value offsets) {
-      Value pointer = kernel.pointers.lookup(offsets);
-      auto at = [&](Value index) {
-        Value value = tb.loadScalar(pointer, index);
-        if (!value.getType().isInteger(32))
-          value = arith::TruncIOp::create(builder, loc, builder.getI32Type(),
-                                          value);
-        return value;
-      };
-      return std::make_pair(at(sequence), at(tb.add(sequence, tb.i32(1))));
-    };
-    std::tie(qStart, qEnd) = bounds(op.getCuSeqlensQ());
-    std::tie(kStart, kEnd) = bounds(op.getCuSeqlensK());
-  } else {
-    qStart = tb.mul(sequence, kernel.lengths[0]);
-    qEnd = tb.add(qStart, kernel.lengths[0]);
-    kStart = tb.mul(sequence, kernel.lengths[1]);
-    kEnd = tb.add(kStart, kernel.lengths[1]);
-  }
+  std::tie(qStart, qEnd) = sequenceBounds(tb, kernel, op.getCuSeqlensQ(),
+                                          sequence, kernel.lengths[0]);
+  std::tie(kStart, kEnd) = sequenceBounds(tb, kernel, op.getCuSeqlensK(),
+                                          sequence, kernel.lengths[1]);
   Value queries = tb.sub(qEnd, qStart), keys = tb.sub(kEnd, kStart);
   // Bottom-right alignment: query i sees key j <= i + shift under causal.
   Value shift = tb.sub(keys, queries);
@@ -611,82 +645,23 @@ LogicalResult buildDeltaRule(OpBuilder &builder, OpTy op,
                              const KernelOperands &kernel, int64_t chunk) {
   Location loc = op.getLoc();
   TileBuilder tb(builder, loc);
-  auto qType = cast<RankedTensorType>(op.getQ().getType());
-  auto vType = cast<RankedTensorType>(op.getV().getType());
-  int64_t heads = qType.getDimSize(2), keyDim = qType.getDimSize(3);
-  int64_t valueDim = vType.getDimSize(3);
-  if (ShapedType::isDynamic(heads) || ShapedType::isDynamic(keyDim) ||
-      ShapedType::isDynamic(valueDim))
-    return op.emitOpError("needs static H, K and V to be lowered to tile");
-  Type f32 = builder.getF32Type();
-  Type element = qType.getElementType();
-  Type compute = element.isF64() ? element : f32;
-  double scale = op.getScale() ? op.getScale()->convertToDouble()
-                               : 1.0 / std::sqrt(double(keyDim));
-  int64_t blockK = nextPowerOf2(keyDim), blockV = nextPowerOf2(valueDim);
+  FailureOr<LinearFamilyProgram> program = setUpLinearFamily(tb, op, kernel);
+  if (failed(program))
+    return failure();
+  const LinearFamilyProgram &p = *program;
+  Type compute = p.compute;
+  int64_t blockK = p.blockK, blockV = p.blockV;
   constexpr bool gated = std::is_same_v<OpTy, seq::GatedDeltaRuleOp>;
-
-  Value head = tb.programId(0), sequence = tb.programId(1);
-  Value start, end;
-  if (Value offsets = op.getCuSeqlens()) {
-    Value pointer = kernel.pointers.lookup(offsets);
-    auto bound = [&](Value index) {
-      Value value = tb.loadScalar(pointer, index);
-      if (!value.getType().isInteger(32))
-        value =
-            arith::TruncIOp::create(builder, loc, builder.getI32Type(), value);
-      return value;
-    };
-    start = bound(sequence);
-    end = bound(tb.add(sequence, tb.i32(1)));
-  } else {
-    start = tb.mul(sequence, kernel.lengths[0]);
-    end = tb.add(start, kernel.lengths[0]);
-  }
-  Value keys = tb.range(blockK), values = tb.range(blockV);
   Value steps = tb.range(chunk);
-  Value keyMask = tb.lt(keys, tb.i32(keyDim));
-  Value valueMask = tb.lt(values, tb.i32(valueDim));
-  Value stateBase = tb.mul(tb.add(tb.mul(sequence, tb.i32(heads)), head),
-                           tb.i32(keyDim * valueDim));
-  Value stateOffsets =
-      tb.add(stateBase, tb.add(tb.mul(tb.expandDims(keys, 1), tb.i32(valueDim)),
-                               tb.expandDims(values, 0)));
-  Value stateMask =
-      tb.logicalAnd(tb.expandDims(keyMask, 1), tb.expandDims(valueMask, 0));
-  Value state = tb.zeros({blockK, blockV}, compute);
-  if (Value initial = op.getInitialState())
-    state = tb.castFloat(
-        tb.load(kernel.pointers.lookup(initial), stateOffsets, stateMask),
-        compute);
   Value zero = tb.floatConst(0.0, compute);
 
   auto loop = scf::ForOp::create(
-      builder, loc, start, end, tb.i32(chunk), ValueRange{state},
+      builder, loc, p.start, p.end, tb.i32(chunk), ValueRange{p.initialState},
       [&](OpBuilder &b, Location l, Value first, ValueRange carried) {
         TileBuilder cb(b, l);
         Value S = carried[0];
-        Value time = cb.add(first, steps);
-        Value timeMask = cb.lt(time, end);
-        Value rows = cb.add(cb.mul(time, cb.i32(heads)), head);
-        Value kOffsets = cb.add(cb.expandDims(cb.mul(rows, cb.i32(keyDim)), 1),
-                                cb.expandDims(keys, 0));
-        Value vOffsets =
-            cb.add(cb.expandDims(cb.mul(rows, cb.i32(valueDim)), 1),
-                   cb.expandDims(values, 0));
-        Value kMask = cb.logicalAnd(cb.expandDims(timeMask, 1),
-                                    cb.expandDims(keyMask, 0));
-        Value vMask = cb.logicalAnd(cb.expandDims(timeMask, 1),
-                                    cb.expandDims(valueMask, 0));
-        Value q = cb.castFloat(
-            cb.load(kernel.pointers.lookup(op.getQ()), kOffsets, kMask),
-            compute);
-        Value k = cb.castFloat(
-            cb.load(kernel.pointers.lookup(op.getK()), kOffsets, kMask),
-            compute);
-        Value v = cb.castFloat(
-            cb.load(kernel.pointers.lookup(op.getV()), vOffsets, vMask),
-            compute);
+        LinearFamilyChunk c = loadChunk(cb, op, p, kernel, first, steps);
+        Value q = c.q, k = c.k, v = c.v, rows = c.rows, timeMask = c.timeMask;
         Value beta = cb.castFloat(
             cb.load(kernel.pointers.lookup(op.getBeta()), rows, timeMask),
             compute);
@@ -738,18 +713,18 @@ LogicalResult buildDeltaRule(OpBuilder &builder, OpTy op,
         Value out =
             cb.dot(qk, corrected,
                    cb.dot(qState, S, cb.zeros({chunk, blockV}, compute)));
-        out = cb.mul(out, cb.floatConst(scale, compute));
+        out = cb.mul(out, cb.floatConst(p.scale, compute));
         Type outElement =
             cast<RankedTensorType>(op.getO().getType()).getElementType();
-        cb.store(kernel.resultPointers[0], vOffsets,
-                 cb.castFloat(out, outElement), vMask);
+        cb.store(kernel.resultPointers[0], c.vOffsets,
+                 cb.castFloat(out, outElement), c.vMask);
         Value keysS = decayKeys ? cb.mul(k, cb.expandDims(decayKeys, 1)) : k;
         Value carriedS = decayState ? cb.mul(S, decayState) : S;
         Value next = cb.dot(cb.trans(keysS), corrected, carriedS);
         scf::YieldOp::create(b, l, ValueRange{next});
       });
-  tb.store(kernel.resultPointers[1], stateOffsets,
-           tb.castFloat(loop.getResult(0), f32), stateMask);
+  tb.store(kernel.resultPointers[1], p.stateOffsets,
+           tb.castFloat(loop.getResult(0), builder.getF32Type()), p.stateMask);
   return success();
 }
 

@@ -43,6 +43,38 @@ def element_type(array, name: str) -> str:
         ) from None
 
 
+def check_offsets(cu, total: int, label: str, name: str, total_text=None):
+    """Validates packed-sequence offsets ``cu`` (``[N + 1]``, 0 .. total)."""
+    offsets = np.ascontiguousarray(launch.as_array(cu, label))
+    if offsets.dtype not in (np.int32, np.int64) or offsets.ndim != 1 or offsets.size < 2:
+        raise ValueError(
+            f"{name}: {label} must be a 1-D int32/int64 array of N + 1 offsets, got "
+            f"{offsets.dtype} {offsets.shape}"
+        )
+    if offsets[0] != 0 or offsets[-1] != total or np.any(np.diff(offsets) < 0):
+        raise ValueError(
+            f"{name}: {label} must rise from 0 to {total_text or total}, got {offsets.tolist()}"
+        )
+    return offsets
+
+
+def operator_function(name: str, args, results, operation: str) -> str:
+    """The text of an operator function applying ``operation`` to its arguments.
+
+    ``args`` are (name, type) pairs, bound to ``%name``; ``results`` are the
+    result types; ``operation`` is the seq op without its result names and
+    type signature (``seq.gla %q, %k, %v, %g {scale = 0.5 : f64}``).
+    """
+    values = ", ".join(f"%r{i}" for i in range(len(results)))
+    result_types = ", ".join(results)
+    return (
+        f"func.func @{name}({', '.join(f'%{n}: {t}' for n, t in args)}) -> ({result_types}) {{\n"
+        f"  {values} = {operation} : ({', '.join(t for _, t in args)}) -> ({result_types})\n"
+        f"  return {values} : {result_types}\n"
+        "}\n"
+    )
+
+
 def tensor_type(dims, element: str) -> str:
     return "tensor<" + "x".join("?" if d is None else str(d) for d in dims) + f"x{element}>"
 

@@ -14,18 +14,6 @@ from . import _kernels
 from ..runtime.launch import as_array
 
 
-def _offsets(cu, total, label):
-    offsets = np.ascontiguousarray(as_array(cu, label))
-    if offsets.dtype not in (np.int32, np.int64) or offsets.ndim != 1 or offsets.size < 2:
-        raise ValueError(
-            f"flash_attn: {label} must be a 1-D int32/int64 array of N + 1 offsets, got "
-            f"{offsets.dtype} {offsets.shape}"
-        )
-    if offsets[0] != 0 or offsets[-1] != total or np.any(np.diff(offsets) < 0):
-        raise ValueError(f"flash_attn: {label} must rise from 0 to {total}, got {offsets.tolist()}")
-    return offsets
-
-
 def flash_attn(
     q,
     k,
@@ -86,8 +74,8 @@ def flash_attn(
     if varlen:
         if B != 1:
             raise ValueError(f"flash_attn: with cu_seqlens the batch must be 1, got B = {B}")
-        offsets_q = _offsets(cu_seqlens_q, Tq, "cu_seqlens_q")
-        offsets_k = _offsets(cu_seqlens_k, Tk, "cu_seqlens_k")
+        offsets_q = _kernels.check_offsets(cu_seqlens_q, Tq, "cu_seqlens_q", "flash_attn")
+        offsets_k = _kernels.check_offsets(cu_seqlens_k, Tk, "cu_seqlens_k", "flash_attn")
         if offsets_q.size != offsets_k.size:
             raise ValueError(
                 f"flash_attn: cu_seqlens_q has {offsets_q.size - 1} sequences, cu_seqlens_k "
@@ -115,13 +103,11 @@ def flash_attn(
     if causal:
         attributes.insert(0, "causal")
     out_type = _kernels.tensor_type((None, None, H, Dv), element)
-    signature = ", ".join(f"%{n}: {t}" for n, t in args)
-    source = (
-        f"func.func @flash_attn({signature}) -> {out_type} {{\n"
-        f"  %o = seq.attention %q, %k, %v{clauses} {{{', '.join(attributes)}}}"
-        f" : ({', '.join(t for _, t in args)}) -> {out_type}\n"
-        f"  return %o : {out_type}\n"
-        "}\n"
+    source = _kernels.operator_function(
+        "flash_attn",
+        args,
+        [out_type],
+        f"seq.attention %q, %k, %v{clauses} {{{', '.join(attributes)}}}",
     )
     kernel = _kernels.get_kernel("flash_attn", source, block_size)
     o = np.zeros((B, Tq, H, Dv), dtype=q.dtype)

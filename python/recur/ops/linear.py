@@ -27,22 +27,6 @@ def _check_sequences(q, k, v, name):
         )
 
 
-def _check_offsets(cu_seqlens, batch, length, name):
-    offsets = np.ascontiguousarray(as_array(cu_seqlens, "cu_seqlens"))
-    if offsets.dtype not in (np.int32, np.int64) or offsets.ndim != 1 or offsets.size < 2:
-        raise ValueError(
-            f"{name}: cu_seqlens must be a 1-D int32/int64 array of N + 1 offsets, got "
-            f"{offsets.dtype} {offsets.shape}"
-        )
-    if batch != 1:
-        raise ValueError(f"{name}: with cu_seqlens the batch must be 1, got B = {batch}")
-    if offsets[0] != 0 or offsets[-1] != length or np.any(np.diff(offsets) < 0):
-        raise ValueError(
-            f"{name}: cu_seqlens must rise from 0 to T = {length}, got {offsets.tolist()}"
-        )
-    return offsets
-
-
 def _linear_family(
     name,
     q,
@@ -86,7 +70,9 @@ def _linear_family(
     offsets = None
     sequences = B
     if cu_seqlens is not None:
-        offsets = _check_offsets(cu_seqlens, B, T, name)
+        if B != 1:
+            raise ValueError(f"{name}: with cu_seqlens the batch must be 1, got B = {B}")
+        offsets = _kernels.check_offsets(cu_seqlens, T, "cu_seqlens", name, f"T = {T}")
         sequences = offsets.size - 1
     state = None
     if initial_state is not None:
@@ -112,14 +98,11 @@ def _linear_family(
             ("cu", _kernels.tensor_type((None,), "i32" if offsets.dtype == np.int32 else "i64"))
         )
         clauses += " cu_seqlens(%cu)"
-    signature = ", ".join(f"%{n}: {t}" for n, t in args)
-    operand_types = ", ".join(t for _, t in args)
-    source = (
-        f"func.func @{name}({signature}) -> ({value_type}, {state_type}) {{\n"
-        f"  %o, %s = seq.{name} %q, %k, %v{clauses} {{scale = {scale!r} : f64{attributes}}}"
-        f" : ({operand_types}) -> ({value_type}, {state_type})\n"
-        f"  return %o, %s : {value_type}, {state_type}\n"
-        "}\n"
+    source = _kernels.operator_function(
+        name,
+        args,
+        [value_type, state_type],
+        f"seq.{name} %q, %k, %v{clauses} {{scale = {scale!r} : f64{attributes}}}",
     )
     kernel = _kernels.get_kernel(name, source, chunk_size)
 

@@ -86,13 +86,11 @@ def selective_scan(
     y_type = type_of("u")
     state_type = _kernels.tensor_type((None, d, n), "f32")
     attributes = "{delta_softplus}" if delta_softplus else ""
-    signature = ", ".join(f"%{k}: {t}" for k, t in args)
-    source = (
-        f"func.func @selective_scan({signature}) -> ({y_type}, {state_type}) {{\n"
-        f"  %y, %s = seq.selective_scan %u, %delta, %A, %B, %C{clauses} {attributes}"
-        f" : ({', '.join(t for _, t in args)}) -> ({y_type}, {state_type})\n"
-        f"  return %y, %s : {y_type}, {state_type}\n"
-        "}\n"
+    source = _kernels.operator_function(
+        "selective_scan",
+        args,
+        [y_type, state_type],
+        f"seq.selective_scan %u, %delta, %A, %B, %C{clauses} {attributes}",
     )
     kernel = _kernels.get_kernel(name, source, chunk_size)
     y = np.empty_like(u)

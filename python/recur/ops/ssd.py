@@ -99,13 +99,8 @@ def ssd(
         clauses += " initial_states(%s0)"
     y_type = type_of("x")
     attributes = f"chunk_size = {chunk_size} : i64" + (", dt_softplus" if dt_softplus else "")
-    signature = ", ".join(f"%{k}: {t}" for k, t in args)
-    source = (
-        f"func.func @ssd({signature}) -> ({y_type}, {state_type}) {{\n"
-        f"  %y, %s = seq.ssd %x, %dt, %A, %B, %C{clauses} {{{attributes}}}"
-        f" : ({', '.join(t for _, t in args)}) -> ({y_type}, {state_type})\n"
-        f"  return %y, %s : {y_type}, {state_type}\n"
-        "}\n"
+    source = _kernels.operator_function(
+        "ssd", args, [y_type, state_type], f"seq.ssd %x, %dt, %A, %B, %C{clauses} {{{attributes}}}"
     )
     kernel = _kernels.get_kernel("ssd", source, chunk_size)
     y = np.empty_like(x)
