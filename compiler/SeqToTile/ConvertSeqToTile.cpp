@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Passes.h"
+#include "compiler/SeqToTile/OperatorKernels.h"
 #include "compiler/SeqToTile/TileBuilder.h"
 #include "dialects/seq/SeqOps.h"
 #include "dialects/tile/TileOps.h"
@@ -25,20 +26,11 @@ namespace recur {
 using namespace mlir;
 using namespace recur;
 
-namespace {
-
-/// The pointers and sizes a kernel body works with.
-struct KernelOperands {
-  /// Pointer of each function argument and result, by SSA value.
-  DenseMap<Value, Value> pointers;
-  SmallVector<Value> resultPointers;
-  /// The sequence lengths: T for the linear family; Tq, Tk for attention.
-  SmallVector<Value> lengths;
-};
-
-int64_t nextPowerOf2(int64_t n) {
+int64_t recur::nextPowerOf2(int64_t n) {
   return llvm::PowerOf2Ceil(std::max<int64_t>(n, 1));
 }
+
+namespace {
 
 /// The bounds [start, end) of `sequence` on the flattened token axis: read
 /// from the packed offsets when there are any, else `sequence * length`.
@@ -762,6 +754,10 @@ LogicalResult convertFunction(func::FuncOp function, int64_t chunk) {
     inputs.push_back(pointerTo(type));
   for (Type type : function.getResultTypes())
     inputs.push_back(pointerTo(type));
+  // seq.newton_rnn works in scratch memory of its compute type.
+  auto newton = dyn_cast<seq::NewtonRNNOp>(op);
+  if (newton)
+    inputs.push_back(pointerTo(newton.getResidual().getType()));
   // Sequence lengths: Tq and Tk for attention, T for the others.
   unsigned numLengths = isa<seq::AttentionOp>(op) ? 2 : 1;
   for (unsigned i = 0; i < numLengths; ++i)
@@ -777,6 +773,8 @@ LogicalResult convertFunction(func::FuncOp function, int64_t chunk) {
     operands.pointers[function.getArgument(i)] = entry->getArgument(i);
   for (unsigned i = 0; i < function.getNumResults(); ++i)
     operands.resultPointers.push_back(entry->getArgument(numArgs + i));
+  if (newton)
+    operands.workspace = entry->getArgument(entry->getNumArguments() - 2);
   for (unsigned i = 0; i < numLengths; ++i)
     operands.lengths.push_back(
         entry->getArgument(entry->getNumArguments() - numLengths + i));
@@ -802,6 +800,9 @@ LogicalResult convertFunction(func::FuncOp function, int64_t chunk) {
           })
           .Case([&](seq::GatedDeltaRuleOp delta) {
             return buildDeltaRule(builder, delta, operands, chunk);
+          })
+          .Case([&](seq::NewtonRNNOp newton) {
+            return buildNewtonRNN(builder, newton, operands, chunk);
           })
           .Default([&](Operation *other) {
             return other->emitOpError("has no tile lowering yet");

@@ -132,6 +132,19 @@ Value TileBuilder::log1p(Value value) {
   return math::Log1pOp::create(b, loc, value);
 }
 
+Value TileBuilder::tanh(Value value) {
+  return math::TanhOp::create(b, loc, value);
+}
+
+Value TileBuilder::sigmoid(Value value) {
+  Value one = floatConst(1.0, elementTypeOf(value));
+  return div(one, add(one, exp(arith::NegFOp::create(b, loc, value))));
+}
+
+Value TileBuilder::abs(Value value) {
+  return math::AbsFOp::create(b, loc, value);
+}
+
 Value TileBuilder::maximum(Value lhs, Value rhs) {
   auto [x, y] = broadcastPair(lhs, rhs);
   if (isa<FloatType>(elementTypeOf(x)))
@@ -157,6 +170,11 @@ Value TileBuilder::floatEq(Value lhs, Value rhs) {
 Value TileBuilder::floatGt(Value lhs, Value rhs) {
   auto [x, y] = broadcastPair(lhs, rhs);
   return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, y);
+}
+
+Value TileBuilder::floatGtOrNaN(Value lhs, Value rhs) {
+  auto [x, y] = broadcastPair(lhs, rhs);
+  return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UGT, x, y);
 }
 
 Value TileBuilder::le(Value lhs, Value rhs) {
@@ -219,6 +237,14 @@ Value TileBuilder::loadScalar(Value base, Value offset) {
   return tile::LoadOp::create(b, loc, address);
 }
 
+void TileBuilder::atomicMax(Value base, Value value) {
+  tile::RMWKind kind = isa<FloatType>(value.getType()) ? tile::RMWKind::fmax
+                                                      : tile::RMWKind::max;
+  tile::AtomicRMWOp::create(b, loc, value.getType(), kind,
+                            tile::MemSemantic::acq_rel, tile::MemScope::gpu,
+                            base, value, /*mask=*/nullptr);
+}
+
 Value TileBuilder::dot(Value lhs, Value rhs, Value acc) {
   return tile::DotOp::create(b, loc, acc.getType(), lhs, rhs, acc,
                              /*inputPrecision=*/nullptr);
@@ -264,4 +290,28 @@ Value TileBuilder::cumsum(Value value, unsigned axis) {
   return combine(scan, elementTypeOf(value), [&](Value x, Value y) {
     return arith::AddFOp::create(b, loc, x, y);
   });
+}
+
+SmallVector<Value> TileBuilder::scan(
+    ValueRange values, unsigned axis,
+    function_ref<SmallVector<Value>(TileBuilder &, ValueRange, ValueRange)>
+        combine) {
+  auto scan =
+      tile::ScanOp::create(b, loc, values.getTypes(), values,
+                           b.getI32IntegerAttr(axis), /*reverse=*/nullptr);
+  OpBuilder::InsertionGuard guard(b);
+  SmallVector<Type> elements;
+  for (Value value : values)
+    elements.push_back(elementTypeOf(value));
+  SmallVector<Type> argumentTypes(elements);
+  argumentTypes.append(elements);
+  SmallVector<Location> locations(argumentTypes.size(), loc);
+  Block *block =
+      b.createBlock(&scan.getCombineOp(), {}, argumentTypes, locations);
+  TileBuilder inner(b, loc);
+  unsigned n = values.size();
+  SmallVector<Value> combined = combine(
+      inner, block->getArguments().take_front(n), block->getArguments().drop_front(n));
+  tile::YieldOp::create(b, loc, combined);
+  return SmallVector<Value>(scan.getResults());
 }

@@ -48,6 +48,10 @@ public:
   mlir::Value div(mlir::Value a, mlir::Value b);
   mlir::Value exp(mlir::Value a);
   mlir::Value log1p(mlir::Value a);
+  mlir::Value tanh(mlir::Value a);
+  /// 1 / (1 + exp(-a)).
+  mlir::Value sigmoid(mlir::Value a);
+  mlir::Value abs(mlir::Value a);
   /// Elementwise maximum: NaN-propagating for floats, signed for integers.
   mlir::Value maximum(mlir::Value a, mlir::Value b);
   /// Signed integer minimum and quotient (truncating).
@@ -56,6 +60,8 @@ public:
   /// Float comparisons (ordered).
   mlir::Value floatEq(mlir::Value a, mlir::Value b);
   mlir::Value floatGt(mlir::Value a, mlir::Value b);
+  /// True where a > b or either is NaN.
+  mlir::Value floatGtOrNaN(mlir::Value a, mlir::Value b);
   /// Signed integer comparison a <= b.
   mlir::Value le(mlir::Value a, mlir::Value b);
   mlir::Value lt(mlir::Value a, mlir::Value b);
@@ -72,6 +78,9 @@ public:
              mlir::Value mask);
   /// A scalar load through a scalar pointer plus a scalar offset.
   mlir::Value loadScalar(mlir::Value base, mlir::Value offset);
+  /// Atomically raises the scalar at `base` to at least `value` (signed
+  /// integer or float maximum; a float max ignores NaN, as LLVM's does).
+  void atomicMax(mlir::Value base, mlir::Value value);
 
   // Compute.
   mlir::Value dot(mlir::Value a, mlir::Value b, mlir::Value acc);
@@ -81,6 +90,13 @@ public:
   mlir::Value max(mlir::Value value, unsigned axis);
   /// Inclusive cumulative sum along `axis`.
   mlir::Value cumsum(mlir::Value value, unsigned axis);
+  /// Inclusive scan of same-shaped `values` along `axis`; `combine` maps
+  /// the earlier and the later elements (scalars) to the combined ones.
+  llvm::SmallVector<mlir::Value>
+  scan(mlir::ValueRange values, unsigned axis,
+       llvm::function_ref<llvm::SmallVector<mlir::Value>(
+           TileBuilder &, mlir::ValueRange, mlir::ValueRange)>
+           combine);
 
   static llvm::ArrayRef<int64_t> shapeOf(mlir::Value value);
   static mlir::Type elementTypeOf(mlir::Value value);

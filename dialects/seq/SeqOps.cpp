@@ -5,6 +5,8 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 using namespace mlir;
 using namespace recur::seq;
@@ -260,6 +262,42 @@ LogicalResult AttentionOp::verify() {
 
 LogicalResult NewtonRNNOp::verify() {
   StringRef cell = getCell();
+  ShapeChecker shapes(*this);
+  if (failed(shapes.check(getX(), "x", {"B", "T", "D"})))
+    return failure();
+  Type computeType = getX().getType().getElementType().isF64()
+                         ? getX().getType().getElementType()
+                         : Float32Type::get(getContext());
+  if (getResidual().getType().getElementType() != computeType)
+    return emitOpError("residual must be ")
+           << computeType << " (the compute type of x), got "
+           << getResidual().getType().getElementType();
+  if (auto tol = getTol(); tol && !(tol->convertToDouble() > 0.0))
+    return emitOpError("tol must be positive, got ") << tol->convertToDouble();
+
+  bool custom = cell == "custom";
+  if (custom != (getStep() && getJacobian() && getGates()))
+    return emitOpError(custom ? "cell \"custom\" needs 'step', 'jacobian' "
+                                "and 'gates'"
+                              : "'step', 'jacobian' and 'gates' belong to "
+                                "cell \"custom\"");
+  if (custom) {
+    size_t gates = *getGates();
+    if (getParams().size() < gates)
+      return emitOpError("cell \"custom\" has ")
+             << gates << " gates but only " << getParams().size()
+             << " parameters";
+    for (auto [i, param] : llvm::enumerate(getParams())) {
+      std::string name = (i < gates ? "W_" : "p_") +
+                         std::to_string(i < gates ? i : i - gates);
+      if (failed(i < gates ? shapes.check(param, name, {"H", "D"})
+                           : shapes.check(param, name, {"H"})))
+        return failure();
+    }
+    return failure(failed(shapes.check(getH0(), "h0", {"B", "H"})) ||
+                   failed(shapes.check(getH(), "h", {"B", "T", "H"})));
+  }
+
   ArrayRef<StringRef> gates;
   static constexpr StringRef gruGates[] = {"z", "r", "c"};
   static constexpr StringRef lstmGates[] = {"i", "f", "o", "c"};
@@ -269,16 +307,13 @@ LogicalResult NewtonRNNOp::verify() {
     gates = lstmGates;
   else
     return emitOpError("unknown cell '")
-           << cell << "'; built-in cells are \"gru_diag\" and \"lstm_diag\"";
-
+           << cell
+           << "'; cells are \"gru_diag\", \"lstm_diag\" and \"custom\"";
   size_t perKind = gates.size();
   if (getParams().size() != 3 * perKind)
     return emitOpError("cell '")
            << cell << "' takes " << 3 * perKind << " parameters (W_*, a_*, "
            << "b_* per gate), got " << getParams().size();
-  ShapeChecker shapes(*this);
-  if (failed(shapes.check(getX(), "x", {"B", "T", "D"})))
-    return failure();
   for (size_t kind = 0; kind < 3; ++kind) {
     for (size_t i = 0; i < perKind; ++i) {
       std::string name = std::string(1, "Wab"[kind]) + "_" + gates[i].str();
@@ -290,10 +325,31 @@ LogicalResult NewtonRNNOp::verify() {
   }
   if (failed(cell == "gru_diag"
                  ? shapes.check(getH0(), "h0", {"B", "H"})
-                 : shapes.check(getH0(), "h0", {"B", "2", "H"})) ||
-      failed(shapes.check(getH(), "h", {"B", "T", "H"})))
+                 : shapes.check(getH0(), "h0", {"B", "2", "H"})))
     return failure();
-  if (auto tol = getTol(); tol && !(tol->convertToDouble() > 0.0))
-    return emitOpError("tol must be positive, got ") << tol->convertToDouble();
+  return shapes.check(getH(), "h", {"B", "T", "H"});
+}
+
+LogicalResult
+NewtonRNNOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  // A custom cell's functions take the state, one input projection per gate
+  // and every per-channel vector, and return one value.
+  size_t arity = 1 + getParams().size();
+  for (auto [role, symbol] :
+       {std::pair{"step", getStepAttr()}, {"jacobian", getJacobianAttr()}}) {
+    if (!symbol)
+      continue;
+    auto function = symbolTable.lookupNearestSymbolFrom<FunctionOpInterface>(
+        *this, symbol);
+    if (!function)
+      return emitOpError("'") << role << "' names " << symbol
+                              << ", which is not a function";
+    if (function.getNumArguments() != arity || function.getNumResults() != 1)
+      return emitOpError("'")
+             << role << "' function " << symbol << " must take " << arity
+             << " arguments (h, one projection per gate, each vector) and "
+             << "return one value; it takes " << function.getNumArguments()
+             << " and returns " << function.getNumResults();
+  }
   return success();
 }

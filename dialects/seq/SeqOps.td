@@ -4,6 +4,7 @@
 #define RECUR_SEQ_OPS_TD
 
 include "dialects/seq/SeqDialect.td"
+include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -278,39 +279,65 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments]> {
   let hasVerifier = 1;
 }
 
-def Seq_NewtonRNNOp : Seq_Op<"newton_rnn", [Pure, AttrSizedOperandSegments]> {
+def Seq_NewtonRNNOp : Seq_Op<"newton_rnn", [
+    Pure, AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "Nonlinear RNN solved over the whole sequence by Newton";
   let description = [{
     Solves `h_t = f(h_{t-1}, x_t)` for all `t` at once (ParaRNN): each Newton
-    iteration linearises the cell and solves the linear recurrence with the
-    chunked scan. `x` is `[B, T, D]`, the result `[B, T, H]`. Built-in
-    cells and their parameters, in order:
+    iteration linearises the cell and solves the linear recurrence
+    `δh_t = J_t δh_{t-1} + r_t` with the chunked scan. `x` is `[B, T, D]`,
+    `h` is `[B, T, H]`. Cells and their parameters, in order:
 
     * `"gru_diag"`: `W_z, W_r, W_c` `[H, D]`, `a_z, a_r, a_c` `[H]`,
       `b_z, b_r, b_c` `[H]`; `h0` is `[B, H]`.
     * `"lstm_diag"`: `W_i, W_f, W_o, W_c` `[H, D]`, `a_i, a_f, a_o, a_c`
-      `[H]`, `b_i, b_f, b_o, b_c` `[H]`; `h0` is `[B, 2, H]` (c, h).
+      `[H]`, `b_i, b_f, b_o, b_c` `[H]`; `h0` is `[B, 2, H]` (c, h); the
+      Jacobian is a 2x2 block per channel.
+    * `"custom"`: a cell given by two functions, `step` (the new state) and
+      `jacobian` (its derivative by the previous state). The first `gates`
+      parameters are `[H, D]` input weights `W_g`, the others `[H]`
+      per-channel vectors `p_j`; both functions take `(h, u_0, ..,
+      u_{gates-1}, p_0, ..)` elementwise, with `u_g = W_g x_t`, and return
+      one value; `h0` is `[B, H]`.
 
-    `max_iters` (> 0) caps the Newton iterations and `tol` (> 0) is their
-    convergence tolerance; without them the operator library's defaults
+    `h` is the Newton iterate whose residual `max |f(h_{t-1}, x_t) - h_t|`
+    is `residual`, after `iterations` Newton steps from `h = 0`: the first
+    iterate with residual at most `tol`, or the one after `max_iters` steps.
+    Without `max_iters` (> 0) and `tol` (> 0) the operator library's defaults
     apply.
 
     ```mlir
-    %h = seq.newton_rnn "gru_diag" %x
+    %h, %iterations, %residual = seq.newton_rnn "gru_diag" %x
         params(%wz, %wr, %wc, %az, %ar, %ac, %bz, %br, %bc) h0(%h0)
         {max_iters = 8 : i64, tol = 1.000000e-04 : f64}
         : (tensor<2x100x3xf32>, tensor<16x3xf32>, tensor<16x3xf32>,
            tensor<16x3xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>,
            tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<2x16xf32>)
-        -> tensor<2x100x16xf32>
+        -> (tensor<2x100x16xf32>, tensor<i32>, tensor<f32>)
     ```
   }];
   let arguments = (ins StrAttr:$cell, Seq_Tensor:$x,
                        Variadic<Seq_Tensor>:$params, Optional<Seq_Tensor>:$h0,
                        OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>
                            :$max_iters,
-                       OptionalAttr<F64Attr>:$tol);
-  let results = (outs Seq_Tensor:$h);
+                       OptionalAttr<F64Attr>:$tol,
+                       OptionalAttr<FlatSymbolRefAttr>:$step,
+                       OptionalAttr<FlatSymbolRefAttr>:$jacobian,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>
+                           :$gates);
+  let results = (outs Seq_Tensor:$h, 0DTensorOf<[I32]>:$iterations,
+                      0DTensorOf<[F32, F64]>:$residual);
+  let extraClassDeclaration = [{
+    /// The limits without `max_iters` and `tol`. Newton converges
+    /// quadratically near the solution, so a handful of steps usually
+    /// suffices; the tolerance is a few ulps of O(1) states in the compute
+    /// type, which keeps the solve in agreement with a sequential run.
+    static int64_t getDefaultMaxIters() { return 100; }
+    static double getDefaultTol(bool computeInF64) {
+      return computeInF64 ? 1e-12 : 1e-6;
+    }
+  }];
   let assemblyFormat = [{
     $cell $x `params` `(` $params `)` (`h0` `(` $h0^ `)`)? attr-dict
     `:` functional-type(operands, results)

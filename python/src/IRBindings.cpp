@@ -17,6 +17,7 @@
 
 #include "compiler/Passes.h"
 #include "compiler/Registration.h"
+#include "dialects/seq/SeqOps.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Builders.h"
@@ -104,6 +105,14 @@ template <typename T> std::string printed(T value) {
 } // namespace
 
 void recur::python::populateIRBindings(py::module_ &m) {
+  m.def(
+      "newton_rnn_defaults",
+      [](bool computeInF64) {
+        return py::make_tuple(recur::seq::NewtonRNNOp::getDefaultMaxIters(),
+                              recur::seq::NewtonRNNOp::getDefaultTol(computeInF64));
+      },
+      py::arg("compute_in_f64"),
+      "seq.newton_rnn's (max_iters, tol) when they are not given");
   m.doc() = "Tile IR construction for the Recur DSL front end";
 
   py::class_<IRContext, std::shared_ptr<IRContext>>(m, "Context")
@@ -291,6 +300,21 @@ void recur::python::populateIRBindings(py::module_ &m) {
           py::arg("pipeline"),
           "Runs a textual pass pipeline (recur-opt syntax) on the module, "
           "e.g. 'recur-cpu-pipeline' or 'builtin.module(canonicalize,cse)'")
+      .def(
+          "append_text",
+          [](IRModule &self, const std::string &text) {
+            // Verified with the module, where their symbols resolve.
+            Block parsed;
+            ParserConfig config(&self.context->context,
+                                /*verifyAfterParse=*/false);
+            if (failed(parseSourceString(text, &parsed, config)))
+              self.context->fail("cannot parse operations");
+            Block *body = self.module->getBody();
+            for (Operation &op : llvm::make_early_inc_range(parsed))
+              op.moveBefore(body, body->end());
+          },
+          py::arg("text"),
+          "Parses top-level operations and appends them to the module")
       .def(
           "to_text",
           [](IRModule &self, bool debugInfo) {

@@ -10,3 +10,4 @@ from .attention import flash_attn  # noqa: F401
 from .linear import delta_rule, gated_delta_rule, gla, linear_attn  # noqa: F401
 from .selective_scan import selective_scan  # noqa: F401
 from .ssd import ssd  # noqa: F401
+from .newton import Cell, newton_rnn  # noqa: F401
