@@ -129,6 +129,15 @@ def ConvertSeqToTile : Pass<"convert-seq-to-tile", "::mlir::ModuleOp"> {
     `seq.attention` becomes flash attention: per block of `chunk-size`
     queries, the online softmax over the key blocks the causal/window bounds
     leave visible (the others are never visited), GQA by `h / (H / Hkv)`.
+    `seq.newton_rnn` runs on `(ceil(H / W), B)`, a block of `W` channels
+    per program (`W = min(16, H)` rounded up to a power of two, or the tile
+    width of a custom cell's functions): it projects `u_g = W_g x` once,
+    then iterates Newton in an `scf.while`, each sweep scanning the affine
+    maps `(J_t, r_t)` along the chunk (`tile.scan`) and carrying `δ` across
+    chunks, and raises the `iterations` and `residual` results by atomic
+    maxima (the caller zeroes them). Its kernel takes one more pointer
+    before `T`: a workspace of `B T (G + 2 S) H` elements of the compute
+    type (`G` gates, `S` = 1, or 2 for the LSTM's `(c, h)`).
     Chunks are
     read and written with masks, so `T` need not divide by the chunk, and
     packed sequences may end mid-chunk.

@@ -13,9 +13,12 @@
 //      Jacobian J_t = df/ds_{t-1}, then solves δ_t = J_t δ_{t-1} + r_t with
 //      a tile.scan of the affine maps (J_t, r_t) inside the chunk and the
 //      carried δ across chunks, writing s + δ to the other iterate buffer;
-//   3. it stops at the first iterate whose residual max |r| is at most `tol`
-//      or after `max_iters` steps, copies h out, and raises the operator's
-//      `iterations` and `residual` results to its own by atomic maxima.
+//   3. it stops at the first iterate whose residual max |r| / (1 + |s|) is
+//      at most `tol`
+//      (absolute for small states, relative for large ones such as an
+//      LSTM's c) or after `max_iters` steps, copies h out, and raises the
+//      operator's `iterations` and `residual` results to its own by atomic
+//      maxima.
 //
 // Channels are independent, so the per-program stopping test decides exactly
 // what a global one would: the reported residual is the largest over all
@@ -55,7 +58,8 @@ using CellModel = std::function<CellEvaluation(TileBuilder &, ValueRange s,
 /// gru_diag, vectors (a_z, a_r, a_c, b_z, b_r, b_c):
 ///   z = σ(u_z + a_z h + b_z), r = σ(u_r + a_r h + b_r),
 ///   c = tanh(u_c + a_c (r h) + b_c), h' = (1 - z) h + z c,
-///   dh'/dh = (1 - z) + z (1 - z) a_z (c - h) + z (1 - c²) a_c (r + h r (1 - r) a_r).
+///   dh'/dh = (1 - z) + z (1 - z) a_z (c - h) + z (1 - c²) a_c (r + h r (1 - r)
+///   a_r).
 CellEvaluation evaluateGRU(TileBuilder &tb, ValueRange s, ValueRange u,
                            ValueRange p) {
   Type type = TileBuilder::elementTypeOf(s[0]);
@@ -70,10 +74,10 @@ CellEvaluation evaluateGRU(TileBuilder &tb, ValueRange s, ValueRange u,
   Value next = tb.add(h, tb.mul(z, tb.sub(c, h)));
   Value dz = tb.mul(tb.mul(z, tb.sub(one, z)), p[0]);
   Value dr = tb.mul(tb.mul(r, tb.sub(one, r)), p[1]);
-  Value dc = tb.mul(tb.mul(tb.sub(one, tb.mul(c, c)), p[2]),
-                    tb.add(r, tb.mul(h, dr)));
-  Value jacobian = tb.add(tb.add(tb.sub(one, z), tb.mul(dz, tb.sub(c, h))),
-                          tb.mul(z, dc));
+  Value dc =
+      tb.mul(tb.mul(tb.sub(one, tb.mul(c, c)), p[2]), tb.add(r, tb.mul(h, dr)));
+  Value jacobian =
+      tb.add(tb.add(tb.sub(one, z), tb.mul(dz, tb.sub(c, h))), tb.mul(z, dc));
   return {{next}, {jacobian}};
 }
 
@@ -99,13 +103,13 @@ CellEvaluation evaluateLSTM(TileBuilder &tb, ValueRange s, ValueRange u,
     return tb.mul(tb.mul(sigma, tb.sub(one, sigma)), a);
   };
   Value dcdc = f;
-  Value dcdh =
-      tb.add(tb.add(tb.mul(c, sigmoidSlope(f, p[1])),
-                    tb.mul(g, sigmoidSlope(i, p[0]))),
-             tb.mul(tb.mul(i, tb.sub(one, tb.mul(g, g))), p[3]));
+  Value dcdh = tb.add(tb.add(tb.mul(c, sigmoidSlope(f, p[1])),
+                             tb.mul(g, sigmoidSlope(i, p[0]))),
+                      tb.mul(tb.mul(i, tb.sub(one, tb.mul(g, g))), p[3]));
   Value outSlope = tb.mul(o, tb.sub(one, tb.mul(tc, tc)));
   Value dhdc = tb.mul(outSlope, dcdc);
-  Value dhdh = tb.add(tb.mul(sigmoidSlope(o, p[2]), tc), tb.mul(outSlope, dcdh));
+  Value dhdh =
+      tb.add(tb.mul(sigmoidSlope(o, p[2]), tc), tb.mul(outSlope, dcdh));
   return {{cNext, hNext}, {dcdc, dcdh, dhdc, dhdh}};
 }
 
@@ -191,20 +195,19 @@ LogicalResult recur::buildNewtonRNN(OpBuilder &builder, seq::NewtonRNNOp op,
     if (!step || !jacobian)
       return op.emitOpError("'step' and 'jacobian' must be tile.func device "
                             "functions to be lowered to tile");
-    auto tileType = dyn_cast<RankedTensorType>(
-        step.getFunctionType().getNumInputs()
-            ? step.getFunctionType().getInput(0)
-            : Type());
+    auto tileType =
+        dyn_cast<RankedTensorType>(step.getFunctionType().getNumInputs()
+                                       ? step.getFunctionType().getInput(0)
+                                       : Type());
     for (tile::FuncOp function : {step, jacobian}) {
       FunctionType type = function.getFunctionType();
-      bool uniform = tileType && tileType.getRank() == 2 &&
-                     tileType.getElementType() == compute &&
-                     llvm::isPowerOf2_64(tileType.getDimSize(0)) &&
-                     llvm::isPowerOf2_64(tileType.getDimSize(1)) &&
-                     type.getNumResults() == 1 &&
-                     type.getResult(0) == tileType &&
-                     llvm::all_of(type.getInputs(),
-                                  [&](Type t) { return t == tileType; });
+      bool uniform =
+          tileType && tileType.getRank() == 2 &&
+          tileType.getElementType() == compute &&
+          llvm::isPowerOf2_64(tileType.getDimSize(0)) &&
+          llvm::isPowerOf2_64(tileType.getDimSize(1)) &&
+          type.getNumResults() == 1 && type.getResult(0) == tileType &&
+          llvm::all_of(type.getInputs(), [&](Type t) { return t == tileType; });
       if (!uniform)
         return op.emitOpError("custom cell function @")
                << function.getSymName()
@@ -218,8 +221,8 @@ LogicalResult recur::buildNewtonRNN(OpBuilder &builder, seq::NewtonRNNOp op,
   unsigned numVectors = op.getParams().size() - gates;
   int64_t blockD = std::min<int64_t>(nextPowerOf2(inputDim), 64);
   int64_t numBlocksD = (inputDim + blockD - 1) / blockD;
-  int64_t maxIters = op.getMaxIters().value_or(
-      seq::NewtonRNNOp::getDefaultMaxIters());
+  int64_t maxIters =
+      op.getMaxIters().value_or(seq::NewtonRNNOp::getDefaultMaxIters());
   double tol = op.getTol() ? op.getTol()->convertToDouble()
                            : seq::NewtonRNNOp::getDefaultTol(compute.isF64());
 
@@ -245,9 +248,10 @@ LogicalResult recur::buildNewtonRNN(OpBuilder &builder, seq::NewtonRNNOp op,
   for (unsigned s = 0; s < states; ++s) {
     Value value = tb.zeros({width}, compute);
     if (Value h0 = op.getH0()) {
-      Value offsets = tb.add(
-          tb.mul(tb.add(tb.mul(row, tb.i32(states)), tb.i32(s)), tb.i32(hidden)),
-          channels);
+      Value offsets =
+          tb.add(tb.mul(tb.add(tb.mul(row, tb.i32(states)), tb.i32(s)),
+                        tb.i32(hidden)),
+                 channels);
       value = tb.castFloat(
           tb.load(kernel.pointers.lookup(h0), offsets, channelMask), compute);
     }
@@ -282,9 +286,8 @@ LogicalResult recur::buildNewtonRNN(OpBuilder &builder, seq::NewtonRNNOp op,
                   rowOffsets(cb, tokens, states, s));
   };
   auto forChunks = [&](TileBuilder &ob, ValueRange inits,
-                       function_ref<SmallVector<Value>(TileBuilder &,
-                                                       const Chunk &,
-                                                       ValueRange)>
+                       function_ref<SmallVector<Value>(
+                           TileBuilder &, const Chunk &, ValueRange)>
                            body) {
     return scf::ForOp::create(
         ob.builder(), ob.getLoc(), ob.i32(0), length, ob.i32(chunk), inits,
@@ -308,11 +311,11 @@ LogicalResult recur::buildNewtonRNN(OpBuilder &builder, seq::NewtonRNNOp op,
           Value xOffsets =
               db.add(db.expandDims(db.mul(c.tokens, db.i32(inputDim)), 1),
                      db.expandDims(ds, 0));
-          Value xs = db.castFloat(
-              db.load(kernel.pointers.lookup(op.getX()), xOffsets,
-                      db.logicalAnd(db.expandDims(c.timeMask, 1),
-                                    db.expandDims(dMask, 0))),
-              compute); // [C, BD]
+          Value xs =
+              db.castFloat(db.load(kernel.pointers.lookup(op.getX()), xOffsets,
+                                   db.logicalAnd(db.expandDims(c.timeMask, 1),
+                                                 db.expandDims(dMask, 0))),
+                           compute); // [C, BD]
           Value wOffsets =
               db.add(db.expandDims(ds, 1),
                      db.expandDims(db.mul(channels, db.i32(inputDim)), 0));
@@ -348,66 +351,67 @@ LogicalResult recur::buildNewtonRNN(OpBuilder &builder, seq::NewtonRNNOp op,
     Value target = bufferBase(sb, sb.sub(sb.i32(1), parityOf(sb, k)));
     SmallVector<Value> inits(states, sb.zeros({width}, compute));
     inits.push_back(zero);
-    auto loop = forChunks(sb, inits, [&](TileBuilder &cb, const Chunk &c,
-                                     ValueRange carried) {
-      ValueRange carry = carried.take_front(states);
-      Value residual = carried.back();
-      Value hasPrevious = cb.expandDims(cb.ge(c.time, cb.i32(1)), 1);
-      SmallVector<Value> current, previous, projections;
-      for (unsigned s = 0; s < states; ++s) {
-        current.push_back(cb.load(
-            workspace, iterateOffsets(cb, source, c.tokens, s), c.mask));
-        Value before = cb.load(
-            workspace,
-            iterateOffsets(cb, source, cb.sub(c.tokens, cb.i32(1)), s),
-            cb.logicalAnd(c.mask, hasPrevious));
-        previous.push_back(cb.select(hasPrevious, before,
-                                     cb.expandDims(initial[s], 0)));
-      }
-      for (unsigned g = 0; g < gates; ++g)
-        projections.push_back(cb.load(
-            workspace, rowOffsets(cb, c.tokens, gates, g), c.mask));
-      CellEvaluation f = cell(cb, previous, projections, vectors);
+    auto loop = forChunks(
+        sb, inits, [&](TileBuilder &cb, const Chunk &c, ValueRange carried) {
+          ValueRange carry = carried.take_front(states);
+          Value residual = carried.back();
+          Value hasPrevious = cb.expandDims(cb.ge(c.time, cb.i32(1)), 1);
+          SmallVector<Value> current, previous, projections;
+          for (unsigned s = 0; s < states; ++s) {
+            current.push_back(cb.load(
+                workspace, iterateOffsets(cb, source, c.tokens, s), c.mask));
+            Value before = cb.load(
+                workspace,
+                iterateOffsets(cb, source, cb.sub(c.tokens, cb.i32(1)), s),
+                cb.logicalAnd(c.mask, hasPrevious));
+            previous.push_back(
+                cb.select(hasPrevious, before, cb.expandDims(initial[s], 0)));
+          }
+          for (unsigned g = 0; g < gates; ++g)
+            projections.push_back(
+                cb.load(workspace, rowOffsets(cb, c.tokens, gates, g), c.mask));
+          CellEvaluation f = cell(cb, previous, projections, vectors);
 
-      // Outside the sequence and the channel block: the identity map, so
-      // the last row carries the chunk's final δ and r adds nothing.
-      SmallVector<Value> maps;
-      for (unsigned i = 0; i < states * states; ++i)
-        maps.push_back(
-            cb.select(c.mask, f.jacobian[i], i % (states + 1) ? zero : one));
-      for (unsigned s = 0; s < states; ++s) {
-        Value r = cb.select(c.mask, cb.sub(f.next[s], current[s]), zero);
-        residual =
-            cb.maximum(residual, cb.max(cb.max(cb.abs(r), 1), 0));
-        maps.push_back(r);
-      }
-      // (M1, v1) then (M2, v2) is δ -> M2 (M1 δ + v1) + v2.
-      SmallVector<Value> scanned = cb.scan(
-          maps, 0, [&](TileBuilder &inner, ValueRange first, ValueRange then) {
-            unsigned n2 = states * states;
-            SmallVector<Value> result =
-                matmul(inner, then.take_front(n2), first.take_front(n2), states);
-            llvm::append_range(result,
-                               affine(inner, then.take_front(n2),
-                                      first.drop_front(n2), then.drop_front(n2)));
-            return result;
-          });
-      SmallVector<Value> carryRows;
-      for (Value value : carry)
-        carryRows.push_back(cb.expandDims(value, 0));
-      SmallVector<Value> delta =
-          affine(cb, ArrayRef<Value>(scanned).take_front(states * states),
-                 carryRows, ArrayRef<Value>(scanned).drop_front(states * states));
-      Value lastRow = cb.expandDims(cb.ge(steps, cb.i32(chunk - 1)), 1);
-      SmallVector<Value> results;
-      for (unsigned s = 0; s < states; ++s) {
-        cb.store(workspace, iterateOffsets(cb, target, c.tokens, s),
-                 cb.add(current[s], delta[s]), c.mask);
-        results.push_back(cb.sum(cb.select(lastRow, delta[s], zero), 0));
-      }
-      results.push_back(residual);
-      return results;
-    });
+          // Outside the sequence and the channel block: the identity map, so
+          // the last row carries the chunk's final δ and r adds nothing.
+          SmallVector<Value> maps;
+          for (unsigned i = 0; i < states * states; ++i)
+            maps.push_back(cb.select(c.mask, f.jacobian[i],
+                                     i % (states + 1) ? zero : one));
+          for (unsigned s = 0; s < states; ++s) {
+            Value r = cb.select(c.mask, cb.sub(f.next[s], current[s]), zero);
+            Value relative = cb.div(cb.abs(r), cb.add(one, cb.abs(current[s])));
+            residual = cb.maximum(residual, cb.max(cb.max(relative, 1), 0));
+            maps.push_back(r);
+          }
+          // (M1, v1) then (M2, v2) is δ -> M2 (M1 δ + v1) + v2.
+          SmallVector<Value> scanned = cb.scan(
+              maps, 0,
+              [&](TileBuilder &inner, ValueRange first, ValueRange then) {
+                unsigned n2 = states * states;
+                SmallVector<Value> result = matmul(
+                    inner, then.take_front(n2), first.take_front(n2), states);
+                llvm::append_range(result, affine(inner, then.take_front(n2),
+                                                  first.drop_front(n2),
+                                                  then.drop_front(n2)));
+                return result;
+              });
+          SmallVector<Value> carryRows;
+          for (Value value : carry)
+            carryRows.push_back(cb.expandDims(value, 0));
+          SmallVector<Value> delta = affine(
+              cb, ArrayRef<Value>(scanned).take_front(states * states),
+              carryRows, ArrayRef<Value>(scanned).drop_front(states * states));
+          Value lastRow = cb.expandDims(cb.ge(steps, cb.i32(chunk - 1)), 1);
+          SmallVector<Value> results;
+          for (unsigned s = 0; s < states; ++s) {
+            cb.store(workspace, iterateOffsets(cb, target, c.tokens, s),
+                     cb.add(current[s], delta[s]), c.mask);
+            results.push_back(cb.sum(cb.select(lastRow, delta[s], zero), 0));
+          }
+          results.push_back(residual);
+          return results;
+        });
     return loop.getResults().back();
   };
 

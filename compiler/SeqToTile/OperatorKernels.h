@@ -32,8 +32,7 @@ int64_t nextPowerOf2(int64_t n);
 /// ParaRNN's Newton solve of `op` (see NewtonRNN.cpp).
 mlir::LogicalResult buildNewtonRNN(mlir::OpBuilder &builder,
                                    seq::NewtonRNNOp op,
-                                   const KernelOperands &kernel,
-                                   int64_t chunk);
+                                   const KernelOperands &kernel, int64_t chunk);
 
 } // namespace recur
 

@@ -239,7 +239,7 @@ Value TileBuilder::loadScalar(Value base, Value offset) {
 
 void TileBuilder::atomicMax(Value base, Value value) {
   tile::RMWKind kind = isa<FloatType>(value.getType()) ? tile::RMWKind::fmax
-                                                      : tile::RMWKind::max;
+                                                       : tile::RMWKind::max;
   tile::AtomicRMWOp::create(b, loc, value.getType(), kind,
                             tile::MemSemantic::acq_rel, tile::MemScope::gpu,
                             base, value, /*mask=*/nullptr);
@@ -310,8 +310,9 @@ SmallVector<Value> TileBuilder::scan(
       b.createBlock(&scan.getCombineOp(), {}, argumentTypes, locations);
   TileBuilder inner(b, loc);
   unsigned n = values.size();
-  SmallVector<Value> combined = combine(
-      inner, block->getArguments().take_front(n), block->getArguments().drop_front(n));
+  SmallVector<Value> combined =
+      combine(inner, block->getArguments().take_front(n),
+              block->getArguments().drop_front(n));
   tile::YieldOp::create(b, loc, combined);
   return SmallVector<Value>(scan.getResults());
 }

@@ -288,8 +288,8 @@ LogicalResult NewtonRNNOp::verify() {
              << gates << " gates but only " << getParams().size()
              << " parameters";
     for (auto [i, param] : llvm::enumerate(getParams())) {
-      std::string name = (i < gates ? "W_" : "p_") +
-                         std::to_string(i < gates ? i : i - gates);
+      std::string name =
+          (i < gates ? "W_" : "p_") + std::to_string(i < gates ? i : i - gates);
       if (failed(i < gates ? shapes.check(param, name, {"H", "D"})
                            : shapes.check(param, name, {"H"})))
         return failure();
@@ -307,8 +307,7 @@ LogicalResult NewtonRNNOp::verify() {
     gates = lstmGates;
   else
     return emitOpError("unknown cell '")
-           << cell
-           << "'; cells are \"gru_diag\", \"lstm_diag\" and \"custom\"";
+           << cell << "'; cells are \"gru_diag\", \"lstm_diag\" and \"custom\"";
   size_t perKind = gates.size();
   if (getParams().size() != 3 * perKind)
     return emitOpError("cell '")
@@ -323,9 +322,8 @@ LogicalResult NewtonRNNOp::verify() {
         return failure();
     }
   }
-  if (failed(cell == "gru_diag"
-                 ? shapes.check(getH0(), "h0", {"B", "H"})
-                 : shapes.check(getH0(), "h0", {"B", "2", "H"})))
+  if (failed(cell == "gru_diag" ? shapes.check(getH0(), "h0", {"B", "H"})
+                                : shapes.check(getH0(), "h0", {"B", "2", "H"})))
     return failure();
   return shapes.check(getH(), "h", {"B", "T", "H"});
 }
@@ -339,11 +337,11 @@ NewtonRNNOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
        {std::pair{"step", getStepAttr()}, {"jacobian", getJacobianAttr()}}) {
     if (!symbol)
       continue;
-    auto function = symbolTable.lookupNearestSymbolFrom<FunctionOpInterface>(
-        *this, symbol);
+    auto function =
+        symbolTable.lookupNearestSymbolFrom<FunctionOpInterface>(*this, symbol);
     if (!function)
-      return emitOpError("'") << role << "' names " << symbol
-                              << ", which is not a function";
+      return emitOpError("'")
+             << role << "' names " << symbol << ", which is not a function";
     if (function.getNumArguments() != arity || function.getNumResults() != 1)
       return emitOpError("'")
              << role << "' function " << symbol << " must take " << arity

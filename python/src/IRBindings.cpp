@@ -108,8 +108,9 @@ void recur::python::populateIRBindings(py::module_ &m) {
   m.def(
       "newton_rnn_defaults",
       [](bool computeInF64) {
-        return py::make_tuple(recur::seq::NewtonRNNOp::getDefaultMaxIters(),
-                              recur::seq::NewtonRNNOp::getDefaultTol(computeInF64));
+        return py::make_tuple(
+            recur::seq::NewtonRNNOp::getDefaultMaxIters(),
+            recur::seq::NewtonRNNOp::getDefaultTol(computeInF64));
       },
       py::arg("compute_in_f64"),
       "seq.newton_rnn's (max_iters, tol) when they are not given");

@@ -172,3 +172,91 @@ func.func @delta_rule(%q: tensor<?x?x2x16xf32>, %k: tensor<?x?x2x16xf32>, %v: te
   %o, %s = seq.delta_rule %q, %k, %v, %beta : (tensor<?x?x2x16xf32>, tensor<?x?x2x16xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2xf32>) -> (tensor<?x?x2x8xf32>, tensor<?x2x16x8xf32>)
   return %o, %s : tensor<?x?x2x8xf32>, tensor<?x2x16x8xf32>
 }
+
+// -----
+
+// seq.newton_rnn: one program per (channel block, batch row). It projects
+// its channels' inputs once (a dot per gate and block of D), then runs
+// Newton in an scf.while: each sweep scans the affine maps (J_t, r_t) along
+// the chunk and writes the next iterate; it stops at the residual tolerance
+// (NaN counts as not converged) or max_iters. The kernel takes a workspace
+// pointer before the length and reports by atomic maxima.
+
+// CHECK-LABEL: tile.func @gru(
+// CHECK-SAME:    %{{.*}}: !tile.ptr<f32>, %[[ITERS:[^:]*]]: !tile.ptr<i32>, %[[RESIDUAL:[^:]*]]: !tile.ptr<f32>, %[[WORK:[^:]*]]: !tile.ptr<f32>, %[[T:.*]]: i32) {
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %[[T]] step %{{.*}} : i32 {
+// CHECK:           scf.for {{.*}} -> (tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>)
+// CHECK-COUNT-3:     tile.dot %{{.*}} : tensor<32x4xf32> * tensor<4x8xf32> -> tensor<32x8xf32>
+// CHECK:         %[[NEWTON:.*]]:2 = scf.while (%[[K:.*]] = %{{.*}}) : (i32) -> (i32, f32) {
+// CHECK:           %[[SWEEP:.*]]:2 = scf.for {{.*}} iter_args({{.*}}) -> (tensor<8xf32>, f32)
+// CHECK:             math.tanh
+// CHECK:             tile.scan(%{{.*}}, %{{.*}}) axis = 0 : (tensor<32x8xf32>, tensor<32x8xf32>)
+// CHECK-DAG:       %[[MORE:.*]] = arith.cmpf ugt, %[[SWEEP]]#1, %{{.*}} : f32
+// CHECK-DAG:       %[[CAP:.*]] = arith.cmpi slt, %[[K]], %{{.*}} : i32
+// CHECK:           %[[GO:.*]] = arith.andi %[[MORE]], %[[CAP]] : i1
+// CHECK:           scf.condition(%[[GO]]) %[[K]], %[[SWEEP]]#1 : i32, f32
+// CHECK:         atomic_rmw max, acq_rel, gpu, %[[ITERS]], %[[NEWTON]]#0 : !tile.ptr<i32>
+// CHECK:         atomic_rmw fmax, acq_rel, gpu, %[[RESIDUAL]], %{{.*}} : !tile.ptr<f32>
+func.func @gru(%x: tensor<?x?x3xf32>, %w: tensor<5x3xf32>, %a: tensor<5xf32>, %h0: tensor<?x5xf32>) -> (tensor<?x?x5xf32>, tensor<i32>, tensor<f32>) {
+  %h:3 = seq.newton_rnn "gru_diag" %x params(%w, %w, %w, %a, %a, %a, %a, %a, %a) h0(%h0) {max_iters = 7 : i64, tol = 1.0e-4 : f64}
+      : (tensor<?x?x3xf32>, tensor<5x3xf32>, tensor<5x3xf32>, tensor<5x3xf32>,
+         tensor<5xf32>, tensor<5xf32>, tensor<5xf32>, tensor<5xf32>,
+         tensor<5xf32>, tensor<5xf32>, tensor<?x5xf32>) -> (tensor<?x?x5xf32>, tensor<i32>, tensor<f32>)
+  return %h#0, %h#1, %h#2 : tensor<?x?x5xf32>, tensor<i32>, tensor<f32>
+}
+
+// -----
+
+// The LSTM's (c, h) state has a 2x2 Jacobian per channel: the scan carries
+// four matrix entries and two vector entries.
+
+// CHECK-LABEL: tile.func @lstm(
+// CHECK:         scf.while
+// CHECK:           tile.scan(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) axis = 0 : (tensor<32x16xf64>, tensor<32x16xf64>, tensor<32x16xf64>, tensor<32x16xf64>, tensor<32x16xf64>, tensor<32x16xf64>)
+// CHECK:         atomic_rmw fmax, acq_rel, gpu, %{{.*}}, %{{.*}} : !tile.ptr<f64>
+func.func @lstm(%x: tensor<?x?x2xf64>, %w: tensor<20x2xf64>, %a: tensor<20xf64>) -> (tensor<?x?x20xf64>, tensor<i32>, tensor<f64>) {
+  %h:3 = seq.newton_rnn "lstm_diag" %x params(%w, %w, %w, %w, %a, %a, %a, %a, %a, %a, %a, %a)
+      : (tensor<?x?x2xf64>, tensor<20x2xf64>, tensor<20x2xf64>, tensor<20x2xf64>, tensor<20x2xf64>,
+         tensor<20xf64>, tensor<20xf64>, tensor<20xf64>, tensor<20xf64>, tensor<20xf64>,
+         tensor<20xf64>, tensor<20xf64>, tensor<20xf64>) -> (tensor<?x?x20xf64>, tensor<i32>, tensor<f64>)
+  return %h#0, %h#1, %h#2 : tensor<?x?x20xf64>, tensor<i32>, tensor<f64>
+}
+
+// -----
+
+// A custom cell calls its functions on [C, W] tiles; their type sets the
+// chunk (16 here, not the pass option) and the channel block.
+
+tile.func private @cell_step(%h: tensor<16x4xf32>, %u: tensor<16x4xf32>, %a: tensor<16x4xf32>) -> tensor<16x4xf32> {
+  %0 = arith.mulf %a, %h : tensor<16x4xf32>
+  %1 = arith.addf %u, %0 : tensor<16x4xf32>
+  %2 = math.tanh %1 : tensor<16x4xf32>
+  tile.return %2 : tensor<16x4xf32>
+}
+tile.func private @cell_jacobian(%h: tensor<16x4xf32>, %u: tensor<16x4xf32>, %a: tensor<16x4xf32>) -> tensor<16x4xf32> {
+  tile.return %a : tensor<16x4xf32>
+}
+
+// CHECK-LABEL: tile.func @custom(
+// CHECK:         scf.while
+// CHECK:           %[[NEXT:.*]] = tile.call @cell_step(%{{.*}}, %{{.*}}, %{{.*}}) : (tensor<16x4xf32>, tensor<16x4xf32>, tensor<16x4xf32>) -> tensor<16x4xf32>
+// CHECK:           %[[JAC:.*]] = tile.call @cell_jacobian(%{{.*}}, %{{.*}}, %{{.*}})
+// CHECK:           tile.scan
+func.func @custom(%x: tensor<?x?x3xf32>, %w: tensor<4x3xf32>, %a: tensor<4xf32>) -> (tensor<?x?x4xf32>, tensor<i32>, tensor<f32>) {
+  %h:3 = seq.newton_rnn "custom" %x params(%w, %a) {gates = 1 : i64, step = @cell_step, jacobian = @cell_jacobian}
+      : (tensor<?x?x3xf32>, tensor<4x3xf32>, tensor<4xf32>) -> (tensor<?x?x4xf32>, tensor<i32>, tensor<f32>)
+  return %h#0, %h#1, %h#2 : tensor<?x?x4xf32>, tensor<i32>, tensor<f32>
+}
+
+// -----
+
+tile.func private @cell_step(%h: tensor<16x4xf64>, %u: tensor<16x4xf64>) -> tensor<16x4xf64> {
+  tile.return %u : tensor<16x4xf64>
+}
+
+func.func @custom_wrong_type(%x: tensor<?x?x3xf32>, %w: tensor<4x3xf32>) -> (tensor<?x?x4xf32>, tensor<i32>, tensor<f32>) {
+  // expected-error@+1 {{custom cell function @cell_step must take and return [C, W] tiles of 'f32' (C and W powers of two), got '(tensor<16x4xf64>, tensor<16x4xf64>) -> tensor<16x4xf64>'}}
+  %h:3 = seq.newton_rnn "custom" %x params(%w) {gates = 1 : i64, step = @cell_step, jacobian = @cell_step}
+      : (tensor<?x?x3xf32>, tensor<4x3xf32>) -> (tensor<?x?x4xf32>, tensor<i32>, tensor<f32>)
+  return %h#0, %h#1, %h#2 : tensor<?x?x4xf32>, tensor<i32>, tensor<f32>
+}

@@ -86,7 +86,7 @@ def _parameters(cell, params, name):
     return labels, arrays, gates
 
 
-def _with_cell_functions(cell, operator_function, chunk, width, compute):
+def _with_cell_functions(cell, num_params, operator_function, chunk, width, compute):
     """The operator function's module with the cell's step and Jacobian as
     tile.funcs on [chunk, width] tiles (``@cell_step``, ``@cell_jacobian``)."""
     from .. import _C
@@ -96,12 +96,22 @@ def _with_cell_functions(cell, operator_function, chunk, width, compute):
     state = ModuleState(_C.ir)
     tile = core.block_type(core.float64 if compute == "f64" else core.float32, [chunk, width])
     for symbol, fn in (("cell_step", cell.step), ("cell_jacobian", cell.jacobian)):
+        what = f"newton_rnn: the cell's {fn.__name__}"
         if fn.constexpr_names:
+            raise ValueError(f"{what} cannot have constexpr parameters")
+        if len(fn.arg_names) != 1 + num_params:
             raise ValueError(
-                f"newton_rnn: the cell's {fn.__name__} cannot have constexpr parameters"
+                f"{what} takes {len(fn.arg_names)} arguments; it must take {1 + num_params}: "
+                f"h, {cell.gates} projection(s) and {num_params - cell.gates} vector(s)"
             )
-        types = {n: tile for n in fn.arg_names}
-        CodeGenerator(state, fn, types, {}, symbol, is_kernel=False).generate()
+        generator = CodeGenerator(state, fn, {n: tile for n in fn.arg_names}, {}, symbol, False)
+        generator.generate()
+        returned = [t.mlir() for t in generator.return_types]
+        if returned != [tile.mlir()]:
+            raise ValueError(
+                f"{what} must return one {tile.mlir()} (elementwise in its arguments), "
+                f"returns {returned or 'nothing'}"
+            )
     state.module.append_text(operator_function)
     return state.module.to_text(debug_info=True)
 
@@ -176,7 +186,9 @@ def newton_rnn(cell, x, params, h0=None, max_iters=None, tol=None, chunk_size=64
     args = [("x", type_of(x, 2))]
     args += [(f"p{i}", type_of(a, 0)) for i, a in enumerate(arrays)]
     operands = ", ".join(f"%p{i}" for i in range(len(arrays)))
-    operation = f'seq.newton_rnn "{"custom" if isinstance(cell, Cell) else cell}" %x params({operands})'
+    operation = (
+        f'seq.newton_rnn "{"custom" if isinstance(cell, Cell) else cell}" %x params({operands})'
+    )
     if initial is not None:
         args.append(("h0", type_of(initial, 1)))
         operation += " h0(%h0)"
@@ -188,7 +200,7 @@ def newton_rnn(cell, x, params, h0=None, max_iters=None, tol=None, chunk_size=64
     results = [type_of(h, 2), "tensor<i32>", f"tensor<{compute}>"]
     source = _kernels.operator_function(name, args, results, operation)
     if isinstance(cell, Cell):
-        source = _with_cell_functions(cell, source, chunk_size, width, compute)
+        source = _with_cell_functions(cell, len(arrays), source, chunk_size, width, compute)
     kernel = _kernels.get_kernel(name, source, chunk_size)
 
     iterations = np.zeros((), np.int32)
