@@ -125,7 +125,8 @@ def ConvertSeqToTile : Pass<"convert-seq-to-tile", "::mlir::ModuleOp"> {
     by forward substitution, `W = T K`, `U = T V`, and the corrected values
     `U - W S` drive outputs and state.
     `seq.selective_scan` runs one channel per program, its `N` states
-    carried, with GLA-style `[C, C, N]` decays inside a chunk.
+    carried, and scans the steps' affine maps `(exp(Δ A), Δ u B)` inside a
+    chunk.
     `seq.attention` becomes flash attention: per block of `chunk-size`
     queries, the online softmax over the key blocks the causal/window bounds
     leave visible (the others are never visited), GQA by `h / (H / Hkv)`.

@@ -510,9 +510,8 @@ LogicalResult buildSSD(OpBuilder &builder, seq::SSDOp op,
 }
 
 /// Mamba's selective scan for one (channel, batch row) program. Each
-/// channel has its own diagonal recurrence over N states, so per chunk the
-/// decays exp(G_t - G_s) (cumulated Δ A within the chunk) form a [C, C, N]
-/// tile, masked to s <= t with -inf exponents, as in GLA.
+/// channel has its own diagonal recurrence over N states: per chunk, a scan
+/// of the steps' affine maps gives all C states from the carried one.
 LogicalResult buildSelectiveScan(OpBuilder &builder, seq::SelectiveScanOp op,
                                  const KernelOperands &kernel, int64_t chunk) {
   Location loc = op.getLoc();
@@ -585,20 +584,21 @@ LogicalResult buildSelectiveScan(OpBuilder &builder, seq::SelectiveScanOp op,
         Value Cm = cb.castFloat(
             cb.load(kernel.pointers.lookup(op.getC()), bcOffsets, bcMask),
             compute);
-        Value logDecay = cb.mul(cb.expandDims(delta, 1), cb.expandDims(a, 0));
-        Value G = cb.cumsum(logDecay, 0);  // [C, N]
-        Value total = cb.sum(logDecay, 0); // [N]
-        Value input = cb.mul(delta, u);    // Δ_s u_s, [C]
-        Value causal = cb.ge(cb.expandDims(steps, 1), cb.expandDims(steps, 0));
-        Value exponent =
-            cb.select(cb.expandDims(causal, 2),
-                      cb.sub(cb.expandDims(G, 1), cb.expandDims(G, 0)),
-                      cb.floatConst(-INFINITY, compute)); // [C, C, N]
-        Value pairs = cb.mul(cb.expandDims(Cm, 1), cb.expandDims(Bm, 0));
-        Value scores = cb.sum(cb.mul(pairs, cb.exp(exponent)), 2); // [C, C]
-        Value y = cb.sum(cb.mul(scores, cb.expandDims(input, 0)), 1);
-        y = cb.add(
-            y, cb.sum(cb.mul(cb.mul(Cm, cb.exp(G)), cb.expandDims(x, 0)), 1));
+        // The per-step affine maps x -> exp(Δ_t A) x + Δ_t u_t B_t, composed
+        // along the chunk by a scan, give every step's state from the
+        // carried one: C N exponentials per chunk, no [C, C, N] tile.
+        Value decay =
+            cb.exp(cb.mul(cb.expandDims(delta, 1), cb.expandDims(a, 0)));
+        Value input = cb.mul(cb.expandDims(cb.mul(delta, u), 1), Bm); // [C, N]
+        SmallVector<Value> maps =
+            cb.scan({decay, input}, 0,
+                    [](TileBuilder &inner, ValueRange first, ValueRange then) {
+                      return SmallVector<Value>{
+                          inner.mul(first[0], then[0]),
+                          inner.add(inner.mul(first[1], then[0]), then[1])};
+                    });
+        Value states = cb.add(cb.mul(maps[0], cb.expandDims(x, 0)), maps[1]);
+        Value y = cb.sum(cb.mul(Cm, states), 1); // [C]
         if (skip)
           y = cb.add(y, cb.mul(u, skip));
         if (Value z = op.getZ()) {
@@ -610,10 +610,10 @@ LogicalResult buildSelectiveScan(OpBuilder &builder, seq::SelectiveScanOp op,
             cast<RankedTensorType>(op.getY().getType()).getElementType();
         cb.store(kernel.resultPointers[0], offsets, cb.castFloat(y, outElement),
                  timeMask);
-        Value carriedIn =
-            cb.mul(cb.mul(Bm, cb.exp(cb.sub(cb.expandDims(total, 0), G))),
-                   cb.expandDims(input, 1));
-        Value next = cb.add(cb.mul(x, cb.exp(total)), cb.sum(carriedIn, 0));
+        // Steps past the end have Δ = 0, the identity map: the last row is
+        // the state after the chunk.
+        Value lastRow = cb.expandDims(cb.ge(steps, cb.i32(chunk - 1)), 1);
+        Value next = cb.sum(cb.select(lastRow, states, zero), 0);
         scf::YieldOp::create(b, l, ValueRange{next});
       });
   Value stateOffsets = tb.add(

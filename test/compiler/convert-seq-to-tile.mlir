@@ -135,14 +135,18 @@ func.func @ssd(%x: tensor<?x?x4x8xf32>, %dt: tensor<?x?x4xf32>, %A: tensor<4xf32
 // -----
 
 // Selective scan: one program per (channel, batch row), the N states of a
-// channel carried by the loop; per chunk, decays exp(G_t - G_s) form a
-// [C, C, N] tile with -inf exponents above the diagonal.
+// channel carried by the loop; per chunk, a scan of the steps' affine maps
+// (exp(Δ A), Δ u B) gives every step's state, and C reads them out.
 
 // CHECK-LABEL: tile.func @selective_scan(
-// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<16xf32>) : i32 {
-// CHECK:           tile.scan(%{{.*}}) axis = 0 : (tensor<32x16xf32>) -> tensor<32x16xf32>
-// CHECK:           arith.select %{{.*}}, %{{.*}}, %{{.*}} : tensor<32x32x16xi1>, tensor<32x32x16xf32>
-// CHECK:           tile.reduce(%{{.*}}) axis = 2 : (tensor<32x32x16xf32>) -> tensor<32x32xf32>
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[X:.*]] = %{{.*}}) -> (tensor<16xf32>) : i32 {
+// CHECK:           %[[DECAY:.*]] = math.exp %{{.*}} : tensor<32x16xf32>
+// CHECK:           %[[MAPS:.*]]:2 = tile.scan(%[[DECAY]], %{{.*}}) axis = 0 : (tensor<32x16xf32>, tensor<32x16xf32>) -> (tensor<32x16xf32>, tensor<32x16xf32>)
+// CHECK:             arith.mulf
+// CHECK:             arith.mulf
+// CHECK:             arith.addf
+// CHECK:           tile.expand_dims %[[X]] axis = 0 : tensor<16xf32> -> tensor<1x16xf32>
+// CHECK:           tile.reduce(%{{.*}}) axis = 1 : (tensor<32x16xf32>) -> tensor<32xf32>
 // CHECK:           scf.yield
 func.func @selective_scan(%u: tensor<?x8x?xf32>, %delta: tensor<?x8x?xf32>, %A: tensor<8x16xf32>, %B: tensor<?x2x16x?xf32>, %C: tensor<?x2x16x?xf32>) -> (tensor<?x8x?xf32>, tensor<?x8x16xf32>) {
   %y, %s = seq.selective_scan %u, %delta, %A, %B, %C : (tensor<?x8x?xf32>, tensor<?x8x?xf32>, tensor<8x16xf32>, tensor<?x2x16x?xf32>, tensor<?x2x16x?xf32>) -> (tensor<?x8x?xf32>, tensor<?x8x16xf32>)
