@@ -75,6 +75,18 @@ def PromoteLoopFreeBuffersToStack
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def ApproximateMath : Pass<"recur-approximate-math"> {
+  let summary = "Polynomial f32 exp, expm1, tanh, log, log1p, log2 and erf";
+  let description = [{
+    Rewrites f32 (scalar and vector) `math` functions with upstream's
+    polynomial approximations, so that vectorised kernels keep them in
+    vector registers instead of calling libm once per lane. f64 functions
+    are left to libm.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def VectorizeTileLinalg
     : Pass<"vectorize-tile-linalg", "::mlir::func::FuncOp"> {
   let summary = "Vectorize linalg ops on small static tiles as whole vectors";

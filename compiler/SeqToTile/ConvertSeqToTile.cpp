@@ -142,16 +142,21 @@ loadChunk(TileBuilder &cb, OpTy op, const LinearFamilyProgram &p,
   return c;
 }
 
+/// The largest span of a key's chunk-local log gates for which GLA's
+/// intra-chunk weights are factored into a matmul (factors within e^±40).
+constexpr double kFactorSpan = 80.0;
+
 /// The chunked linear attention (ungated, or GLA's per-key gates) of one
 /// (head, sequence) program.
 ///
-/// GLA's decays are taken from chunk-local cumulative log gates G (G_t =
-/// g_1 + ... + g_t within the chunk) and only ever exponentiated as
-/// differences that are <= 0: the intra-chunk weights exp(G_t - G_s), s <= t,
-/// as a [C, C, K] tile (masked exponents are -inf, so they never overflow),
-/// the inter-chunk decay exp(G_t), and the state's exp(G_C - G_s). No
-/// factorisation q exp(G) * k exp(-G) is formed, which is what overflows
-/// for strong gates.
+/// GLA's decays come from chunk-local cumulative log gates G (G_t = g_1 +
+/// ... + g_t within the chunk). The intra-chunk weights exp(G_t - G_s),
+/// s <= t, are a matmul of q exp(G - r) and k exp(r - G) when every key's G
+/// spans at most kFactorSpan in the chunk (r the middle of the span, so no
+/// factor leaves e^±40). Otherwise the chunk builds them as a [C, C, K] tile
+/// that exponentiates only differences <= 0 (masked exponents are -inf), so
+/// arbitrarily strong gates never overflow: a global factorisation
+/// q exp(G) * k exp(-G) is what overflows.
 template <typename OpTy>
 LogicalResult buildLinearAttn(OpBuilder &builder, OpTy op,
                               const KernelOperands &kernel, int64_t chunk) {
@@ -192,15 +197,53 @@ LogicalResult buildLinearAttn(OpBuilder &builder, OpTy op,
           Value g = cb.castFloat(cb.load(gPtr, c.kOffsets, c.kMask), compute);
           Value G = cb.cumsum(g, 0);
           Value total = cb.sum(g, 0);
-          Value exponent =
-              cb.sub(cb.expandDims(G, 1), cb.expandDims(G, 0)); // [C, C, K]
-          exponent = cb.select(cb.expandDims(causal, 2), exponent,
-                               cb.floatConst(-INFINITY, compute));
-          Value pairs = cb.mul(cb.expandDims(q, 1), cb.expandDims(k, 0));
-          scores = cb.sum(cb.mul(pairs, cb.exp(exponent)), 2);
-          inter = cb.dot(cb.mul(q, cb.exp(G)), S,
-                         cb.zeros({chunk, blockV}, compute));
-          keysIn = cb.mul(k, cb.exp(cb.sub(cb.expandDims(total, 0), G)));
+          // Where each key's G spans at most kFactorSpan within the chunk,
+          // q exp(G - r) and k exp(r - G), with r the middle of the span,
+          // stay within exp(±kFactorSpan / 2): the intra-chunk weights become
+          // one matmul. Chunks with stronger gates (or NaN) take the [C, C, K]
+          // form, which exponentiates only differences <= 0.
+          Value zero = cb.floatConst(0.0, compute);
+          Value high = cb.max(G, 0),
+                low = cb.sub(zero, cb.max(cb.sub(zero, G), 0));
+          Value spread = cb.max(cb.sub(high, low), 0);
+          Value factorable =
+              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLE, spread,
+                                    cb.floatConst(kFactorSpan, compute));
+          auto branches = scf::IfOp::create(
+              b, l, factorable,
+              [&](OpBuilder &tb2, Location l2) {
+                TileBuilder fb(tb2, l2);
+                Value middle =
+                    fb.mul(fb.add(high, low), fb.floatConst(0.5, compute));
+                Value scale = fb.exp(fb.sub(G, fb.expandDims(middle, 0)));
+                Value qs = fb.mul(q, scale), ks = fb.div(k, scale);
+                Value product =
+                    fb.dot(qs, fb.trans(ks), fb.zeros({chunk, chunk}, compute));
+                Value intra = fb.select(causal, product, zero);
+                Value inner =
+                    fb.dot(fb.mul(qs, fb.expandDims(fb.exp(middle), 0)), S,
+                           fb.zeros({chunk, blockV}, compute));
+                Value keys =
+                    fb.mul(ks, fb.expandDims(fb.exp(fb.sub(total, middle)), 0));
+                scf::YieldOp::create(tb2, l2, ValueRange{intra, inner, keys});
+              },
+              [&](OpBuilder &tb2, Location l2) {
+                TileBuilder eb(tb2, l2);
+                Value exponent = eb.sub(eb.expandDims(G, 1),
+                                        eb.expandDims(G, 0)); // [C, C, K]
+                exponent = eb.select(eb.expandDims(causal, 2), exponent,
+                                     eb.floatConst(-INFINITY, compute));
+                Value pairs = eb.mul(eb.expandDims(q, 1), eb.expandDims(k, 0));
+                Value intra = eb.sum(eb.mul(pairs, eb.exp(exponent)), 2);
+                Value inner = eb.dot(eb.mul(q, eb.exp(G)), S,
+                                     eb.zeros({chunk, blockV}, compute));
+                Value keys =
+                    eb.mul(k, eb.exp(eb.sub(eb.expandDims(total, 0), G)));
+                scf::YieldOp::create(tb2, l2, ValueRange{intra, inner, keys});
+              });
+          scores = branches.getResult(0);
+          inter = branches.getResult(1);
+          keysIn = branches.getResult(2);
           stateIn = cb.mul(cb.expandDims(cb.exp(total), 1), S);
         } else {
           // Intra-chunk: causal (q kᵀ) v; inter-chunk: q S.

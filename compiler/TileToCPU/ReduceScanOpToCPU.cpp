@@ -4,13 +4,20 @@
 // through an scf.for and inlining the combine region once per element. In
 // order means the combine need only be associative, never commutative.
 //
+// Along the leading axis of a tile of rank >= 2 with an elementwise combine
+// (arith and math ops), the walk goes slab by slab instead: the combine is
+// applied to whole [inner...] slabs, which vectorise like any elementwise
+// tile code, rather than element by element through memory.
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/TileToCPU/PatternsToCPU.h"
 #include "dialects/tile/TileOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
@@ -59,6 +66,95 @@ static SmallVector<Value> createEmpties(OpBuilder &builder, Location loc,
   });
 }
 
+/// Whether the combine region can run on whole tensors: only scalar
+/// constants and elementwise-mappable ops without regions.
+static bool isElementwiseCombine(Region &combine) {
+  for (Operation &op : combine.front().without_terminator()) {
+    if (isa<arith::ConstantOp>(op))
+      continue;
+    if (!op.hasTrait<OpTrait::Elementwise>() || op.getNumRegions() != 0 ||
+        llvm::any_of(op.getOperandTypes(),
+                     [](Type t) { return isa<ShapedType>(t); }))
+      return false;
+  }
+  return true;
+}
+
+/// Inlines `combine` on whole slabs of shape `shape`: each scalar op becomes
+/// the same op on tensors, scalar constants become splats.
+static SmallVector<Value> applyCombineOnSlabs(OpBuilder &builder, Location loc,
+                                              Region &combine,
+                                              ArrayRef<int64_t> shape,
+                                              ValueRange accs,
+                                              ValueRange elems) {
+  Block &block = combine.front();
+  IRMapping mapping;
+  mapping.map(block.getArguments().take_front(accs.size()), accs);
+  mapping.map(block.getArguments().drop_front(accs.size()), elems);
+  for (Operation &op : block.without_terminator()) {
+    if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+      auto type = RankedTensorType::get(shape, constant.getType());
+      mapping.map(
+          constant.getResult(),
+          arith::ConstantOp::create(
+              builder, loc, DenseElementsAttr::get(type, constant.getValue())));
+      continue;
+    }
+    OperationState state(op.getLoc(), op.getName());
+    for (Value operand : op.getOperands())
+      state.addOperands(mapping.lookup(operand));
+    state.addAttributes(op.getAttrs());
+    for (Type type : op.getResultTypes())
+      state.addTypes(RankedTensorType::get(shape, type));
+    Operation *slabOp = builder.create(state);
+    mapping.map(op.getResults(), slabOp->getResults());
+  }
+  auto yield = cast<tile::YieldOp>(block.getTerminator());
+  return llvm::map_to_vector(yield.getValues(),
+                             [&](Value v) { return mapping.lookup(v); });
+}
+
+/// Offsets, sizes and strides of slab `k` of a tile along its leading axis.
+struct SlabGeometry {
+  SmallVector<OpFoldResult> sizes, strides;
+  RankedTensorType slabType(Type element) const {
+    SmallVector<int64_t> shape;
+    for (OpFoldResult size : ArrayRef(sizes).drop_front())
+      shape.push_back(*getConstantIntValue(size));
+    return RankedTensorType::get(shape, element);
+  }
+  SmallVector<OpFoldResult> offsets(OpBuilder &b, Value k) const {
+    SmallVector<OpFoldResult> result(sizes.size(), b.getIndexAttr(0));
+    result[0] = k;
+    return result;
+  }
+};
+
+static SlabGeometry slabGeometry(OpBuilder &b, RankedTensorType type) {
+  SlabGeometry g;
+  g.sizes.push_back(b.getIndexAttr(1));
+  for (int64_t size : type.getShape().drop_front())
+    g.sizes.push_back(b.getIndexAttr(size));
+  g.strides.assign(type.getRank(), b.getIndexAttr(1));
+  return g;
+}
+
+static SmallVector<Value> extractSlabs(OpBuilder &b, Location loc,
+                                       const SlabGeometry &g,
+                                       ValueRange tensors, Value k) {
+  return llvm::map_to_vector(tensors, [&](Value t) -> Value {
+    auto type = cast<RankedTensorType>(t.getType());
+    return tensor::ExtractSliceOp::create(b, loc,
+                                          g.slabType(type.getElementType()), t,
+                                          g.offsets(b, k), g.sizes, g.strides);
+  });
+}
+
+/// Whether a reduce or scan of `type` along `axis` goes slab by slab.
+static bool useSlabs(RankedTensorType type, int64_t axis, Region &combine) {
+  return axis == 0 && type.getRank() >= 2 && isElementwiseCombine(combine);
+}
+
 namespace {
 struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -72,6 +168,24 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
     int64_t axis = op.getAxis();
     int64_t size = srcType.getDimSize(axis);
     Region &combine = op.getCombineOp();
+
+    if (useSlabs(srcType, axis, combine)) {
+      SlabGeometry g = slabGeometry(rewriter, srcType);
+      ArrayRef<int64_t> shape = srcType.getShape().drop_front();
+      Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+      Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+      Value end = arith::ConstantIndexOp::create(rewriter, loc, size);
+      SmallVector<Value> accs = extractSlabs(rewriter, loc, g, srcs, zero);
+      auto loop = scf::ForOp::create(
+          rewriter, loc, one, end, one, accs,
+          [&](OpBuilder &b, Location l, Value k, ValueRange args) {
+            SmallVector<Value> elems = extractSlabs(b, l, g, srcs, k);
+            scf::YieldOp::create(
+                b, l, applyCombineOnSlabs(b, l, combine, shape, args, elems));
+          });
+      rewriter.replaceOp(op, loop.getResults());
+      return success();
+    }
 
     // Accumulators start at element 0 of the line: no identity is needed.
     auto reduceLine = [&](OpBuilder &b, Location l, ValueRange outerIvs) {
@@ -129,6 +243,46 @@ struct ScanOpLowering : public OpConversionPattern<tile::ScanOp> {
     size_t n = srcs.size();
     bool reverse = op.getReverse();
     Region &combine = op.getCombineOp();
+
+    if (useSlabs(srcType, axis, combine)) {
+      SlabGeometry g = slabGeometry(rewriter, srcType);
+      ArrayRef<int64_t> shape = srcType.getShape().drop_front();
+      Value last = arith::ConstantIndexOp::create(rewriter, loc, size - 1);
+      auto position = [&](OpBuilder &b, Location l, Value k) -> Value {
+        return reverse ? arith::SubIOp::create(b, l, last, k).getResult() : k;
+      };
+      auto insertSlabs = [&](OpBuilder &b, Location l, ValueRange slabs,
+                             ValueRange tensors, Value at) {
+        return llvm::map_to_vector(
+            llvm::zip(slabs, tensors), [&](auto pair) -> Value {
+              return tensor::InsertSliceOp::create(
+                  b, l, std::get<0>(pair), std::get<1>(pair), g.offsets(b, at),
+                  g.sizes, g.strides);
+            });
+      };
+      Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+      Value first = position(rewriter, loc, zero);
+      SmallVector<Value> state = extractSlabs(rewriter, loc, g, srcs, first);
+      llvm::append_range(
+          state, insertSlabs(rewriter, loc, state,
+                             createEmpties(rewriter, loc, op.getResultTypes()),
+                             first));
+      Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+      Value end = arith::ConstantIndexOp::create(rewriter, loc, size);
+      auto loop = scf::ForOp::create(
+          rewriter, loc, one, end, one, state,
+          [&](OpBuilder &b, Location l, Value k, ValueRange args) {
+            Value at = position(b, l, k);
+            SmallVector<Value> next =
+                applyCombineOnSlabs(b, l, combine, shape, args.take_front(n),
+                                    extractSlabs(b, l, g, srcs, at));
+            llvm::append_range(next,
+                               insertSlabs(b, l, next, args.drop_front(n), at));
+            scf::YieldOp::create(b, l, next);
+          });
+      rewriter.replaceOp(op, loop.getResults().drop_front(n));
+      return success();
+    }
 
     auto scanLine = [&](OpBuilder &b, Location l, ValueRange outerIvs,
                         ValueRange tensors) {

@@ -24,14 +24,17 @@ tile.func private @reduce_1d(%x: tensor<8xf32>) -> f32 {
 
 // -----
 
-// Along axis 0 of a 4x8 tile: an outer loop over the 8 columns, an inner
-// loop over rows 1..3.
+// Along the leading axis with an elementwise combine, whole rows (slabs)
+// combine: row 0 starts the accumulator, rows 1..3 fold into it as
+// tensor<8xf32> arithmetic, which vectorises like other elementwise code.
 // CHECK-LABEL: func.func private @reduce_axis0
-// CHECK:         scf.for %[[J:[a-z0-9_#]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[T:[a-z0-9_#]+]] = %{{.*}}) -> (tensor<8xf32>)
-// CHECK:           tensor.extract %{{.*}}[%{{.*}}, %[[J]]] : tensor<4x8xf32>
-// CHECK:           %[[R:[a-z0-9_#]+]] = scf.for %[[I:[a-z0-9_#]+]] = %{{.*}} to %{{.*}} step
-// CHECK:             tensor.extract %{{.*}}[%[[I]], %[[J]]] : tensor<4x8xf32>
-// CHECK:           tensor.insert %[[R]] into %[[T]][%[[J]]] : tensor<8xf32>
+// CHECK-SAME:    (%[[X:[a-z0-9_]+]]: tensor<4x8xf32>
+// CHECK:         %[[ROW0:.*]] = tensor.extract_slice %[[X]][%{{.*}}, 0] [1, 8] [1, 1] : tensor<4x8xf32> to tensor<8xf32>
+// CHECK:         %[[R:.*]] = scf.for %[[I:[a-z0-9_#]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %[[ROW0]]) -> (tensor<8xf32>)
+// CHECK-NEXT:      %[[ROW:.*]] = tensor.extract_slice %[[X]][%[[I]], 0] [1, 8] [1, 1] : tensor<4x8xf32> to tensor<8xf32>
+// CHECK-NEXT:      %[[SUM:.*]] = arith.addf %[[ACC]], %[[ROW]] : tensor<8xf32>
+// CHECK-NEXT:      scf.yield %[[SUM]] : tensor<8xf32>
+// CHECK:         return %[[R]] : tensor<8xf32>
 tile.func private @reduce_axis0(%x: tensor<4x8xf32>) -> tensor<8xf32> {
   %s = tile.reduce(%x) axis = 0 : (tensor<4x8xf32>) -> tensor<8xf32> {
   ^bb0(%a: f32, %b: f32):
@@ -160,22 +163,26 @@ tile.func private @scan_2d_pair(%a: tensor<2x4xf32>, %b: tensor<2x4xf32>) -> ten
 
 // -----
 
-// Reverse along axis 0 of a 3x2 tile: for each column j, rows 2, 1, 0.
+// Reverse along axis 0 of a 3x2 tile, slab by slab: rows 2, 1, 0; scalar
+// constants of the combine become splats.
 // CHECK-LABEL: func.func private @scan_reverse_axis0
 // CHECK-SAME:    (%[[X:[a-z0-9_]+]]: tensor<3x2xi32>
-// CHECK:         scf.for %[[J:[a-z0-9_#]+]] = {{.*}} -> (tensor<3x2xi32>)
-// CHECK:           %[[LAST:[a-z0-9_#]+]] = arith.constant 2 : index
-// CHECK:           %[[P0:[a-z0-9_#]+]] = arith.subi %[[LAST]], %{{.*}} : index
-// CHECK-NEXT:      tensor.extract %[[X]][%[[P0]], %[[J]]] : tensor<3x2xi32>
-// CHECK:           scf.for %[[K:[a-z0-9_#]+]] = {{.*}} -> (i32, tensor<3x2xi32>)
-// CHECK-NEXT:        %[[P:[a-z0-9_#]+]] = arith.subi %[[LAST]], %[[K]] : index
-// CHECK-NEXT:        %[[E:[a-z0-9_#]+]] = tensor.extract %[[X]][%[[P]], %[[J]]] : tensor<3x2xi32>
-// CHECK-NEXT:        %[[S:[a-z0-9_#]+]] = arith.addi %{{.*}}, %[[E]] : i32
-// CHECK-NEXT:        tensor.insert %[[S]] into %{{.*}}[%[[P]], %[[J]]] : tensor<3x2xi32>
+// CHECK:         %[[LAST:[a-z0-9_#]+]] = arith.constant 2 : index
+// CHECK:         %[[FIRST:.*]] = tensor.extract_slice %[[X]]
+// CHECK:         tensor.insert_slice %[[FIRST]] into %{{.*}} : tensor<2xi32> into tensor<3x2xi32>
+// CHECK:         scf.for %[[K:[a-z0-9_#]+]] = {{.*}} -> (tensor<2xi32>, tensor<3x2xi32>)
+// CHECK-NEXT:      %[[P:[a-z0-9_#]+]] = arith.subi %[[LAST]], %[[K]] : index
+// CHECK-NEXT:      %[[ROW:.*]] = tensor.extract_slice %[[X]][%[[P]], 0] [1, 2] [1, 1] : tensor<3x2xi32> to tensor<2xi32>
+// CHECK-NEXT:      %[[ONE:.*]] = arith.constant dense<1> : tensor<2xi32>
+// CHECK-NEXT:      %[[S:.*]] = arith.addi %{{.*}}, %[[ROW]] : tensor<2xi32>
+// CHECK-NEXT:      %[[M:.*]] = arith.muli %[[S]], %[[ONE]] : tensor<2xi32>
+// CHECK-NEXT:      tensor.insert_slice %[[M]] into %{{.*}}[%[[P]], 0] [1, 2] [1, 1] : tensor<2xi32> into tensor<3x2xi32>
 tile.func private @scan_reverse_axis0(%x: tensor<3x2xi32>) -> tensor<3x2xi32> {
   %s = tile.scan(%x) axis = 0 reverse : (tensor<3x2xi32>) -> tensor<3x2xi32> {
   ^bb0(%a: i32, %b: i32):
-    %r = arith.addi %a, %b : i32
+    %c = arith.constant 1 : i32
+    %t = arith.addi %a, %b : i32
+    %r = arith.muli %t, %c : i32
     tile.yield %r : i32
   }
   tile.return %s : tensor<3x2xi32>
@@ -219,4 +226,23 @@ tile.func private @reduce_middle(%x: tensor<2x3x4xf32>) -> tensor<2x4xf32> {
     tile.yield %r : f32
   }
   tile.return %s : tensor<2x4xf32>
+}
+
+// -----
+
+// A combine that is not elementwise (here a call) keeps the per-line walk,
+// even along the leading axis.
+// CHECK-LABEL: func.func private @scan_axis0_call
+// CHECK:         scf.for %[[J:[a-z0-9_#]+]] = {{.*}} -> (tensor<4x2xf32>)
+// CHECK:           scf.for %[[K:[a-z0-9_#]+]] = {{.*}} -> (f32, tensor<4x2xf32>)
+// CHECK:             tensor.extract %{{.*}}[%[[K]], %[[J]]] : tensor<4x2xf32>
+// CHECK:             func.call @combine
+func.func private @combine(f32, f32) -> f32
+tile.func private @scan_axis0_call(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  %s = tile.scan(%x) axis = 0 : (tensor<4x2xf32>) -> tensor<4x2xf32> {
+  ^bb0(%a: f32, %b: f32):
+    %r = func.call @combine(%a, %b) : (f32, f32) -> f32
+    tile.yield %r : f32
+  }
+  tile.return %s : tensor<4x2xf32>
 }
