@@ -154,7 +154,7 @@ def linear_family(rng, shapes, repeats, ceiling, with_reference):
             ("linear_attn", 64, lambda c: ops.linear_attn(q, k, v, chunk_size=c),
              lambda: reference.linear_attn(q, k, v),
              (lambda: torch_linear_attn(*to_torch(q, k, v))) if torch else None),
-            ("gla", 16, lambda c: ops.gla(q, k, v, g, chunk_size=c),
+            ("gla", 64, lambda c: ops.gla(q, k, v, g, chunk_size=c),
              lambda: reference.gla(q, k, v, g),
              (lambda: torch_gla(*to_torch(q, k, v, g))) if torch else None),
             ("delta_rule", 16, lambda c: ops.delta_rule(q, kn, v, beta, chunk_size=c),
@@ -251,7 +251,7 @@ def attention_rows(rng, shapes, repeats, ceiling):
             extra["torch_ms"] = median_seconds(lambda: torch_sdpa(tq, tk, tv), repeats) * 1e3
         shape = {"B": B, "T": T, "H": H, "K": D, "V": D}
         flops = 2 * B * H * T * T * D
-        rows.append(row("flash_attn", shape, 64, seconds, flops, ceiling, **extra))
+        rows.append(row("flash_attn", shape, 128, seconds, flops, ceiling, **extra))
     return rows
 
 

@@ -4,6 +4,7 @@
 #include "dialects/tile/TileOps.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 
 using namespace mlir;
 using namespace recur;
@@ -53,8 +54,9 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
         [&](OpBuilder &nested, Location l, ValueRange args) {
           Value sum;
           if (isa<FloatType>(accElement)) {
-            Value mul = arith::MulFOp::create(nested, l, args[0], args[1]);
-            sum = arith::AddFOp::create(nested, l, args[2], mul);
+            // One rounding per product-accumulate, as tensor cores and
+            // Triton's FMA path do; LLVM never fuses a separate mul + add.
+            sum = math::FmaOp::create(nested, l, args[0], args[1], args[2]);
           } else {
             Value mul = arith::MulIOp::create(nested, l, args[0], args[1]);
             sum = arith::AddIOp::create(nested, l, args[2], mul);

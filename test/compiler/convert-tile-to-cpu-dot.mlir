@@ -8,10 +8,11 @@
 // CHECK-DAG:   #[[MAP_C:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-LABEL: func.func private @dot_f32
 // CHECK-SAME:    (%[[A:[a-z0-9_]+]]: tensor<16x8xf32>, %[[B:[a-z0-9_]+]]: tensor<8x32xf32>, %[[C:[a-z0-9_]+]]: tensor<16x32xf32>
+// Each product-accumulate is one fused multiply-add.
 // CHECK:         %[[D:.*]] = linalg.generic {indexing_maps = [#[[MAP_A]], #[[MAP_B]], #[[MAP_C]]], iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[A]], %[[B]] : tensor<16x8xf32>, tensor<8x32xf32>) outs(%[[C]] : tensor<16x32xf32>)
-// CHECK:           %[[P:.*]] = arith.mulf
-// CHECK:           %[[S:.*]] = arith.addf %{{.*}}, %[[P]]
-// CHECK:           linalg.yield %[[S]]
+// CHECK:           ^bb0(%[[X:.*]]: f32, %[[Y:.*]]: f32, %[[ACC:.*]]: f32):
+// CHECK-NEXT:        %[[S:.*]] = math.fma %[[X]], %[[Y]], %[[ACC]] : f32
+// CHECK-NEXT:        linalg.yield %[[S]]
 // CHECK:         return %[[D]]
 tile.func private @dot_f32(%a: tensor<16x8xf32>, %b: tensor<8x32xf32>, %c: tensor<16x32xf32>)
     -> tensor<16x32xf32> {

@@ -23,7 +23,7 @@ def flash_attn(
     window_size=(-1, -1),
     cu_seqlens_q=None,
     cu_seqlens_k=None,
-    block_size=64,
+    block_size=128,
 ):
     """Softmax attention by the online softmax over key blocks.
 

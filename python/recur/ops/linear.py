@@ -158,15 +158,17 @@ def gla(
     initial_state=None,
     output_final_state=False,
     cu_seqlens=None,
-    chunk_size=16,
+    chunk_size=64,
 ):
     """Chunked gated linear attention: ``S_t = diag(exp g_t) S_{t-1} + k_tᵀ v_t``.
 
     ``g`` is the log-space gate ``[B, T, H, K]`` (float32 recommended for
-    strong decays). Intra-chunk decays are formed from chunk-local cumulative
-    gates and only exponentiated as non-positive differences, so gates of
-    -5 per step or stronger neither overflow nor underflow into NaN. Returns
-    ``(o, final_state or None)``.
+    strong decays). Intra-chunk decays come from chunk-local cumulative
+    gates: a chunk whose gates span at most 80 per key factors them into a
+    matmul (factors within e^±40); a chunk with stronger gates exponentiates
+    only non-positive differences, so gates of -5 per step or stronger
+    neither overflow nor underflow into NaN. Returns ``(o, final_state or
+    None)``.
     """
     return _linear_family(
         "gla",
