@@ -13,6 +13,9 @@ void populateIRBindings(pybind11::module_ &m);
 /// recur._C.runtime: compilation, devices, launches and the compile cache.
 void populateRuntimeBindings(pybind11::module_ &m);
 
+/// recur._C.ops: the operator functions of the seq ops (ops/).
+void populateOpsBindings(pybind11::module_ &m);
+
 } // namespace recur::python
 
 #endif // RECUR_PYTHON_BINDINGS_H

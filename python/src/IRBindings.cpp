@@ -305,17 +305,19 @@ void recur::python::populateIRBindings(py::module_ &m) {
           "append_text",
           [](IRModule &self, const std::string &text) {
             // Verified with the module, where their symbols resolve.
-            Block parsed;
             ParserConfig config(&self.context->context,
                                 /*verifyAfterParse=*/false);
-            if (failed(parseSourceString(text, &parsed, config)))
-              self.context->fail("cannot parse operations");
+            OwningOpRef<ModuleOp> parsed =
+                parseSourceString<ModuleOp>(text, config);
+            if (!parsed)
+              self.context->fail("cannot parse module");
             Block *body = self.module->getBody();
-            for (Operation &op : llvm::make_early_inc_range(parsed))
+            for (Operation &op :
+                 llvm::make_early_inc_range(parsed->getBody()->getOperations()))
               op.moveBefore(body, body->end());
           },
           py::arg("text"),
-          "Parses top-level operations and appends them to the module")
+          "Parses a module and moves its operations to the end of this one")
       .def(
           "to_text",
           [](IRModule &self, bool debugInfo) {

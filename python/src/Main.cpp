@@ -8,4 +8,6 @@ PYBIND11_MODULE(_C, m) {
   recur::python::populateIRBindings(ir);
   auto runtime = m.def_submodule("runtime", "Compilation and launches");
   recur::python::populateRuntimeBindings(runtime);
+  auto ops = m.def_submodule("ops", "Operator functions of the seq ops");
+  recur::python::populateOpsBindings(ops);
 }

@@ -2,7 +2,7 @@
 
 An operator is built as an *operator function*: a ``func.func`` applying one
 ``seq`` op to its arguments (batch and time dimensions dynamic, the rest
-static). ``convert-seq-to-tile`` turns it into a chunked tile kernel taking
+static), written by the C++ builders of ``ops/`` (``recur._C.ops``). ``convert-seq-to-tile`` turns it into a chunked tile kernel taking
 a pointer per argument and per result, then the sequence length; the CPU
 pipeline compiles it. Kernels are cached in memory and in the on-disk
 compile cache, keyed by the function's text and the options.
@@ -58,25 +58,9 @@ def check_offsets(cu, total: int, label: str, name: str, total_text=None):
     return offsets
 
 
-def operator_function(name: str, args, results, operation: str) -> str:
-    """The text of an operator function applying ``operation`` to its arguments.
-
-    ``args`` are (name, type) pairs, bound to ``%name``; ``results`` are the
-    result types; ``operation`` is the seq op without its result names and
-    type signature (``seq.gla %q, %k, %v, %g {scale = 0.5 : f64}``).
-    """
-    values = ", ".join(f"%r{i}" for i in range(len(results)))
-    result_types = ", ".join(results)
-    return (
-        f"func.func @{name}({', '.join(f'%{n}: {t}' for n, t in args)}) -> ({result_types}) {{\n"
-        f"  {values} = {operation} : ({', '.join(t for _, t in args)}) -> ({result_types})\n"
-        f"  return {values} : {result_types}\n"
-        "}\n"
-    )
-
-
-def tensor_type(dims, element: str) -> str:
-    return "tensor<" + "x".join("?" if d is None else str(d) for d in dims) + f"x{element}>"
+def index_type(offsets) -> str:
+    """The MLIR type of validated packed-sequence offsets."""
+    return "i32" if offsets.dtype == np.int32 else "i64"
 
 
 class OperatorKernel:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _kernels
+from .. import _C
 from ..runtime.launch import as_array
 
 
@@ -64,13 +65,8 @@ def flash_attn(
         raise ValueError(f"flash_attn: block_size must be a power of two, got {block_size}")
     scale = D**-0.5 if softmax_scale is None else float(softmax_scale)
 
-    args = [
-        ("q", _kernels.tensor_type((None, None, H, D), element)),
-        ("k", _kernels.tensor_type((None, None, Hk, D), element)),
-        ("v", _kernels.tensor_type((None, None, Hk, Dv), element)),
-    ]
-    clauses = ""
     extra = []
+    index = None
     if varlen:
         if B != 1:
             raise ValueError(f"flash_attn: with cu_seqlens the batch must be 1, got B = {B}")
@@ -82,12 +78,7 @@ def flash_attn(
                 f"{offsets_k.size - 1}"
             )
         offsets_k = offsets_k.astype(offsets_q.dtype)
-        index = "i32" if offsets_q.dtype == np.int32 else "i64"
-        args += [
-            ("cuq", _kernels.tensor_type((None,), index)),
-            ("cuk", _kernels.tensor_type((None,), index)),
-        ]
-        clauses = " cu_seqlens_q(%cuq) cu_seqlens_k(%cuk)"
+        index = _kernels.index_type(offsets_q)
         extra = [offsets_q, offsets_k]
         sequences = offsets_q.size - 1
         longest = int(np.diff(offsets_q).max())
@@ -95,19 +86,17 @@ def flash_attn(
         if k.shape[0] != B:
             raise ValueError(f"flash_attn: k has batch {k.shape[0]}, q has {B}")
         sequences, longest = B, Tq
-    attributes = [
-        f"softmax_scale = {scale!r} : f64",
-        f"window_left = {left} : i64",
-        f"window_right = {right} : i64",
-    ]
-    if causal:
-        attributes.insert(0, "causal")
-    out_type = _kernels.tensor_type((None, None, H, Dv), element)
-    source = _kernels.operator_function(
-        "flash_attn",
-        args,
-        [out_type],
-        f"seq.attention %q, %k, %v{clauses} {{{', '.join(attributes)}}}",
+    source = _C.ops.attention(
+        H,
+        Hk,
+        D,
+        Dv,
+        element,
+        causal=bool(causal),
+        softmax_scale=scale,
+        window_left=left,
+        window_right=right,
+        offsets=index,
     )
     kernel = _kernels.get_kernel("flash_attn", source, block_size)
     o = np.zeros((B, Tq, H, Dv), dtype=q.dtype)

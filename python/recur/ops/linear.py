@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _kernels
+from .. import _C
 from ..runtime.launch import as_array
 
 
@@ -38,7 +39,7 @@ def _linear_family(
     output_final_state,
     cu_seqlens,
     chunk_size,
-    attributes="",
+    normalize=False,
 ):
     """Validates, builds the operator function of ``seq.<name>`` and runs it.
 
@@ -63,9 +64,7 @@ def _linear_family(
             )
         if not per_key and gate.shape != k.shape[:3]:
             raise ValueError(f"{name}: {label} must be [B, T, H] = {k.shape[:3]}, got {gate.shape}")
-        gate_element = _kernels.element_type(gate, name)
-        dims = (None, None, H, K) if per_key else (None, None, H)
-        gate_arrays.append((label, gate, _kernels.tensor_type(dims, gate_element)))
+        gate_arrays.append((label, gate, _kernels.element_type(gate, name)))
 
     offsets = None
     sequences = B
@@ -84,25 +83,19 @@ def _linear_family(
             )
     scale = K**-0.5 if scale is None else float(scale)
 
-    seq_type = _kernels.tensor_type((None, None, H, K), element)
-    value_type = _kernels.tensor_type((None, None, H, V), element)
-    state_type = _kernels.tensor_type((None, H, K, V), "f32")
-    args = [("q", seq_type), ("k", seq_type), ("v", value_type)]
-    args += [(label, t) for label, _, t in gate_arrays]
-    clauses = "".join(f", %{label}" for label, _, _ in gate_arrays)
-    if state is not None:
-        args.append(("s0", state_type))
-        clauses += " initial_state(%s0)"
-    if offsets is not None:
-        args.append(
-            ("cu", _kernels.tensor_type((None,), "i32" if offsets.dtype == np.int32 else "i64"))
-        )
-        clauses += " cu_seqlens(%cu)"
-    source = _kernels.operator_function(
+    elements = {"k": _kernels.element_type(k, name), "v": _kernels.element_type(v, name)}
+    elements.update({label: gate_element for label, _, gate_element in gate_arrays})
+    source = _C.ops.linear_family(
         name,
-        args,
-        [value_type, state_type],
-        f"seq.{name} %q, %k, %v{clauses} {{scale = {scale!r} : f64{attributes}}}",
+        H,
+        K,
+        V,
+        element,
+        elements,
+        initial_state=state is not None,
+        offsets=None if offsets is None else _kernels.index_type(offsets),
+        scale=scale,
+        normalize=normalize,
     )
     kernel = _kernels.get_kernel(name, source, chunk_size)
 
@@ -145,7 +138,7 @@ def linear_attn(
         output_final_state,
         cu_seqlens,
         chunk_size,
-        ", normalize" if normalize else "",
+        normalize,
     )
 
 

@@ -179,27 +179,27 @@ def newton_rnn(cell, x, params, h0=None, max_iters=None, tol=None, chunk_size=64
     if batch == 0 or length == 0:
         return h, {"iterations": 0, "converged": True, "residual": 0.0}
 
-    def type_of(array, dynamic):
-        dims = [None] * dynamic + list(array.shape[dynamic:])
-        return _kernels.tensor_type(dims, _kernels.element_type(array, name))
-
-    args = [("x", type_of(x, 2))]
-    args += [(f"p{i}", type_of(a, 0)) for i, a in enumerate(arrays)]
-    operands = ", ".join(f"%p{i}" for i in range(len(arrays)))
-    operation = (
-        f'seq.newton_rnn "{"custom" if isinstance(cell, Cell) else cell}" %x params({operands})'
-    )
+    custom = isinstance(cell, Cell)
+    elements = {"x": element}
+    elements.update({f"p{i}": _kernels.element_type(a, name) for i, a in enumerate(arrays)})
     if initial is not None:
-        args.append(("h0", type_of(initial, 1)))
-        operation += " h0(%h0)"
-    attributes = [f"max_iters = {max_iters} : i64", f"tol = {float(tol):.17e} : f64"]
+        elements["h0"] = compute
     width = min(1 << (hidden - 1).bit_length(), _CHANNEL_BLOCK)
-    if isinstance(cell, Cell):
-        attributes += [f"gates = {gates} : i64", "step = @cell_step", "jacobian = @cell_jacobian"]
-    operation += " {" + ", ".join(attributes) + "}"
-    results = [type_of(h, 2), "tensor<i32>", f"tensor<{compute}>"]
-    source = _kernels.operator_function(name, args, results, operation)
-    if isinstance(cell, Cell):
+    source = _C.ops.newton_rnn(
+        "custom" if custom else cell,
+        inputs,
+        hidden,
+        gates=gates if custom else 0,
+        vectors=len(arrays) - gates if custom else 0,
+        element=element,
+        elements=elements,
+        h0=initial is not None,
+        max_iters=max_iters,
+        tol=float(tol),
+        step="cell_step" if custom else "",
+        jacobian="cell_jacobian" if custom else "",
+    )
+    if custom:
         source = _with_cell_functions(cell, len(arrays), source, chunk_size, width, compute)
     kernel = _kernels.get_kernel(name, source, chunk_size)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _kernels
+from .. import _C
 from ..runtime.launch import as_array
 
 
@@ -72,25 +73,18 @@ def selective_scan(
     if chunk_size <= 0 or chunk_size & (chunk_size - 1):
         raise ValueError(f"{name}: chunk_size must be a power of two, got {chunk_size}")
 
-    def type_of(label):
-        array = arrays[label]
-        if label in ("A", "D", "delta_bias"):
-            dims = list(array.shape)
-        else:  # batch and length are dynamic: one kernel for every size
-            dims = [None] + list(array.shape[1:-1]) + [None]
-        return _kernels.tensor_type(dims, _kernels.element_type(array, name))
-
     order = ["u", "delta", "A", "B", "C"] + [k for k in ("D", "z", "delta_bias") if k in arrays]
-    args = [(label, type_of(label)) for label in order]
-    clauses = "".join(f" {k}(%{k})" for k in ("D", "z", "delta_bias") if k in arrays)
-    y_type = type_of("u")
-    state_type = _kernels.tensor_type((None, d, n), "f32")
-    attributes = "{delta_softplus}" if delta_softplus else ""
-    source = _kernels.operator_function(
-        "selective_scan",
-        args,
-        [y_type, state_type],
-        f"seq.selective_scan %u, %delta, %A, %B, %C{clauses} {attributes}",
+    elements = {label: _kernels.element_type(arrays[label], name) for label in order}
+    source = _C.ops.selective_scan(
+        d,
+        n,
+        g if grouped else 0,
+        elements["u"],
+        elements,
+        D="D" in arrays,
+        z="z" in arrays,
+        delta_bias="delta_bias" in arrays,
+        delta_softplus=bool(delta_softplus),
     )
     kernel = _kernels.get_kernel(name, source, chunk_size)
     y = np.empty_like(u)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _kernels
+from .. import _C
 from ..runtime.launch import as_array
 
 
@@ -82,25 +83,21 @@ def ssd(
                 f"{name}: initial_states must be {[b, h, p, n]}, got {list(state.shape)}"
             )
 
-    def type_of(label):
-        array = arrays[label]
-        if label in ("A", "D", "dt_bias"):
-            dims = list(array.shape)
-        else:  # batch and length are dynamic: one kernel for every size
-            dims = [None, None] + list(array.shape[2:])
-        return _kernels.tensor_type(dims, _kernels.element_type(array, name))
-
     order = ["x", "dt", "A", "B", "C"] + [k for k in ("D", "z", "dt_bias") if k in arrays]
-    args = [(label, type_of(label)) for label in order]
-    clauses = "".join(f" {k}(%{k})" for k in ("D", "z", "dt_bias") if k in arrays)
-    state_type = _kernels.tensor_type((None, h, p, n), "f32")
-    if state is not None:
-        args.append(("s0", state_type))
-        clauses += " initial_states(%s0)"
-    y_type = type_of("x")
-    attributes = f"chunk_size = {chunk_size} : i64" + (", dt_softplus" if dt_softplus else "")
-    source = _kernels.operator_function(
-        "ssd", args, [y_type, state_type], f"seq.ssd %x, %dt, %A, %B, %C{clauses} {{{attributes}}}"
+    elements = {label: _kernels.element_type(arrays[label], name) for label in order}
+    source = _C.ops.ssd(
+        h,
+        p,
+        g,
+        n,
+        chunk_size,
+        elements["x"],
+        elements,
+        d_rank=arrays["D"].ndim if "D" in arrays else 0,
+        z="z" in arrays,
+        dt_bias="dt_bias" in arrays,
+        dt_softplus=bool(dt_softplus),
+        initial_states=state is not None,
     )
     kernel = _kernels.get_kernel("ssd", source, chunk_size)
     y = np.empty_like(x)
