@@ -103,7 +103,7 @@ static void writeFile(const fs::path &path, llvm::StringRef contents) {
                 "cannot write the compile cache file " + path.string());
 }
 
-static std::string uniqueSuffix() {
+std::string recur::uniqueFileSuffix() {
   static std::atomic<unsigned> counter{0};
   std::random_device random;
   return std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
@@ -130,7 +130,7 @@ void CompileCache::store(llvm::StringRef key, const Files &files) const {
 
   // Temporary names start with "tmp-" and never look like keys, so lookups
   // never see them; a writer killed midway leaves only such a directory.
-  fs::path temporary = parent / ("tmp-" + key.str() + "-" + uniqueSuffix());
+  fs::path temporary = parent / ("tmp-" + key.str() + "-" + uniqueFileSuffix());
   fs::create_directory(temporary, error);
   if (error)
     throw Error(Status::Internal,
@@ -152,7 +152,7 @@ void CompileCache::store(llvm::StringRef key, const Files &files) const {
   // The key exists. A complete entry is the same content: keep it. A damaged
   // one (no marker, a file missing or altered) is moved aside and replaced.
   if (!lookup(key)) {
-    fs::path damaged = parent / ("tmp-damaged-" + uniqueSuffix());
+    fs::path damaged = parent / ("tmp-damaged-" + uniqueFileSuffix());
     if (std::rename(entry.c_str(), damaged.c_str()) == 0)
       fs::remove_all(damaged, error);
     if (std::rename(temporary.c_str(), entry.c_str()) == 0)

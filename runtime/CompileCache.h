@@ -25,6 +25,10 @@ namespace recur {
 /// Hex SHA-256 of `data`.
 std::string sha256Hex(llvm::StringRef data);
 
+/// A suffix no other writer uses (process id, counter, random number), for
+/// temporary files renamed into place.
+std::string uniqueFileSuffix();
+
 class CompileCache {
 public:
   using Files = llvm::StringMap<std::string>;
