@@ -14,6 +14,7 @@ add[(recur.cdiv(n, 128),)](x, y, out, n, BLOCK=128)
 from . import language  # noqa: F401
 from .compiler.compiler import CompiledKernel, compile  # noqa: F401
 from .compiler.errors import CompilationError  # noqa: F401
+from .runtime.autotuner import Config, autotune, heuristics  # noqa: F401
 from .runtime.jit import JITFunction, jit  # noqa: F401
 
 __version__ = "0.1.0"

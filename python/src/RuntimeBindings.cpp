@@ -10,12 +10,15 @@
 
 #include "python/src/Bindings.h"
 
+#include "runtime/Autotuner.h"
 #include "runtime/CompileCache.h"
 #include "runtime/CpuCompiler.h"
 #include "runtime/CpuDevice.h"
 #include "runtime/CpuModule.h"
 #include "runtime/Error.h"
+#include "runtime/TuningDatabase.h"
 
+#include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
 namespace py = pybind11;
@@ -178,6 +181,48 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
       },
       py::arg("source"), py::arg("opt_level") = 3,
       "Compiles tile IR text to an object for the host CPU");
+
+  py::class_<TuningDatabase>(m, "TuningDatabase")
+      .def(py::init<std::string>(), py::arg("directory"))
+      .def_property_readonly("directory", &TuningDatabase::getDirectory)
+      .def(
+          "lookup",
+          [](const TuningDatabase &self, const std::string &key,
+             const std::string &config) -> py::object {
+            auto found = self.lookup(key, config);
+            if (!found)
+              return py::none();
+            return py::make_tuple(found->seconds, found->repeats);
+          },
+          py::arg("key"), py::arg("config"),
+          "(median seconds, repeats) recorded for config under key, or None")
+      .def(
+          "record",
+          [](const TuningDatabase &self, const std::string &key,
+             const std::string &config, double seconds, int repeats) {
+            self.record(key, config, {seconds, repeats});
+          },
+          py::arg("key"), py::arg("config"), py::arg("seconds"),
+          py::arg("repeats"))
+      .def(
+          "tune",
+          [](const TuningDatabase &self, const std::string &key,
+             const std::vector<std::string> &configs,
+             const std::function<void(const std::string &)> &run, int warmup,
+             int repeats) {
+            Autotuner::Result result =
+                Autotuner(self).tune(key, configs, run, {warmup, repeats});
+            py::dict out;
+            out["best"] = result.best;
+            out["seconds"] = result.seconds;
+            out["timings"] = result.timings;
+            out["timed"] = result.timed;
+            return out;
+          },
+          py::arg("key"), py::arg("configs"), py::arg("run"),
+          py::arg("warmup") = 1, py::arg("repeats") = 5,
+          "Times the configs not yet recorded under key (run(config) runs "
+          "one), records them and returns {best, seconds, timings, timed}");
 
   py::class_<CompileCache>(m, "CompileCache")
       .def(py::init<std::string>(), py::arg("directory"))

@@ -142,7 +142,18 @@ class JITFunction:
         bound = self.bind_call(args, kwargs)
         if os.environ.get("RECUR_INTERPRET", "0") not in ("", "0"):
             return self._interpret(bound, grid)
+        kernel, values = self._specialize(bound, num_warps, num_stages)
+        gx, gy, gz = launch.normalize_grid(grid, bound)
+        kernel.launcher(gx, gy, gz, *values)
+        return kernel
 
+    def warmup(self, *args, num_warps=None, num_stages=None, **kwargs):
+        """Compiles (or finds) the kernel these arguments select, without launching."""
+        kernel, _ = self._specialize(self.bind_call(args, kwargs), num_warps, num_stages)
+        return kernel
+
+    def _specialize(self, bound, num_warps, num_stages):
+        """The compiled kernel for these arguments and their launch values."""
         key = []
         specs = []
         values = []
@@ -169,9 +180,7 @@ class JITFunction:
             kernel = self._compile(bound, key, specs, num_warps, num_stages)
         else:
             cache.record("memory_hits")
-        gx, gy, gz = launch.normalize_grid(grid, bound)
-        kernel.launcher(gx, gy, gz, *values)
-        return kernel
+        return kernel, values
 
     def _compile(self, bound, key, specs, num_warps, num_stages):
         from ..compiler.compiler import compile_specialization

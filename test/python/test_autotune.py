@@ -1,0 +1,174 @@
+# recur.autotune / recur.heuristics / recur.Config: the fastest config wins
+# and gives the right answer; choices are remembered per key, in memory and
+# in the tuning database (other processes reuse them, a new config is the
+# only one timed); reset_to_zero and restore_value protect in-place
+# arguments; pruning and bad use.
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import recur
+import recur.language as rl
+
+
+@pytest.fixture
+def tuning_dir(tmp_path, monkeypatch, compiled):
+    """A fresh cache (and tuning database) per test, choices printed."""
+    monkeypatch.setenv("RECUR_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("RECUR_PRINT_AUTOTUNING", "1")
+    return tmp_path
+
+
+@recur.jit
+def smooth(x_ptr, out_ptr, n, BLOCK: rl.constexpr, REPS: rl.constexpr):
+    offs = rl.program_id(0) * BLOCK + rl.arange(0, BLOCK)
+    mask = offs < n
+    x = rl.load(x_ptr + offs, mask=mask)
+    acc = x
+    for _ in range(REPS):  # acc stays x exactly: real work, same answer
+        acc = acc * 0.5 + x * 0.5
+    rl.store(out_ptr + offs, acc, mask=mask)
+
+
+def grid(meta):
+    return (recur.cdiv(meta["n"], meta["BLOCK"]),)
+
+
+FAST = recur.Config({"BLOCK": 256, "REPS": 1})
+SLOW = recur.Config({"BLOCK": 256, "REPS": 400})
+
+
+def tuned(*configs, **options):
+    return recur.autotune(configs=list(configs), key=["n"], **options)(smooth)
+
+
+def test_fastest_config_wins_and_is_remembered(tuning_dir, capsys):
+    kernel = tuned(SLOW, FAST)
+    x = np.arange(50_000, dtype=np.float32)
+    out = np.zeros_like(x)
+    kernel[grid](x, out, x.size)
+    np.testing.assert_array_equal(out, x)
+    printed = capsys.readouterr().out
+    assert "best Config(BLOCK: 256, REPS: 1" in printed and "timed 2 of 2" in printed
+    (timings,) = kernel.timings.values()
+    assert timings[FAST.identity()] < timings[SLOW.identity()]
+
+    kernel[grid](x, out, x.size)  # same key: no tuning
+    assert "recur.autotune" not in capsys.readouterr().out
+    kernel[grid](x[:1000], out, 1000)  # new key value: tuned again
+    assert "{'n': 1000}" in capsys.readouterr().out
+
+
+def test_configs_that_compile_alike_are_timed_once(tuning_dir, capsys):
+    # num_warps means nothing on the CPU: both compile to the same code.
+    kernel = tuned(FAST, recur.Config({"BLOCK": 256, "REPS": 1}, num_warps=8))
+    x = np.ones(1000, np.float32)
+    kernel[grid](x, np.zeros_like(x), x.size)
+    assert "timed 1 of 1" in capsys.readouterr().out
+
+
+def test_database_is_shared_across_processes_and_configs(tuning_dir, subprocess_env, capsys):
+    script = textwrap.dedent(
+        """
+        import numpy as np, recur, recur.language as rl
+        from test_autotune import smooth, grid, FAST, SLOW
+        configs = [SLOW, FAST] + ([recur.Config(dict(BLOCK=128, REPS=1))] if EXTRA else [])
+        kernel = recur.autotune(configs=configs, key=["n"])(smooth)
+        x = np.arange(4096, dtype=np.float32); out = np.zeros_like(x)
+        kernel[grid](x, out, x.size)
+        assert np.array_equal(out, x)
+        """
+    )
+    env = subprocess_env(tuning_dir, extra_path=Path(__file__).parent)
+    env["RECUR_PRINT_AUTOTUNING"] = "1"
+
+    def run(extra):
+        done = subprocess.run(
+            [sys.executable, "-c", script.replace("EXTRA", str(extra))],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "timed 2 of 2" in run(False)
+    assert "timed 0 of 2" in run(False)  # another process reuses the records
+    assert "timed 1 of 3" in run(True)  # a new config is the only one timed
+
+
+@recur.jit
+def accumulate(x_ptr, out_ptr, n, BLOCK: rl.constexpr):
+    offs = rl.program_id(0) * BLOCK + rl.arange(0, BLOCK)
+    mask = offs < n
+    rl.atomic_add(out_ptr + offs, rl.load(x_ptr + offs, mask=mask), mask=mask)
+
+
+@recur.jit
+def increment(x_ptr, n, BLOCK: rl.constexpr):
+    offs = rl.program_id(0) * BLOCK + rl.arange(0, BLOCK)
+    mask = offs < n
+    rl.store(x_ptr + offs, rl.load(x_ptr + offs, mask=mask) + 1.0, mask=mask)
+
+
+def test_reset_to_zero_and_restore_value(tuning_dir):
+    configs = [recur.Config({"BLOCK": 64}), recur.Config({"BLOCK": 256})]
+    x = np.arange(3000, dtype=np.float32)
+    out = np.zeros_like(x)
+    adder = recur.autotune(configs, key=["n"], reset_to_zero=["out_ptr"])(accumulate)
+    adder[grid](x, out, x.size)
+    np.testing.assert_array_equal(out, x)  # one launch's worth, not the timing runs'
+
+    y = x.copy()
+    bumper = recur.autotune(configs, key=["n"], restore_value=["x_ptr"])(increment)
+    bumper[grid](y, y.size)
+    np.testing.assert_array_equal(y, x + 1)  # timing runs undone, then one launch
+
+
+def test_heuristics_and_pruning(tuning_dir, capsys):
+    @recur.heuristics(values={"BLOCK": lambda args: recur.next_power_of_2(min(args["n"], 512))})
+    @recur.jit
+    def copy(x_ptr, out_ptr, n, BLOCK: rl.constexpr):
+        offs = rl.program_id(0) * BLOCK + rl.arange(0, BLOCK)
+        mask = offs < n
+        rl.store(out_ptr + offs, rl.load(x_ptr + offs, mask=mask), mask=mask)
+
+    x = np.arange(300, dtype=np.float32)
+    out = np.zeros_like(x)
+    copy[lambda m: (recur.cdiv(m["n"], m["BLOCK"]),)](x, out, x.size)
+    np.testing.assert_array_equal(out, x)
+
+    seen = []
+
+    def early(configs, named):
+        seen.append(named["n"])
+        return [c for c in configs if c.kwargs["REPS"] < 100]
+
+    kernel = tuned(SLOW, FAST, prune_configs_by={"early_config_prune": early})
+    kernel[grid](x, out, x.size)
+    assert seen == [300] and "timed 1 of 1" in capsys.readouterr().out
+
+    model = tuned(
+        SLOW,
+        FAST,
+        prune_configs_by={"perf_model": lambda **kw: kw["REPS"], "top_k": 1},
+    )
+    model[grid](x, out, x.size)
+    assert "best Config(BLOCK: 256, REPS: 1" in capsys.readouterr().out
+
+
+def test_bad_use(tuning_dir):
+    with pytest.raises(ValueError, match="at least one Config"):
+        recur.autotune(configs=[], key=["n"])(smooth)
+    with pytest.raises(ValueError, match=r"key names unknown arguments \['size'\]"):
+        recur.autotune(configs=[FAST], key=["size"])(smooth)
+    kernel = tuned(FAST)
+    x = np.ones(10, np.float32)
+    with pytest.raises(ValueError, match=r"\['REPS'\] are chosen by recur.autotune"):
+        kernel[grid](x, x, 10, REPS=3)
