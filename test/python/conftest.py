@@ -2,6 +2,9 @@
 #
 # - Every test session compiles into its own temporary RECUR_CACHE_DIR, so the
 #   suite never reads or writes ~/.cache/recur (autouse, session-wide).
+# - recur.ops run their tested defaults (RECUR_AUTOTUNE=0, session-wide):
+#   tuning them would compile every candidate of every shape; the tuning
+#   tests turn it back on where they need it.
 # - `mode` runs a numerical test twice: compiled ("compiled", RECUR_INTERPRET
 #   unset) and in the numpy interpreter ("interpret", RECUR_INTERPRET=1). The
 #   variable is read at every launch, so monkeypatch is enough.
@@ -24,6 +27,7 @@ def recur_cache_dir(tmp_path_factory):
     path = tmp_path_factory.mktemp("recur-cache")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("RECUR_CACHE_DIR", str(path))
+        mp.setenv("RECUR_AUTOTUNE", "0")
         yield path
 
 

@@ -172,3 +172,22 @@ def test_bad_use(tuning_dir):
     x = np.ones(10, np.float32)
     with pytest.raises(ValueError, match=r"\['REPS'\] are chosen by recur.autotune"):
         kernel[grid](x, x, 10, REPS=3)
+
+
+def test_operators_tune_their_chunk_per_shape_bucket(tuning_dir, monkeypatch, capsys, rng):
+    from recur import ops
+    from recur.ops import reference
+
+    monkeypatch.setenv("RECUR_AUTOTUNE", "1")
+    q, k, v = (rng.standard_normal((1, 100, 2, 16)).astype(np.float32) for _ in range(3))
+    g = -rng.uniform(0, 1, (1, 100, 2, 16)).astype(np.float32)
+    o, _ = ops.gla(q, k, v, g)
+    printed = capsys.readouterr().out
+    assert "recur.ops.gla: length ~128, batch ~1" in printed and "(timed 3 of 3)" in printed
+    np.testing.assert_allclose(o, reference.gla(q, k, v, g)[0], rtol=0, atol=1e-4)
+    ops.gla(q[:, :90], k[:, :90], v[:, :90], g[:, :90])  # same bucket: no tuning
+    assert capsys.readouterr().out == ""
+    # Off: the tested default, nothing timed.
+    monkeypatch.setenv("RECUR_AUTOTUNE", "0")
+    ops.gla(q[:, :30], k[:, :30], v[:, :30], g[:, :30])
+    assert capsys.readouterr().out == ""

@@ -10,7 +10,9 @@ compile cache, keyed by the function's text and the options.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import threading
 
 import numpy as np
@@ -19,6 +21,19 @@ from ..runtime import cache, launch
 
 _lock = threading.Lock()
 _kernels = {}
+_choices = {}
+
+# Each operator's config space (its chunk or key-block size) and the tested
+# default used when tuning is off (RECUR_AUTOTUNE=0) or a size is given.
+CONFIG_SPACES = {
+    "linear_attn": ((32, 64, 128), 64),
+    "gla": ((16, 32, 64), 64),
+    "delta_rule": ((16, 32), 16),
+    "gated_delta_rule": ((16, 32), 16),
+    "flash_attn": ((64, 128), 128),
+    "selective_scan": ((16, 32, 64), 32),
+    "newton_rnn": ((32, 64), 64),
+}
 
 _MLIR_TYPES = {
     np.dtype(np.float16): "f16",
@@ -61,6 +76,47 @@ def check_offsets(cu, total: int, label: str, name: str, total_text=None):
 def index_type(offsets) -> str:
     """The MLIR type of validated packed-sequence offsets."""
     return "i32" if offsets.dtype == np.int32 else "i64"
+
+
+def check_size(name: str, label: str, size):
+    if size is not None and (not isinstance(size, int) or size <= 0 or size & (size - 1)):
+        raise ValueError(f"{name}: {label} must be a power of two, got {size}")
+
+
+def _bucket(n: int) -> int:
+    """Shapes tune per power-of-two bucket of their lengths and batch."""
+    return 1 << max(int(n) - 1, 0).bit_length()
+
+
+def resolve_size(name: str, size, source: str, length: int, batch: int, run) -> int:
+    """``size`` if given; else the fastest of the operator's config space for
+    this operator function and shape bucket, timed once per machine (the
+    tuning database under RECUR_CACHE_DIR) by ``run(size)``; the tested
+    default when RECUR_AUTOTUNE=0."""
+    if size is not None:
+        return size
+    candidates, default = CONFIG_SPACES[name]
+    if os.environ.get("RECUR_AUTOTUNE", "1").lower() in ("0", "", "false", "off"):
+        return default
+    bucket = (name, source, _bucket(length), _bucket(batch))
+    choice = _choices.get(bucket)
+    if choice is None:
+        from ..runtime.autotuner import _database, _device_name
+
+        key = json.dumps(
+            [name, hashlib.sha256(source.encode()).hexdigest(), bucket[2:], _device_name()]
+        )
+        result = _database().tune(
+            key, [str(c) for c in candidates], lambda c: run(int(c)), 1, 3
+        )
+        choice = _choices[bucket] = int(result["best"])
+        if os.environ.get("RECUR_PRINT_AUTOTUNING", "0") not in ("", "0"):
+            print(
+                f"recur.ops.{name}: length ~{bucket[2]}, batch ~{bucket[3]}: size {choice} "
+                f"(timed {len(result['timed'])} of {len(candidates)})",
+                flush=True,
+            )
+    return choice
 
 
 class OperatorKernel:

@@ -24,7 +24,7 @@ def flash_attn(
     window_size=(-1, -1),
     cu_seqlens_q=None,
     cu_seqlens_k=None,
-    block_size=128,
+    block_size=None,
 ):
     """Softmax attention by the online softmax over key blocks.
 
@@ -61,8 +61,7 @@ def flash_attn(
     left, right = (int(w) for w in window_size)
     if left < -1 or right < -1:
         raise ValueError(f"flash_attn: window_size entries are -1 or >= 0, got {window_size}")
-    if block_size <= 0 or block_size & (block_size - 1):
-        raise ValueError(f"flash_attn: block_size must be a power of two, got {block_size}")
+    _kernels.check_size("flash_attn", "block_size", block_size)
     scale = D**-0.5 if softmax_scale is None else float(softmax_scale)
 
     extra = []
@@ -97,6 +96,24 @@ def flash_attn(
         window_left=left,
         window_right=right,
         offsets=index,
+    )
+    block_size = _kernels.resolve_size(
+        "flash_attn",
+        block_size,
+        source,
+        longest,
+        sequences * H,
+        lambda size: flash_attn(
+            q[0] if squeeze else q,
+            k[0] if squeeze else k,
+            v[0] if squeeze else v,
+            causal,
+            softmax_scale,
+            window_size,
+            cu_seqlens_q,
+            cu_seqlens_k,
+            size,
+        ),
     )
     kernel = _kernels.get_kernel("flash_attn", source, block_size)
     o = np.zeros((B, Tq, H, Dv), dtype=q.dtype)

@@ -53,8 +53,7 @@ def _linear_family(
     B, T, H, K = q.shape
     V = v.shape[-1]
     element = _kernels.element_type(q, name)
-    if chunk_size <= 0 or chunk_size & (chunk_size - 1):
-        raise ValueError(f"{name}: chunk_size must be a power of two, got {chunk_size}")
+    _kernels.check_size(name, "chunk_size", chunk_size)
     gate_arrays = []
     for label, gate, per_key in gates:
         gate = np.ascontiguousarray(as_array(gate, label))
@@ -97,6 +96,16 @@ def _linear_family(
         scale=scale,
         normalize=normalize,
     )
+    chunk_size = _kernels.resolve_size(
+        name,
+        chunk_size,
+        source,
+        T,
+        sequences,
+        lambda size: _linear_family(
+            name, q, k, v, gates, scale, initial_state, False, cu_seqlens, size, normalize
+        ),
+    )
     kernel = _kernels.get_kernel(name, source, chunk_size)
 
     o = np.empty((B, T, H, V), dtype=q.dtype)
@@ -119,7 +128,7 @@ def linear_attn(
     output_final_state=False,
     cu_seqlens=None,
     normalize=False,
-    chunk_size=64,
+    chunk_size=None,
 ):
     """Chunked linear attention: ``S_t = S_{t-1} + k_tᵀ v_t``, ``o_t = scale q_t S_t``.
 
@@ -151,7 +160,7 @@ def gla(
     initial_state=None,
     output_final_state=False,
     cu_seqlens=None,
-    chunk_size=64,
+    chunk_size=None,
 ):
     """Chunked gated linear attention: ``S_t = diag(exp g_t) S_{t-1} + k_tᵀ v_t``.
 
@@ -186,7 +195,7 @@ def delta_rule(
     initial_state=None,
     output_final_state=False,
     cu_seqlens=None,
-    chunk_size=16,
+    chunk_size=None,
 ):
     """Chunked DeltaNet: ``S_t = (I − β_t k_tᵀ k_t) S_{t-1} + β_t k_tᵀ v_t``.
 
@@ -219,7 +228,7 @@ def gated_delta_rule(
     initial_state=None,
     output_final_state=False,
     cu_seqlens=None,
-    chunk_size=16,
+    chunk_size=None,
 ):
     """Chunked Gated DeltaNet: ``S_t = exp(g_t)(I − β_t k_tᵀ k_t) S_{t-1} + β_t k_tᵀ v_t``.
 

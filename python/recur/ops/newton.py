@@ -116,7 +116,14 @@ def _with_cell_functions(cell, num_params, operator_function, chunk, width, comp
     return state.module.to_text(debug_info=True)
 
 
-def newton_rnn(cell, x, params, h0=None, max_iters=None, tol=None, chunk_size=64):
+def _quietly(fn, *args):
+    """``fn(*args)`` without its warnings (timing runs repeat the real call's)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args)
+
+
+def newton_rnn(cell, x, params, h0=None, max_iters=None, tol=None, chunk_size=None):
     """Solves ``h_t = f(h_{t-1}, x_t)`` for all ``t`` by Newton iterations.
 
     ``cell``: ``"gru_diag"``, ``"lstm_diag"`` or a :class:`Cell`; ``x``:
@@ -172,8 +179,7 @@ def newton_rnn(cell, x, params, h0=None, max_iters=None, tol=None, chunk_size=64
         raise ValueError(f"{name}: max_iters must be a positive integer, got {max_iters!r}")
     if not tol > 0:
         raise ValueError(f"{name}: tol must be positive, got {tol!r}")
-    if chunk_size <= 0 or chunk_size & (chunk_size - 1):
-        raise ValueError(f"{name}: chunk_size must be a power of two, got {chunk_size}")
+    _kernels.check_size(name, "chunk_size", chunk_size)
 
     h = np.empty((batch, length, hidden), x.dtype)
     if batch == 0 or length == 0:
@@ -198,6 +204,14 @@ def newton_rnn(cell, x, params, h0=None, max_iters=None, tol=None, chunk_size=64
         tol=float(tol),
         step="cell_step" if custom else "",
         jacobian="cell_jacobian" if custom else "",
+    )
+    chunk_size = _kernels.resolve_size(
+        name,
+        chunk_size,
+        source + (f"{cell.step.cache_key}{cell.jacobian.cache_key}" if custom else ""),
+        length,
+        batch * hidden,
+        lambda size: _quietly(newton_rnn, cell, x, params, h0, max_iters, tol, size),
     )
     if custom:
         source = _with_cell_functions(cell, len(arrays), source, chunk_size, width, compute)

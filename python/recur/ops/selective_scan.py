@@ -25,7 +25,7 @@ def selective_scan(
     delta_bias=None,
     delta_softplus=False,
     return_last_state=False,
-    chunk_size=32,
+    chunk_size=None,
 ):
     """``x_t = exp(Δ_t A) ⊙ x_{t-1} + Δ_t B_t u_t``, ``y_t = C_t x_t + D u_t``,
     then ``y ⊙ silu(z)``, chunk by chunk with the state carried across
@@ -70,8 +70,7 @@ def selective_scan(
             )
     if g == 0 or d % g:
         raise ValueError(f"{name}: {d} channels do not split into {g} groups")
-    if chunk_size <= 0 or chunk_size & (chunk_size - 1):
-        raise ValueError(f"{name}: chunk_size must be a power of two, got {chunk_size}")
+    _kernels.check_size(name, "chunk_size", chunk_size)
 
     order = ["u", "delta", "A", "B", "C"] + [k for k in ("D", "z", "delta_bias") if k in arrays]
     elements = {label: _kernels.element_type(arrays[label], name) for label in order}
@@ -85,6 +84,16 @@ def selective_scan(
         z="z" in arrays,
         delta_bias="delta_bias" in arrays,
         delta_softplus=bool(delta_softplus),
+    )
+    chunk_size = _kernels.resolve_size(
+        name,
+        chunk_size,
+        source,
+        l,
+        b * d,
+        lambda size: selective_scan(
+            u, delta, A, B, C, D, z, delta_bias, delta_softplus, False, chunk_size=size
+        ),
     )
     kernel = _kernels.get_kernel(name, source, chunk_size)
     y = np.empty_like(u)
