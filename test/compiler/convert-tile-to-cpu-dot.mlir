@@ -1,23 +1,45 @@
 // RUN: recur-opt %s -split-input-file -convert-tile-to-cpu | FileCheck %s
 
-// A matmul as a linalg.generic whose loops run (m, k, n): the innermost loop
-// walks rows of b and of the accumulator, which the loop vectoriser turns
-// into broadcast-FMAs.
+// A matmul whose rows do not divide into register blocks: a linalg.generic
+// whose loops run (m, k, n), the innermost walking rows of b and of the
+// accumulator, which the loop vectoriser turns into broadcast-FMAs.
 // CHECK-DAG:   #[[MAP_A:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-DAG:   #[[MAP_B:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
 // CHECK-DAG:   #[[MAP_C:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-LABEL: func.func private @dot_f32
-// CHECK-SAME:    (%[[A:[a-z0-9_]+]]: tensor<16x8xf32>, %[[B:[a-z0-9_]+]]: tensor<8x32xf32>, %[[C:[a-z0-9_]+]]: tensor<16x32xf32>
+// CHECK-SAME:    (%[[A:[a-z0-9_]+]]: tensor<6x8xf32>, %[[B:[a-z0-9_]+]]: tensor<8x32xf32>, %[[C:[a-z0-9_]+]]: tensor<6x32xf32>
 // Each product-accumulate is one fused multiply-add.
-// CHECK:         %[[D:.*]] = linalg.generic {indexing_maps = [#[[MAP_A]], #[[MAP_B]], #[[MAP_C]]], iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[A]], %[[B]] : tensor<16x8xf32>, tensor<8x32xf32>) outs(%[[C]] : tensor<16x32xf32>)
+// CHECK:         %[[D:.*]] = linalg.generic {indexing_maps = [#[[MAP_A]], #[[MAP_B]], #[[MAP_C]]], iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[A]], %[[B]] : tensor<6x8xf32>, tensor<8x32xf32>) outs(%[[C]] : tensor<6x32xf32>)
 // CHECK:           ^bb0(%[[X:.*]]: f32, %[[Y:.*]]: f32, %[[ACC:.*]]: f32):
 // CHECK-NEXT:        %[[S:.*]] = math.fma %[[X]], %[[Y]], %[[ACC]] : f32
 // CHECK-NEXT:        linalg.yield %[[S]]
 // CHECK:         return %[[D]]
-tile.func private @dot_f32(%a: tensor<16x8xf32>, %b: tensor<8x32xf32>, %c: tensor<16x32xf32>)
-    -> tensor<16x32xf32> {
-  %d = tile.dot %a, %b, %c : tensor<16x8xf32> * tensor<8x32xf32> -> tensor<16x32xf32>
-  tile.return %d : tensor<16x32xf32>
+tile.func private @dot_f32(%a: tensor<6x8xf32>, %b: tensor<8x32xf32>, %c: tensor<6x32xf32>)
+    -> tensor<6x32xf32> {
+  %d = tile.dot %a, %b, %c : tensor<6x8xf32> * tensor<8x32xf32> -> tensor<6x32xf32>
+  tile.return %d : tensor<6x32xf32>
+}
+
+// -----
+
+// Float tiles whose rows divide by 4 and columns by a 64-byte vector run as
+// register blocks: 4 rows x 2 vectors of the accumulator stay in registers
+// through the k loop, each row of b loaded once per block feeds 4 FMAs.
+// CHECK-LABEL: func.func private @dot_blocked
+// CHECK-SAME:    (%[[A:[a-z0-9_]+]]: tensor<8x4xf32>, %[[B:[a-z0-9_]+]]: tensor<4x64xf32>, %[[C:[a-z0-9_]+]]: tensor<8x64xf32>
+// CHECK:         scf.for %[[M:[a-z0-9_]+]] = %{{.*}} to %{{.*}} step %c4 iter_args(%{{.*}} = %[[C]]) -> (tensor<8x64xf32>)
+// CHECK:           scf.for %[[N:[a-z0-9_]+]] = %{{.*}} to %{{.*}} step %c32 iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<8x64xf32>)
+// CHECK-COUNT-8:     vector.transfer_read %[[ACC]]
+// CHECK:             %[[K:.*]]:8 = scf.for %[[KK:[a-z0-9_]+]] = {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK-COUNT-2:       vector.transfer_read %[[B]][%[[KK]], %{{.*}}]
+// CHECK:               tensor.extract %[[A]][%{{.*}}, %[[KK]]] : tensor<8x4xf32>
+// CHECK:               vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// CHECK-COUNT-2:       vector.fma
+// CHECK-COUNT-8:     vector.transfer_write %[[K]]#
+tile.func private @dot_blocked(%a: tensor<8x4xf32>, %b: tensor<4x64xf32>, %c: tensor<8x64xf32>)
+    -> tensor<8x64xf32> {
+  %d = tile.dot %a, %b, %c : tensor<8x4xf32> * tensor<4x64xf32> -> tensor<8x64xf32>
+  tile.return %d : tensor<8x64xf32>
 }
 
 // -----

@@ -191,3 +191,19 @@ def test_operators_tune_their_chunk_per_shape_bucket(tuning_dir, monkeypatch, ca
     monkeypatch.setenv("RECUR_AUTOTUNE", "0")
     ops.gla(q[:, :30], k[:, :30], v[:, :30], g[:, :30])
     assert capsys.readouterr().out == ""
+
+
+def test_kernels_compile_concurrently(tuning_dir):
+    # The code generator's state is per thread: the autotuner relies on it.
+    from concurrent.futures import ThreadPoolExecutor
+
+    x = np.arange(700, dtype=np.float32)
+
+    def compile_and_run(reps):
+        out = np.zeros_like(x)
+        smooth[grid](x, out, x.size, BLOCK=64, REPS=reps)
+        return out
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for out in pool.map(compile_and_run, range(1, 9)):
+            np.testing.assert_array_equal(out, x)

@@ -16,6 +16,7 @@ compile or an interpreted program.
 from __future__ import annotations
 
 import contextlib
+import threading
 import math
 import numbers
 from typing import Sequence
@@ -534,26 +535,35 @@ tensor.__hash__ = object.__hash__
 # The active semantic
 # --------------------------------------------------------------------------
 
-_active_semantic = None
+# Per thread: kernels may compile concurrently (the autotuner compiles its
+# configs in parallel), each with its own code generator.
+_state = threading.local()
+
+
+def active_semantic():
+    """The semantic of the kernel being generated or interpreted on this
+    thread, or None."""
+    return getattr(_state, "semantic", None)
 
 
 def _semantic():
-    if _active_semantic is None:
+    semantic = active_semantic()
+    if semantic is None:
         raise RuntimeError(
             "recur.language functions can only be called inside a @recur.jit "
             "kernel (compiled or under RECUR_INTERPRET=1)"
         )
-    return _active_semantic
+    return semantic
 
 
 @contextlib.contextmanager
 def use_semantic(semantic):
-    global _active_semantic
-    previous, _active_semantic = _active_semantic, semantic
+    previous = active_semantic()
+    _state.semantic = semantic
     try:
         yield semantic
     finally:
-        _active_semantic = previous
+        _state.semantic = previous
 
 
 def builtin(fn):

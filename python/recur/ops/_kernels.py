@@ -106,9 +106,7 @@ def resolve_size(name: str, size, source: str, length: int, batch: int, run) -> 
         key = json.dumps(
             [name, hashlib.sha256(source.encode()).hexdigest(), bucket[2:], _device_name()]
         )
-        result = _database().tune(
-            key, [str(c) for c in candidates], lambda c: run(int(c)), 1, 3
-        )
+        result = _database().tune(key, [str(c) for c in candidates], lambda c: run(int(c)), 1, 3)
         choice = _choices[bucket] = int(result["best"])
         if os.environ.get("RECUR_PRINT_AUTOTUNING", "0") not in ("", "0"):
             print(

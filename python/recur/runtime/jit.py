@@ -127,7 +127,7 @@ class JITFunction:
         return bound
 
     def __call__(self, *args, **kwargs):
-        semantic = core._active_semantic
+        semantic = core.active_semantic()
         if semantic is None:
             raise RuntimeError(
                 f"{self.__name__} is a @recur.jit function: launch it as "
