@@ -2,7 +2,7 @@
 
 #include "runtime/CpuDevice.h"
 #include "runtime/CompileCache.h"
-#include "runtime/CpuDebug.h"
+#include "runtime/CpuLaunch.h"
 #include "runtime/Error.h"
 #include "runtime/WorkerPool.h"
 
@@ -63,45 +63,7 @@ void CpuDevice::launch(const CpuModule &module, llvm::StringRef kernelName,
 
 void CpuDevice::launch(const CpuModule::Kernel &kernel,
                        llvm::ArrayRef<KernelArg> args, Grid grid) {
-  const std::string &kernelName = kernel.signature.name;
   checkArguments(kernel.signature, args);
-  constexpr int64_t kMaxDim = INT32_MAX;
-  if (grid.x < 0 || grid.y < 0 || grid.z < 0 || grid.x > kMaxDim ||
-      grid.y > kMaxDim || grid.z > kMaxDim)
-    throw Error(Status::InvalidArgument,
-                "grid (" + std::to_string(grid.x) + ", " +
-                    std::to_string(grid.y) + ", " + std::to_string(grid.z) +
-                    ") of kernel '" + kernelName +
-                    "' must have dimensions in [0, 2^31)");
-  int64_t total = grid.size();
-  if (total == 0)
-    return;
-
-  std::vector<KernelArg> argValues(args.begin(), args.end());
-  int32_t dims[3] = {static_cast<int32_t>(grid.x), static_cast<int32_t>(grid.y),
-                     static_cast<int32_t>(grid.z)};
-  LaunchReport report;
-  auto runRange = [&](int64_t begin, int64_t end) {
-    ScopedLaunchReport scope(report);
-    // Workers share the argument values: kernels only read them through
-    // these pointers. Only the program range is each worker's own.
-    std::vector<void *> packed;
-    packed.reserve(argValues.size() + 5);
-    for (KernelArg &arg : argValues)
-      packed.push_back(arg.data());
-    for (int32_t &dim : dims)
-      packed.push_back(&dim);
-    packed.push_back(&begin);
-    packed.push_back(&end);
-    kernel.entry(packed.data());
-  };
-
-  int64_t workers = std::min<int64_t>(total, numThreads_);
-  pool_->run(static_cast<unsigned>(workers), [&](unsigned w) {
-    runRange(total * w / workers, total * (w + 1) / workers);
-  });
-  std::string failure = report.firstFailure();
-  if (!failure.empty())
-    throw Error(Status::AssertionFailed,
-                "kernel '" + kernelName + "': assertion failed in " + failure);
+  launchPacked(*pool_, numThreads_, kernel.entry, kernel.signature.name,
+               std::vector<KernelArg>(args.begin(), args.end()), grid);
 }
