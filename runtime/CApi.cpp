@@ -50,6 +50,12 @@ extern "C" const char *recur_status_string(recur_status_t status) {
 
 extern "C" const char *recur_last_error(void) { return lastError.c_str(); }
 
+extern "C" recur_status_t recur_set_error(recur_status_t status,
+                                          const char *message) {
+  lastError = message ? message : "";
+  return status;
+}
+
 extern "C" recur_status_t recur_cpu_launch(recur_stream_t stream,
                                            const char *kernel,
                                            void (*entry)(void **),

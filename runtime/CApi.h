@@ -47,6 +47,10 @@ const char *recur_status_string(recur_status_t status);
 /** The message of this thread's last failed call ("" if none). */
 const char *recur_last_error(void);
 
+/** Records `message` as this thread's last error and returns `status`
+ *  (how generated wrappers report a bad argument). */
+recur_status_t recur_set_error(recur_status_t status, const char *message);
+
 /** Runs programs [0, gx*gy*gz) of a kernel's packed entry (what recurc puts
  *  in its objects) on `stream`. `values[i]` points at argument i, stored in
  *  the width of `kinds[i]` (a pointer argument: the address of the pointer).

@@ -3,6 +3,7 @@
 #include "runtime/CpuCompiler.h"
 #include "compiler/Registration.h"
 #include "dialects/tile/TileOps.h"
+#include "runtime/CompileCache.h"
 #include "runtime/Error.h"
 #include "runtime/RecurBuildId.h"
 
@@ -18,6 +19,9 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/IRReader/IRReader.h"
+#include "llvm/Linker/Linker.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 
@@ -38,8 +42,44 @@ std::string recur::packedEntryName(llvm::StringRef kernel) {
 }
 
 std::string CpuCompileOptions::fingerprint() const {
-  return "inline=" + std::to_string(pipeline.inlineCalls) +
-         ";O=" + std::to_string(optLevel);
+  std::string text = "inline=" + std::to_string(pipeline.inlineCalls) +
+                     ";O=" + std::to_string(optLevel);
+  if (!linkIR.empty())
+    text += ";link=" + sha256Hex(linkIR);
+  for (const std::string &name : exported)
+    text += ";export=" + name;
+  return text;
+}
+
+/// Links `text` (LLVM IR) into `module`.
+static void linkExtraIR(llvm::Module &module, const std::string &text) {
+  llvm::SMDiagnostic diagnostic;
+  std::unique_ptr<llvm::Module> extra = llvm::parseIR(
+      llvm::MemoryBufferRef(text, "linked"), diagnostic, module.getContext());
+  if (!extra) {
+    std::string message;
+    llvm::raw_string_ostream os(message);
+    diagnostic.print("linked", os);
+    throw Error(Status::CompileError, "cannot parse linked IR: " + message);
+  }
+  extra->setDataLayout(module.getDataLayout());
+  extra->setTargetTriple(module.getTargetTriple());
+  if (llvm::Linker::linkModules(module, std::move(extra)))
+    throw Error(Status::CompileError, "cannot link the extra IR");
+}
+
+/// Makes every definition but `exported` internal.
+static void internalize(llvm::Module &module,
+                        llvm::ArrayRef<std::string> exported) {
+  auto keep = [&](const llvm::GlobalValue &value) {
+    return llvm::is_contained(exported, value.getName().str());
+  };
+  for (llvm::Function &function : module)
+    if (!function.isDeclaration() && !keep(function))
+      function.setLinkage(llvm::GlobalValue::InternalLinkage);
+  for (llvm::GlobalVariable &variable : module.globals())
+    if (!variable.isDeclaration() && !keep(variable))
+      variable.setLinkage(llvm::GlobalValue::InternalLinkage);
 }
 
 void recur::initializeHostTarget() {
@@ -187,6 +227,16 @@ CpuArtifact recur::compileForCpu(llvm::StringRef source,
   llvmModule->setDataLayout((*machine)->createDataLayout());
   llvmModule->setTargetTriple((*machine)->getTargetTriple());
   addPackedEntries(*llvmModule, artifact.kernels);
+  if (!options.linkIR.empty())
+    linkExtraIR(*llvmModule, options.linkIR);
+  if (!options.exported.empty()) {
+    for (const std::string &name : options.exported)
+      if (!llvmModule->getFunction(name) ||
+          llvmModule->getFunction(name)->isDeclaration())
+        throw Error(Status::CompileError,
+                    "exported function '" + name + "' is not defined");
+    internalize(*llvmModule, options.exported);
+  }
 
   // The optimiser gets the host machine so that the loop vectoriser sizes
   // vectors for the host's widest registers (AVX-512 where present).

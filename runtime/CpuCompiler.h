@@ -23,6 +23,12 @@ struct CpuCompileOptions {
   CPUPipelineOptions pipeline;
   /// LLVM optimisation level (0-3).
   unsigned optLevel = 3;
+  /// LLVM IR (text) linked into the kernels' module before optimisation,
+  /// e.g. the C-callable wrappers of ahead-of-time kernels.
+  std::string linkIR;
+  /// When not empty, every other definition becomes internal, so objects of
+  /// several compilations link together without clashes.
+  std::vector<std::string> exported;
 
   /// A stable text of every option, for cache keys.
   std::string fingerprint() const;

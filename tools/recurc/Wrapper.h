@@ -1,0 +1,51 @@
+//===- Wrapper.h - C entry points of ahead-of-time kernels ------*- C++ -*-===//
+//
+// An AOT kernel is its compiled tile function (internal to the object) plus
+// one exported C function, `recur_status_t NAME(recur_stream_t stream,
+// <runtime arguments>)`, that checks the arguments against the
+// specialisation, evaluates the grid expression and launches the packed
+// entry through the C API. This file writes that function as LLVM IR and
+// its declaration as a C header.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RECUR_TOOLS_RECURC_WRAPPER_H
+#define RECUR_TOOLS_RECURC_WRAPPER_H
+
+#include <string>
+#include <vector>
+
+namespace recur::aot {
+
+/// One runtime argument of the kernel, in order.
+struct Argument {
+  std::string name;
+  std::string type; // "*fp32", "i32", "fp32", ...
+  std::string spec; // "16" (divisible by 16), "1" (equal to 1) or ""
+};
+
+struct WrapperSpec {
+  /// The exported C function.
+  std::string name;
+  /// The tile kernel inside the object, whose packed entry the wrapper calls.
+  std::string kernel;
+  std::vector<Argument> arguments;
+  /// Three comma-separated integer expressions over the integer arguments:
+  /// + - * / % (C semantics), parentheses, cdiv(a, b), min(a, b), max(a, b).
+  std::string grid;
+  /// How the kernel was specialised, for the header's comment.
+  std::string description;
+};
+
+/// The wrapper as LLVM IR text. Throws recur::Error(InvalidArgument) for an
+/// unknown type or a grid expression that does not parse, naming the
+/// offending text.
+std::string buildWrapperIR(const WrapperSpec &spec,
+                           const std::string &packedEntry);
+
+/// The C header declaring the wrapper.
+std::string buildHeader(const WrapperSpec &spec);
+
+} // namespace recur::aot
+
+#endif // RECUR_TOOLS_RECURC_WRAPPER_H
