@@ -1,0 +1,241 @@
+# recurc: DSL kernels compiled ahead of time into a header and an object,
+# called from C. The results equal the JIT's bit for bit (same compiler, same
+# specialisation); arguments that break the specialisation return
+# RECUR_ERROR_INVALID_ARGUMENT with a message; the header compiles
+# warning-free as C and C++ (gcc, and clang when present); bad recurc
+# invocations fail with a clear message.
+
+import os
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import recur
+
+ROOT = Path(__file__).resolve().parents[2]
+# recurc loads kernels by file: they live in a module of their own.
+KERNELS = Path(__file__).resolve().parent / "aot_kernels.py"
+
+
+def recurc_path():
+    candidates = [
+        Path(os.environ.get("RECUR_BUILD_DIR", ROOT / "build")) / "bin" / "recurc",
+        Path(recur.__file__).resolve().parents[2] / "bin" / "recurc",
+    ]
+    for candidate in candidates:
+        if candidate.exists():
+            return candidate
+    pytest.skip("recurc is not built (build the `recurc` target)")
+
+
+def recurc(*args, check=True):
+    done = subprocess.run(
+        [str(recurc_path()), *map(str, args)], capture_output=True, text=True, timeout=600
+    )
+    if check:
+        assert done.returncode == 0, done.stderr
+    return done
+
+
+def flags(option):
+    return recurc(option).stdout.split()
+
+
+def compile_c(tmp_path, source, objects, compiler="cc", suffix=".c", extra=()):
+    path = tmp_path / f"main{suffix}"
+    path.write_text(source)
+    exe = tmp_path / f"main-{Path(compiler).name}"
+    cmd = [compiler, "-Wall", "-Wextra", "-Werror", *flags("--cflags"), *extra, str(path)]
+    cmd += [str(o) for o in objects] + flags("--libs") + ["-o", str(exe)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return exe
+
+
+def run(exe, *args):
+    done = subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.fixture
+def vector_add(tmp_path):
+    recurc(
+        f"{KERNELS}:add",
+        "--signature",
+        "*fp32:16, *fp32:16, *fp32:16, i32",
+        "--constexpr",
+        "BLOCK=128",
+        "--grid",
+        "cdiv(n, 128)",
+        "-o",
+        tmp_path,
+    )
+    return tmp_path
+
+
+VECTOR_ADD_MAIN = textwrap.dedent(
+    """
+    #include "add.h"
+    #include <stdio.h>
+    #include <stdlib.h>
+
+    int main(int argc, char **argv) {
+      if (argc != 4) return 2;
+      int n = atoi(argv[1]);
+      float *x = aligned_alloc(64, 4 * (n + 64));
+      float *y = aligned_alloc(64, 4 * (n + 64));
+      float *out = aligned_alloc(64, 4 * (n + 64));
+      FILE *in = fopen(argv[2], "rb");
+      if (fread(x, 4, n, in) != (size_t)n || fread(y, 4, n, in) != (size_t)n) return 3;
+      fclose(in);
+      recur_status_t status = add(NULL, x, y, out, n);
+      if (status != RECUR_SUCCESS) { printf("%s\\n", recur_last_error()); return 1; }
+      FILE *result = fopen(argv[3], "wb");
+      fwrite(out, 4, n, result);
+      fclose(result);
+      /* What breaks the specialisation: a misaligned or a null pointer. */
+      status = add(NULL, x + 1, y, out, n);
+      printf("%d %s\\n", status, recur_last_error());
+      status = add(NULL, x, NULL, out, n);
+      printf("%d %s\\n", status, recur_last_error());
+      printf("%s\\n", recur_status_string(RECUR_ERROR_INVALID_ARGUMENT));
+      return 0;
+    }
+    """
+)
+
+
+def test_vector_add_equals_the_jit(tmp_path, vector_add, rng):
+    from aot_kernels import add
+
+    n = 1000
+    x, y = (rng.standard_normal(n).astype(np.float32) for _ in range(2))
+    (tmp_path / "in.bin").write_bytes(x.tobytes() + y.tobytes())
+    exe = compile_c(tmp_path, VECTOR_ADD_MAIN, [vector_add / "add.o"])
+    printed = run(exe, n, tmp_path / "in.bin", tmp_path / "out.bin").splitlines()
+    aot = np.frombuffer((tmp_path / "out.bin").read_bytes(), np.float32)
+    jit = np.empty_like(x)
+    add[(recur.cdiv(n, 128),)](x, y, jit, n, BLOCK=128)
+    np.testing.assert_array_equal(aot, jit)
+    assert printed == [
+        "1 add: 'x_ptr' must be 16-byte aligned (the kernel was specialised for it)",
+        "1 add: 'y_ptr' is a null pointer",
+        "invalid argument",
+    ]
+
+
+def test_header_is_warning_free_in_c_and_cpp(tmp_path, vector_add):
+    source = (
+        '#include "add.h"\n#include <stddef.h>\n'
+        "int main(void) { float x[16]; return (int)add(NULL, x, x, x, 0); }\n"
+    )
+    compilers = [("cc", ".c"), ("g++", ".cpp")]
+    clang = shutil.which("clang++") or shutil.which("clang++-22")
+    if clang:
+        compilers.append((clang, ".cpp"))
+    for compiler, suffix in compilers:
+        if shutil.which(compiler) is None:
+            pytest.skip(f"{compiler} is not installed")
+        compile_c(tmp_path, source, [vector_add / "add.o"], compiler, suffix, ["-I", vector_add])
+
+
+def test_matmul_with_integer_specialisations(tmp_path, rng):
+    from aot_kernels import matmul
+
+    recurc(
+        f"{KERNELS}:matmul",
+        "--signature",
+        "*fp32, *fp32, *fp32, i32, i32, i32:16, i32:16, i32:1, i32",
+        "--constexpr",
+        "BLOCK_M=32",
+        "--constexpr",
+        "BLOCK_N=32",
+        "--constexpr",
+        "BLOCK_K=16",
+        "--grid",
+        "cdiv(M, 32), cdiv(N, 32)",
+        "-o",
+        tmp_path,
+    )
+    M, N, K = 45, 70, 32
+    a = rng.standard_normal((M, K)).astype(np.float32)
+    b = rng.standard_normal((K, N)).astype(np.float32)
+    main = textwrap.dedent(
+        f"""
+        #include "matmul.h"
+        #include <stdio.h>
+        static float a[{M * K}], b[{K * N}], c[{M * N}];
+        int main(int argc, char **argv) {{
+          if (argc != 3) return 2;
+          FILE *in = fopen(argv[1], "rb");
+          if (fread(a, 4, {M * K}, in) != {M * K} || fread(b, 4, {K * N}, in) != {K * N})
+            return 3;
+          fclose(in);
+          recur_status_t s = matmul(NULL, a, b, c, {M}, {N}, {K}, {K}, 1, {N});
+          if (s) {{ printf("%s\\n", recur_last_error()); return 1; }}
+          FILE *out = fopen(argv[2], "wb");
+          fwrite(c, 4, {M * N}, out);
+          fclose(out);
+          s = matmul(NULL, a, b, c, {M}, {N}, 30, {K}, 1, {N});
+          printf("%d %s\\n", s, recur_last_error());
+          s = matmul(NULL, a, b, c, {M}, {N}, {K}, {K}, 2, {N});
+          printf("%d %s\\n", s, recur_last_error());
+          return 0;
+        }}
+        """
+    )
+    (tmp_path / "in.bin").write_bytes(a.tobytes() + b.tobytes())
+    exe = compile_c(tmp_path, main, [tmp_path / "matmul.o"])
+    printed = run(exe, tmp_path / "in.bin", tmp_path / "out.bin").splitlines()
+    aot = np.frombuffer((tmp_path / "out.bin").read_bytes(), np.float32).reshape(M, N)
+    jit = np.empty((M, N), np.float32)
+    grid = (recur.cdiv(M, 32), recur.cdiv(N, 32))
+    matmul[grid](a, b, jit, M, N, K, K, 1, N, BLOCK_M=32, BLOCK_N=32, BLOCK_K=16)
+    np.testing.assert_array_equal(aot, jit)
+    np.testing.assert_allclose(aot, a.astype(np.float64) @ b, rtol=0, atol=1e-4)
+    assert printed == [
+        "1 matmul: 'K' must be divisible by 16 (the kernel was specialised for it)",
+        "1 matmul: 'stride_ak' must be 1 (the kernel was specialised for it)",
+    ]
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--signature", "*fp32, *fp32, *fp32", "--grid", "1"], "has 4 runtime arguments"),
+        (["--signature", "*fp33, *fp32, *fp32, i32", "--grid", "1"], "unknown type '*fp33'"),
+        (["--signature", "*fp32:1, *fp32, *fp32, i32", "--grid", "1"], "':1'"),
+        (["--signature", "*fp32, *fp32, *fp32, i32", "--grid", "cdiv(m, 128)"], "'m' is not"),
+        (["--signature", "*fp32, *fp32, *fp32, i32", "--grid", "n +"], "grid expression"),
+    ],
+)
+def test_recurc_errors(tmp_path, args, message):
+    done = recurc(f"{KERNELS}:add", *args, "--constexpr", "BLOCK=128", "-o", tmp_path, check=False)
+    assert done.returncode != 0 and message in done.stderr, done.stderr
+
+
+def test_recurc_unknown_kernel_and_usage(tmp_path):
+    done = recurc(
+        f"{KERNELS}:nothing", "--signature", "i32", "--grid", "1", "-o", tmp_path, check=False
+    )
+    assert done.returncode == 1 and "no @recur.jit kernel named 'nothing'" in done.stderr
+    done = recurc(f"{KERNELS}", "--signature", "i32", check=False)
+    assert done.returncode == 2 and "FILE.py:KERNEL" in done.stderr
+    done = recurc(
+        f"{KERNELS}:add",
+        "--signature",
+        "i32",
+        "--grid",
+        "1",
+        "--target",
+        "cuda:sm_90",
+        "-o",
+        tmp_path,
+        check=False,
+    )
+    assert done.returncode == 2 and "not supported yet" in done.stderr
