@@ -239,3 +239,91 @@ def test_recurc_unknown_kernel_and_usage(tmp_path):
         check=False,
     )
     assert done.returncode == 2 and "not supported yet" in done.stderr
+
+
+def read_write_main(header, call, inputs, outputs):
+    """A C program reading `inputs` (name, count) from argv[1], calling
+    `call`, writing `outputs` (name, count) to argv[2]."""
+    lines = [f'#include "{header}"', "#include <stdio.h>"]
+    for name, count in inputs + outputs:
+        lines.append(f"static float {name}[{count}];")
+    lines.append("int main(int argc, char **argv) {")
+    lines.append("  if (argc != 3) return 2;")
+    lines.append('  FILE *in = fopen(argv[1], "rb");')
+    for name, count in inputs:
+        lines.append(f"  if (fread({name}, 4, {count}, in) != {count}) return 3;")
+    lines.append("  fclose(in);")
+    lines.append(f"  recur_status_t s = {call};")
+    lines.append('  if (s) { printf("%s\\n", recur_last_error()); return 1; }')
+    lines.append('  FILE *out = fopen(argv[2], "wb");')
+    for name, count in outputs:
+        lines.append(f"  fwrite({name}, 4, {count}, out);")
+    lines.append("  fclose(out);\n  return 0;\n}")
+    return "\n".join(lines) + "\n"
+
+
+def run_operator(tmp_path, header, objects, call, inputs, outputs):
+    (tmp_path / "in.bin").write_bytes(b"".join(a.tobytes() for _, a in inputs))
+    source = read_write_main(
+        header,
+        call,
+        [(n, a.size) for n, a in inputs],
+        [(n, int(np.prod(shape))) for n, shape in outputs],
+    )
+    exe = compile_c(tmp_path, source, objects)
+    run(exe, tmp_path / "in.bin", tmp_path / "out.bin")
+    data = np.frombuffer((tmp_path / "out.bin").read_bytes(), np.float32)
+    results, offset = [], 0
+    for _, shape in outputs:
+        count = int(np.prod(shape))
+        results.append(data[offset : offset + count].reshape(shape))
+        offset += count
+    return results
+
+
+def test_gla_operator_equals_the_jit(tmp_path, rng):
+    from recur import ops
+
+    B, T, H, K, V = 2, 77, 2, 16, 8
+    recurc("op", "gla", "--heads", H, "--head-dim-k", K, "--head-dim-v", V, "--dtype", "f32",
+           "--initial-state", "-o", tmp_path)  # fmt: skip
+    q, k, v = (rng.standard_normal((B, T, H, d)).astype(np.float32) for d in (K, K, V))
+    g = -rng.uniform(0, 1, (B, T, H, K)).astype(np.float32)
+    s0 = rng.standard_normal((B, H, K, V)).astype(np.float32)
+    o, final = run_operator(
+        tmp_path,
+        "recur_gla_fwd.h",
+        [tmp_path / "recur_gla_fwd.o"],
+        f"recur_gla_fwd(NULL, q, k, v, g, s0, o, fin, {B}, {T})",
+        [("q", q), ("k", k), ("v", v), ("g", g), ("s0", s0)],
+        [("o", (B, T, H, V)), ("fin", (B, H, K, V))],
+    )
+    jit_o, jit_final = ops.gla(q, k, v, g, initial_state=s0, output_final_state=True, chunk_size=64)
+    np.testing.assert_array_equal(o, jit_o)
+    np.testing.assert_array_equal(final, jit_final)
+
+
+def test_flash_attention_operator_equals_the_jit(tmp_path, rng):
+    from recur import ops
+
+    B, Tq, Tk, H, Hk, D = 2, 70, 90, 4, 2, 32
+    recurc("op", "flash_attn", "--heads", H, "--kv-heads", Hk, "--head-dim-k", D, "--causal",
+           "-o", tmp_path)  # fmt: skip
+    q = rng.standard_normal((B, Tq, H, D)).astype(np.float32)
+    k, v = (rng.standard_normal((B, Tk, Hk, D)).astype(np.float32) for _ in range(2))
+    (o,) = run_operator(
+        tmp_path,
+        "recur_flash_attn_fwd.h",
+        [tmp_path / "recur_flash_attn_fwd.o"],
+        f"recur_flash_attn_fwd(NULL, q, k, v, o, {B}, {Tq}, {Tk})",
+        [("q", q), ("k", k), ("v", v)],
+        [("o", (B, Tq, H, D))],
+    )
+    np.testing.assert_array_equal(o, ops.flash_attn(q, k, v, causal=True, block_size=128))
+
+
+def test_recurc_op_errors(tmp_path):
+    done = recurc("op", "rwkv", "-o", tmp_path, check=False)
+    assert done.returncode == 2 and "recurc op compiles linear_attn" in done.stderr
+    done = recurc("op", "flash_attn", "--heads", 3, "--kv-heads", 2, "-o", tmp_path, check=False)
+    assert done.returncode == 1 and "3 heads do not split into 2" in done.stderr

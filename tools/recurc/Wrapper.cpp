@@ -295,12 +295,17 @@ std::string recur::aot::buildWrapperIR(const WrapperSpec &spec,
   for (const std::string &part : splitGrid(spec.grid))
     grid.push_back(GridExpression(part, integers, body, counter).parse());
 
-  // Argument values, each in a slot of its own width, and their kinds.
-  size_t n = spec.arguments.size();
+  // Kernel argument values, each in a slot of its own width, and their
+  // kinds.
+  std::vector<const Argument *> kernelArguments;
+  for (const Argument &argument : spec.arguments)
+    if (argument.toKernel)
+      kernelArguments.push_back(&argument);
+  size_t n = kernelArguments.size();
   body << "  %values = alloca [" << std::max<size_t>(n, 1) << " x ptr]\n";
   std::ostringstream kinds;
   for (size_t i = 0; i < n; ++i) {
-    const Argument &argument = spec.arguments[i];
+    const Argument &argument = *kernelArguments[i];
     const TypeInfo &type = typeOf(argument);
     const char *slotType = isPointer(argument) ? "ptr" : type.llvm;
     body << "  %slot" << i << " = alloca " << slotType << "\n"
@@ -343,8 +348,11 @@ std::string recur::aot::buildHeader(const WrapperSpec &spec) {
     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
     << "#include <recur/recur.h>\n#include <stdint.h>\n\n"
     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
-    << "/* " << spec.description << "\n * Grid: (" << spec.grid << ").\n"
-    << " * Returns RECUR_SUCCESS, or a status with recur_last_error() set "
+    << "/* " << spec.description << "\n * Grid: (" << spec.grid << ").\n";
+  for (const Argument &argument : spec.arguments)
+    if (!argument.doc.empty())
+      h << " * " << argument.name << ": " << argument.doc << "\n";
+  h << " * Returns RECUR_SUCCESS, or a status with recur_last_error() set "
        "when\n"
     << " * an argument breaks the specialisation or the launch fails. */\n"
     << "recur_status_t " << spec.name << "(recur_stream_t stream";

@@ -22,6 +22,10 @@ struct Argument {
   std::string name;
   std::string type; // "*fp32", "i32", "fp32", ...
   std::string spec; // "16" (divisible by 16), "1" (equal to 1) or ""
+  /// False for arguments only the grid uses (e.g. an operator's batch).
+  bool toKernel = true;
+  /// What the header says about the argument (layout, meaning), if anything.
+  std::string doc;
 };
 
 struct WrapperSpec {

@@ -3,6 +3,10 @@
 //   recurc FILE.py:KERNEL --signature "*fp32:16, *fp32, i32"
 //          [--constexpr BLOCK=128 ...] --grid "cdiv(n,128),1,1"
 //          [--target cpu] [--name NAME] -o DIR
+//   recurc op NAME [--heads H] [--kv-heads H] [--head-dim-k K]
+//          [--head-dim-v V] [--dtype f32] [--chunk C] [--initial-state]
+//          [--varlen] [--causal] [--scale S] [--normalize] [--name NAME]
+//          -o DIR
 //   recurc --cflags | --libs
 //
 // Writes DIR/NAME.h and DIR/NAME.o: the kernel compiled for the host CPU
@@ -14,8 +18,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Passes.h"
 #include "compiler/Registration.h"
 #include "dialects/tile/TileOps.h"
+#include "ops/OperatorFunctions.h"
 #include "runtime/CpuCompiler.h"
 #include "runtime/Error.h"
 #include "tools/recurc/Wrapper.h"
@@ -24,6 +30,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -186,6 +193,20 @@ void writeFile(const std::string &path, const std::string &data) {
     throw Error(Status::Internal, "cannot write " + path);
 }
 
+void writeOutputs(const std::string &directory, const aot::WrapperSpec &spec,
+                  const std::string &tile) {
+  CpuCompileOptions compileOptions;
+  compileOptions.linkIR =
+      aot::buildWrapperIR(spec, packedEntryName(spec.kernel));
+  compileOptions.exported = {spec.name};
+  CpuArtifact artifact = compileForCpu(tile, compileOptions);
+  if (std::error_code error = llvm::sys::fs::create_directories(directory))
+    throw Error(Status::Internal,
+                "cannot create " + directory + ": " + error.message());
+  writeFile(directory + "/" + spec.name + ".o", artifact.object);
+  writeFile(directory + "/" + spec.name + ".h", aot::buildHeader(spec));
+}
+
 int compile(const Options &options) {
   nlohmann::json specialised = specialise(options);
   aot::WrapperSpec spec;
@@ -209,17 +230,221 @@ int compile(const Options &options) {
   std::string tile =
       renameKernel(specialised.at("tile").get<std::string>(),
                    specialised.at("kernel").get<std::string>(), spec.kernel);
-  CpuCompileOptions compileOptions;
-  compileOptions.linkIR =
-      aot::buildWrapperIR(spec, packedEntryName(spec.kernel));
-  compileOptions.exported = {spec.name};
-  CpuArtifact artifact = compileForCpu(tile, compileOptions);
+  writeOutputs(options.output, spec, tile);
+  return 0;
+}
 
-  if (std::error_code error = llvm::sys::fs::create_directories(options.output))
-    throw Error(Status::Internal,
-                "cannot create " + options.output + ": " + error.message());
-  writeFile(options.output + "/" + spec.name + ".o", artifact.object);
-  writeFile(options.output + "/" + spec.name + ".h", aot::buildHeader(spec));
+/// `recurc op NAME ...`: a built-in operator (ops/) as a C function.
+struct OperatorOptions {
+  std::string op, dtype = "f32", name, output;
+  int64_t heads = 1, kvHeads = 0, keyDim = 64, valueDim = 0, chunk = 0;
+  bool initialState = false, varlen = false, causal = false, normalize = false;
+  std::optional<double> scale;
+};
+
+OperatorOptions parseOperatorArguments(int argc, char **argv) {
+  OperatorOptions options;
+  if (argc < 3)
+    usage("recurc op needs an operator name");
+  options.op = argv[2];
+  for (int i = 3; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc)
+        usage(arg + " needs a value");
+      return argv[++i];
+    };
+    auto integer = [&]() -> int64_t {
+      std::string text = value();
+      char *end = nullptr;
+      long long parsed = std::strtoll(text.c_str(), &end, 10);
+      if (text.empty() || *end || parsed <= 0)
+        usage(arg + " takes a positive integer, got '" + text + "'");
+      return parsed;
+    };
+    if (arg == "--heads")
+      options.heads = integer();
+    else if (arg == "--kv-heads")
+      options.kvHeads = integer();
+    else if (arg == "--head-dim-k")
+      options.keyDim = integer();
+    else if (arg == "--head-dim-v")
+      options.valueDim = integer();
+    else if (arg == "--chunk")
+      options.chunk = integer();
+    else if (arg == "--dtype")
+      options.dtype = value();
+    else if (arg == "--initial-state")
+      options.initialState = true;
+    else if (arg == "--varlen")
+      options.varlen = true;
+    else if (arg == "--causal")
+      options.causal = true;
+    else if (arg == "--normalize")
+      options.normalize = true;
+    else if (arg == "--scale")
+      options.scale = std::stod(value());
+    else if (arg == "--name")
+      options.name = value();
+    else if (arg == "--target") {
+      if (value() != "cpu")
+        usage("recurc op compiles for 'cpu' (the host) only for now");
+    } else if (arg == "-o")
+      options.output = value();
+    else
+      usage("unknown option " + arg);
+  }
+  if (options.output.empty())
+    usage("-o is required");
+  if (options.valueDim == 0)
+    options.valueDim = options.keyDim;
+  if (options.kvHeads == 0)
+    options.kvHeads = options.heads;
+  if (options.name.empty())
+    options.name = "recur_" + options.op + "_fwd";
+  return options;
+}
+
+int compileOperator(int argc, char **argv) {
+  OperatorOptions options = parseOperatorArguments(argc, argv);
+  mlir::DialectRegistry registry;
+  registerCompilerDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  mlir::Builder b(&context);
+  std::map<std::string, std::pair<mlir::Type, std::string>> dtypes = {
+      {"f32", {b.getF32Type(), "*fp32"}},
+      {"f64", {b.getF64Type(), "*fp64"}},
+      {"f16", {b.getF16Type(), "*fp16"}},
+      {"bf16", {b.getBF16Type(), "*bf16"}}};
+  auto dtype = dtypes.find(options.dtype);
+  if (dtype == dtypes.end())
+    usage("--dtype is f32, f64, f16 or bf16, got '" + options.dtype + "'");
+  mlir::Type element = dtype->second.first;
+  std::string pointer = dtype->second.second;
+
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::ModuleOp::create(mlir::UnknownLoc::get(&context));
+  mlir::OpBuilder builder(&context);
+  builder.setInsertionPointToEnd(module->getBody());
+  aot::WrapperSpec spec;
+  spec.name = options.name;
+  spec.kernel = "__recur_aot_" + options.name;
+  std::string H = std::to_string(options.heads),
+              K = std::to_string(options.keyDim),
+              V = std::to_string(options.valueDim);
+  auto data = [&](const std::string &name, const std::string &doc,
+                  const std::string &type = "") {
+    spec.arguments.push_back(
+        {name, type.empty() ? pointer : type, "", true, doc});
+  };
+  auto size = [&](const std::string &name, bool toKernel,
+                  const std::string &doc) {
+    spec.arguments.push_back({name, "i32", "", toKernel, doc});
+  };
+  std::string rows = options.varlen ? "[total, " : "[batch, length, ";
+  std::string kernelName;
+  int64_t chunk;
+  if (options.op == "linear_attn" || options.op == "gla" ||
+      options.op == "delta_rule" || options.op == "gated_delta_rule") {
+    bool quadratic = options.op == "linear_attn" || options.op == "gla";
+    chunk = options.chunk ? options.chunk : (quadratic ? 64 : 16);
+    ops::LinearSpec linear{options.op,
+                           options.heads,
+                           options.keyDim,
+                           options.valueDim,
+                           {element, {}},
+                           options.initialState,
+                           options.varlen ? b.getI32Type() : mlir::Type(),
+                           options.scale,
+                           options.normalize};
+    kernelName = ops::buildLinearFamily(builder, linear).getSymName().str();
+    data("q", rows + H + ", " + K + "]");
+    data("k", rows + H + ", " + K + "]");
+    data("v", rows + H + ", " + V + "]");
+    if (options.op == "gla")
+      data("g", rows + H + ", " + K + "] log-space gates");
+    if (options.op == "gated_delta_rule")
+      data("g", rows + H + "] log decay per step");
+    if (options.op == "delta_rule" || options.op == "gated_delta_rule")
+      data("beta", rows + H + "]");
+    std::string states = options.varlen ? "[sequences, " : "[batch, ";
+    std::string state = states + H + ", " + K + ", " + V + "] float32";
+    if (options.initialState)
+      data("initial_state", state, "*fp32");
+    if (options.varlen)
+      data("cu_seqlens", "[sequences + 1] int32 offsets into total", "*i32");
+    data("o", rows + H + ", " + V + "] (written)");
+    data("final_state", state + " (written)", "*fp32");
+    if (options.varlen) {
+      size("sequences", false, "number of packed sequences");
+      size("total", true, "total packed length");
+    } else {
+      size("batch", false, "batch size");
+      size("length", true, "sequence length");
+    }
+    spec.grid = H + ", " + (options.varlen ? "sequences" : "batch");
+  } else if (options.op == "flash_attn") {
+    chunk = options.chunk ? options.chunk : 128;
+    ops::AttentionSpec attention{options.heads,
+                                 options.kvHeads,
+                                 options.keyDim,
+                                 options.valueDim,
+                                 {element, {}},
+                                 options.causal,
+                                 options.scale,
+                                 -1,
+                                 -1,
+                                 options.varlen ? b.getI32Type()
+                                                : mlir::Type()};
+    kernelName = ops::buildAttention(builder, attention).getSymName().str();
+    std::string KH = std::to_string(options.kvHeads);
+    std::string qRows = options.varlen ? "[total_q, " : "[batch, length_q, ";
+    std::string kRows = options.varlen ? "[total_k, " : "[batch, length_k, ";
+    data("q", qRows + H + ", " + K + "]");
+    data("k", kRows + KH + ", " + K + "]");
+    data("v", kRows + KH + ", " + V + "]");
+    if (options.varlen) {
+      data("cu_seqlens_q", "[sequences + 1] int32", "*i32");
+      data("cu_seqlens_k", "[sequences + 1] int32", "*i32");
+    }
+    data("o", qRows + H + ", " + V + "] (written)");
+    if (options.varlen) {
+      size("sequences", false, "number of packed sequences");
+      size("max_seqlen_q", false, "longest query sequence");
+      size("total_q", true, "");
+      size("total_k", true, "");
+    } else {
+      size("batch", false, "");
+      size("length_q", true, "");
+      size("length_k", true, "");
+    }
+    spec.grid = "cdiv(" +
+                std::string(options.varlen ? "max_seqlen_q" : "length_q") +
+                ", " + std::to_string(chunk) + "), " + H + ", " +
+                (options.varlen ? "sequences" : "batch");
+  } else {
+    usage("recurc op compiles linear_attn, gla, delta_rule, "
+          "gated_delta_rule and flash_attn; got '" +
+          options.op + "'");
+  }
+  spec.description = "recur.ops." + options.op + " (" + options.dtype +
+                     ", chunk " + std::to_string(chunk) +
+                     "): the operator of the same name in Python; tensors "
+                     "are contiguous, row-major; compiled for this host's "
+                     "CPU.";
+
+  mlir::PassManager pm(&context);
+  ConvertSeqToTileOptions lowering;
+  lowering.chunkSize = chunk;
+  pm.addPass(createConvertSeqToTile(lowering));
+  if (mlir::failed(pm.run(*module)))
+    throw Error(Status::CompileError, "lowering " + options.op + " failed");
+  std::string tile;
+  llvm::raw_string_ostream os(tile);
+  module->print(os);
+  writeOutputs(options.output, spec,
+               renameKernel(tile, kernelName, spec.kernel));
   return 0;
 }
 
@@ -235,9 +460,10 @@ int main(int argc, char **argv) {
               << " -lRecurCpuRuntime -lstdc++ -lm -lpthread\n";
     return 0;
   }
-  Options options = parseArguments(argc, argv);
   try {
-    return compile(options);
+    if (argc >= 2 && std::string(argv[1]) == "op")
+      return compileOperator(argc, argv);
+    return compile(parseArguments(argc, argv));
   } catch (const Error &error) {
     std::cerr << "recurc: " << error.what() << "\n";
     return 1;
