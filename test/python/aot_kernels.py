@@ -43,3 +43,10 @@ def matmul(
         acc += rl.dot(a, b)
     c_mask = (offs_m[:, None] < M) & (offs_n[None, :] < N)
     rl.store(c_ptr + offs_m[:, None] * N + offs_n[None, :], acc, mask=c_mask)
+
+
+@recur.jit
+def scale(x_ptr, out_ptr, n, FACTOR: rl.constexpr, BLOCK: rl.constexpr):
+    offs = rl.program_id(0) * BLOCK + rl.arange(0, BLOCK)
+    mask = offs < n
+    rl.store(out_ptr + offs, rl.load(x_ptr + offs, mask=mask) * FACTOR, mask=mask)

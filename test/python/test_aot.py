@@ -327,3 +327,43 @@ def test_recurc_op_errors(tmp_path):
     assert done.returncode == 2 and "recurc op compiles linear_attn" in done.stderr
     done = recurc("op", "flash_attn", "--heads", 3, "--kv-heads", 2, "-o", tmp_path, check=False)
     assert done.returncode == 1 and "3 heads do not split into 2" in done.stderr
+
+
+def test_link_dispatches_to_the_most_specialised_fit(tmp_path):
+    # Two variants that differ visibly: FACTOR 2 for aligned, divisible
+    # arguments, FACTOR 3 for any.
+    common = ["--constexpr", "BLOCK=64", "--grid", "cdiv(n, 64)", "-o", tmp_path]
+    recurc(f"{KERNELS}:scale", "--signature", "*fp32:16, *fp32:16, i32:16",
+           "--constexpr", "FACTOR=2", "--name", "scale_aligned", *common)  # fmt: skip
+    recurc(f"{KERNELS}:scale", "--signature", "*fp32, *fp32, i32",
+           "--constexpr", "FACTOR=3", "--name", "scale_any", *common)  # fmt: skip
+    # The generic variant first: order given does not matter, specialisation does.
+    recurc("link", tmp_path / "scale_any.json", tmp_path / "scale_aligned.json",
+           "--name", "scale", "-o", tmp_path)  # fmt: skip
+    recurc("link", tmp_path / "scale_aligned.json", "--name", "scale_strict", "-o", tmp_path)
+    main = textwrap.dedent(
+        """
+        #include "scale.h"
+        #include "scale_strict.h"
+        #include <stdio.h>
+        #include <stdlib.h>
+        int main(void) {
+          float *x = aligned_alloc(64, 4096), *out = aligned_alloc(64, 4096);
+          for (int i = 0; i < 1000; ++i) x[i] = 1.0f;
+          int s = scale(NULL, x, out, 992);
+          printf("%d %g\\n", s, out[0]);
+          s = scale(NULL, x + 1, out, 999);
+          printf("%d %g\\n", s, out[0]);
+          s = scale_strict(NULL, x + 1, out, 999);
+          printf("%d %s\\n", s, recur_last_error());
+          return 0;
+        }
+        """
+    )
+    objects = [tmp_path / f"{n}.o" for n in ("scale", "scale_strict", "scale_aligned", "scale_any")]
+    exe = compile_c(tmp_path, main, objects)
+    assert run(exe).splitlines() == [
+        "0 2",
+        "0 3",
+        "1 scale_strict: no specialisation fits these arguments (variants: scale_aligned)",
+    ]

@@ -4,6 +4,9 @@
 #include "runtime/CApi.h"
 #include "runtime/Error.h"
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <sstream>
@@ -362,4 +365,130 @@ std::string recur::aot::buildHeader(const WrapperSpec &spec) {
   }
   h << ");\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
   return h.str();
+}
+
+std::string recur::aot::describe(const WrapperSpec &spec) {
+  nlohmann::json arguments = nlohmann::json::array();
+  for (const Argument &argument : spec.arguments)
+    arguments.push_back({{"name", argument.name},
+                         {"type", argument.type},
+                         {"spec", argument.spec},
+                         {"to_kernel", argument.toKernel},
+                         {"doc", argument.doc}});
+  return nlohmann::json({{"name", spec.name},
+                         {"kernel", spec.kernel},
+                         {"grid", spec.grid},
+                         {"description", spec.description},
+                         {"arguments", arguments}})
+      .dump(2);
+}
+
+WrapperSpec recur::aot::parseDescription(const std::string &text) {
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
+  if (!json.is_object() || !json.contains("arguments"))
+    throw Error(Status::InvalidArgument, "not a recurc kernel description");
+  WrapperSpec spec;
+  spec.name = json.value("name", "");
+  spec.kernel = json.value("kernel", "");
+  spec.grid = json.value("grid", "");
+  spec.description = json.value("description", "");
+  for (const auto &argument : json["arguments"])
+    spec.arguments.push_back(
+        {argument.value("name", ""), argument.value("type", ""),
+         argument.value("spec", ""), argument.value("to_kernel", true),
+         argument.value("doc", "")});
+  return spec;
+}
+
+std::string
+recur::aot::buildDispatcherIR(const std::string &name,
+                              const std::vector<WrapperSpec> &variants) {
+  if (variants.empty())
+    throw Error(Status::InvalidArgument, "recurc link needs variants");
+  const std::vector<Argument> &first = variants.front().arguments;
+  for (const WrapperSpec &variant : variants) {
+    bool same = variant.arguments.size() == first.size();
+    for (size_t i = 0; same && i < first.size(); ++i)
+      same = variant.arguments[i].name == first[i].name &&
+             variant.arguments[i].type == first[i].type;
+    if (!same)
+      throw Error(Status::InvalidArgument, "variant '" + variant.name +
+                                               "' does not take the arguments "
+                                               "of '" +
+                                               variants.front().name + "'");
+  }
+  // Most specialised first; ties keep the order given.
+  std::vector<const WrapperSpec *> order;
+  for (const WrapperSpec &variant : variants)
+    order.push_back(&variant);
+  auto specialised = [](const WrapperSpec *variant) {
+    return std::count_if(variant->arguments.begin(), variant->arguments.end(),
+                         [](const Argument &a) { return !a.spec.empty(); });
+  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](const WrapperSpec *a, const WrapperSpec *b) {
+                     return specialised(a) > specialised(b);
+                   });
+
+  std::ostringstream params, callArgs, body, declarations;
+  for (const Argument &argument : first) {
+    const TypeInfo &type = typeOf(argument);
+    const char *llvmType = isPointer(argument) ? "ptr" : type.llvm;
+    params << ", " << llvmType << " %" << argument.name;
+    callArgs << ", " << llvmType << " %" << argument.name;
+  }
+  std::string signature = "(ptr" + [&] {
+    std::string types;
+    for (const Argument &argument : first)
+      types += std::string(", ") +
+               (isPointer(argument) ? "ptr" : typeOf(argument).llvm);
+    return types;
+  }() + ")";
+  std::string kinds;
+  for (size_t v = 0; v < order.size(); ++v) {
+    const WrapperSpec &variant = *order[v];
+    declarations << "declare i32 @" << variant.name << signature << "\n";
+    std::string ok = "true";
+    int test = 0;
+    for (const Argument &argument : variant.arguments) {
+      if (argument.spec.empty())
+        continue;
+      std::string prefix =
+          "%v" + std::to_string(v) + "." + std::to_string(test++);
+      const char *type = typeOf(argument).llvm;
+      if (isPointer(argument)) {
+        body << "  " << prefix << ".address = ptrtoint ptr %" << argument.name
+             << " to i64\n  " << prefix << ".low = and i64 " << prefix
+             << ".address, 15\n  " << prefix << " = icmp eq i64 " << prefix
+             << ".low, 0\n";
+      } else if (argument.spec == "16") {
+        body << "  " << prefix << ".low = and " << type << " %" << argument.name
+             << ", 15\n  " << prefix << " = icmp eq " << type << " " << prefix
+             << ".low, 0\n";
+      } else {
+        body << "  " << prefix << " = icmp eq " << type << " %" << argument.name
+             << ", 1\n";
+      }
+      std::string combined = prefix + ".all";
+      body << "  " << combined << " = and i1 " << ok << ", " << prefix << "\n";
+      ok = combined;
+    }
+    body << "  br i1 " << ok << ", label %call" << v << ", label %next" << v
+         << "\ncall" << v << ":\n  %status" << v << " = call i32 @"
+         << variant.name << "(ptr %stream" << callArgs.str()
+         << ")\n  ret i32 %status" << v << "\nnext" << v << ":\n";
+    kinds += (kinds.empty() ? "" : "; ") + variant.name;
+  }
+  std::string message =
+      name + ": no specialisation fits these arguments (variants: " + kinds +
+      ")";
+  std::ostringstream ir;
+  ir << "declare i32 @recur_set_error(i32, ptr)\n"
+     << declarations.str() << stringConstant(name + ".none", message)
+     << "define i32 @" << name << "(ptr %stream" << params.str()
+     << ") {\nentry:\n"
+     << body.str() << "  %none = call i32 @recur_set_error(i32 "
+     << RECUR_ERROR_INVALID_ARGUMENT << ", ptr @" << name
+     << ".none)\n  ret i32 %none\n}\n";
+  return ir.str();
 }

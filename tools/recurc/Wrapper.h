@@ -50,6 +50,20 @@ std::string buildWrapperIR(const WrapperSpec &spec,
 /// The C header declaring the wrapper.
 std::string buildHeader(const WrapperSpec &spec);
 
+/// The wrapper's description for `recurc link` (JSON text).
+std::string describe(const WrapperSpec &spec);
+
+/// A dispatcher `name` over `variants` (wrappers of one kernel with the same
+/// arguments, described by `describe`), as LLVM IR: it calls the most
+/// specialised variant whose specialisations the arguments satisfy, and
+/// returns RECUR_ERROR_INVALID_ARGUMENT naming the arguments when none does.
+/// Throws recur::Error(InvalidArgument) for variants that do not match.
+std::string buildDispatcherIR(const std::string &name,
+                              const std::vector<WrapperSpec> &variants);
+
+/// The variant described by `json` (as written by `describe`).
+WrapperSpec parseDescription(const std::string &json);
+
 } // namespace recur::aot
 
 #endif // RECUR_TOOLS_RECURC_WRAPPER_H

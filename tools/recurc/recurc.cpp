@@ -7,6 +7,7 @@
 //          [--head-dim-v V] [--dtype f32] [--chunk C] [--initial-state]
 //          [--varlen] [--causal] [--scale S] [--normalize] [--name NAME]
 //          -o DIR
+//   recurc link A.json B.json ... --name NAME -o DIR
 //   recurc --cflags | --libs
 //
 // Writes DIR/NAME.h and DIR/NAME.o: the kernel compiled for the host CPU
@@ -60,6 +61,8 @@ struct Options {
             << "usage: recurc FILE.py:KERNEL --signature SIG "
                "[--constexpr NAME=VALUE ...] --grid X[,Y[,Z]] [--target cpu] "
                "[--name NAME] -o DIR\n"
+               "       recurc op NAME [options] -o DIR\n"
+               "       recurc link A.json B.json ... --name NAME -o DIR\n"
                "       recurc --cflags | --libs\n";
   std::exit(2);
 }
@@ -205,6 +208,50 @@ void writeOutputs(const std::string &directory, const aot::WrapperSpec &spec,
                 "cannot create " + directory + ": " + error.message());
   writeFile(directory + "/" + spec.name + ".o", artifact.object);
   writeFile(directory + "/" + spec.name + ".h", aot::buildHeader(spec));
+  writeFile(directory + "/" + spec.name + ".json", aot::describe(spec));
+}
+
+/// `recurc link A.json B.json ... --name NAME -o DIR`: one C function that
+/// dispatches to the most specialised variant the arguments fit.
+int link(int argc, char **argv) {
+  std::vector<aot::WrapperSpec> variants;
+  std::string name, output;
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    if ((arg == "--name" || arg == "-o") && i + 1 < argc)
+      (arg == "--name" ? name : output) = argv[++i];
+    else if (!arg.empty() && arg[0] == '-')
+      usage("unknown option " + arg);
+    else {
+      std::string text = readFile(arg);
+      if (text.empty())
+        throw Error(Status::NotFound, "cannot read " + arg);
+      variants.push_back(aot::parseDescription(text));
+    }
+  }
+  if (variants.empty() || name.empty() || output.empty())
+    usage("recurc link takes variant descriptions (NAME.json), --name and -o");
+  aot::WrapperSpec dispatcher = variants.front();
+  dispatcher.name = name;
+  dispatcher.grid = "that of the variant called";
+  for (aot::Argument &argument : dispatcher.arguments)
+    argument.spec.clear();
+  std::string names;
+  for (const aot::WrapperSpec &variant : variants)
+    names += (names.empty() ? "" : ", ") + variant.name;
+  dispatcher.description = "Dispatches to the most specialised of " + names +
+                           " that the arguments fit (link with their "
+                           "objects).";
+  CpuCompileOptions compileOptions;
+  compileOptions.linkIR = aot::buildDispatcherIR(name, variants);
+  compileOptions.exported = {name};
+  CpuArtifact artifact = compileForCpu("module {}", compileOptions);
+  if (std::error_code error = llvm::sys::fs::create_directories(output))
+    throw Error(Status::Internal,
+                "cannot create " + output + ": " + error.message());
+  writeFile(output + "/" + name + ".o", artifact.object);
+  writeFile(output + "/" + name + ".h", aot::buildHeader(dispatcher));
+  return 0;
 }
 
 int compile(const Options &options) {
@@ -463,6 +510,8 @@ int main(int argc, char **argv) {
   try {
     if (argc >= 2 && std::string(argv[1]) == "op")
       return compileOperator(argc, argv);
+    if (argc >= 2 && std::string(argv[1]) == "link")
+      return link(argc, argv);
     return compile(parseArguments(argc, argv));
   } catch (const Error &error) {
     std::cerr << "recurc: " << error.what() << "\n";
