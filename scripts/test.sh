@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Recur test: set-up if needed, build, then lit (compiler tests),
-# GoogleTest (runtime) and pytest (the Python package, from the build tree).
+# GoogleTest (runtime), pytest (the Python package, from the build tree) and
+# the AOT example project (examples/cpp) against an installed Recur.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,4 +19,12 @@ echo "== GoogleTest: runtime tests"
 echo "== pytest: Python package (from the build tree)"
 PYTHONPATH="$BUILD/python${PYTHONPATH:+:$PYTHONPATH}" \
   python3 -m pytest -q "$ROOT/test/python" || status=1
+
+echo "== AOT: examples/cpp built against an installed Recur"
+rm -rf "$BUILD/install" "$BUILD/example-cpp"
+{ cmake --install "$BUILD" --prefix "$BUILD/install" >/dev/null &&
+  cmake -G Ninja -S "$ROOT/examples/cpp" -B "$BUILD/example-cpp" \
+    -DRecur_DIR="$BUILD/install/lib/cmake/Recur" >/dev/null &&
+  ninja -C "$BUILD/example-cpp" &&
+  "$BUILD/example-cpp/recur_example"; } || status=1
 exit $status

@@ -51,6 +51,31 @@ extern char **environ;
 
 namespace {
 
+/// Where this recurc's companions live: an installation (<prefix>/bin/recurc
+/// beside <prefix>/lib/cmake/Recur) or the build tree it was built in.
+struct Layout {
+  std::string include, library, python;
+};
+
+const Layout &layout() {
+  static const Layout found = [] {
+    static int anchor;
+    std::string exe = llvm::sys::fs::getMainExecutable("recurc", &anchor);
+    llvm::SmallString<256> prefix(
+        llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)));
+    auto under = [&](llvm::StringRef a, llvm::StringRef b = "",
+                     llvm::StringRef c = "") {
+      llvm::SmallString<256> path(prefix);
+      llvm::sys::path::append(path, a, b, c);
+      return path.str().str();
+    };
+    if (llvm::sys::fs::exists(under("lib", "cmake", "Recur")))
+      return Layout{under("include"), under("lib"), under("lib", "python")};
+    return Layout{RECUR_INCLUDE_DIR, RECUR_LIBRARY_DIR, RECUR_PYTHON_DIR};
+  }();
+  return found;
+}
+
 struct Options {
   std::string file, kernel, signature, grid, target = "cpu", name, output;
   std::vector<std::string> constexprs;
@@ -140,7 +165,7 @@ nlohmann::json specialise(const Options &options) {
     if (llvm::StringRef(*variable).starts_with("PYTHONPATH=") == false)
       environment.push_back(*variable);
   const char *extra = std::getenv("RECUR_PYTHONPATH");
-  std::string path = extra ? extra : RECUR_PYTHON_DIR;
+  std::string path = extra ? extra : layout().python;
   if (const char *existing = std::getenv("PYTHONPATH"))
     path += std::string(":") + existing;
   environment.push_back("PYTHONPATH=" + path);
@@ -499,11 +524,11 @@ int compileOperator(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   if (argc == 2 && std::string(argv[1]) == "--cflags") {
-    std::cout << "-I" << RECUR_INCLUDE_DIR << "\n";
+    std::cout << "-I" << layout().include << "\n";
     return 0;
   }
   if (argc == 2 && std::string(argv[1]) == "--libs") {
-    std::cout << "-L" << RECUR_LIBRARY_DIR
+    std::cout << "-L" << layout().library
               << " -lRecurCpuRuntime -lstdc++ -lm -lpthread\n";
     return 0;
   }
