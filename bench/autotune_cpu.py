@@ -17,24 +17,17 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import tempfile
-import time
 
 import numpy as np
 
 from recur import ops
 from recur.ops import _kernels
+from timing import median_seconds
 
 
 def median_ms(fn, repeats=3):
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e3
+    return median_seconds(fn, repeats) * 1e3
 
 
 def cases(rng, quick):

@@ -23,9 +23,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 import numpy as np
+from timing import median_seconds
 
 KERNEL_SOURCE = """
 import recur, recur.language as rl
@@ -71,14 +71,7 @@ def run_child(directory: str, env: dict) -> tuple[float, int, int, float]:
 
 
 def median_us(fn, repeats: int) -> float:
-    for _ in range(20):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e6
+    return median_seconds(fn, repeats, warmup=20) * 1e6
 
 
 def main():

@@ -31,13 +31,13 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import time
 
 import numpy as np
 
 from recur import ops
 from recur.ops import reference
+from timing import median_seconds
 
 try:
     import torch
@@ -45,16 +45,6 @@ try:
     torch.set_num_threads(os.cpu_count() or 1)
 except ImportError:  # the comparison is optional
     torch = None
-
-
-def median_seconds(fn, repeats):
-    fn()  # compile and warm up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def once_seconds(fn):

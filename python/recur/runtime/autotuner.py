@@ -98,7 +98,24 @@ def _database():
     return _C.runtime.TuningDatabase(os.path.join(cache.directory(), "tuning"))
 
 
-class Autotuner:
+class _KernelWrapper:
+    """What a decorator over a kernel keeps of it: name, arguments, hash and
+    the ``kernel[grid](...)`` launch syntax."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.arg_names = fn.arg_names
+        self.__name__, self.__doc__ = fn.__name__, fn.__doc__
+
+    @property
+    def cache_key(self) -> str:
+        return self.fn.cache_key
+
+    def __getitem__(self, grid):
+        return functools.partial(self.run, grid=grid)
+
+
+class Autotuner(_KernelWrapper):
     """A kernel (``@recur.jit`` or ``@recur.heuristics``) with a config space."""
 
     def __init__(
@@ -114,8 +131,7 @@ class Autotuner:
     ):
         if not configs:
             raise ValueError("recur.autotune needs at least one Config")
-        self.fn = fn
-        self.arg_names = fn.arg_names
+        super().__init__(fn)
         for label, names in (
             ("key", key),
             ("reset_to_zero", reset_to_zero or []),
@@ -136,14 +152,6 @@ class Autotuner:
         self.rep = rep
         self.best = {}  # tuning key -> Config
         self.timings = {}  # tuning key -> {Config identity: seconds}
-        self.__name__, self.__doc__ = fn.__name__, fn.__doc__
-
-    @property
-    def cache_key(self) -> str:
-        return self.fn.cache_key
-
-    def __getitem__(self, grid):
-        return functools.partial(self.run, grid=grid)
 
     def _tuning_key(self, named) -> str:
         values = []
@@ -298,21 +306,12 @@ def autotune(
     return decorator
 
 
-class Heuristics:
+class Heuristics(_KernelWrapper):
     """A kernel whose meta-parameters are computed from its arguments."""
 
     def __init__(self, fn, values):
-        self.fn = fn
+        super().__init__(fn)
         self.values = dict(values)
-        self.arg_names = fn.arg_names
-        self.__name__, self.__doc__ = fn.__name__, fn.__doc__
-
-    @property
-    def cache_key(self) -> str:
-        return self.fn.cache_key
-
-    def __getitem__(self, grid):
-        return functools.partial(self.run, grid=grid)
 
     def _complete(self, args, kwargs):
         named = dict(zip(self.arg_names, args))
