@@ -367,3 +367,94 @@ def test_link_dispatches_to_the_most_specialised_fit(tmp_path):
         "0 3",
         "1 scale_strict: no specialisation fits these arguments (variants: scale_aligned)",
     ]
+
+
+def test_ssd_and_selective_scan_operators_equal_the_jit(tmp_path, rng):
+    from recur import ops
+
+    b, l, h, p, g, n = 2, 70, 4, 8, 2, 16
+    recurc("op", "ssd", "--heads", h, "--head-dim-k", p, "--groups", g, "--state-dim", n,
+           "--D", "head", "--z", "--bias", "--softplus", "--initial-state", "-o", tmp_path)  # fmt: skip
+    x, z = (rng.standard_normal((b, l, h, p)).astype(np.float32) for _ in range(2))
+    dt = rng.uniform(-1, 1, (b, l, h)).astype(np.float32)
+    A = -rng.uniform(0.5, 2, h).astype(np.float32)
+    Bm, Cm = (rng.standard_normal((b, l, g, n)).astype(np.float32) for _ in range(2))
+    D, bias = (rng.standard_normal(h).astype(np.float32) for _ in range(2))
+    s0 = rng.standard_normal((b, h, p, n)).astype(np.float32)
+    y, final = run_operator(
+        tmp_path,
+        "recur_ssd_fwd.h",
+        [tmp_path / "recur_ssd_fwd.o"],
+        f"recur_ssd_fwd(NULL, x, dt, A, B, C, D, z, bias, s0, y, fin, {b}, {l})",
+        [("x", x), ("dt", dt), ("A", A), ("B", Bm), ("C", Cm), ("D", D), ("z", z),
+         ("bias", bias), ("s0", s0)],
+        [("y", (b, l, h, p)), ("fin", (b, h, p, n))],
+    )  # fmt: skip
+    jit_y, jit_final = ops.ssd(x, dt, A, Bm, Cm, chunk_size=64, D=D, z=z, dt_bias=bias,
+                               dt_softplus=True, initial_states=s0, return_final_states=True)  # fmt: skip
+    np.testing.assert_array_equal(y, jit_y)
+    np.testing.assert_array_equal(final, jit_final)
+
+    d = 6
+    recurc("op", "selective_scan", "--channels", d, "--state-dim", n, "--D", "yes", "--z",
+           "--softplus", "-o", tmp_path)  # fmt: skip
+    u, delta, zz = (rng.standard_normal((b, d, l)).astype(np.float32) for _ in range(3))
+    A2 = -rng.uniform(0.5, 2, (d, n)).astype(np.float32)
+    B2, C2 = (rng.standard_normal((b, n, l)).astype(np.float32) for _ in range(2))
+    D2 = rng.standard_normal(d).astype(np.float32)
+    y2, last = run_operator(
+        tmp_path,
+        "recur_selective_scan_fwd.h",
+        [tmp_path / "recur_selective_scan_fwd.o"],
+        f"recur_selective_scan_fwd(NULL, u, delta, A, B, C, D, z, y, last, {b}, {l})",
+        [("u", u), ("delta", delta), ("A", A2), ("B", B2), ("C", C2), ("D", D2), ("z", zz)],
+        [("y", (b, d, l)), ("last", (b, d, n))],
+    )
+    jit_y2, jit_last = ops.selective_scan(u, delta, A2, B2, C2, D=D2, z=zz, delta_softplus=True,
+                                          return_last_state=True, chunk_size=32)  # fmt: skip
+    np.testing.assert_array_equal(y2, jit_y2)
+    np.testing.assert_array_equal(last, jit_last)
+
+
+def test_newton_rnn_operator_equals_the_jit(tmp_path, rng):
+    from recur import ops
+
+    B, T, D, H = 2, 50, 3, 5
+    recurc("op", "newton_rnn", "--cell", "gru_diag", "--input-dim", D, "--hidden", H, "--h0",
+           "-o", tmp_path)  # fmt: skip
+    x = rng.standard_normal((B, T, D)).astype(np.float32)
+    params = {}
+    for kind in "Wab":
+        for gate in "zrc":
+            shape = (H, D) if kind == "W" else (H,)
+            params[f"{kind}_{gate}"] = (0.5 * rng.standard_normal(shape)).astype(np.float32)
+    h0 = (0.5 * rng.standard_normal((B, H))).astype(np.float32)
+    inputs = [("x", x)] + [(name, a) for name, a in params.items()] + [("h0", h0)]
+    (tmp_path / "in.bin").write_bytes(b"".join(a.tobytes() for _, a in inputs))
+    lines = ['#include "recur_newton_rnn_fwd.h"', "#include <stdio.h>"]
+    lines += [f"static float {name}[{a.size}];" for name, a in inputs]
+    lines += [f"static float h[{B * T * H}], work[{B * T * 5 * H}];"]
+    lines += ["int main(int argc, char **argv) {", "  if (argc != 3) return 2;"]
+    lines += ['  FILE *in = fopen(argv[1], "rb");']
+    lines += [f"  if (fread({name}, 4, {a.size}, in) != {a.size}) return 3;" for name, a in inputs]
+    names = ", ".join(name for name, _ in inputs)
+    lines += [
+        "  fclose(in);",
+        "  int32_t iterations = -1;",
+        "  float residual = -1;",
+        f"  recur_status_t s = recur_newton_rnn_fwd(NULL, {names}, h, &iterations, &residual,"
+        f" work, {B}, {T});",
+        '  if (s) { printf("%s\\n", recur_last_error()); return 1; }',
+        '  FILE *out = fopen(argv[2], "wb");',
+        f"  fwrite(h, 4, {B * T * H}, out);",
+        "  fclose(out);",
+        '  printf("%d %.9g\\n", iterations, residual);',
+        "  return 0;",
+        "}",
+    ]
+    exe = compile_c(tmp_path, "\n".join(lines) + "\n", [tmp_path / "recur_newton_rnn_fwd.o"])
+    iterations, residual = run(exe, tmp_path / "in.bin", tmp_path / "out.bin").split()
+    h = np.frombuffer((tmp_path / "out.bin").read_bytes(), np.float32).reshape(B, T, H)
+    jit_h, info = ops.newton_rnn("gru_diag", x, params, h0=h0, chunk_size=64)
+    np.testing.assert_array_equal(h, jit_h)
+    assert int(iterations) == info["iterations"] and float(residual) == np.float32(info["residual"])

@@ -293,6 +293,14 @@ std::string recur::aot::buildWrapperIR(const WrapperSpec &spec,
     }
   }
 
+  for (const Argument &argument : spec.arguments)
+    if (argument.zeroFirst) {
+      std::string pointee = typeOf(argument).llvm;
+      body << "  store " << pointee << " "
+           << (pointee == "float" || pointee == "double" ? "0.0" : "0")
+           << ", ptr %" << argument.name << "\n";
+    }
+
   int counter = 0;
   std::vector<std::string> grid;
   for (const std::string &part : splitGrid(spec.grid))

@@ -26,6 +26,10 @@ struct Argument {
   bool toKernel = true;
   /// What the header says about the argument (layout, meaning), if anything.
   std::string doc;
+  /// A pointer the kernel accumulates into (atomic maxima): the wrapper
+  /// stores a zero of the pointee type (`type` "*i32" or "*fp32"/"*fp64")
+  /// there before launching.
+  bool zeroFirst = false;
 };
 
 struct WrapperSpec {

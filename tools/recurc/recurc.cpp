@@ -21,6 +21,7 @@
 
 #include "compiler/Passes.h"
 #include "compiler/Registration.h"
+#include "compiler/SeqToTile/OperatorKernels.h"
 #include "dialects/tile/TileOps.h"
 #include "ops/OperatorFunctions.h"
 #include "runtime/CpuCompiler.h"
@@ -308,10 +309,13 @@ int compile(const Options &options) {
 
 /// `recurc op NAME ...`: a built-in operator (ops/) as a C function.
 struct OperatorOptions {
-  std::string op, dtype = "f32", name, output;
+  std::string op, dtype = "f32", name, output, cell = "gru_diag", D = "none";
   int64_t heads = 1, kvHeads = 0, keyDim = 64, valueDim = 0, chunk = 0;
-  bool initialState = false, varlen = false, causal = false, normalize = false;
-  std::optional<double> scale;
+  int64_t groups = 1, stateDim = 16, channels = 0, inputDim = 0, hidden = 0;
+  bool initialState = false, varlen = false, causal = false, normalize = false,
+       z = false, bias = false, softplus = false, h0 = false;
+  std::optional<double> scale, tol;
+  std::optional<int64_t> maxIters;
 };
 
 OperatorOptions parseOperatorArguments(int argc, char **argv) {
@@ -344,6 +348,32 @@ OperatorOptions parseOperatorArguments(int argc, char **argv) {
       options.valueDim = integer();
     else if (arg == "--chunk")
       options.chunk = integer();
+    else if (arg == "--groups")
+      options.groups = integer();
+    else if (arg == "--state-dim")
+      options.stateDim = integer();
+    else if (arg == "--channels")
+      options.channels = integer();
+    else if (arg == "--input-dim")
+      options.inputDim = integer();
+    else if (arg == "--hidden")
+      options.hidden = integer();
+    else if (arg == "--max-iters")
+      options.maxIters = integer();
+    else if (arg == "--tol")
+      options.tol = std::stod(value());
+    else if (arg == "--cell")
+      options.cell = value();
+    else if (arg == "--D")
+      options.D = value();
+    else if (arg == "--z")
+      options.z = true;
+    else if (arg == "--bias")
+      options.bias = true;
+    else if (arg == "--softplus")
+      options.softplus = true;
+    else if (arg == "--h0")
+      options.h0 = true;
     else if (arg == "--dtype")
       options.dtype = value();
     else if (arg == "--initial-state")
@@ -495,9 +525,126 @@ int compileOperator(int argc, char **argv) {
                 std::string(options.varlen ? "max_seqlen_q" : "length_q") +
                 ", " + std::to_string(chunk) + "), " + H + ", " +
                 (options.varlen ? "sequences" : "batch");
+  } else if (options.op == "ssd") {
+    // x [b, l, h, p], dt [b, l, h], A [h], B/C [b, l, g, n]; grid (h, b).
+    chunk = options.chunk ? options.chunk : 64;
+    int dRank = options.D == "none" ? 0 : options.D == "head" ? 1 : 2;
+    if (options.D != "none" && options.D != "head" && options.D != "channel")
+      usage("--D is none, head or channel, got '" + options.D + "'");
+    ops::SSDSpec ssd{options.heads,
+                     options.keyDim,
+                     options.groups,
+                     options.stateDim,
+                     chunk,
+                     {element, {}},
+                     dRank,
+                     options.z,
+                     options.bias,
+                     options.softplus,
+                     options.initialState};
+    kernelName = ops::buildSSD(builder, ssd).getSymName().str();
+    std::string P = K, G = std::to_string(options.groups),
+                N = std::to_string(options.stateDim);
+    data("x", "[batch, length, " + H + ", " + P + "]");
+    data("dt", "[batch, length, " + H + "]");
+    data("A", "[" + H + "]");
+    data("B", "[batch, length, " + G + ", " + N + "]");
+    data("C", "[batch, length, " + G + ", " + N + "]");
+    if (dRank)
+      data("D", dRank == 2 ? "[" + H + ", " + P + "]" : "[" + H + "]");
+    if (options.z)
+      data("z", "[batch, length, " + H + ", " + P + "]");
+    if (options.bias)
+      data("dt_bias", "[" + H + "]");
+    std::string state = "[batch, " + H + ", " + P + ", " + N + "] float32";
+    if (options.initialState)
+      data("initial_states", state, "*fp32");
+    data("y", "[batch, length, " + H + ", " + P + "] (written)");
+    data("final_states", state + " (written)", "*fp32");
+    size("batch", false, "batch size");
+    size("length", true, "sequence length");
+    spec.grid = H + ", batch";
+  } else if (options.op == "selective_scan") {
+    // u, delta, z [b, d, l]; A [d, n]; B/C [b, n, l] or [b, g, n, l].
+    chunk = options.chunk ? options.chunk : 32;
+    int64_t channels = options.channels ? options.channels : options.heads;
+    int64_t groups = options.groups > 1 ? options.groups : 0;
+    ops::SelectiveScanSpec scan{channels,      options.stateDim,    groups,
+                                {element, {}}, options.D != "none", options.z,
+                                options.bias,  options.softplus};
+    kernelName = ops::buildSelectiveScan(builder, scan).getSymName().str();
+    std::string Dc = std::to_string(channels),
+                N = std::to_string(options.stateDim);
+    std::string bc =
+        groups ? "[batch, " + std::to_string(groups) + ", " + N + ", length]"
+               : "[batch, " + N + ", length]";
+    data("u", "[batch, " + Dc + ", length]");
+    data("delta", "[batch, " + Dc + ", length]");
+    data("A", "[" + Dc + ", " + N + "]");
+    data("B", bc);
+    data("C", bc);
+    if (options.D != "none")
+      data("D", "[" + Dc + "]");
+    if (options.z)
+      data("z", "[batch, " + Dc + ", length]");
+    if (options.bias)
+      data("delta_bias", "[" + Dc + "]");
+    data("y", "[batch, " + Dc + ", length] (written)");
+    data("last_state", "[batch, " + Dc + ", " + N + "] float32 (written)",
+         "*fp32");
+    size("batch", false, "batch size");
+    size("length", true, "sequence length");
+    spec.grid = Dc + ", batch";
+  } else if (options.op == "newton_rnn") {
+    // x [B, T, D]; h [B, T, H]; grid (ceil(H / W), B), W = min(16, H) (pow2).
+    chunk = options.chunk ? options.chunk : 64;
+    if (!options.inputDim || !options.hidden)
+      usage("newton_rnn needs --input-dim and --hidden");
+    bool lstm = options.cell == "lstm_diag";
+    mlir::Type compute = element.isF64() ? element : b.getF32Type();
+    ops::NewtonSpec newton{options.cell,
+                           options.inputDim,
+                           options.hidden,
+                           0,
+                           0,
+                           {element, {{"h0", compute}}},
+                           options.h0,
+                           options.maxIters,
+                           options.tol,
+                           "",
+                           ""};
+    kernelName = ops::buildNewtonRNN(builder, newton).getSymName().str();
+    std::string D = std::to_string(options.inputDim),
+                Hd = std::to_string(options.hidden);
+    int64_t gates = lstm ? 4 : 3, states = lstm ? 2 : 1;
+    std::string names = lstm ? "ifoc" : "zrc";
+    data("x", "[batch, length, " + D + "]");
+    for (char kind : std::string("Wab"))
+      for (char gate : names)
+        data(std::string(1, kind) + "_" + gate,
+             kind == 'W' ? "[" + Hd + ", " + D + "]" : "[" + Hd + "]");
+    if (options.h0)
+      data("h0",
+           lstm ? "[batch, 2, " + Hd + "] (c0, h0)" : "[batch, " + Hd + "]",
+           element.isF64() ? "*fp64" : "*fp32");
+    data("h", "[batch, length, " + Hd + "] (written)");
+    spec.arguments.push_back({"iterations", "*i32", "", true,
+                              "Newton iterations taken (written)", true});
+    spec.arguments.push_back(
+        {"residual", element.isF64() ? "*fp64" : "*fp32", "", true,
+         "max |f(s_{t-1}) - s_t| / (1 + |s_t|) of h (written)", true});
+    data("workspace",
+         "batch * length * " + std::to_string(gates + 2 * states) + " * " + Hd +
+             " elements of scratch",
+         element.isF64() ? "*fp64" : "*fp32");
+    size("batch", false, "batch size");
+    size("length", true, "sequence length");
+    int64_t width = std::min<int64_t>(nextPowerOf2(options.hidden), 16);
+    spec.grid = "cdiv(" + Hd + ", " + std::to_string(width) + "), batch";
   } else {
     usage("recurc op compiles linear_attn, gla, delta_rule, "
-          "gated_delta_rule and flash_attn; got '" +
+          "gated_delta_rule, flash_attn, ssd, selective_scan and "
+          "newton_rnn; got '" +
           options.op + "'");
   }
   spec.description = "recur.ops." + options.op + " (" + options.dtype +
