@@ -1,8 +1,9 @@
 # recur.autotune / recur.heuristics / recur.Config: the fastest config wins
 # and gives the right answer; choices are remembered per key, in memory and
 # in the tuning database (other processes reuse them, a new config is the
-# only one timed); reset_to_zero and restore_value protect in-place
-# arguments; pruning and bad use.
+# only one timed, a writer killed mid-way leaves only whole records);
+# reset_to_zero and restore_value protect in-place arguments; pruning and bad
+# use; operators tuned per shape bucket.
 
 import subprocess
 import sys
@@ -207,3 +208,40 @@ def test_kernels_compile_concurrently(tuning_dir):
     with ThreadPoolExecutor(max_workers=4) as pool:
         for out in pool.map(compile_and_run, range(1, 9)):
             np.testing.assert_array_equal(out, x)
+
+
+def test_tuning_database_survives_a_killed_writer(tuning_dir, subprocess_env):
+    import signal
+    import time
+
+    from recur import _C
+
+    script = textwrap.dedent(
+        """
+        import sys
+        from recur import _C
+        database = _C.runtime.TuningDatabase(sys.argv[1])
+        i = 0
+        while True:  # until killed
+            database.record("key-%d" % (i % 50), "config-%d" % i, 0.001 * (i + 1), 3)
+            i += 1
+        """
+    )
+    directory = tuning_dir / "tuning"
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(directory)], env=subprocess_env(tuning_dir)
+    )
+    time.sleep(1.0)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    database = _C.runtime.TuningDatabase(str(directory))
+    found = 0
+    for i in range(2000):
+        record = database.lookup("key-%d" % (i % 50), "config-%d" % i)
+        if record is not None:
+            assert record == (0.001 * (i + 1), 3)  # whole records only
+            found += 1
+    assert found > 0
+    # The database still takes new measurements.
+    result = database.tune("key-0", ["config-0", "fresh"], lambda config: None, 0, 1)
+    assert result["timed"] == ["fresh"]
