@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Recur test: set-up if needed, build, then lit (compiler tests),
-# GoogleTest (runtime), pytest (the Python package, from the build tree) and
-# the AOT example project (examples/cpp) against an installed Recur.
+# GoogleTest (runtime), pytest (the Python package, from the build tree),
+# the sequence-parallel tests under mpirun (2 and 4 ranks) and the AOT
+# example project (examples/cpp) against an installed Recur.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,6 +20,16 @@ echo "== GoogleTest: runtime tests"
 echo "== pytest: Python package (from the build tree)"
 PYTHONPATH="$BUILD/python${PYTHONPATH:+:$PYTHONPATH}" \
   python3 -m pytest -q "$ROOT/test/python" || status=1
+
+echo "== MPI: sequence parallelism on 2 and 4 ranks"
+mpi_cache="$(mktemp -d)"
+for ranks in 2 4; do
+  RECUR_AUTOTUNE=0 RECUR_CACHE_DIR="$mpi_cache" \
+    PYTHONPATH="$BUILD/python${PYTHONPATH:+:$PYTHONPATH}" \
+    timeout 900 mpirun --allow-run-as-root --oversubscribe -np "$ranks" \
+    python3 -m pytest -q -p no:cacheprovider "$ROOT/test/mpi" || status=1
+done
+rm -rf "$mpi_cache"
 
 echo "== AOT: examples/cpp built against an installed Recur"
 rm -rf "$BUILD/install" "$BUILD/example-cpp"

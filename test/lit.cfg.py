@@ -16,6 +16,4 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "runtime"]
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.recur_tools_dir, append_path=True)
-llvm_config.add_tool_substitutions(
-    ["recur-opt"], [config.recur_tools_dir, config.llvm_tools_dir]
-)
+llvm_config.add_tool_substitutions(["recur-opt"], [config.recur_tools_dir, config.llvm_tools_dir])

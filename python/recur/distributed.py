@@ -1,0 +1,151 @@
+"""Sequence parallelism: one long sequence split across ranks.
+
+``SequenceParallel(comm=None, strategy="auto", backend="mpi")`` wraps an
+mpi4py communicator (``COMM_WORLD`` by default, or a sub-communicator). Each
+rank holds a contiguous slice of the sequence (``shard``/``unshard``) and
+calls the operator methods with its slice; they return this rank's slice of
+the output, and the final state on every rank when asked.
+
+The linear recurrences (``linear_attn``, ``gla``) run in two compiled passes
+per rank around one carry step:
+
+1. the operator on the slice from a zero state gives the slice's state
+   contribution ``S_r``; GLA's slice transition is ``D_r = exp(Σ_t g_t)``
+   per key;
+2. the carry (``runtime/distributed/LinearCarry.h``, over the communicator)
+   gives the state entering the slice and the final state: ``"allgather"``
+   (LASP-2: one all-gather of ``(S_r, D_r)``, each rank folds its prefix) or
+   ``"ring"`` (the sequential pass);
+3. the operator on the slice from the entering state gives the outputs.
+
+See docs/distributed.md for the bytes each strategy sends.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import ops
+from .runtime.launch import as_array
+
+_LINEAR_STRATEGIES = ("allgather", "ring")
+
+
+class SequenceParallel:
+    def __init__(self, comm=None, strategy="auto", backend="mpi"):
+        if backend != "mpi":
+            raise ValueError(
+                f"SequenceParallel: backend {backend!r} is not available (backends: 'mpi')"
+            )
+        from mpi4py import MPI
+
+        from . import _distributed
+
+        self.comm = MPI.COMM_WORLD if comm is None else comm
+        self._transport = _distributed.MpiCommunicator(MPI._handleof(self.comm))
+        self._distributed = _distributed
+        self.rank, self.size = self.comm.Get_rank(), self.comm.Get_size()
+        if strategy != "auto" and strategy not in _LINEAR_STRATEGIES:
+            raise ValueError(
+                f"SequenceParallel: unknown strategy {strategy!r} "
+                f"(auto, {', '.join(_LINEAR_STRATEGIES)})"
+            )
+        self.strategy = strategy
+
+    # ------------------------------------------------------------------
+    # Layout
+    # ------------------------------------------------------------------
+
+    def _bounds(self, length: int):
+        """This rank's [start, end): the first length % size ranks get one more."""
+        base, extra = divmod(length, self.size)
+        start = self.rank * base + min(self.rank, extra)
+        return start, start + base + (self.rank < extra)
+
+    def shard(self, x, axis=1):
+        """This rank's contiguous part of a full sequence along ``axis``."""
+        x = as_array(x, "x")
+        start, end = self._bounds(x.shape[axis])
+        return np.ascontiguousarray(np.take(x, np.arange(start, end), axis=axis))
+
+    def unshard(self, local, axis=1):
+        """Every rank's part, concatenated along ``axis`` (on every rank)."""
+        parts = self.comm.allgather(np.asarray(local))
+        return np.concatenate(parts, axis=axis)
+
+    @property
+    def bytes_sent(self) -> int:
+        """Payload bytes this rank sent through the carry steps so far."""
+        return self._transport.bytes_sent
+
+    def reset_counters(self):
+        self._transport.reset_counters()
+
+    # ------------------------------------------------------------------
+    # Operators
+    # ------------------------------------------------------------------
+
+    def _agree(self, name, description):
+        """Every rank raises the same ValueError when any rank's arguments
+        differ from rank 0's, instead of hanging in a collective."""
+        everyone = self.comm.allgather(description)
+        bad = [r for r, d in enumerate(everyone) if d != everyone[0]]
+        if bad:
+            raise ValueError(
+                f"SequenceParallel.{name}: ranks {bad} pass {[everyone[r] for r in bad]}, "
+                f"rank 0 passes {everyone[0]}: every rank must pass the same heads, "
+                "dimensions, dtypes and options"
+            )
+
+    def _linear(self, name, q, k, v, g, scale, initial_state, output_final_state, **kw):
+        strategy = "allgather" if self.strategy == "auto" else self.strategy
+        q, k, v = (as_array(x, n) for x, n in ((q, "q"), (k, "k"), (v, "v")))
+        description = (
+            q.shape[0],
+            q.shape[2:],
+            v.shape[3:],
+            str(q.dtype),
+            g is not None,
+            initial_state is not None,
+            scale,
+            tuple(sorted(kw.items())),
+        )
+        self._agree(name, description)
+        run = getattr(ops, name)
+        gates = () if g is None else (as_array(g, "g"),)
+        # 1. The slice's own contribution, from a zero state.
+        _, contribution = run(q, k, v, *gates, scale=scale, output_final_state=True, **kw)
+        decay = None
+        if g is not None:
+            decay = np.exp(gates[0].astype(np.float64).sum(axis=1)).astype(np.float32)
+        # 2. The state entering this slice, and the sequence's final state.
+        initial = None
+        if initial_state is not None:
+            initial = np.ascontiguousarray(as_array(initial_state, "initial_state"), np.float32)
+        incoming, final = self._distributed.carry_linear_state(
+            self._transport, contribution, decay, initial, strategy
+        )
+        # 3. The outputs of this slice from that state.
+        o, _ = run(q, k, v, *gates, scale=scale, initial_state=incoming, **kw)
+        return o, (final if output_final_state else None)
+
+    def linear_attn(
+        self, q, k, v, scale=None, initial_state=None, output_final_state=False, **kwargs
+    ):
+        """``recur.ops.linear_attn`` on this rank's slice ``[B, T_r, H, K]``."""
+        if kwargs.get("normalize"):
+            raise NotImplementedError(
+                "SequenceParallel.linear_attn: normalize=True needs the running key sum "
+                "carried too; it is not supported yet"
+            )
+        if kwargs.get("cu_seqlens") is not None:
+            raise NotImplementedError("SequenceParallel: cu_seqlens is not supported yet")
+        return self._linear(
+            "linear_attn", q, k, v, None, scale, initial_state, output_final_state, **kwargs
+        )
+
+    def gla(self, q, k, v, g, scale=None, initial_state=None, output_final_state=False, **kwargs):
+        """``recur.ops.gla`` on this rank's slice; ``g`` is this rank's gates."""
+        if kwargs.get("cu_seqlens") is not None:
+            raise NotImplementedError("SequenceParallel: cu_seqlens is not supported yet")
+        return self._linear("gla", q, k, v, g, scale, initial_state, output_final_state, **kwargs)

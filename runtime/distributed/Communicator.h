@@ -1,0 +1,50 @@
+//===- Communicator.h - Collective transport between ranks ------*- C++ -*-===//
+//
+// What sequence parallelism needs from a transport: all-gather, all-to-all,
+// point-to-point and a max all-reduce, with the payload bytes each rank sends
+// counted (the strategies' costs are stated in those bytes). Back ends wrap
+// existing engines: MPI here; NCCL with the GPU back ends.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RECUR_RUNTIME_DISTRIBUTED_COMMUNICATOR_H
+#define RECUR_RUNTIME_DISTRIBUTED_COMMUNICATOR_H
+
+#include <cstddef>
+#include <cstdint>
+
+namespace recur {
+
+class Communicator {
+public:
+  virtual ~Communicator();
+
+  virtual int rank() const = 0;
+  virtual int size() const = 0;
+
+  /// Every rank's `bytes` bytes of `in`, in rank order, into `out`
+  /// (size() * bytes). Counts bytes * (size() - 1) sent.
+  virtual void allgather(const void *in, void *out, size_t bytes) = 0;
+  /// Block r of `in` (bytesPerRank each) to rank r; block r of `out` from
+  /// rank r. Counts bytesPerRank * (size() - 1) sent.
+  virtual void alltoall(const void *in, void *out, size_t bytesPerRank) = 0;
+  virtual void send(int destination, const void *data, size_t bytes,
+                    int tag) = 0;
+  virtual void recv(int source, void *data, size_t bytes, int tag) = 0;
+  /// Elementwise maximum over ranks, in place (not counted: control data).
+  virtual void allreduceMax(double *values, size_t count) = 0;
+
+  /// Payload bytes this rank has sent since construction or the last reset.
+  uint64_t bytesSent() const { return bytesSent_; }
+  void resetCounters() { bytesSent_ = 0; }
+
+protected:
+  void countSent(uint64_t bytes) { bytesSent_ += bytes; }
+
+private:
+  uint64_t bytesSent_ = 0;
+};
+
+} // namespace recur
+
+#endif // RECUR_RUNTIME_DISTRIBUTED_COMMUNICATOR_H

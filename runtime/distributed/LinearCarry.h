@@ -1,0 +1,54 @@
+//===- LinearCarry.h - States of diagonal linear recurrences across ranks ===//
+//
+// Each rank holds a contiguous slice of the sequence and has reduced it to a
+// summary: the state its slice adds, S_r ([N, H, K, V] float32, starting from
+// zero), and its transition, the per-key decay D_r ([N, H, K], the product of
+// the slice's gates; identity for linear attention). The state entering rank
+// r is then
+//
+//   S_in(r) = fold(S_init, summaries of ranks 0 .. r-1),
+//   fold(S, (S_j, D_j)) = diag(D_j) S + S_j,
+//
+// and the sequence's final state is the fold over all ranks. Strategies:
+//
+// - "allgather" (LASP-2): one all-gather of every summary, then each rank
+//   folds its prefix locally. Sends (size - 1) * (|S| + |D|) bytes per rank.
+// - "ring": the plain sequential pass; rank r receives S_in(r) from r - 1,
+//   sends S_in(r + 1) to r + 1, and the last rank sends the final state to
+//   every other rank. Sends |S| bytes per rank, plus (size - 1) |S| on the
+//   last rank.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RECUR_RUNTIME_DISTRIBUTED_LINEARCARRY_H
+#define RECUR_RUNTIME_DISTRIBUTED_LINEARCARRY_H
+
+#include "runtime/distributed/Communicator.h"
+
+#include <string>
+#include <vector>
+
+namespace recur {
+
+struct LinearSummary {
+  int64_t sequences = 0, heads = 0, keyDim = 0, valueDim = 0;
+  /// The slice's state contribution, [N, H, K, V].
+  const float *state = nullptr;
+  /// The slice's per-key decay, [N, H, K]; null for the identity.
+  const float *decay = nullptr;
+  /// The sequence's initial state, [N, H, K, V]; null for zero.
+  const float *initial = nullptr;
+};
+
+struct LinearCarry {
+  std::vector<float> incoming, final;
+};
+
+/// The carry by `strategy` ("allgather" or "ring"). Every rank must pass
+/// summaries of the same sizes and agree on decay/initial presence.
+LinearCarry carryLinearState(Communicator &comm, const LinearSummary &summary,
+                             const std::string &strategy);
+
+} // namespace recur
+
+#endif // RECUR_RUNTIME_DISTRIBUTED_LINEARCARRY_H

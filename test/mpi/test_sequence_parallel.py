@@ -1,0 +1,92 @@
+# recur.distributed.SequenceParallel under mpirun (-np 2 and -np 4, from the
+# test command): each rank runs the same tests on its slice and compares with
+# the single-device operator on the whole sequence, which every rank also
+# computes. Failures are agreed on across ranks before asserting, so one
+# rank's failure cannot leave the others waiting in a collective.
+#
+# Tolerance 1e-4 absolute (values O(1)): the sequence-parallel run adds the
+# float32 carry of slice states to the same float32 chunked sums.
+
+import numpy as np
+import pytest
+from mpi4py import MPI
+
+from recur import ops
+from recur.distributed import SequenceParallel
+
+COMM = MPI.COMM_WORLD
+
+
+def agree(ok: bool) -> bool:
+    """True on every rank only if it holds on every rank."""
+    return COMM.allreduce(bool(ok), op=MPI.LAND)
+
+
+def inputs(seed, B=2, T=103, H=2, K=16, V=8, gated=False):
+    rng = np.random.default_rng(seed)  # the same on every rank
+    q = (0.5 * rng.standard_normal((B, T, H, K))).astype(np.float32)
+    k = (0.5 * rng.standard_normal((B, T, H, K))).astype(np.float32)
+    v = rng.standard_normal((B, T, H, V)).astype(np.float32)
+    g = -rng.uniform(0, 0.5, (B, T, H, K)).astype(np.float32) if gated else None
+    s0 = rng.standard_normal((B, H, K, V)).astype(np.float32)
+    return q, k, v, g, s0
+
+
+@pytest.mark.parametrize("strategy", ["allgather", "ring", "auto"])
+@pytest.mark.parametrize("op", ["linear_attn", "gla"])
+@pytest.mark.parametrize("with_state", [False, True])
+def test_matches_the_single_device_run(strategy, op, with_state):
+    sp = SequenceParallel(strategy=strategy)
+    q, k, v, g, s0 = inputs(7, gated=op == "gla")
+    s0 = s0 if with_state else None
+    full = [q, k, v] + ([g] if g is not None else [])
+    expected_o, expected_final = getattr(ops, op)(*full, initial_state=s0, output_final_state=True)
+    local = [sp.shard(x) for x in full]
+    o, final = getattr(sp, op)(*local, initial_state=s0, output_final_state=True)
+    error = max(
+        np.abs(o - sp.shard(expected_o)).max(initial=0.0),
+        np.abs(final - expected_final).max(),
+    )
+    assert agree(error < 1e-4), f"rank {sp.rank}: error {error}"
+    assert agree(np.allclose(sp.unshard(o), expected_o, atol=1e-4))
+
+
+@pytest.mark.parametrize("strategy", ["allgather", "ring"])
+def test_bytes_sent_match_the_formulas(strategy):
+    sp = SequenceParallel(strategy=strategy)
+    B, H, K, V = 2, 2, 16, 8
+    q, k, v, g, _ = inputs(3, B=B, H=H, K=K, V=V, gated=True)
+    sp.reset_counters()
+    sp.gla(sp.shard(q), sp.shard(k), sp.shard(v), sp.shard(g))
+    state, decay = B * H * K * V * 4, B * H * K * 4
+    if strategy == "allgather":
+        expected = (sp.size - 1) * (state + decay)
+    elif sp.rank + 1 < sp.size:
+        expected = state  # the carry to the next rank
+    else:
+        expected = (sp.size - 1) * state  # the final state to every other rank
+    assert agree(sp.bytes_sent == expected), (sp.rank, sp.bytes_sent, expected)
+
+
+def test_mismatched_shapes_raise_on_every_rank():
+    sp = SequenceParallel()
+    K = 16 if sp.rank != 1 else 8
+    q, k, v, _, _ = inputs(5, K=K)
+    with pytest.raises(ValueError, match="every rank must pass the same"):
+        sp.linear_attn(sp.shard(q), sp.shard(k), sp.shard(v))
+
+
+def test_shard_and_unshard_round_trip():
+    sp = SequenceParallel()
+    x = np.arange(2 * 11 * 3, dtype=np.float32).reshape(2, 11, 3)
+    local = sp.shard(x)
+    sizes = COMM.allgather(local.shape[1])
+    assert sum(sizes) == 11 and max(sizes) - min(sizes) <= 1
+    assert agree(np.array_equal(sp.unshard(local), x))
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="unknown strategy"):
+        SequenceParallel(strategy="zigzag")
+    with pytest.raises(ValueError, match="backend 'nccl' is not available"):
+        SequenceParallel(backend="nccl")
