@@ -6,7 +6,7 @@ rank holds a contiguous slice of the sequence (``shard``/``unshard``) and
 calls the operator methods with its slice; they return this rank's slice of
 the output, and the final state on every rank when asked.
 
-The linear recurrences (``linear_attn``, ``gla``) run in two compiled passes
+The linear recurrences (``linear_attn``, ``gla``, ``ssd``) run in two compiled passes
 per rank around one carry step:
 
 1. the operator on the slice from a zero state gives the slice's state
@@ -149,3 +149,56 @@ class SequenceParallel:
         if kwargs.get("cu_seqlens") is not None:
             raise NotImplementedError("SequenceParallel: cu_seqlens is not supported yet")
         return self._linear("gla", q, k, v, g, scale, initial_state, output_final_state, **kwargs)
+
+    def ssd(
+        self,
+        x,
+        dt,
+        A,
+        B,
+        C,
+        chunk_size=64,
+        D=None,
+        z=None,
+        dt_bias=None,
+        dt_softplus=False,
+        initial_states=None,
+        return_final_states=False,
+    ):
+        """``recur.ops.ssd`` on this rank's slice (``x``, ``dt``, ``B``, ``C``,
+        ``z`` along axis 1). The slice's transition is ``exp(A Σ_t Δ_t)`` per
+        head, with ``Δ`` after ``dt_bias`` and softplus, as the operator takes it."""
+        strategy = "allgather" if self.strategy == "auto" else self.strategy
+        x, dt, A = (as_array(a, n) for a, n in ((x, "x"), (dt, "dt"), (A, "A")))
+        description = (
+            x.shape[0],
+            x.shape[2:],
+            as_array(B, "B").shape[2:],
+            str(x.dtype),
+            chunk_size,
+            tuple(None if a is None else as_array(a, "").shape for a in (D, dt_bias)),
+            z is not None,
+            bool(dt_softplus),
+            initial_states is not None,
+        )
+        self._agree("ssd", description)
+        kw = dict(chunk_size=chunk_size, D=D, z=z, dt_bias=dt_bias, dt_softplus=dt_softplus)
+        _, contribution = ops.ssd(x, dt, A, B, C, **kw, return_final_states=True)
+        delta = dt.astype(np.float64)
+        if dt_bias is not None:
+            delta = delta + as_array(dt_bias, "dt_bias")
+        if dt_softplus:
+            delta = np.where(delta > 20, delta, np.log1p(np.exp(np.minimum(delta, 20))))
+        total = np.exp(delta.sum(axis=1) * A.astype(np.float64))  # [b, h]
+        p = x.shape[3]
+        decay = np.ascontiguousarray(
+            np.broadcast_to(total[:, :, None], total.shape + (p,)), np.float32
+        )
+        initial = None
+        if initial_states is not None:
+            initial = np.ascontiguousarray(as_array(initial_states, "initial_states"), np.float32)
+        incoming, final = self._distributed.carry_linear_state(
+            self._transport, contribution, decay, initial, strategy
+        )
+        y, _ = ops.ssd(x, dt, A, B, C, **kw, initial_states=incoming)
+        return y, (final if return_final_states else None)

@@ -90,3 +90,24 @@ def test_bad_arguments():
         SequenceParallel(strategy="zigzag")
     with pytest.raises(ValueError, match="backend 'nccl' is not available"):
         SequenceParallel(backend="nccl")
+
+
+@pytest.mark.parametrize("strategy", ["allgather", "ring"])
+def test_ssd_matches_the_single_device_run(strategy):
+    sp = SequenceParallel(strategy=strategy)
+    rng = np.random.default_rng(11)
+    b, l, h, p, g, n = 2, 97, 4, 8, 2, 16
+    x, z = (rng.standard_normal((b, l, h, p)).astype(np.float32) for _ in range(2))
+    dt = rng.uniform(-1, 1, (b, l, h)).astype(np.float32)
+    A = -rng.uniform(0.2, 1.5, h).astype(np.float32)
+    Bm, Cm = ((0.5 * rng.standard_normal((b, l, g, n))).astype(np.float32) for _ in range(2))
+    D, bias = (rng.standard_normal(h).astype(np.float32) for _ in range(2))
+    s0 = rng.standard_normal((b, h, p, n)).astype(np.float32)
+    kw = dict(chunk_size=32, D=D, dt_bias=bias, dt_softplus=True, initial_states=s0)
+    y_full, final_full = ops.ssd(x, dt, A, Bm, Cm, z=z, **kw, return_final_states=True)
+    y, final = sp.ssd(
+        *(sp.shard(a) for a in (x, dt)), A, *(sp.shard(a) for a in (Bm, Cm)),
+        z=sp.shard(z), **kw, return_final_states=True
+    )  # fmt: skip
+    error = max(np.abs(y - sp.shard(y_full)).max(initial=0.0), np.abs(final - final_full).max())
+    assert agree(error < 1e-4), f"rank {sp.rank}: error {error}"
