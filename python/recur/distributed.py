@@ -150,6 +150,68 @@ class SequenceParallel:
             raise NotImplementedError("SequenceParallel: cu_seqlens is not supported yet")
         return self._linear("gla", q, k, v, g, scale, initial_state, output_final_state, **kwargs)
 
+    def _delta(self, name, q, k, v, gates, scale, initial_state, output_final_state, **kw):
+        strategy = "allgather" if self.strategy == "auto" else self.strategy
+        q, k, v = (as_array(x, n) for x, n in ((q, "q"), (k, "k"), (v, "v")))
+        gates = [as_array(x, "gate") for x in gates]
+        description = (
+            q.shape[0],
+            q.shape[2:],
+            v.shape[3:],
+            str(q.dtype),
+            initial_state is not None,
+            scale,
+            tuple(sorted(kw.items())),
+        )
+        self._agree(name, description)
+        run = getattr(ops, name)
+        _, contribution = run(q, k, v, *gates, scale=scale, output_final_state=True, **kw)
+        # The slice's transition M (S_out = M S_in + S_r): the state reached
+        # from S_in = I with no values written, a K x K matrix per (n, h).
+        B, _, H, K = k.shape
+        identity = np.ascontiguousarray(np.broadcast_to(np.eye(K, dtype=np.float32), (B, H, K, K)))
+        _, matrix = run(
+            q, k, np.zeros_like(k), *gates, initial_state=identity, output_final_state=True, **kw
+        )
+        initial = None
+        if initial_state is not None:
+            initial = np.ascontiguousarray(as_array(initial_state, "initial_state"), np.float32)
+        incoming, final = self._distributed.carry_linear_state(
+            self._transport, contribution, None, initial, strategy, matrix
+        )
+        o, _ = run(q, k, v, *gates, scale=scale, initial_state=incoming, **kw)
+        return o, (final if output_final_state else None)
+
+    def delta_rule(
+        self, q, k, v, beta, scale=None, initial_state=None, output_final_state=False, **kwargs
+    ):
+        """``recur.ops.delta_rule`` on this rank's slice. The slice's transition
+        is a K x K matrix: the carry sends N H K (K + V) floats per summary."""
+        if kwargs.get("cu_seqlens") is not None:
+            raise NotImplementedError("SequenceParallel: cu_seqlens is not supported yet")
+        return self._delta(
+            "delta_rule", q, k, v, [beta], scale, initial_state, output_final_state, **kwargs
+        )
+
+    def gated_delta_rule(
+        self, q, k, v, g, beta, scale=None, initial_state=None, output_final_state=False, **kwargs
+    ):
+        """``recur.ops.gated_delta_rule`` on this rank's slice (``g``, ``beta``
+        ``[B, T_r, H]``)."""
+        if kwargs.get("cu_seqlens") is not None:
+            raise NotImplementedError("SequenceParallel: cu_seqlens is not supported yet")
+        return self._delta(
+            "gated_delta_rule",
+            q,
+            k,
+            v,
+            [g, beta],
+            scale,
+            initial_state,
+            output_final_state,
+            **kwargs,
+        )
+
     def ssd(
         self,
         x,

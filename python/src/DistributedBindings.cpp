@@ -67,16 +67,25 @@ PYBIND11_MODULE(_distributed, m) {
   m.def(
       "carry_linear_state",
       [](Communicator &comm, FloatArray state, std::optional<FloatArray> decay,
-         std::optional<FloatArray> initial, const std::string &strategy) {
+         std::optional<FloatArray> initial, const std::string &strategy,
+         std::optional<FloatArray> matrix) {
         if (state.ndim() != 4)
           throw Error(Status::InvalidArgument, "state must be [N, H, K, V]");
-        LinearSummary summary{state.shape(0),
-                              state.shape(1),
-                              state.shape(2),
-                              state.shape(3),
-                              state.data(),
-                              decay ? decay->data() : nullptr,
-                              initial ? initial->data() : nullptr};
+        LinearSummary summary;
+        summary.sequences = state.shape(0);
+        summary.heads = state.shape(1);
+        summary.keyDim = state.shape(2);
+        summary.valueDim = state.shape(3);
+        summary.state = state.data();
+        summary.decay = decay ? decay->data() : nullptr;
+        summary.matrix = matrix ? matrix->data() : nullptr;
+        summary.initial = initial ? initial->data() : nullptr;
+        if (matrix &&
+            (matrix->ndim() != 4 || matrix->shape(0) != state.shape(0) ||
+             matrix->shape(1) != state.shape(1) ||
+             matrix->shape(2) != state.shape(2) ||
+             matrix->shape(3) != state.shape(2)))
+          throw Error(Status::InvalidArgument, "matrix must be [N, H, K, K]");
         if (decay && (decay->ndim() != 3 || decay->shape(0) != state.shape(0) ||
                       decay->shape(1) != state.shape(1) ||
                       decay->shape(2) != state.shape(2)))
@@ -94,7 +103,7 @@ PYBIND11_MODULE(_distributed, m) {
                               toArray(std::move(carry.final), shape));
       },
       py::arg("comm"), py::arg("state"), py::arg("decay"), py::arg("initial"),
-      py::arg("strategy"),
+      py::arg("strategy"), py::arg("matrix") = std::nullopt,
       "The states entering this rank's slice and leaving the sequence "
       "(runtime/distributed/LinearCarry.h)");
 }

@@ -12,9 +12,28 @@ namespace {
 
 constexpr int kCarryTag = 7001, kFinalTag = 7002;
 
-/// state = diag(decay) state + add, decay per (n, h, k) row of V values.
+/// state = diag(decay) state + add, decay per (n, h, k) row of V values; or
+/// state = M state + add with M the [K, K] matrix of each (n, h).
 void fold(std::vector<float> &state, const float *decay, const float *add,
           const LinearSummary &s) {
+  int64_t K = s.keyDim, V = s.valueDim;
+  if (s.matrix && decay) {
+    std::vector<float> product(K * V);
+    for (int64_t nh = 0; nh < s.sequences * s.heads; ++nh) {
+      const float *m = decay + nh * K * K;
+      float *S = state.data() + nh * K * V;
+      for (int64_t i = 0; i < K; ++i)
+        for (int64_t v = 0; v < V; ++v) {
+          double sum = 0;
+          for (int64_t j = 0; j < K; ++j)
+            sum += double(m[i * K + j]) * S[j * V + v];
+          product[i * V + v] = float(sum);
+        }
+      for (int64_t i = 0; i < K * V; ++i)
+        S[i] = product[i] + add[nh * K * V + i];
+    }
+    return;
+  }
   int64_t rows = s.sequences * s.heads * s.keyDim;
   for (int64_t row = 0; row < rows; ++row) {
     float d = decay ? decay[row] : 1.0f;
@@ -30,7 +49,12 @@ void fold(std::vector<float> &state, const float *decay, const float *add,
 LinearCarry recur::carryLinearState(Communicator &comm, const LinearSummary &s,
                                     const std::string &strategy) {
   size_t stateSize = s.sequences * s.heads * s.keyDim * s.valueDim;
-  size_t decaySize = s.sequences * s.heads * s.keyDim;
+  size_t decaySize =
+      s.sequences * s.heads * s.keyDim * (s.matrix ? s.keyDim : 1);
+  if (s.matrix && s.decay)
+    throw Error(Status::InvalidArgument,
+                "a transition is a decay or a matrix, not both");
+  const float *transition = s.matrix ? s.matrix : s.decay;
   LinearCarry carry;
   carry.incoming.assign(stateSize, 0.0f);
   if (s.initial)
@@ -39,18 +63,19 @@ LinearCarry recur::carryLinearState(Communicator &comm, const LinearSummary &s,
 
   if (strategy == "allgather") {
     // One message per rank: [S_r | D_r].
-    size_t summarySize = stateSize + (s.decay ? decaySize : 0);
+    size_t summarySize = stateSize + (transition ? decaySize : 0);
     std::vector<float> mine(summarySize), all(summarySize * size);
     std::memcpy(mine.data(), s.state, stateSize * sizeof(float));
-    if (s.decay)
-      std::memcpy(mine.data() + stateSize, s.decay, decaySize * sizeof(float));
+    if (transition)
+      std::memcpy(mine.data() + stateSize, transition,
+                  decaySize * sizeof(float));
     comm.allgather(mine.data(), all.data(), summarySize * sizeof(float));
     std::vector<float> running = carry.incoming;
     for (int r = 0; r < size; ++r) {
       if (r == rank)
         carry.incoming = running;
       const float *summary = all.data() + r * summarySize;
-      fold(running, s.decay ? summary + stateSize : nullptr, summary, s);
+      fold(running, transition ? summary + stateSize : nullptr, summary, s);
     }
     carry.final = std::move(running);
     return carry;
@@ -60,7 +85,7 @@ LinearCarry recur::carryLinearState(Communicator &comm, const LinearSummary &s,
       comm.recv(rank - 1, carry.incoming.data(), stateSize * sizeof(float),
                 kCarryTag);
     std::vector<float> outgoing = carry.incoming;
-    fold(outgoing, s.decay, s.state, s);
+    fold(outgoing, transition, s.state, s);
     if (rank + 1 < size) {
       comm.send(rank + 1, outgoing.data(), stateSize * sizeof(float),
                 kCarryTag);

@@ -7,12 +7,14 @@
 // r is then
 //
 //   S_in(r) = fold(S_init, summaries of ranks 0 .. r-1),
-//   fold(S, (S_j, D_j)) = diag(D_j) S + S_j,
+//   fold(S, (S_j, D_j)) = diag(D_j) S + S_j   (or M_j S + S_j for a matrix
+//                                             transition, the delta rules),
 //
 // and the sequence's final state is the fold over all ranks. Strategies:
 //
 // - "allgather" (LASP-2): one all-gather of every summary, then each rank
-//   folds its prefix locally. Sends (size - 1) * (|S| + |D|) bytes per rank.
+//   folds its prefix locally. Sends (size - 1) * (|S| + |D|) bytes per rank,
+//   |D| = N H K K floats for a matrix transition.
 // - "ring": the plain sequential pass; rank r receives S_in(r) from r - 1,
 //   sends S_in(r + 1) to r + 1, and the last rank sends the final state to
 //   every other rank. Sends |S| bytes per rank, plus (size - 1) |S| on the
@@ -36,6 +38,10 @@ struct LinearSummary {
   const float *state = nullptr;
   /// The slice's per-key decay, [N, H, K]; null for the identity.
   const float *decay = nullptr;
+  /// The slice's transition as a matrix, [N, H, K, K] (the delta rules:
+  /// S_out = M S_in + S_r); null unless the transition is not diagonal.
+  /// Excludes `decay`.
+  const float *matrix = nullptr;
   /// The sequence's initial state, [N, H, K, V]; null for zero.
   const float *initial = nullptr;
 };

@@ -111,3 +111,31 @@ def test_ssd_matches_the_single_device_run(strategy):
     )  # fmt: skip
     error = max(np.abs(y - sp.shard(y_full)).max(initial=0.0), np.abs(final - final_full).max())
     assert agree(error < 1e-4), f"rank {sp.rank}: error {error}"
+
+
+@pytest.mark.parametrize("strategy", ["allgather", "ring"])
+@pytest.mark.parametrize("op", ["delta_rule", "gated_delta_rule"])
+def test_delta_rules_match_the_single_device_run(strategy, op):
+    sp = SequenceParallel(strategy=strategy)
+    rng = np.random.default_rng(13)
+    B, T, H, K, V = 2, 90, 2, 8, 4
+    q = rng.standard_normal((B, T, H, K)).astype(np.float32)
+    k = rng.standard_normal((B, T, H, K))
+    k = (k / np.linalg.norm(k, axis=-1, keepdims=True)).astype(np.float32)
+    v = rng.standard_normal((B, T, H, V)).astype(np.float32)
+    beta = rng.uniform(0, 1, (B, T, H)).astype(np.float32)
+    g = -rng.uniform(0, 0.3, (B, T, H)).astype(np.float32)
+    s0 = rng.standard_normal((B, H, K, V)).astype(np.float32)
+    gates = [g, beta] if op == "gated_delta_rule" else [beta]
+    o_full, final_full = getattr(ops, op)(
+        q, k, v, *gates, initial_state=s0, output_final_state=True
+    )
+    sp.reset_counters()
+    o, final = getattr(sp, op)(
+        *(sp.shard(a) for a in [q, k, v] + gates), initial_state=s0, output_final_state=True
+    )
+    error = max(np.abs(o - sp.shard(o_full)).max(initial=0.0), np.abs(final - final_full).max())
+    assert agree(error < 1e-4), f"rank {sp.rank}: error {error}"
+    if strategy == "allgather":  # the summary: the state and a K x K matrix
+        expected = (sp.size - 1) * B * H * K * (K + V) * 4
+        assert agree(sp.bytes_sent == expected), (sp.bytes_sent, expected)
