@@ -23,12 +23,40 @@ See docs/distributed.md for the bytes each strategy sends.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from . import ops
 from .runtime.launch import as_array
 
 _LINEAR_STRATEGIES = ("allgather", "ring")
+
+# The cost model's transport: per-message latency and per-byte time (MPI over
+# shared memory on one machine; both only rank the strategies).
+_LATENCY_S = 5e-6
+_SECONDS_PER_BYTE = 1.0 / 5e9
+
+
+def choose_linear_strategy(ranks: int, state_bytes: int, transition_bytes: int) -> dict:
+    """The cost model behind ``strategy="auto"`` for the linear recurrences.
+
+    Both strategies do the same compute per rank (the compiled passes), so
+    they differ in the carry's critical path:
+    ``allgather``: one collective of ``(R-1)(s+d)`` bytes per rank, about
+    ``log2 R`` latencies; ``ring``: ``R-1`` dependent hops of ``s`` bytes,
+    then the last rank sends the final state to ``R-1`` ranks.
+    """
+    if ranks <= 1:
+        return {"choice": "allgather", "allgather_s": 0.0, "ring_s": 0.0}
+    s, d = state_bytes, transition_bytes
+    allgather = (ranks - 1).bit_length() * _LATENCY_S + (ranks - 1) * (s + d) * _SECONDS_PER_BYTE
+    ring = 2 * (ranks - 1) * (_LATENCY_S + s * _SECONDS_PER_BYTE)
+    return {
+        "choice": "allgather" if allgather <= ring else "ring",
+        "allgather_s": allgather,
+        "ring_s": ring,
+    }
 
 
 class SequenceParallel:
@@ -85,6 +113,21 @@ class SequenceParallel:
     # Operators
     # ------------------------------------------------------------------
 
+    def _strategy(self, name, state_bytes, transition_bytes):
+        """The strategy to use: the given one, or the cost model's choice."""
+        if self.strategy != "auto":
+            return self.strategy
+        model = choose_linear_strategy(self.size, state_bytes, transition_bytes)
+        if self.rank == 0 and os.environ.get("RECUR_LOG", "0") not in ("", "0"):
+            print(
+                f"recur.distributed: {name} on {self.size} ranks: {model['choice']} "
+                f"(model: allgather {model['allgather_s'] * 1e6:.1f} us, ring "
+                f"{model['ring_s'] * 1e6:.1f} us; state {state_bytes} B, transition "
+                f"{transition_bytes} B per rank)",
+                flush=True,
+            )
+        return model["choice"]
+
     def _agree(self, name, description):
         """Every rank raises the same ValueError when any rank's arguments
         differ from rank 0's, instead of hanging in a collective."""
@@ -98,7 +141,6 @@ class SequenceParallel:
             )
 
     def _linear(self, name, q, k, v, g, scale, initial_state, output_final_state, **kw):
-        strategy = "allgather" if self.strategy == "auto" else self.strategy
         q, k, v = (as_array(x, n) for x, n in ((q, "q"), (k, "k"), (v, "v")))
         description = (
             q.shape[0],
@@ -122,6 +164,7 @@ class SequenceParallel:
         initial = None
         if initial_state is not None:
             initial = np.ascontiguousarray(as_array(initial_state, "initial_state"), np.float32)
+        strategy = self._strategy(name, contribution.nbytes, 0 if decay is None else decay.nbytes)
         incoming, final = self._distributed.carry_linear_state(
             self._transport, contribution, decay, initial, strategy
         )
@@ -151,7 +194,6 @@ class SequenceParallel:
         return self._linear("gla", q, k, v, g, scale, initial_state, output_final_state, **kwargs)
 
     def _delta(self, name, q, k, v, gates, scale, initial_state, output_final_state, **kw):
-        strategy = "allgather" if self.strategy == "auto" else self.strategy
         q, k, v = (as_array(x, n) for x, n in ((q, "q"), (k, "k"), (v, "v")))
         gates = [as_array(x, "gate") for x in gates]
         description = (
@@ -176,6 +218,7 @@ class SequenceParallel:
         initial = None
         if initial_state is not None:
             initial = np.ascontiguousarray(as_array(initial_state, "initial_state"), np.float32)
+        strategy = self._strategy(name, contribution.nbytes, matrix.nbytes)
         incoming, final = self._distributed.carry_linear_state(
             self._transport, contribution, None, initial, strategy, matrix
         )
@@ -230,7 +273,6 @@ class SequenceParallel:
         """``recur.ops.ssd`` on this rank's slice (``x``, ``dt``, ``B``, ``C``,
         ``z`` along axis 1). The slice's transition is ``exp(A Σ_t Δ_t)`` per
         head, with ``Δ`` after ``dt_bias`` and softplus, as the operator takes it."""
-        strategy = "allgather" if self.strategy == "auto" else self.strategy
         x, dt, A = (as_array(a, n) for a, n in ((x, "x"), (dt, "dt"), (A, "A")))
         description = (
             x.shape[0],
@@ -259,6 +301,7 @@ class SequenceParallel:
         initial = None
         if initial_states is not None:
             initial = np.ascontiguousarray(as_array(initial_states, "initial_states"), np.float32)
+        strategy = self._strategy("ssd", contribution.nbytes, decay.nbytes)
         incoming, final = self._distributed.carry_linear_state(
             self._transport, contribution, decay, initial, strategy
         )

@@ -139,3 +139,23 @@ def test_delta_rules_match_the_single_device_run(strategy, op):
     if strategy == "allgather":  # the summary: the state and a K x K matrix
         expected = (sp.size - 1) * B * H * K * (K + V) * 4
         assert agree(sp.bytes_sent == expected), (sp.bytes_sent, expected)
+
+
+def test_auto_picks_by_the_cost_model(monkeypatch, capsys):
+    from recur.distributed import choose_linear_strategy
+
+    # Small states: one all-gather beats R - 1 dependent hops.
+    assert choose_linear_strategy(2, 65536, 0)["choice"] == "allgather"
+    # The delta rules' K x K transitions triple the all-gather's bytes: on 4
+    # ranks the ring moves less.
+    big = choose_linear_strategy(4, 1 << 20, 2 << 20)
+    assert big["choice"] == "ring" and big["ring_s"] < big["allgather_s"]
+    monkeypatch.setenv("RECUR_LOG", "1")
+    sp = SequenceParallel(strategy="auto")
+    q, k, v, _, _ = inputs(9)
+    sp.linear_attn(sp.shard(q), sp.shard(k), sp.shard(v))
+    printed = capsys.readouterr().out
+    if sp.rank == 0:
+        assert f"linear_attn on {sp.size} ranks: allgather (model: allgather" in printed
+    else:
+        assert printed == ""
