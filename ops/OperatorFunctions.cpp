@@ -253,6 +253,8 @@ func::FuncOp recur::ops::buildSelectiveScan(OpBuilder &builder,
   });
   f.addIf(spec.deltaBias,
           [&]() -> Type { return tensor({d}, e.of("delta_bias")); });
+  f.addIf(spec.initialState,
+          [&]() -> Type { return tensor({kDynamic, d, n}, b.getF32Type()); });
   if (spec.deltaSoftplus)
     f.attributes.append("delta_softplus", b.getUnitAttr());
   f.results = {tensor({kDynamic, d, kDynamic}, e.of("u")),

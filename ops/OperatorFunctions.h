@@ -73,6 +73,8 @@ struct SelectiveScanSpec {
   int64_t groups = 0; // 0: B and C ungrouped
   Elements elements;
   bool D = false, z = false, deltaBias = false, deltaSoftplus = false;
+  /// An initial state `[b, d, n]` float32 (zero when false).
+  bool initialState = false;
 };
 
 /// seq.newton_rnn: x `[B, T, D]`; the cell's parameters in order (`gates`

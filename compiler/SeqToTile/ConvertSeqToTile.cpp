@@ -597,9 +597,15 @@ LogicalResult buildSelectiveScan(OpBuilder &builder, seq::SelectiveScanOp op,
   Value zero = tb.floatConst(0.0, compute);
   bool softplus = op.getDeltaSoftplus();
 
+  Value stateOffsets = tb.add(
+      tb.mul(tb.add(tb.mul(row, tb.i32(channels)), channel), tb.i32(states)),
+      ns);
+  Value initialState = tb.zeros({blockN}, compute);
+  if (Value initial = op.getInitialState())
+    initialState = tb.castFloat(
+        tb.load(kernel.pointers.lookup(initial), stateOffsets, nMask), compute);
   auto loop = scf::ForOp::create(
-      builder, loc, tb.i32(0), length, tb.i32(chunk),
-      ValueRange{tb.zeros({blockN}, compute)},
+      builder, loc, tb.i32(0), length, tb.i32(chunk), ValueRange{initialState},
       [&](OpBuilder &b, Location l, Value first, ValueRange carried) {
         TileBuilder cb(b, l);
         Value x = carried[0];
@@ -659,9 +665,6 @@ LogicalResult buildSelectiveScan(OpBuilder &builder, seq::SelectiveScanOp op,
         Value next = cb.sum(cb.select(lastRow, states, zero), 0);
         scf::YieldOp::create(b, l, ValueRange{next});
       });
-  Value stateOffsets = tb.add(
-      tb.mul(tb.add(tb.mul(row, tb.i32(channels)), channel), tb.i32(states)),
-      ns);
   tb.store(kernel.resultPointers[1], stateOffsets,
            tb.castFloat(loop.getResult(0), builder.getF32Type()), nMask);
   return success();

@@ -201,6 +201,8 @@ LogicalResult SelectiveScanOp::verify() {
       failed(shapes.check(getZ(), "z", {"b", "d", "l"})) ||
       failed(shapes.check(getDeltaBias(), "delta_bias", {"d"})) ||
       failed(shapes.check(getY(), "y", {"b", "d", "l"})) ||
+      failed(shapes.check(getInitialState(), "initial_state",
+                          {"b", "d", "n"})) ||
       failed(shapes.check(getLastState(), "last_state", {"b", "d", "n"})))
     return failure();
   return success();

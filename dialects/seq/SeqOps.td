@@ -186,7 +186,8 @@ def Seq_SelectiveScanOp : Seq_Op<"selective_scan", [
     optionally gated by `silu(z)`. `u`, `delta`, `z`, `y` are `[b, d, l]`;
     `A` is `[d, n]`; `B` and `C` are `[b, n, l]` or grouped `[b, g, n, l]`
     with `d % g == 0`; `D` and `delta_bias` are `[d]`; the last state is f32
-    `[b, d, n]`.
+    `[b, d, n]`, and so is `initial_state` (zero when absent; an extension of
+    mamba_ssm's signature that sequence parallelism needs).
 
     ```mlir
     %y, %s = seq.selective_scan %u, %delta, %A, %B, %C D(%D) {delta_softplus}
@@ -199,11 +200,13 @@ def Seq_SelectiveScanOp : Seq_Op<"selective_scan", [
                        Seq_Tensor:$B, Seq_Tensor:$C,
                        Optional<Seq_Tensor>:$D, Optional<Seq_Tensor>:$z,
                        Optional<Seq_Tensor>:$delta_bias,
+                       Optional<Seq_State>:$initial_state,
                        UnitAttr:$delta_softplus);
   let results = (outs Seq_Tensor:$y, Seq_State:$last_state);
   let assemblyFormat = [{
     $u `,` $delta `,` $A `,` $B `,` $C (`D` `(` $D^ `)`)? (`z` `(` $z^ `)`)?
-    (`delta_bias` `(` $delta_bias^ `)`)? attr-dict
+    (`delta_bias` `(` $delta_bias^ `)`)?
+    (`initial_state` `(` $initial_state^ `)`)? attr-dict
     `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;

@@ -6,7 +6,8 @@ rank holds a contiguous slice of the sequence (``shard``/``unshard``) and
 calls the operator methods with its slice; they return this rank's slice of
 the output, and the final state on every rank when asked.
 
-The linear recurrences (``linear_attn``, ``gla``, ``ssd``) run in two compiled passes
+The linear recurrences (``linear_attn``, ``gla``, ``ssd``, ``selective_scan``;
+the delta rules with one more pass) run in two compiled passes
 per rank around one carry step:
 
 1. the operator on the slice from a zero state gives the slice's state
@@ -307,3 +308,57 @@ class SequenceParallel:
         )
         y, _ = ops.ssd(x, dt, A, B, C, **kw, initial_states=incoming)
         return y, (final if return_final_states else None)
+
+    def selective_scan(
+        self,
+        u,
+        delta,
+        A,
+        B,
+        C,
+        D=None,
+        z=None,
+        delta_bias=None,
+        delta_softplus=False,
+        return_last_state=False,
+        chunk_size=None,
+        initial_state=None,
+    ):
+        """``recur.ops.selective_scan`` on this rank's slice (``u``, ``delta``,
+        ``B``, ``C``, ``z`` along their last axis, ``l``). The slice's
+        transition is ``exp(A ⊙ Σ_t Δ_t)`` per channel and state."""
+        u, delta, A = (as_array(a, n) for a, n in ((u, "u"), (delta, "delta"), (A, "A")))
+        B, C = as_array(B, "B"), as_array(C, "C")
+        description = (
+            u.shape[:2],
+            A.shape,
+            B.shape[:-1],
+            str(u.dtype),
+            tuple(None if a is None else as_array(a, "").shape for a in (D, delta_bias)),
+            z is not None,
+            bool(delta_softplus),
+            initial_state is not None,
+            chunk_size,
+        )
+        self._agree("selective_scan", description)
+        kw = dict(D=D, z=z, delta_bias=delta_bias, delta_softplus=delta_softplus)
+        kw["chunk_size"] = chunk_size
+        _, contribution = ops.selective_scan(u, delta, A, B, C, **kw, return_last_state=True)
+        dt = delta.astype(np.float64)
+        if delta_bias is not None:
+            dt = dt + as_array(delta_bias, "delta_bias")[None, :, None]
+        if delta_softplus:
+            dt = np.where(dt > 20, dt, np.log1p(np.exp(np.minimum(dt, 20))))
+        total = dt.sum(axis=2)  # [b, d]
+        decay = np.exp(total[:, :, None] * A.astype(np.float64)[None]).astype(np.float32)
+        initial = None
+        if initial_state is not None:
+            initial = np.ascontiguousarray(as_array(initial_state, "initial_state"), np.float32)
+            initial = initial[..., None]
+        # The state [b, d, n] is carried as [N, H, K, V] = [b, d, n, 1].
+        strategy = self._strategy("selective_scan", contribution.nbytes, decay.nbytes)
+        incoming, final = self._distributed.carry_linear_state(
+            self._transport, contribution[..., None], decay, initial, strategy
+        )
+        y, _ = ops.selective_scan(u, delta, A, B, C, **kw, initial_state=incoming[..., 0])
+        return y, (final[..., 0] if return_last_state else None)

@@ -171,20 +171,24 @@ void recur::python::populateOpsBindings(py::module_ &m) {
       "selective_scan",
       [](int64_t channels, int64_t stateDim, int64_t groups,
          const std::string &element, const ElementMap &elements, bool D, bool z,
-         bool deltaBias, bool deltaSoftplus) {
+         bool deltaBias, bool deltaSoftplus, bool initialState) {
         return moduleText([&](MLIRContext &context, OpBuilder &builder) {
-          SelectiveScanSpec spec{
-              channels,  stateDim,
-              groups,    elementsOf(context, element, elements),
-              D,         z,
-              deltaBias, deltaSoftplus};
+          SelectiveScanSpec spec{channels,
+                                 stateDim,
+                                 groups,
+                                 elementsOf(context, element, elements),
+                                 D,
+                                 z,
+                                 deltaBias,
+                                 deltaSoftplus,
+                                 initialState};
           buildSelectiveScan(builder, spec);
         });
       },
       py::arg("channels"), py::arg("state_dim"), py::arg("groups"),
       py::arg("element"), py::arg("elements") = ElementMap{},
       py::arg("D") = false, py::arg("z") = false, py::arg("delta_bias") = false,
-      py::arg("delta_softplus") = false);
+      py::arg("delta_softplus") = false, py::arg("initial_state") = false);
   m.def(
       "newton_rnn",
       [](const std::string &cell, int64_t inputDim, int64_t hidden,

@@ -159,3 +159,27 @@ def test_auto_picks_by_the_cost_model(monkeypatch, capsys):
         assert f"linear_attn on {sp.size} ranks: allgather (model: allgather" in printed
     else:
         assert printed == ""
+
+
+@pytest.mark.parametrize("strategy", ["allgather", "ring"])
+def test_selective_scan_matches_the_single_device_run(strategy):
+    sp = SequenceParallel(strategy=strategy)
+    rng = np.random.default_rng(17)
+    b, d, n, l = 2, 6, 8, 101
+    u, delta, z = (rng.standard_normal((b, d, l)).astype(np.float32) for _ in range(3))
+    A = -rng.uniform(0.2, 1.5, (d, n)).astype(np.float32)
+    Bm, Cm = (rng.standard_normal((b, n, l)).astype(np.float32) for _ in range(2))
+    D, bias = (rng.standard_normal(d).astype(np.float32) for _ in range(2))
+    s0 = rng.standard_normal((b, d, n)).astype(np.float32)
+    kw = dict(D=D, z=None, delta_bias=bias, delta_softplus=True, initial_state=s0)
+    y_full, last_full = ops.selective_scan(u, delta, A, Bm, Cm, **kw, return_last_state=True)
+    # Slices along the last axis (l).
+    local = [sp.shard(a, axis=2) for a in (u, delta, Bm, Cm)]
+    y, last = sp.selective_scan(
+        local[0], local[1], A, local[2], local[3], **kw, return_last_state=True
+    )
+    error = max(
+        np.abs(y - sp.shard(y_full, axis=2)).max(initial=0.0),
+        np.abs(last - last_full).max(),
+    )
+    assert agree(error < 1e-4), f"rank {sp.rank}: error {error}"

@@ -78,3 +78,22 @@ def test_selective_scan_rejects_bad_inputs(rng):
         ops.selective_scan(u, delta[..., :5], A, B, C)
     with pytest.raises(ValueError, match="A must be"):
         ops.selective_scan(u, delta, A[:3], B, C)
+
+
+def test_selective_scan_initial_state(rng):
+    # An extension of mamba_ssm's signature (sequence parallelism carries the
+    # state between ranks through it); also the empty-sequence case.
+    b, d, n, l = 2, 6, 8, 45
+    u, delta, A, B, C = inputs(rng, b, d, n, l, groups=2)
+    s0 = rng.standard_normal((b, d, n)).astype(np.float32)
+    y, s = ops.selective_scan(u, delta, A, B, C, return_last_state=True, initial_state=s0)
+    ry, rs = ref.selective_scan(u, delta, A, B, C, return_last_state=True, initial_state=s0)
+    close(y, ry)
+    close(s, rs)
+    _, s_empty = ops.selective_scan(
+        u[..., :0], delta[..., :0], A, B[..., :0], C[..., :0], return_last_state=True,
+        initial_state=s0,
+    )  # fmt: skip
+    np.testing.assert_array_equal(s_empty, s0)
+    with pytest.raises(ValueError, match=r"initial_state must be \[2, 6, 8\]"):
+        ops.selective_scan(u, delta, A, B, C, initial_state=s0[:, :3])

@@ -163,13 +163,15 @@ def selective_scan(
     delta_bias=None,
     delta_softplus=False,
     return_last_state=False,
+    initial_state=None,
 ):
     """Mamba's selective scan in mamba_ssm's layouts.
 
     ``u``, ``delta``, ``z``: ``[b, d, l]``; ``A``: ``[d, n]``; ``B``, ``C``:
     ``[b, n, l]`` or grouped ``[b, g, n, l]``; ``D``, ``delta_bias``: ``[d]``.
     ``x_t = exp(Δ_t A) ⊙ x_{t-1} + Δ_t B_t u_t``, ``y_t = C_t x_t + D u_t``,
-    then ``y ⊙ silu(z)``. Returns ``(y, last_state [b, d, n] or None)``.
+    then ``y ⊙ silu(z)``, from ``x_0 = initial_state`` (``[b, d, n]``, zero
+    when omitted). Returns ``(y, last_state [b, d, n] or None)``.
     """
     u, delta, A, B, C = (_f64(x) for x in (u, delta, A, B, C))
     batch, d, length = u.shape
@@ -192,7 +194,7 @@ def selective_scan(
         delta = delta + _f64(delta_bias)[None, :, None]
     if delta_softplus:
         delta = _softplus(delta)
-    x = np.zeros((batch, d, n))
+    x = np.zeros((batch, d, n)) if initial_state is None else _f64(initial_state).copy()
     y = np.zeros((batch, d, length))
     for t in range(length):
         dt = delta[:, :, t][..., None]  # [b, d, 1]

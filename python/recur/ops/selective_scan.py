@@ -26,10 +26,12 @@ def selective_scan(
     delta_softplus=False,
     return_last_state=False,
     chunk_size=None,
+    initial_state=None,
 ):
     """``x_t = exp(Δ_t A) ⊙ x_{t-1} + Δ_t B_t u_t``, ``y_t = C_t x_t + D u_t``,
     then ``y ⊙ silu(z)``, chunk by chunk with the state carried across
-    chunks. Returns ``(y, last_state or None)``.
+    chunks, from ``initial_state`` (float32 ``[b, d, n]``, zero when omitted:
+    an extension of mamba_ssm's signature, which sequence parallelism uses). Returns ``(y, last_state or None)``.
     """
     name = "selective_scan"
     arrays = {}
@@ -71,6 +73,11 @@ def selective_scan(
     if g == 0 or d % g:
         raise ValueError(f"{name}: {d} channels do not split into {g} groups")
     _kernels.check_size(name, "chunk_size", chunk_size)
+    state = None
+    if initial_state is not None:
+        state = np.ascontiguousarray(as_array(initial_state, "initial_state"), dtype=np.float32)
+        if state.shape != (b, d, n):
+            raise ValueError(f"{name}: initial_state must be {[b, d, n]}, got {list(state.shape)}")
 
     order = ["u", "delta", "A", "B", "C"] + [k for k in ("D", "z", "delta_bias") if k in arrays]
     elements = {label: _kernels.element_type(arrays[label], name) for label in order}
@@ -84,6 +91,7 @@ def selective_scan(
         z="z" in arrays,
         delta_bias="delta_bias" in arrays,
         delta_softplus=bool(delta_softplus),
+        initial_state=initial_state is not None,
     )
     chunk_size = _kernels.resolve_size(
         name,
@@ -92,12 +100,13 @@ def selective_scan(
         l,
         b * d,
         lambda size: selective_scan(
-            u, delta, A, B, C, D, z, delta_bias, delta_softplus, False, chunk_size=size
+            u, delta, A, B, C, D, z, delta_bias, delta_softplus, False, size, initial_state
         ),
     )
     kernel = _kernels.get_kernel(name, source, chunk_size)
     y = np.empty_like(u)
-    last = np.zeros((b, d, n), np.float32)
+    last = np.zeros((b, d, n), np.float32) if state is None else state.copy()
     if l > 0 and b > 0:
-        kernel((d, b), [arrays[k] for k in order] + [y, last], l)
+        inputs = [arrays[k] for k in order] + ([state] if state is not None else [])
+        kernel((d, b), inputs + [y, last], l)
     return y, (last if return_last_state else None)

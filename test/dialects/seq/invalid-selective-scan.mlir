@@ -129,3 +129,14 @@ func.func @selective_scan_state_f32(%u: tensor<2x8x100xbf16>, %A: tensor<8x4xf32
       -> (tensor<2x8x100xbf16>, tensor<2x8x4xbf16>)
   return
 }
+
+// -----
+
+func.func @initial_state_shape(%u: tensor<2x8x5xf32>, %A: tensor<8x4xf32>, %B: tensor<2x4x5xf32>,
+                               %s0: tensor<2x8x3xf32>) {
+  // expected-error @+1 {{'initial_state' dimension 2 (n) is 3, but 'A' dimension 1 (n) is 4}}
+  %y, %s = seq.selective_scan %u, %u, %A, %B, %B initial_state(%s0)
+      : (tensor<2x8x5xf32>, tensor<2x8x5xf32>, tensor<8x4xf32>, tensor<2x4x5xf32>,
+         tensor<2x4x5xf32>, tensor<2x8x3xf32>) -> (tensor<2x8x5xf32>, tensor<2x8x4xf32>)
+  return
+}

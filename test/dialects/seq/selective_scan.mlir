@@ -47,3 +47,16 @@ func.func @dynamic_mixed_groups(%u: tensor<?x8x?xf16>, %delta: tensor<?x8x?xf16>
       -> (tensor<?x8x?xf16>, tensor<?x8x4xf32>)
   return %s : tensor<?x8x4xf32>
 }
+
+// -----
+
+// An initial state [b, d, n] (float32), as sequence parallelism passes it.
+// CHECK-LABEL: func.func @initial_state
+// CHECK:         seq.selective_scan %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} initial_state(%{{.*}}) :
+func.func @initial_state(%u: tensor<2x8x?xf32>, %A: tensor<8x4xf32>, %B: tensor<2x4x?xf32>,
+                         %s0: tensor<2x8x4xf32>) -> tensor<2x8x4xf32> {
+  %y, %s = seq.selective_scan %u, %u, %A, %B, %B initial_state(%s0)
+      : (tensor<2x8x?xf32>, tensor<2x8x?xf32>, tensor<8x4xf32>, tensor<2x4x?xf32>,
+         tensor<2x4x?xf32>, tensor<2x8x4xf32>) -> (tensor<2x8x?xf32>, tensor<2x8x4xf32>)
+  return %s : tensor<2x8x4xf32>
+}
