@@ -31,7 +31,7 @@ import numpy as np
 from . import ops
 from .runtime.launch import as_array
 
-_LINEAR_STRATEGIES = ("allgather", "ring")
+_LINEAR_STRATEGIES = ("allgather", "allscan", "ring")
 
 # The cost model's transport: per-message latency and per-byte time (MPI over
 # shared memory on one machine; both only rank the strategies).

@@ -4,13 +4,29 @@
 #include "runtime/distributed/LinearCarry.h"
 #include "runtime/Error.h"
 
+#include <algorithm>
 #include <cstring>
 
 using namespace recur;
 
 namespace {
 
-constexpr int kCarryTag = 7001, kFinalTag = 7002;
+constexpr int kCarryTag = 7001, kFinalTag = 7002, kBlockTag = 7100;
+
+/// "allscan" splits the state into this many blocks of rows.
+constexpr int64_t kScanBlocks = 8;
+
+/// Rows [begin, end) of a diagonal fold: state = diag(decay) state + add.
+void foldRows(float *state, const float *decay, const float *add, int64_t begin,
+              int64_t end, int64_t valueDim) {
+  for (int64_t row = begin; row < end; ++row) {
+    float d = decay ? decay[row] : 1.0f;
+    float *out = state + row * valueDim;
+    const float *in = add + row * valueDim;
+    for (int64_t v = 0; v < valueDim; ++v)
+      out[v] = d * out[v] + in[v];
+  }
+}
 
 /// state = diag(decay) state + add, decay per (n, h, k) row of V values; or
 /// state = M state + add with M the [K, K] matrix of each (n, h).
@@ -34,13 +50,22 @@ void fold(std::vector<float> &state, const float *decay, const float *add,
     }
     return;
   }
-  int64_t rows = s.sequences * s.heads * s.keyDim;
-  for (int64_t row = 0; row < rows; ++row) {
-    float d = decay ? decay[row] : 1.0f;
-    float *out = state.data() + row * s.valueDim;
-    const float *in = add + row * s.valueDim;
-    for (int64_t v = 0; v < s.valueDim; ++v)
-      out[v] = d * out[v] + in[v];
+  foldRows(state.data(), decay, add, 0, s.sequences * s.heads * s.keyDim,
+           s.valueDim);
+}
+
+/// The last rank's final state to every other rank.
+void shareFinal(Communicator &comm, LinearCarry &carry,
+                std::vector<float> outgoing, size_t stateSize) {
+  int rank = comm.rank(), size = comm.size();
+  if (rank + 1 < size) {
+    carry.final.resize(stateSize);
+    comm.recv(size - 1, carry.final.data(), stateSize * sizeof(float),
+              kFinalTag);
+  } else {
+    for (int r = 0; r + 1 < size; ++r)
+      comm.send(r, outgoing.data(), stateSize * sizeof(float), kFinalTag);
+    carry.final = std::move(outgoing);
   }
 }
 
@@ -86,20 +111,41 @@ LinearCarry recur::carryLinearState(Communicator &comm, const LinearSummary &s,
                 kCarryTag);
     std::vector<float> outgoing = carry.incoming;
     fold(outgoing, transition, s.state, s);
-    if (rank + 1 < size) {
+    if (rank + 1 < size)
       comm.send(rank + 1, outgoing.data(), stateSize * sizeof(float),
                 kCarryTag);
-      carry.final.resize(stateSize);
-      comm.recv(size - 1, carry.final.data(), stateSize * sizeof(float),
-                kFinalTag);
-    } else {
-      for (int r = 0; r + 1 < size; ++r)
-        comm.send(r, outgoing.data(), stateSize * sizeof(float), kFinalTag);
-      carry.final = std::move(outgoing);
+    shareFinal(comm, carry, std::move(outgoing), stateSize);
+    return carry;
+  }
+  if (strategy == "allscan") {
+    // ZeCO-style: the state passes once along the ranks in blocks of rows,
+    // so rank r + 1 folds block j while rank r folds and sends block j + 1.
+    if (s.matrix)
+      throw Error(Status::InvalidArgument,
+                  "strategy 'allscan' needs a diagonal transition (a matrix "
+                  "couples every row); use 'allgather' or 'ring'");
+    int64_t rows = s.sequences * s.heads * s.keyDim;
+    int64_t blocks = std::max<int64_t>(1, std::min(rows, kScanBlocks));
+    std::vector<float> outgoing(stateSize);
+    for (int64_t b = 0; b < blocks; ++b) {
+      int64_t begin = rows * b / blocks, end = rows * (b + 1) / blocks;
+      size_t offset = begin * s.valueDim,
+             bytes = (end - begin) * s.valueDim * sizeof(float);
+      if (rank > 0)
+        comm.recv(rank - 1, carry.incoming.data() + offset, bytes,
+                  kBlockTag + static_cast<int>(b));
+      std::copy(carry.incoming.begin() + offset,
+                carry.incoming.begin() + offset + (end - begin) * s.valueDim,
+                outgoing.begin() + offset);
+      foldRows(outgoing.data(), s.decay, s.state, begin, end, s.valueDim);
+      if (rank + 1 < size)
+        comm.send(rank + 1, outgoing.data() + offset, bytes,
+                  kBlockTag + static_cast<int>(b));
     }
+    shareFinal(comm, carry, std::move(outgoing), stateSize);
     return carry;
   }
   throw Error(Status::InvalidArgument,
               "unknown strategy '" + strategy +
-                  "' for a linear recurrence (allgather, ring)");
+                  "' for a linear recurrence (allgather, allscan, ring)");
 }

@@ -15,6 +15,9 @@
 // - "allgather" (LASP-2): one all-gather of every summary, then each rank
 //   folds its prefix locally. Sends (size - 1) * (|S| + |D|) bytes per rank,
 //   |D| = N H K K floats for a matrix transition.
+// - "allscan" (ZeCO-style): the state passes once along the ranks, split
+//   into blocks of rows, so consecutive ranks work on different blocks at
+//   once; diagonal transitions only. Bytes as "ring".
 // - "ring": the plain sequential pass; rank r receives S_in(r) from r - 1,
 //   sends S_in(r + 1) to r + 1, and the last rank sends the final state to
 //   every other rank. Sends |S| bytes per rank, plus (size - 1) |S| on the
@@ -50,8 +53,8 @@ struct LinearCarry {
   std::vector<float> incoming, final;
 };
 
-/// The carry by `strategy` ("allgather" or "ring"). Every rank must pass
-/// summaries of the same sizes and agree on decay/initial presence.
+/// The carry by `strategy` ("allgather", "allscan" or "ring"). Every rank must
+/// pass summaries of the same sizes and agree on decay/initial presence.
 LinearCarry carryLinearState(Communicator &comm, const LinearSummary &summary,
                              const std::string &strategy);
 

@@ -32,7 +32,7 @@ def inputs(seed, B=2, T=103, H=2, K=16, V=8, gated=False):
     return q, k, v, g, s0
 
 
-@pytest.mark.parametrize("strategy", ["allgather", "ring", "auto"])
+@pytest.mark.parametrize("strategy", ["allgather", "allscan", "ring", "auto"])
 @pytest.mark.parametrize("op", ["linear_attn", "gla"])
 @pytest.mark.parametrize("with_state", [False, True])
 def test_matches_the_single_device_run(strategy, op, with_state):
@@ -51,7 +51,7 @@ def test_matches_the_single_device_run(strategy, op, with_state):
     assert agree(np.allclose(sp.unshard(o), expected_o, atol=1e-4))
 
 
-@pytest.mark.parametrize("strategy", ["allgather", "ring"])
+@pytest.mark.parametrize("strategy", ["allgather", "allscan", "ring"])
 def test_bytes_sent_match_the_formulas(strategy):
     sp = SequenceParallel(strategy=strategy)
     B, H, K, V = 2, 2, 16, 8
@@ -92,7 +92,7 @@ def test_bad_arguments():
         SequenceParallel(backend="nccl")
 
 
-@pytest.mark.parametrize("strategy", ["allgather", "ring"])
+@pytest.mark.parametrize("strategy", ["allgather", "allscan", "ring"])
 def test_ssd_matches_the_single_device_run(strategy):
     sp = SequenceParallel(strategy=strategy)
     rng = np.random.default_rng(11)
@@ -161,7 +161,7 @@ def test_auto_picks_by_the_cost_model(monkeypatch, capsys):
         assert printed == ""
 
 
-@pytest.mark.parametrize("strategy", ["allgather", "ring"])
+@pytest.mark.parametrize("strategy", ["allgather", "allscan", "ring"])
 def test_selective_scan_matches_the_single_device_run(strategy):
     sp = SequenceParallel(strategy=strategy)
     rng = np.random.default_rng(17)
@@ -183,3 +183,11 @@ def test_selective_scan_matches_the_single_device_run(strategy):
         np.abs(last - last_full).max(),
     )
     assert agree(error < 1e-4), f"rank {sp.rank}: error {error}"
+
+
+def test_allscan_needs_a_diagonal_transition():
+    sp = SequenceParallel(strategy="allscan")
+    q, k, v, _, _ = inputs(19)
+    beta = np.full(q.shape[:3], 0.5, np.float32)
+    with pytest.raises(ValueError, match="'allscan' needs a diagonal transition"):
+        sp.delta_rule(*(sp.shard(a) for a in (q, k, v, beta)))
