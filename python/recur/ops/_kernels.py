@@ -22,6 +22,7 @@ from ..runtime import cache, launch
 _lock = threading.Lock()
 _kernels = {}
 _choices = {}
+_sources = {}
 
 # Each operator's config space (its chunk or key-block size) and the tested
 # default used when tuning is off (RECUR_AUTOTUNE=0) or a size is given.
@@ -71,6 +72,27 @@ def check_offsets(cu, total: int, label: str, name: str, total_text=None):
             f"{name}: {label} must rise from 0 to {total_text or total}, got {offsets.tolist()}"
         )
     return offsets
+
+
+def _hashable(value):
+    return tuple(sorted(value.items())) if isinstance(value, dict) else value
+
+
+def operator_source(builder: str, *args, **kwargs) -> str:
+    """``recur._C.ops.<builder>(*args, **kwargs)``: the text of an operator
+    function, built once per distinct description (every operator call needs
+    it as its kernel's key, and building it costs more than the lookup)."""
+    key = (
+        builder,
+        tuple(map(_hashable, args)),
+        tuple(sorted((k, _hashable(v)) for k, v in kwargs.items())),
+    )
+    source = _sources.get(key)
+    if source is None:
+        from .. import _C
+
+        source = _sources[key] = getattr(_C.ops, builder)(*args, **kwargs)
+    return source
 
 
 def index_type(offsets) -> str:

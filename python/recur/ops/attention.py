@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 
 from . import _kernels
-from .. import _C
 from ..runtime.launch import as_array
 
 
@@ -85,7 +84,8 @@ def flash_attn(
         if k.shape[0] != B:
             raise ValueError(f"flash_attn: k has batch {k.shape[0]}, q has {B}")
         sequences, longest = B, Tq
-    source = _C.ops.attention(
+    source = _kernels.operator_source(
+        "attention",
         H,
         Hk,
         D,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from . import _kernels
-from .. import _C
 from ..runtime.launch import as_array
 
 
@@ -84,7 +83,8 @@ def _linear_family(
 
     elements = {"k": _kernels.element_type(k, name), "v": _kernels.element_type(v, name)}
     elements.update({label: gate_element for label, _, gate_element in gate_arrays})
-    source = _C.ops.linear_family(
+    source = _kernels.operator_source(
+        "linear_family",
         name,
         H,
         K,

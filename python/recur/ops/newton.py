@@ -191,7 +191,8 @@ def newton_rnn(cell, x, params, h0=None, max_iters=None, tol=None, chunk_size=No
     if initial is not None:
         elements["h0"] = compute
     width = min(1 << (hidden - 1).bit_length(), _CHANNEL_BLOCK)
-    source = _C.ops.newton_rnn(
+    source = _kernels.operator_source(
+        "newton_rnn",
         "custom" if custom else cell,
         inputs,
         hidden,

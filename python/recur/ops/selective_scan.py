@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from . import _kernels
-from .. import _C
 from ..runtime.launch import as_array
 
 
@@ -81,7 +80,8 @@ def selective_scan(
 
     order = ["u", "delta", "A", "B", "C"] + [k for k in ("D", "z", "delta_bias") if k in arrays]
     elements = {label: _kernels.element_type(arrays[label], name) for label in order}
-    source = _C.ops.selective_scan(
+    source = _kernels.operator_source(
+        "selective_scan",
         d,
         n,
         g if grouped else 0,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from . import _kernels
-from .. import _C
 from ..runtime.launch import as_array
 
 
@@ -85,7 +84,8 @@ def ssd(
 
     order = ["x", "dt", "A", "B", "C"] + [k for k in ("D", "z", "dt_bias") if k in arrays]
     elements = {label: _kernels.element_type(arrays[label], name) for label in order}
-    source = _C.ops.ssd(
+    source = _kernels.operator_source(
+        "ssd",
         h,
         p,
         g,
