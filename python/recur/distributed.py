@@ -60,6 +60,15 @@ def choose_linear_strategy(ranks: int, state_bytes: int, transition_bytes: int) 
     }
 
 
+def _step_sizes(dt, bias, softplus):
+    """The operators' step sizes in float64: ``dt + bias``, through softplus
+    when asked (``bias`` broadcasts against ``dt``)."""
+    delta = np.asarray(dt, np.float64)
+    if bias is not None:
+        delta = delta + np.asarray(bias, np.float64)
+    return np.logaddexp(0.0, delta) if softplus else delta
+
+
 class SequenceParallel:
     def __init__(self, comm=None, strategy="auto", backend="mpi"):
         if backend != "mpi":
@@ -129,6 +138,21 @@ class SequenceParallel:
             )
         return model["choice"]
 
+    def _carry(self, name, contribution, initial_state, decay=None, matrix=None):
+        """(state entering this slice, final state): the carry of summaries
+        ``(contribution, decay or matrix)`` by the chosen strategy."""
+        initial = None
+        if initial_state is not None:
+            initial = np.ascontiguousarray(as_array(initial_state, "initial_state"), np.float32)
+            initial = initial.reshape(contribution.shape)
+        transition = decay if matrix is None else matrix
+        strategy = self._strategy(
+            name, contribution.nbytes, 0 if transition is None else transition.nbytes
+        )
+        return self._distributed.carry_linear_state(
+            self._transport, contribution, decay, initial, strategy, matrix
+        )
+
     def _agree(self, name, description):
         """Every rank raises the same ValueError when any rank's arguments
         differ from rank 0's, instead of hanging in a collective."""
@@ -162,13 +186,7 @@ class SequenceParallel:
         if g is not None:
             decay = np.exp(gates[0].astype(np.float64).sum(axis=1)).astype(np.float32)
         # 2. The state entering this slice, and the sequence's final state.
-        initial = None
-        if initial_state is not None:
-            initial = np.ascontiguousarray(as_array(initial_state, "initial_state"), np.float32)
-        strategy = self._strategy(name, contribution.nbytes, 0 if decay is None else decay.nbytes)
-        incoming, final = self._distributed.carry_linear_state(
-            self._transport, contribution, decay, initial, strategy
-        )
+        incoming, final = self._carry(name, contribution, initial_state, decay=decay)
         # 3. The outputs of this slice from that state.
         o, _ = run(q, k, v, *gates, scale=scale, initial_state=incoming, **kw)
         return o, (final if output_final_state else None)
@@ -216,13 +234,7 @@ class SequenceParallel:
         _, matrix = run(
             q, k, np.zeros_like(k), *gates, initial_state=identity, output_final_state=True, **kw
         )
-        initial = None
-        if initial_state is not None:
-            initial = np.ascontiguousarray(as_array(initial_state, "initial_state"), np.float32)
-        strategy = self._strategy(name, contribution.nbytes, matrix.nbytes)
-        incoming, final = self._distributed.carry_linear_state(
-            self._transport, contribution, None, initial, strategy, matrix
-        )
+        incoming, final = self._carry(name, contribution, initial_state, matrix=matrix)
         o, _ = run(q, k, v, *gates, scale=scale, initial_state=incoming, **kw)
         return o, (final if output_final_state else None)
 
@@ -289,23 +301,13 @@ class SequenceParallel:
         self._agree("ssd", description)
         kw = dict(chunk_size=chunk_size, D=D, z=z, dt_bias=dt_bias, dt_softplus=dt_softplus)
         _, contribution = ops.ssd(x, dt, A, B, C, **kw, return_final_states=True)
-        delta = dt.astype(np.float64)
-        if dt_bias is not None:
-            delta = delta + as_array(dt_bias, "dt_bias")
-        if dt_softplus:
-            delta = np.where(delta > 20, delta, np.log1p(np.exp(np.minimum(delta, 20))))
+        delta = _step_sizes(dt, dt_bias, dt_softplus)  # [b, l, h]
         total = np.exp(delta.sum(axis=1) * A.astype(np.float64))  # [b, h]
         p = x.shape[3]
         decay = np.ascontiguousarray(
             np.broadcast_to(total[:, :, None], total.shape + (p,)), np.float32
         )
-        initial = None
-        if initial_states is not None:
-            initial = np.ascontiguousarray(as_array(initial_states, "initial_states"), np.float32)
-        strategy = self._strategy("ssd", contribution.nbytes, decay.nbytes)
-        incoming, final = self._distributed.carry_linear_state(
-            self._transport, contribution, decay, initial, strategy
-        )
+        incoming, final = self._carry("ssd", contribution, initial_states, decay=decay)
         y, _ = ops.ssd(x, dt, A, B, C, **kw, initial_states=incoming)
         return y, (final if return_final_states else None)
 
@@ -344,21 +346,12 @@ class SequenceParallel:
         kw = dict(D=D, z=z, delta_bias=delta_bias, delta_softplus=delta_softplus)
         kw["chunk_size"] = chunk_size
         _, contribution = ops.selective_scan(u, delta, A, B, C, **kw, return_last_state=True)
-        dt = delta.astype(np.float64)
-        if delta_bias is not None:
-            dt = dt + as_array(delta_bias, "delta_bias")[None, :, None]
-        if delta_softplus:
-            dt = np.where(dt > 20, dt, np.log1p(np.exp(np.minimum(dt, 20))))
-        total = dt.sum(axis=2)  # [b, d]
+        bias = None if delta_bias is None else as_array(delta_bias, "delta_bias")[:, None]
+        total = _step_sizes(delta, bias, delta_softplus).sum(axis=2)  # [b, d]
         decay = np.exp(total[:, :, None] * A.astype(np.float64)[None]).astype(np.float32)
-        initial = None
-        if initial_state is not None:
-            initial = np.ascontiguousarray(as_array(initial_state, "initial_state"), np.float32)
-            initial = initial[..., None]
         # The state [b, d, n] is carried as [N, H, K, V] = [b, d, n, 1].
-        strategy = self._strategy("selective_scan", contribution.nbytes, decay.nbytes)
-        incoming, final = self._distributed.carry_linear_state(
-            self._transport, contribution[..., None], decay, initial, strategy
+        incoming, final = self._carry(
+            "selective_scan", contribution[..., None], initial_state, decay=decay
         )
         y, _ = ops.selective_scan(u, delta, A, B, C, **kw, initial_state=incoming[..., 0])
         return y, (final[..., 0] if return_last_state else None)
