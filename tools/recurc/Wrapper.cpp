@@ -233,6 +233,26 @@ std::string stringConstant(const std::string &name, const std::string &text) {
   return out.str();
 }
 
+/// Defines `value` (i1): true when `argument` breaks its specialisation
+/// (a pointer not 16-byte aligned, an integer not divisible by 16 or not 1).
+void emitBreach(std::ostream &body, const Argument &argument,
+                const std::string &value) {
+  const std::string &n = argument.name;
+  const char *type = isPointer(argument) ? "i64" : typeOf(argument).llvm;
+  std::string operand = "%" + n;
+  if (isPointer(argument)) {
+    body << "  " << value << ".address = ptrtoint ptr %" << n << " to i64\n";
+    operand = value + ".address";
+  }
+  if (argument.spec == "16") {
+    body << "  " << value << ".low = and " << type << " " << operand
+         << ", 15\n  " << value << " = icmp ne " << type << " " << value
+         << ".low, 0\n";
+  } else {
+    body << "  " << value << " = icmp ne " << type << " " << operand << ", 1\n";
+  }
+}
+
 } // namespace
 
 std::string recur::aot::buildWrapperIR(const WrapperSpec &spec,
@@ -268,29 +288,16 @@ std::string recur::aot::buildWrapperIR(const WrapperSpec &spec,
     if (isPointer(argument)) {
       body << "  %" << n << ".null = icmp eq ptr %" << n << ", null\n";
       check("%" + n + ".null", "'" + n + "' is a null pointer");
-      if (argument.spec == "16") {
-        body << "  %" << n << ".address = ptrtoint ptr %" << n << " to i64\n"
-             << "  %" << n << ".low = and i64 %" << n << ".address, 15\n"
-             << "  %" << n << ".misaligned = icmp ne i64 %" << n << ".low, 0\n";
-        check("%" + n + ".misaligned", "'" + n +
-                                           "' must be 16-byte aligned (the "
-                                           "kernel was specialised for it)");
-      }
-    } else if (argument.spec == "16" || argument.spec == "1") {
-      const char *type = typeOf(argument).llvm;
-      if (argument.spec == "16") {
-        body << "  %" << n << ".rem = and " << type << " %" << n << ", 15\n"
-             << "  %" << n << ".bad = icmp ne " << type << " %" << n
-             << ".rem, 0\n";
-        check("%" + n + ".bad", "'" + n +
-                                    "' must be divisible by 16 (the kernel was "
-                                    "specialised for it)");
-      } else {
-        body << "  %" << n << ".bad = icmp ne " << type << " %" << n << ", 1\n";
-        check("%" + n + ".bad",
-              "'" + n + "' must be 1 (the kernel was specialised for it)");
-      }
     }
+    if (argument.spec.empty())
+      continue;
+    emitBreach(body, argument, "%" + n + ".breach");
+    check("%" + n + ".breach",
+          "'" + n + "' " +
+              (isPointer(argument)     ? "must be 16-byte aligned"
+               : argument.spec == "16" ? "must be divisible by 16"
+                                       : "must be 1") +
+              " (the kernel was specialised for it)");
   }
 
   for (const Argument &argument : spec.arguments)
@@ -456,32 +463,19 @@ recur::aot::buildDispatcherIR(const std::string &name,
   for (size_t v = 0; v < order.size(); ++v) {
     const WrapperSpec &variant = *order[v];
     declarations << "declare i32 @" << variant.name << signature << "\n";
-    std::string ok = "true";
+    std::string broken = "false";
     int test = 0;
     for (const Argument &argument : variant.arguments) {
       if (argument.spec.empty())
         continue;
       std::string prefix =
           "%v" + std::to_string(v) + "." + std::to_string(test++);
-      const char *type = typeOf(argument).llvm;
-      if (isPointer(argument)) {
-        body << "  " << prefix << ".address = ptrtoint ptr %" << argument.name
-             << " to i64\n  " << prefix << ".low = and i64 " << prefix
-             << ".address, 15\n  " << prefix << " = icmp eq i64 " << prefix
-             << ".low, 0\n";
-      } else if (argument.spec == "16") {
-        body << "  " << prefix << ".low = and " << type << " %" << argument.name
-             << ", 15\n  " << prefix << " = icmp eq " << type << " " << prefix
-             << ".low, 0\n";
-      } else {
-        body << "  " << prefix << " = icmp eq " << type << " %" << argument.name
-             << ", 1\n";
-      }
-      std::string combined = prefix + ".all";
-      body << "  " << combined << " = and i1 " << ok << ", " << prefix << "\n";
-      ok = combined;
+      emitBreach(body, argument, prefix);
+      body << "  " << prefix << ".any = or i1 " << broken << ", " << prefix
+           << "\n";
+      broken = prefix + ".any";
     }
-    body << "  br i1 " << ok << ", label %call" << v << ", label %next" << v
+    body << "  br i1 " << broken << ", label %next" << v << ", label %call" << v
          << "\ncall" << v << ":\n  %status" << v << " = call i32 @"
          << variant.name << "(ptr %stream" << callArgs.str()
          << ")\n  ret i32 %status" << v << "\nnext" << v << ":\n";
