@@ -183,6 +183,11 @@ func::FuncOp recur::ops::buildAttention(OpBuilder &builder,
   f.attributes.append("window_right", b.getI64IntegerAttr(spec.windowRight));
   f.results = {
       tensor({kDynamic, kDynamic, spec.heads, spec.valueDim}, e.of("q"))};
+  if (spec.lse) {
+    Type element = e.of("q");
+    f.results.push_back(tensor({kDynamic, spec.heads, kDynamic},
+                               element.isF64() ? element : b.getF32Type()));
+  }
   return build(builder, f);
 }
 

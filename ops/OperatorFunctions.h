@@ -54,6 +54,9 @@ struct AttentionSpec {
   std::optional<double> softmaxScale; // D ** -0.5 when unset
   int64_t windowLeft = -1, windowRight = -1;
   mlir::Type offsets; // cu_seqlens_q and cu_seqlens_k element, or null
+  /// Also return each query's softmax log-sum-exp, `[B, H, Tq]` in the
+  /// compute type (f32, f64 for f64 inputs): ring attention merges by it.
+  bool lse = false;
 };
 
 /// seq.ssd (Mamba-2): x `[b, l, h, p]`, dt `[b, l, h]`, A `[h]`, B and C

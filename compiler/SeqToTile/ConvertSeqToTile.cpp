@@ -410,6 +410,20 @@ LogicalResult buildAttention(OpBuilder &builder, seq::AttentionOp op,
   tb.store(kernel.resultPointers[0],
            offsets(qStart, rows, heads, head, valueDim, valueDims),
            tb.castFloat(out, outElement), outMask);
+  if (!op.getLse())
+    return success();
+
+  // The log-sum-exp m + log l of the scaled scores; -inf where no key was
+  // seen (l = 0). It is [B, H, Tq]: packed sequences (B = 1) index their
+  // queries by their place in the packed axis.
+  Value lse = tb.add(loop.getResult(0), tb.log(denominator));
+  lse = tb.select(tb.floatGt(sum, tb.floatConst(0.0, compute)), lse,
+                  tb.broadcastTo(negInf, {block}));
+  Value batch = op.getCuSeqlensQ() ? tb.i32(0) : sequence;
+  Value tokens = op.getCuSeqlensQ() ? tb.add(qStart, rows) : rows;
+  Value lseBase =
+      tb.mul(tb.add(tb.mul(batch, tb.i32(heads)), head), kernel.lengths[0]);
+  tb.store(kernel.resultPointers[1], tb.add(lseBase, tokens), lse, rowMask);
   return success();
 }
 

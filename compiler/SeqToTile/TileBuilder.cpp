@@ -128,6 +128,10 @@ Value TileBuilder::exp(Value value) {
   return math::ExpOp::create(b, loc, value);
 }
 
+Value TileBuilder::log(Value value) {
+  return math::LogOp::create(b, loc, value);
+}
+
 Value TileBuilder::log1p(Value value) {
   return math::Log1pOp::create(b, loc, value);
 }

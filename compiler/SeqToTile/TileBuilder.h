@@ -47,6 +47,7 @@ public:
   mlir::Value mul(mlir::Value a, mlir::Value b);
   mlir::Value div(mlir::Value a, mlir::Value b);
   mlir::Value exp(mlir::Value a);
+  mlir::Value log(mlir::Value a);
   mlir::Value log1p(mlir::Value a);
   mlir::Value tanh(mlir::Value a);
   /// 1 / (1 + exp(-a)).

@@ -245,6 +245,19 @@ LogicalResult AttentionOp::verify() {
       failed(shapes.check(getV(), "v", {"B", "Tk", "Hkv", "Dv"})) ||
       failed(shapes.check(getO(), "o", {"B", "Tq", "Hq", "Dv"})))
     return failure();
+  if (Value lse = getLse()) {
+    if (failed(shapes.check(lse, "lse", {"B", "Hq", "Tq"})))
+      return failure();
+    // The log-sum-exp stays in the compute type: a narrower one would lose
+    // the precision that merging partial outputs depends on.
+    Type element = getQ().getType().getElementType();
+    Type computeType =
+        element.isF64() ? element : Float32Type::get(getContext());
+    if (cast<ShapedType>(lse.getType()).getElementType() != computeType)
+      return emitOpError("lse must be ")
+             << computeType << " (the compute type of q), got "
+             << cast<ShapedType>(lse.getType()).getElementType();
+  }
   if (failed(shapes.requireDivisible("Hq", "Hkv", "for GQA/MQA")))
     return failure();
   if (static_cast<bool>(getCuSeqlensQ()) != static_cast<bool>(getCuSeqlensK()))

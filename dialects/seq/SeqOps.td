@@ -260,10 +260,19 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments]> {
     bound the keys each query sees (-1: unbounded). With `cu_seqlens_q` and
     `cu_seqlens_k` (both or neither) the batch is 1 and sequences are packed.
 
+    The optional second result `lse` is each query's softmax log-sum-exp,
+    `log Σ_j exp(softmax_scale · q·k_j)` over the keys it sees, `[B, Hq, Tq]`
+    in the compute type (f32, or f64 for f64 inputs): what merging partial
+    outputs over disjoint key sets needs (ring attention). A query that sees
+    no key has `lse = -inf` and output 0.
+
     ```mlir
     %o = seq.attention %q, %k, %v {causal, window_left = 128 : i64}
         : (tensor<2x77x8x64xf16>, tensor<2x77x2x64xf16>, tensor<2x77x2x64xf16>)
         -> tensor<2x77x8x64xf16>
+    %o2, %lse = seq.attention %q, %k, %v {causal}
+        : (tensor<2x77x8x64xf16>, tensor<2x77x2x64xf16>, tensor<2x77x2x64xf16>)
+        -> (tensor<2x77x8x64xf16>, tensor<2x8x77xf32>)
     ```
   }];
   let arguments = (ins Seq_Tensor:$q, Seq_Tensor:$k, Seq_Tensor:$v,
@@ -273,7 +282,7 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments]> {
                        OptionalAttr<F64Attr>:$softmax_scale,
                        DefaultValuedAttr<I64Attr, "-1">:$window_left,
                        DefaultValuedAttr<I64Attr, "-1">:$window_right);
-  let results = (outs Seq_Tensor:$o);
+  let results = (outs Seq_Tensor:$o, Optional<RankedTensorOf<[F32, F64]>>:$lse);
   let assemblyFormat = [{
     $q `,` $k `,` $v (`cu_seqlens_q` `(` $cu_seqlens_q^ `)`)?
     (`cu_seqlens_k` `(` $cu_seqlens_k^ `)`)? attr-dict

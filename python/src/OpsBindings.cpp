@@ -126,7 +126,8 @@ void recur::python::populateOpsBindings(py::module_ &m) {
       [](int64_t heads, int64_t kvHeads, int64_t headDim, int64_t valueDim,
          const std::string &element, const ElementMap &elements, bool causal,
          std::optional<double> softmaxScale, int64_t windowLeft,
-         int64_t windowRight, const std::optional<std::string> &offsets) {
+         int64_t windowRight, const std::optional<std::string> &offsets,
+         bool lse) {
         return moduleText([&](MLIRContext &context, OpBuilder &builder) {
           AttentionSpec spec{heads,
                              kvHeads,
@@ -137,7 +138,8 @@ void recur::python::populateOpsBindings(py::module_ &m) {
                              softmaxScale,
                              windowLeft,
                              windowRight,
-                             optionalElement(context, offsets)};
+                             optionalElement(context, offsets),
+                             lse};
           buildAttention(builder, spec);
         });
       },
@@ -145,7 +147,8 @@ void recur::python::populateOpsBindings(py::module_ &m) {
       py::arg("value_dim"), py::arg("element"),
       py::arg("elements") = ElementMap{}, py::arg("causal") = false,
       py::arg("softmax_scale") = std::nullopt, py::arg("window_left") = -1,
-      py::arg("window_right") = -1, py::arg("offsets") = std::nullopt);
+      py::arg("window_right") = -1, py::arg("offsets") = std::nullopt,
+      py::arg("lse") = false);
   m.def(
       "ssd",
       [](int64_t heads, int64_t headDim, int64_t groups, int64_t stateDim,

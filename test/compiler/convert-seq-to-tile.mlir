@@ -113,6 +113,28 @@ func.func @attention(%q: tensor<?x?x4x16xf32>, %k: tensor<?x?x2x16xf32>, %v: ten
 
 // -----
 
+// The log-sum-exp result: one more pointer after the output's; m + log l
+// where the row saw a key (l > 0), -inf elsewhere, stored at
+// (n H + h) Tq + row under the rows' mask.
+
+// CHECK-LABEL: tile.func @attention_lse(
+// CHECK-SAME:    %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %[[LSE:.*]]: !tile.ptr<f32>, %[[TQ:.*]]: i32, %[[TK:.*]]: i32)
+// CHECK:         %[[LOOP:.*]]:3 = scf.for
+// CHECK:         store
+// CHECK:         %[[LOG:.*]] = math.log
+// CHECK:         %[[SUM:.*]] = arith.addf %[[LOOP]]#0, %[[LOG]] : tensor<32xf32>
+// CHECK:         %[[SEEN:.*]] = arith.cmpf ogt, %[[LOOP]]#1
+// CHECK:         %[[VALUE:.*]] = arith.select %[[SEEN]], %[[SUM]]
+// CHECK:         arith.muli %{{.*}}, %[[TQ]] : i32
+// CHECK:         splat %[[LSE]]
+// CHECK:         store %{{.*}}, %[[VALUE]]
+func.func @attention_lse(%q: tensor<?x?x4x16xf32>, %k: tensor<?x?x2x16xf32>, %v: tensor<?x?x2x16xf32>) -> (tensor<?x?x4x16xf32>, tensor<?x4x?xf32>) {
+  %o, %lse = seq.attention %q, %k, %v {causal} : (tensor<?x?x4x16xf32>, tensor<?x?x2x16xf32>, tensor<?x?x2x16xf32>) -> (tensor<?x?x4x16xf32>, tensor<?x4x?xf32>)
+  return %o, %lse : tensor<?x?x4x16xf32>, tensor<?x4x?xf32>
+}
+
+// -----
+
 // SSD: a scalar log decay dt A per step (cumulated within the chunk), B
 // rows of the head's group as keys; the state is carried [N, P] and stored
 // [P, N]. The op's own chunk_size (16) sets the chunk.

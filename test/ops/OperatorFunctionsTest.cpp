@@ -177,6 +177,77 @@ TEST_F(OperatorFunctionsTest, LinearAttentionRunsAndMatchesTheRecurrence) {
   new std::shared_ptr<CpuModule>(std::move(loaded)); // see CpuDevice's docs
 }
 
+/// Flash attention with its log-sum-exp from C++: causal with Tq > Tk
+/// (bottom-right aligned, so the first Tq - Tk queries see no key: lse
+/// -inf, output 0), GQA, T not a multiple of the block. Reference in double;
+/// tolerance 1e-5 on outputs and log-sum-exps of magnitude ~1-5.
+TEST_F(OperatorFunctionsTest, AttentionReturnsItsLogSumExp) {
+  const int B = 2, Tq = 21, Tk = 13, H = 4, Hk = 2, D = 8;
+  const double scale = 0.4;
+  OwningOpRef<ModuleOp> module = build([&](OpBuilder &ob) {
+    AttentionSpec spec{H, Hk, D, D, {b.getF32Type(), {}}, true, scale};
+    spec.lse = true;
+    buildAttention(ob, spec);
+  });
+  CpuArtifact artifact = compile(*module, 16);
+  std::mt19937 rng(11);
+  std::normal_distribution<float> normal;
+  auto random = [&](size_t n) {
+    std::vector<float> x(n);
+    for (float &value : x)
+      value = normal(rng);
+    return x;
+  };
+  std::vector<float> q = random(B * Tq * H * D), k = random(B * Tk * Hk * D),
+                     v = random(B * Tk * Hk * D);
+  std::vector<float> o(B * Tq * H * D), lse(B * H * Tq);
+
+  static CpuDevice *device = new CpuDevice(2); // outlives the test
+  std::shared_ptr<CpuModule> loaded =
+      CpuModule::load(artifact.object, artifact.kernels);
+  device->launch(*loaded, "flash_attn",
+                 {KernelArg::pointer(q.data()), KernelArg::pointer(k.data()),
+                  KernelArg::pointer(v.data()), KernelArg::pointer(o.data()),
+                  KernelArg::pointer(lse.data()), KernelArg::i32(Tq),
+                  KernelArg::i32(Tk)},
+                 Grid{(Tq + 15) / 16, H, B});
+
+  for (int n = 0; n < B; ++n)
+    for (int h = 0; h < H; ++h)
+      for (int i = 0; i < Tq; ++i) {
+        int seen = i + Tk - Tq + 1; // keys 0 .. i + Tk - Tq
+        const float *qi = &q[((n * Tq + i) * H + h) * D];
+        std::vector<double> scores;
+        double m = -INFINITY;
+        for (int j = 0; j < seen; ++j) {
+          const float *kj = &k[((n * Tk + j) * Hk + h / (H / Hk)) * D];
+          double s = 0;
+          for (int d = 0; d < D; ++d)
+            s += scale * double(qi[d]) * kj[d];
+          scores.push_back(s);
+          m = std::max(m, s);
+        }
+        double l = 0;
+        for (double s : scores)
+          l += std::exp(s - m);
+        float got = lse[(n * H + h) * Tq + i];
+        if (seen <= 0) {
+          EXPECT_TRUE(std::isinf(got) && got < 0) << "row " << i;
+          EXPECT_EQ(o[((n * Tq + i) * H + h) * D], 0.0f);
+          continue;
+        }
+        ASSERT_NEAR(got, m + std::log(l), 1e-5) << "n " << n << " h " << h;
+        for (int d = 0; d < D; ++d) {
+          double expected = 0;
+          for (int j = 0; j < seen; ++j)
+            expected += std::exp(scores[j] - m) / l *
+                        v[((n * Tk + j) * Hk + h / (H / Hk)) * D + d];
+          ASSERT_NEAR(o[((n * Tq + i) * H + h) * D + d], expected, 1e-5);
+        }
+      }
+  new std::shared_ptr<CpuModule>(std::move(loaded)); // see CpuDevice's docs
+}
+
 TEST_F(OperatorFunctionsTest, BadSpecsRaiseClearErrors) {
   OpBuilder ob(&context);
   OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(&context));

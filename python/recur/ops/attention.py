@@ -24,6 +24,7 @@ def flash_attn(
     cu_seqlens_q=None,
     cu_seqlens_k=None,
     block_size=None,
+    return_lse=False,
 ):
     """Softmax attention by the online softmax over key blocks.
 
@@ -31,6 +32,12 @@ def flash_attn(
     >= 2.1); ``window_size = (left, right)`` bounds the keys each query sees
     (-1: unbounded); key blocks no query of a block can see are skipped. A
     query that sees no key gets zeros.
+
+    With ``return_lse`` the result is ``(o, lse)``: ``lse`` is each query's
+    ``log Σ_j exp(softmax_scale q·k_j)`` over the keys it sees, float32
+    (float64 for float64 inputs), ``[B, H, Tq]`` (``[H, total_q]`` with
+    ``cu_seqlens``, as flash-attention returns it); ``-inf`` for a query that
+    sees no key.
     """
     q, k, v = (np.ascontiguousarray(as_array(x, n)) for x, n in ((q, "q"), (k, "k"), (v, "v")))
     varlen = cu_seqlens_q is not None
@@ -96,6 +103,7 @@ def flash_attn(
         window_left=left,
         window_right=right,
         offsets=index,
+        lse=bool(return_lse),
     )
     block_size = _kernels.resolve_size(
         "flash_attn",
@@ -113,11 +121,21 @@ def flash_attn(
             cu_seqlens_q,
             cu_seqlens_k,
             size,
+            return_lse,
         ),
     )
     kernel = _kernels.get_kernel("flash_attn", source, block_size)
     o = np.zeros((B, Tq, H, Dv), dtype=q.dtype)
+    results = [o]
+    if return_lse:
+        lse_type = np.float64 if q.dtype == np.float64 else np.float32
+        lse = np.full((B, H, Tq), -np.inf, dtype=lse_type)
+        results.append(lse)
     if sequences > 0 and longest > 0:
         grid = (-(-longest // block_size), H, sequences)
-        kernel(grid, [q, k, v] + extra + [o], Tq, Tk)
-    return o[0] if squeeze else o
+        kernel(grid, [q, k, v] + extra + results, Tq, Tk)
+    if not return_lse:
+        return o[0] if squeeze else o
+    if varlen:
+        return (o[0] if squeeze else o), lse[0]
+    return o, lse

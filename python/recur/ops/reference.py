@@ -264,6 +264,7 @@ def flash_attn(
     window_size=(-1, -1),
     cu_seqlens_q=None,
     cu_seqlens_k=None,
+    return_lse=False,
 ):
     """Softmax attention as the online-softmax recurrence over keys.
 
@@ -273,7 +274,9 @@ def flash_attn(
     ``j ≤ i + shift`` under ``causal`` and ``i + shift − left ≤ j ≤ i + shift +
     right`` under ``window_size = (left, right)`` (−1: unbounded). A query that
     sees no key gets zeros. Varlen inputs are packed ``[total, H, D]`` (or
-    ``[1, total, H, D]``) with ``cu_seqlens_q``/``cu_seqlens_k``.
+    ``[1, total, H, D]``) with ``cu_seqlens_q``/``cu_seqlens_k``. With
+    ``return_lse``, also ``lse = m + log l`` per query, ``[B, H, Tq]``
+    (``[H, total]`` varlen), ``-inf`` where no key is seen.
     """
     q, k, v = _f64(q), _f64(k), _f64(v)
     packed = cu_seqlens_q is not None
@@ -293,6 +296,7 @@ def flash_attn(
     else:
         pairs = [((b, 0, Tq), (b, 0, Tk)) for b in range(batch)]
     o = np.zeros(q.shape[:3] + (v.shape[-1],))
+    lse = np.full((batch, H, Tq), -np.inf)
     for (b, q0, q1), (_, k0, k1) in pairs:
         shift = (k1 - k0) - (q1 - q0)
         for i in range(q1 - q0):
@@ -315,7 +319,10 @@ def flash_attn(
                     m = m_new
                 if l > 0:
                     o[b, q0 + i, head] = acc / l
-    return o[0] if squeeze else o
+                    lse[b, head, q0 + i] = m + np.log(l)
+    if not return_lse:
+        return o[0] if squeeze else o
+    return (o[0] if squeeze else o), (lse[0] if packed else lse)
 
 
 def _sigmoid(x):

@@ -52,3 +52,32 @@ func.func @dynamic_cross(%q: tensor<?x?x8x16xf32>, %k: tensor<?x?x1x16xf32>,
       -> tensor<?x?x8x32xf32>
   return %o : tensor<?x?x8x32xf32>
 }
+
+// -----
+
+// The optional log-sum-exp result, [B, Hq, Tq] in the compute type (f32 for
+// f16 inputs).
+// CHECK-LABEL: func.func @with_lse
+// CHECK:         %{{.*}}, %{{.*}} = seq.attention %{{.*}}, %{{.*}}, %{{.*}} {causal} :
+// CHECK-SAME:      -> (tensor<2x77x8x64xf16>, tensor<2x8x77xf32>)
+func.func @with_lse(%q: tensor<2x77x8x64xf16>, %k: tensor<2x77x2x64xf16>,
+                    %v: tensor<2x77x2x64xf16>) -> (tensor<2x77x8x64xf16>, tensor<2x8x77xf32>) {
+  %o, %lse = seq.attention %q, %k, %v {causal}
+      : (tensor<2x77x8x64xf16>, tensor<2x77x2x64xf16>, tensor<2x77x2x64xf16>)
+      -> (tensor<2x77x8x64xf16>, tensor<2x8x77xf32>)
+  return %o, %lse : tensor<2x77x8x64xf16>, tensor<2x8x77xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @varlen_lse_f64
+// CHECK:         seq.attention {{.*}} cu_seqlens_q(%{{[^)]*}}) cu_seqlens_k(%{{[^)]*}})
+// CHECK-SAME:      -> (tensor<1x?x4x16xf64>, tensor<1x4x?xf64>)
+func.func @varlen_lse_f64(%q: tensor<1x?x4x16xf64>, %k: tensor<1x?x1x16xf64>,
+                          %v: tensor<1x?x1x16xf64>, %cq: tensor<3xi64>, %ck: tensor<3xi64>)
+    -> (tensor<1x?x4x16xf64>, tensor<1x4x?xf64>) {
+  %o, %lse = seq.attention %q, %k, %v cu_seqlens_q(%cq) cu_seqlens_k(%ck)
+      : (tensor<1x?x4x16xf64>, tensor<1x?x1x16xf64>, tensor<1x?x1x16xf64>,
+         tensor<3xi64>, tensor<3xi64>) -> (tensor<1x?x4x16xf64>, tensor<1x4x?xf64>)
+  return %o, %lse : tensor<1x?x4x16xf64>, tensor<1x4x?xf64>
+}

@@ -108,3 +108,33 @@ func.func @window_right(%q: tensor<1x5x4x32xf16>) {
       : (tensor<1x5x4x32xf16>, tensor<1x5x4x32xf16>, tensor<1x5x4x32xf16>) -> tensor<1x5x4x32xf16>
   return
 }
+
+// -----
+
+func.func @lse_heads(%q: tensor<1x5x4x32xf32>) {
+  // expected-error @+1 {{'lse' dimension 1 (Hq) is 2, but 'q' dimension 2 (Hq) is 4}}
+  %o, %lse = seq.attention %q, %q, %q
+      : (tensor<1x5x4x32xf32>, tensor<1x5x4x32xf32>, tensor<1x5x4x32xf32>)
+      -> (tensor<1x5x4x32xf32>, tensor<1x2x5xf32>)
+  return
+}
+
+// -----
+
+func.func @lse_length(%q: tensor<1x5x4x32xf32>, %k: tensor<1x9x4x32xf32>) {
+  // expected-error @+1 {{'lse' dimension 2 (Tq) is 9, but 'q' dimension 1 (Tq) is 5}}
+  %o, %lse = seq.attention %q, %k, %k
+      : (tensor<1x5x4x32xf32>, tensor<1x9x4x32xf32>, tensor<1x9x4x32xf32>)
+      -> (tensor<1x5x4x32xf32>, tensor<1x4x9xf32>)
+  return
+}
+
+// -----
+
+func.func @lse_element(%q: tensor<1x5x4x32xf16>) {
+  // expected-error @+1 {{lse must be 'f32' (the compute type of q), got 'f64'}}
+  %o, %lse = seq.attention %q, %q, %q
+      : (tensor<1x5x4x32xf16>, tensor<1x5x4x32xf16>, tensor<1x5x4x32xf16>)
+      -> (tensor<1x5x4x32xf16>, tensor<1x4x5xf64>)
+  return
+}
