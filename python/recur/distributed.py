@@ -19,6 +19,9 @@ per rank around one carry step:
    ``"ring"`` (the sequential pass);
 3. the operator on the slice from the entering state gives the outputs.
 
+Softmax attention (``flash_attn``) runs by ``"ring"``, ``"zigzag_ring"``,
+``"ulysses"`` or ``"hybrid"`` (``recur/_attention_parallel.py``).
+
 See docs/distributed.md for the bytes each strategy sends.
 """
 
@@ -28,6 +31,7 @@ import os
 
 import numpy as np
 
+from . import _attention_parallel as attention
 from . import ops
 from .runtime.launch import as_array
 
@@ -70,7 +74,14 @@ def _step_sizes(dt, bias, softplus):
 
 
 class SequenceParallel:
-    def __init__(self, comm=None, strategy="auto", backend="mpi"):
+    """``strategy``: ``"auto"``, a linear-recurrence carry (``"allgather"``,
+    ``"allscan"``, ``"ring"``) or a softmax-attention strategy (``"ring"``,
+    ``"zigzag_ring"``, ``"ulysses"``, ``"hybrid"``). ``shard``/``unshard`` lay
+    the sequence out as the strategy needs (zigzag for ``"zigzag_ring"``,
+    contiguous otherwise). ``ulysses_size``: hybrid's Ulysses group size
+    (default ``recur._attention_parallel.default_ulysses_size``)."""
+
+    def __init__(self, comm=None, strategy="auto", backend="mpi", ulysses_size=None):
         if backend != "mpi":
             raise ValueError(
                 f"SequenceParallel: backend {backend!r} is not available (backends: 'mpi')"
@@ -83,12 +94,18 @@ class SequenceParallel:
         self._transport = _distributed.MpiCommunicator(MPI._handleof(self.comm))
         self._distributed = _distributed
         self.rank, self.size = self.comm.Get_rank(), self.comm.Get_size()
-        if strategy != "auto" and strategy not in _LINEAR_STRATEGIES:
+        known = ("auto",) + _LINEAR_STRATEGIES + attention.STRATEGIES[1:]
+        if strategy not in known:
             raise ValueError(
-                f"SequenceParallel: unknown strategy {strategy!r} "
-                f"(auto, {', '.join(_LINEAR_STRATEGIES)})"
+                f"SequenceParallel: unknown strategy {strategy!r} ({', '.join(known)})"
+            )
+        if ulysses_size is not None and (int(ulysses_size) < 1 or self.size % int(ulysses_size)):
+            raise ValueError(
+                f"SequenceParallel: ulysses_size {ulysses_size} must divide the {self.size} ranks"
             )
         self.strategy = strategy
+        self.ulysses_size = None if ulysses_size is None else int(ulysses_size)
+        self._hybrid = {}  # Ulysses group size -> (group, ring) transports
 
     # ------------------------------------------------------------------
     # Layout
@@ -100,24 +117,64 @@ class SequenceParallel:
         start = self.rank * base + min(self.rank, extra)
         return start, start + base + (self.rank < extra)
 
+    def _positions(self, length: int, rank: int):
+        """The positions of the full sequence rank ``rank`` holds: contiguous,
+        or chunks ``rank`` and ``2R - 1 - rank`` of ``2R`` under zigzag."""
+        if self.strategy == "zigzag_ring":
+            chunks = attention.zigzag_chunks(length, self.size, rank)
+            return np.concatenate([np.arange(start, end) for start, end in chunks])
+        base, extra = divmod(length, self.size)
+        start = rank * base + min(rank, extra)
+        return np.arange(start, start + base + (rank < extra))
+
     def shard(self, x, axis=1):
-        """This rank's contiguous part of a full sequence along ``axis``."""
+        """This rank's part of a full sequence along ``axis``, in the strategy's
+        layout (zigzag for ``"zigzag_ring"``, contiguous otherwise)."""
         x = as_array(x, "x")
-        start, end = self._bounds(x.shape[axis])
-        return np.ascontiguousarray(np.take(x, np.arange(start, end), axis=axis))
+        return np.ascontiguousarray(
+            np.take(x, self._positions(x.shape[axis], self.rank), axis=axis)
+        )
 
     def unshard(self, local, axis=1):
-        """Every rank's part, concatenated along ``axis`` (on every rank)."""
+        """The full sequence from every rank's part (on every rank)."""
         parts = self.comm.allgather(np.asarray(local))
-        return np.concatenate(parts, axis=axis)
+        whole = np.concatenate(parts, axis=axis)
+        if self.strategy != "zigzag_ring":
+            return whole
+        length = whole.shape[axis]
+        order = np.concatenate([self._positions(length, r) for r in range(self.size)])
+        return np.take(whole, np.argsort(order), axis=axis)
+
+    def _transports(self):
+        yield self._transport
+        for pair in self._hybrid.values():
+            yield from pair
 
     @property
     def bytes_sent(self) -> int:
         """Payload bytes this rank sent through the carry steps so far."""
-        return self._transport.bytes_sent
+        return sum(t.bytes_sent for t in self._transports())
 
     def reset_counters(self):
-        self._transport.reset_counters()
+        for t in self._transports():
+            t.reset_counters()
+
+    def _hybrid_transports(self, u: int):
+        """(the Ulysses group's, the ring's) transports for groups of ``u``
+        consecutive ranks: the ring joins the ranks at the same place in their
+        groups."""
+        if u not in self._hybrid:
+            from mpi4py import MPI
+
+            group = self.comm.Split(self.rank // u, self.rank)
+            ring = self.comm.Split(self.rank % u, self.rank)
+            self._hybrid[u] = tuple(
+                self._distributed.MpiCommunicator(MPI._handleof(c)) for c in (group, ring)
+            )
+            # The transports hold duplicates; these are no longer needed.
+            group.Free()
+            ring.Free()
+        return self._hybrid[u]
 
     # ------------------------------------------------------------------
     # Operators
@@ -125,6 +182,11 @@ class SequenceParallel:
 
     def _strategy(self, name, state_bytes, transition_bytes):
         """The strategy to use: the given one, or the cost model's choice."""
+        if self.strategy in attention.STRATEGIES[1:]:
+            raise ValueError(
+                f"SequenceParallel.{name}: strategy {self.strategy!r} is for softmax "
+                f"attention; the linear recurrences take {', '.join(_LINEAR_STRATEGIES)}"
+            )
         if self.strategy != "auto":
             return self.strategy
         model = choose_linear_strategy(self.size, state_bytes, transition_bytes)
@@ -355,3 +417,103 @@ class SequenceParallel:
         )
         y, _ = ops.selective_scan(u, delta, A, B, C, **kw, initial_state=incoming[..., 0])
         return y, (final[..., 0] if return_last_state else None)
+
+    def flash_attn(
+        self,
+        q,
+        k,
+        v,
+        causal=False,
+        softmax_scale=None,
+        window_size=(-1, -1),
+        cu_seqlens_q=None,
+        cu_seqlens_k=None,
+        block_size=None,
+        return_lse=False,
+    ):
+        """``recur.ops.flash_attn`` on this rank's slices ``[B, T_r, H, D]``
+        (self-attention: q, k and v sliced alike by ``shard``); returns this
+        rank's slice of the output (and of ``lse``, ``[B, H, T_r]``, with
+        ``return_lse``)."""
+        if cu_seqlens_q is not None or cu_seqlens_k is not None:
+            raise NotImplementedError(
+                "SequenceParallel.flash_attn: cu_seqlens is not supported yet"
+            )
+        if tuple(int(w) for w in window_size) != (-1, -1):
+            raise NotImplementedError(
+                "SequenceParallel.flash_attn: window_size needs masks at global offsets; "
+                "it is not supported yet"
+            )
+        q, k, v = (np.ascontiguousarray(as_array(x, n)) for x, n in ((q, "q"), (k, "k"), (v, "v")))
+        if q.ndim != 4 or k.ndim != 4 or v.ndim != 4:
+            raise ValueError("SequenceParallel.flash_attn: q, k and v must be [B, T_r, H, D]")
+        description = (
+            q.shape[0],
+            q.shape[2:],
+            k.shape[2:],
+            v.shape[2:],
+            str(q.dtype),
+            str(k.dtype),
+            str(v.dtype),
+            bool(causal),
+            softmax_scale,
+            block_size,
+            bool(return_lse),
+        )
+        self._agree("flash_attn", description)
+        lengths = self.comm.allgather((q.shape[1], k.shape[1], v.shape[1]))
+        T = sum(n for n, _, _ in lengths)
+        expected = [len(self._positions(T, r)) for r in range(self.size)]
+        bad = [r for r, (n, m, w) in enumerate(lengths) if not n == m == w == expected[r]]
+        if bad:
+            raise ValueError(
+                f"SequenceParallel.flash_attn: ranks {bad} pass q/k/v lengths "
+                f"{[lengths[r] for r in bad]}; a sequence of {T} steps gives them "
+                f"{[expected[r] for r in bad]} (q, k and v sliced alike by shard)"
+            )
+        B, _, H, D = q.shape
+        Hk, Dv = k.shape[2], v.shape[3]
+        if Hk == 0 or H % Hk:
+            raise ValueError(
+                f"SequenceParallel.flash_attn: {H} query heads are not a multiple of "
+                f"{Hk} key/value heads"
+            )
+        u = self.ulysses_size or attention.default_ulysses_size(self.size, H)
+        strategy = self.strategy
+        if strategy in ("allgather", "allscan"):
+            raise ValueError(
+                f"SequenceParallel.flash_attn: strategy {strategy!r} is for the linear "
+                f"recurrences; attention takes auto, {', '.join(attention.STRATEGIES)}"
+            )
+        if strategy == "auto":
+            model = attention.choose_attention_strategy(
+                self.size, B, T, H, Hk, D, Dv, q.itemsize, bool(causal), self.ulysses_size
+            )
+            strategy = model["choice"]
+            if self.rank == 0 and os.environ.get("RECUR_LOG", "0") not in ("", "0"):
+                times = ", ".join(
+                    f"{name} {model[f'{name}_s'] * 1e6:.1f} us"
+                    for name in ("ring", "ulysses", "hybrid")
+                    if f"{name}_s" in model
+                )
+                print(
+                    f"recur.distributed: flash_attn on {self.size} ranks: {strategy} "
+                    f"(model: {times}; B {B} T {T} H {H} Hk {Hk} D {D} Dv {Dv}, "
+                    f"causal {bool(causal)})",
+                    flush=True,
+                )
+        attention.check_heads(strategy, H, self.size, u)
+        o, lse = attention.run(
+            self,
+            q,
+            k,
+            v,
+            strategy,
+            T,
+            bool(causal),
+            softmax_scale,
+            block_size,
+            u,
+            bool(return_lse),
+        )
+        return (o, lse) if return_lse else o

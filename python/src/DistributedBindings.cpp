@@ -7,12 +7,15 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/Error.h"
+#include "runtime/distributed/AttentionParallel.h"
 #include "runtime/distributed/LinearCarry.h"
 #include "runtime/distributed/MpiCommunicator.h"
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+
+#include <cstring>
 
 namespace py = pybind11;
 using namespace recur;
@@ -27,6 +30,64 @@ py::array_t<float> toArray(std::vector<float> values,
   py::array_t<float> array(shape);
   std::copy(values.begin(), values.end(), array.mutable_data());
   return array;
+}
+
+/// A C-contiguous array's raw view, checked.
+const py::array &contiguous(const py::array &array, const char *name) {
+  if (!(array.flags() & py::array::c_style))
+    throw Error(Status::InvalidArgument,
+                std::string(name) + " must be C-contiguous");
+  return array;
+}
+
+/// Bytes in a C array shaped like `like` with `lengthAxis`/`headAxis`
+/// changed: the result of toHeads/toSequence as an array of `like`'s dtype.
+py::array reshaped(std::vector<char> bytes, const py::array &like,
+                   py::ssize_t length, py::ssize_t heads) {
+  std::vector<py::ssize_t> shape(like.shape(), like.shape() + like.ndim());
+  shape[1] = length;
+  shape[2] = heads;
+  py::array out(like.dtype(), shape);
+  std::memcpy(out.mutable_data(), bytes.data(), bytes.size());
+  return out;
+}
+
+/// Bytes of one (token, head) row of a [B, T, H, ...] array.
+size_t rowBytes(const py::array &x) {
+  size_t bytes = x.itemsize();
+  for (py::ssize_t axis = 3; axis < x.ndim(); ++axis)
+    bytes *= x.shape(axis);
+  return bytes;
+}
+
+template <typename Real>
+void bindMerge(py::module_ &m) {
+  using Array = py::array_t<Real, py::array::c_style>;
+  m.def(
+      "merge_attention",
+      [](Array out, Array lse, Array partial, Array partialLse,
+         int64_t rowOffset) {
+        if (out.ndim() != 4 || lse.ndim() != 3 || partial.ndim() != 4 ||
+            partialLse.ndim() != 3 || lse.shape(0) != out.shape(0) ||
+            lse.shape(1) != out.shape(2) || lse.shape(2) != out.shape(1) ||
+            partial.shape(0) != out.shape(0) ||
+            partial.shape(2) != out.shape(2) ||
+            partial.shape(3) != out.shape(3) ||
+            partialLse.shape(0) != out.shape(0) ||
+            partialLse.shape(1) != out.shape(2) ||
+            partialLse.shape(2) != partial.shape(1))
+          throw Error(Status::InvalidArgument,
+                      "merge_attention: out [B, T, H, Dv], lse [B, H, T], "
+                      "partial [B, Tp, H, Dv], partial_lse [B, H, Tp]");
+        mergeAttention<Real>(out.mutable_data(), lse.mutable_data(),
+                             partial.data(), partialLse.data(), out.shape(0),
+                             out.shape(1), out.shape(2), out.shape(3),
+                             rowOffset, partial.shape(1));
+      },
+      py::arg("out"), py::arg("lse"), py::arg("partial"),
+      py::arg("partial_lse"), py::arg("row_offset") = 0,
+      "Merges a partial attention result into out/lse in place by their "
+      "log-sum-exps (runtime/distributed/AttentionParallel.h)");
 }
 
 } // namespace
@@ -64,6 +125,65 @@ PYBIND11_MODULE(_distributed, m) {
           },
           py::arg("values"));
 
+  bindMerge<float>(m);
+  bindMerge<double>(m);
+  m.def(
+      "ring_pass",
+      [](Communicator &comm, const py::array &own,
+         const std::vector<size_t> &blockBytes, const py::function &compute) {
+        contiguous(own, "the ring's block");
+        if (blockBytes.size() != static_cast<size_t>(comm.size()) ||
+            blockBytes[comm.rank()] != static_cast<size_t>(own.nbytes()))
+          throw Error(Status::InvalidArgument,
+                      "ring_pass: block_bytes must hold every rank's block "
+                      "size, this rank's equal to its block's");
+        ringPass(comm, own.data(), blockBytes,
+                 [&](int step, int source, const void *data) {
+                   compute(step, source,
+                           py::memoryview::from_memory(data,
+                                                       blockBytes[source]));
+                 });
+      },
+      py::arg("comm"), py::arg("own"), py::arg("block_bytes"),
+      py::arg("compute"),
+      "Passes every rank's block around the ring, calling compute(step, "
+      "source, memoryview) on each with the next transfer in flight");
+  m.def(
+      "to_heads",
+      [](Communicator &comm, const py::array &x,
+         const std::vector<int64_t> &lengths) {
+        contiguous(x, "x");
+        if (x.ndim() < 3 || x.shape(1) != lengths.at(comm.rank()))
+          throw Error(Status::InvalidArgument,
+                      "to_heads: x must be [B, T_r, H, ...] with T_r this "
+                      "rank's length");
+        int64_t total = 0;
+        for (int64_t length : lengths)
+          total += length;
+        return reshaped(toHeads(comm, x.data(), x.shape(0), lengths,
+                                x.shape(2), rowBytes(x)),
+                        x, total, x.shape(2) / comm.size());
+      },
+      py::arg("comm"), py::arg("x"), py::arg("lengths"),
+      "Ulysses: [B, T_r, H, ...] slices to [B, T, H/R, ...] head shares");
+  m.def(
+      "to_sequence",
+      [](Communicator &comm, const py::array &x,
+         const std::vector<int64_t> &lengths) {
+        contiguous(x, "x");
+        int64_t total = 0;
+        for (int64_t length : lengths)
+          total += length;
+        if (x.ndim() < 3 || x.shape(1) != total)
+          throw Error(Status::InvalidArgument,
+                      "to_sequence: x must be [B, T, H/R, ...]");
+        int64_t heads = x.shape(2) * comm.size();
+        return reshaped(toSequence(comm, x.data(), x.shape(0), lengths, heads,
+                                   rowBytes(x)),
+                        x, lengths.at(comm.rank()), heads);
+      },
+      py::arg("comm"), py::arg("x"), py::arg("lengths"),
+      "Ulysses: [B, T, H/R, ...] head shares back to [B, T_r, H, ...]");
   m.def(
       "carry_linear_state",
       [](Communicator &comm, FloatArray state, std::optional<FloatArray> decay,

@@ -1,7 +1,8 @@
 //===- Communicator.h - Collective transport between ranks ------*- C++ -*-===//
 //
 // What sequence parallelism needs from a transport: all-gather, all-to-all,
-// point-to-point and a max all-reduce, with the payload bytes each rank sends
+// blocking and non-blocking point-to-point and a max all-reduce, with the
+// payload bytes each rank sends
 // counted (the strategies' costs are stated in those bytes). Back ends wrap
 // existing engines: MPI here; NCCL with the GPU back ends.
 //
@@ -12,8 +13,17 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 namespace recur {
+
+/// A posted non-blocking transfer. wait() completes it (the buffer may then
+/// be reused or read); destroying a request that was not waited for waits.
+class Request {
+public:
+  virtual ~Request();
+  virtual void wait() = 0;
+};
 
 class Communicator {
 public:
@@ -31,6 +41,13 @@ public:
   virtual void send(int destination, const void *data, size_t bytes,
                     int tag) = 0;
   virtual void recv(int source, void *data, size_t bytes, int tag) = 0;
+  /// Non-blocking send and receive: the transfer proceeds while the caller
+  /// computes (the ring's overlap); `data` must live until wait(). isend
+  /// counts its bytes when posted.
+  virtual std::unique_ptr<Request> isend(int destination, const void *data,
+                                         size_t bytes, int tag) = 0;
+  virtual std::unique_ptr<Request> irecv(int source, void *data, size_t bytes,
+                                         int tag) = 0;
   /// Elementwise maximum over ranks, in place (not counted: control data).
   virtual void allreduceMax(double *values, size_t count) = 0;
 

@@ -9,6 +9,7 @@
 using namespace recur;
 
 Communicator::~Communicator() = default;
+Request::~Request() = default;
 
 static void check(int code, const char *what) {
   if (code == MPI_SUCCESS)
@@ -29,6 +30,29 @@ static int count(size_t bytes) {
                     " bytes exceeds MPI's 2 GiB per call");
   return static_cast<int>(bytes);
 }
+
+namespace {
+
+class MpiRequest : public Request {
+public:
+  MpiRequest() = default;
+  MpiRequest(const MpiRequest &) = delete;
+  MpiRequest &operator=(const MpiRequest &) = delete;
+  ~MpiRequest() override {
+    // A transfer still in flight writes into or reads from memory the
+    // caller is about to release: complete it, reporting nothing (a
+    // destructor must not throw).
+    if (request_ != MPI_REQUEST_NULL)
+      MPI_Wait(&request_, MPI_STATUS_IGNORE);
+  }
+  void wait() override { check(MPI_Wait(&request_, MPI_STATUS_IGNORE), "Wait"); }
+  MPI_Request *handle() { return &request_; }
+
+private:
+  MPI_Request request_ = MPI_REQUEST_NULL;
+};
+
+} // namespace
 
 MpiCommunicator::MpiCommunicator(MPI_Comm comm) {
   int initialized = 0;
@@ -73,6 +97,26 @@ void MpiCommunicator::recv(int source, void *data, size_t bytes, int tag) {
   check(MPI_Recv(data, count(bytes), MPI_BYTE, source, tag, comm_,
                  MPI_STATUS_IGNORE),
         "Recv");
+}
+
+std::unique_ptr<Request> MpiCommunicator::isend(int destination,
+                                                const void *data, size_t bytes,
+                                                int tag) {
+  auto request = std::make_unique<MpiRequest>();
+  check(MPI_Isend(data, count(bytes), MPI_BYTE, destination, tag, comm_,
+                  request->handle()),
+        "Isend");
+  countSent(bytes);
+  return request;
+}
+
+std::unique_ptr<Request> MpiCommunicator::irecv(int source, void *data,
+                                                size_t bytes, int tag) {
+  auto request = std::make_unique<MpiRequest>();
+  check(MPI_Irecv(data, count(bytes), MPI_BYTE, source, tag, comm_,
+                  request->handle()),
+        "Irecv");
+  return request;
 }
 
 void MpiCommunicator::allreduceMax(double *values, size_t n) {

@@ -23,6 +23,10 @@ public:
   void alltoall(const void *in, void *out, size_t bytesPerRank) override;
   void send(int destination, const void *data, size_t bytes, int tag) override;
   void recv(int source, void *data, size_t bytes, int tag) override;
+  std::unique_ptr<Request> isend(int destination, const void *data,
+                                 size_t bytes, int tag) override;
+  std::unique_ptr<Request> irecv(int source, void *data, size_t bytes,
+                                 int tag) override;
   void allreduceMax(double *values, size_t count) override;
 
 private:
