@@ -1,0 +1,134 @@
+//===- Block.h - One thread block as fibers on one OS thread ----*- C++ -*-===//
+//
+// A Block runs the threads of one GPU block as fibers (ucontext) on the OS
+// thread that calls run(), switching only where a GPU thread could wait for
+// another: at a barrier, at a warp collective and at exit. The scheduler is a
+// FIFO of runnable fibers; a barrier or a collective is completed by the
+// thread that arrives last, which wakes the others. Because a block never
+// leaves its OS thread, the emulator finds the running block and fiber in
+// thread-local storage (Block::current), and code that caches a
+// thread-local's address across a fiber switch still sees its own block.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RECUR_RUNTIME_EMU_BLOCK_H
+#define RECUR_RUNTIME_EMU_BLOCK_H
+
+#include "runtime/emu/FiberStack.h"
+#include "runtime/emu/RecurEmu.h"
+
+#include <ucontext.h>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace recur::emu {
+
+class Block;
+
+/// The lanes of one warp at a completed collective: lanes[i] is the argument
+/// record lane i passed, or null for a lane that has exited or that the
+/// block does not have (the tail of its last warp).
+struct WarpView {
+  unsigned warp;
+  unsigned size;
+  void *const *lanes;
+};
+
+/// A kind of warp collective. Every live lane of a warp must call the same
+/// one with the same key (e.g. the shuffle's clamp/segment word); the last
+/// lane to arrive runs `complete` for all of them.
+struct CollectiveOp {
+  const char *name;
+  void (*complete)(Block &block, const WarpView &warp);
+};
+
+class Block {
+public:
+  Block(const recur_emu_kernel_t &kernel, size_t stackSize);
+  ~Block();
+  Block(const Block &) = delete;
+  Block &operator=(const Block &) = delete;
+
+  /// Runs every thread of block `linearId` to its end. Returns RECUR_SUCCESS
+  /// or the status of the first error, with message().
+  recur_status_t run(uint64_t linearId);
+  const std::string &message() const { return message_; }
+
+  /// The block whose fiber is running on this OS thread, or null.
+  static Block *current();
+
+  // What the running fiber asks.
+  const recur_emu_kernel_t &kernel() const { return kernel_; }
+  const uint32_t *blockId() const { return blockId_; }
+  const uint32_t *threadId() const { return fibers_[running_].id; }
+  unsigned linearThread() const { return running_; }
+  unsigned warpSize() const { return kernel_.warp_size; }
+  unsigned numThreads() const { return numThreads_; }
+  char *sharedMemory() const { return shared_; }
+  size_t sharedBytes() const { return sharedBytes_; }
+
+  /// Waits until every thread of the block has arrived.
+  void barrier();
+  /// Waits until every live lane of the running thread's warp has called
+  /// `op` with `key`; `args` is this lane's record for op.complete.
+  void collective(const CollectiveOp &op, uint32_t key, void *args);
+  /// Ends the block with an error; never returns to the caller.
+  [[noreturn]] void fail(recur_status_t status, const std::string &message);
+  /// "kernel 'k', block (x, y, z), thread (x, y, z) (warp w, lane l)".
+  std::string where(unsigned thread) const;
+  std::string where() const { return where(running_); }
+  /// "thread (x, y, z) (warp w, lane l)".
+  std::string threadName(unsigned thread) const;
+
+private:
+  enum class State : uint8_t { Runnable, AtBarrier, InCollective, Exited };
+  struct Fiber {
+    ucontext_t context;
+    FiberStack stack;
+    State state = State::Runnable;
+    uint32_t id[3] = {0, 0, 0};
+    void *args = nullptr;
+  };
+  struct Warp {
+    unsigned first = 0, size = 0, live = 0, arrived = 0;
+    const CollectiveOp *op = nullptr;
+    uint32_t key = 0;
+    unsigned waiter = 0; // a lane waiting at op, for messages
+  };
+
+  static void fiberMain();
+  void exitThread();
+  void yield();
+  void wake(unsigned thread);
+  void completeCollective(unsigned warp);
+  std::string deadlockMessage() const;
+  std::string blockName() const;
+
+  const recur_emu_kernel_t &kernel_;
+  size_t stackSize_;
+  unsigned numThreads_;
+  std::vector<Fiber> fibers_;
+  std::vector<Warp> warps_;
+  std::vector<void *> laneArgs_;
+  std::deque<unsigned> runQueue_;
+  ucontext_t scheduler_;
+  char *shared_ = nullptr;
+  size_t sharedBytes_ = 0;
+
+  uint32_t blockId_[3] = {0, 0, 0};
+  unsigned running_ = 0;
+  unsigned exited_ = 0, atBarrier_ = 0;
+  int firstExited_ = -1, firstAtBarrier_ = -1;
+  bool failed_ = false;
+  bool threw_ = false;
+  recur_status_t status_ = RECUR_SUCCESS;
+  std::string message_;
+};
+
+} // namespace recur::emu
+
+#endif // RECUR_RUNTIME_EMU_BLOCK_H
