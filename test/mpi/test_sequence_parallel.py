@@ -191,3 +191,170 @@ def test_allscan_needs_a_diagonal_transition():
     beta = np.full(q.shape[:3], 0.5, np.float32)
     with pytest.raises(ValueError, match="'allscan' needs a diagonal transition"):
         sp.delta_rule(*(sp.shard(a) for a in (q, k, v, beta)))
+
+
+# ----------------------------------------------------------------------
+# Softmax attention. T = 45 divides by neither 2 nor 4 ranks (nor by the 2R
+# zigzag chunks); GQA (Hk = 2) and MQA (Hk = 1, which Ulysses repeats to H
+# heads). Tolerance 2e-5 absolute: float32 partial softmaxes merged by their
+# log-sum-exps against the one-pass online softmax (observed ~1e-6).
+
+
+def attention_inputs(seed, B=2, T=45, H=4, Hk=2, D=16, Dv=8, dtype=np.float32):
+    rng = np.random.default_rng(seed)  # the same on every rank
+    q = rng.standard_normal((B, T, H, D)).astype(dtype)
+    k = rng.standard_normal((B, T, Hk, D)).astype(dtype)
+    v = rng.standard_normal((B, T, Hk, Dv)).astype(dtype)
+    return q, k, v
+
+
+def attention_bytes(sp, strategy, T, B, H, Hk, D, Dv, itemsize, lse_itemsize):
+    """docs/distributed.md's bytes per rank for flash_attn."""
+    R, r = sp.size, sp.rank
+    contiguous = [T // R + (j < T % R) for j in range(R)]
+
+    def ring(lengths, heads, rank):
+        n = len(lengths)
+        if n == 1:
+            return 0
+        return sum(
+            B * t * heads * (D + Dv) * itemsize
+            for j, t in enumerate(lengths)
+            if j != (rank + 1) % n
+        )
+
+    def ulysses(lengths, group):
+        if group == 1:
+            return 0
+        kv = Hk if Hk % group == 0 else H
+        per_token = (H + kv) * (D + Dv) * itemsize + H * lse_itemsize
+        return (group - 1) * B * max(lengths) * per_token // group
+
+    if strategy == "ring":
+        return ring(contiguous, Hk, r)
+    if strategy == "zigzag_ring":
+        chunks = [T // (2 * R) + (c < T % (2 * R)) for c in range(2 * R)]
+        return ring([chunks[j] + chunks[2 * R - 1 - j] for j in range(R)], Hk, r)
+    if strategy == "ulysses":
+        return ulysses(contiguous, R)
+    u = sp.ulysses_size or max(d for d in range(1, max(R, 2)) if R % d == 0 and H % d == 0)
+    groups = [sum(contiguous[g * u : (g + 1) * u]) for g in range(R // u)]
+    kv = (Hk if Hk % u == 0 else H) // u
+    return ulysses(contiguous[(r // u) * u : (r // u + 1) * u], u) + ring(groups, kv, r // u)
+
+
+@pytest.mark.parametrize("strategy", ["ring", "zigzag_ring", "ulysses", "hybrid", "auto"])
+@pytest.mark.parametrize("causal", [False, True])
+@pytest.mark.parametrize("Hk", [2, 1])
+def test_flash_attn_matches_the_single_device_run(strategy, causal, Hk):
+    sp = SequenceParallel(strategy=strategy)
+    q, k, v = attention_inputs(23, Hk=Hk)
+    o_full, lse_full = ops.flash_attn(q, k, v, causal=causal, return_lse=True)
+    sp.reset_counters()
+    o, lse = sp.flash_attn(sp.shard(q), sp.shard(k), sp.shard(v), causal=causal, return_lse=True)
+    assert o.dtype == np.float32 and lse.dtype == np.float32
+    error = max(
+        np.abs(o - sp.shard(o_full)).max(),
+        np.abs(lse - sp.shard(lse_full, axis=2)).max(),
+    )
+    assert agree(error < 2e-5), f"rank {sp.rank}: error {error}"
+    assert agree(np.allclose(sp.unshard(o), o_full, atol=2e-5))
+    if strategy != "auto":
+        expected = attention_bytes(sp, strategy, 45, 2, 4, Hk, 16, 8, 4, 4)
+        assert agree(sp.bytes_sent == expected), (sp.rank, sp.bytes_sent, expected)
+
+
+@pytest.mark.parametrize("strategy", ["ring", "zigzag_ring", "ulysses", "hybrid"])
+def test_flash_attn_f64_and_options(strategy):
+    """float64 merges in float64; an explicit scale; no lse asked: no lse sent."""
+    sp = SequenceParallel(strategy=strategy)
+    q, k, v = attention_inputs(29, B=1, T=38, H=4, Hk=4, D=8, Dv=8, dtype=np.float64)
+    o_full = ops.flash_attn(q, k, v, causal=True, softmax_scale=0.2)
+    sp.reset_counters()
+    o = sp.flash_attn(sp.shard(q), sp.shard(k), sp.shard(v), causal=True, softmax_scale=0.2)
+    assert o.dtype == np.float64
+    error = np.abs(o - sp.shard(o_full)).max()
+    assert agree(error < 1e-12), f"rank {sp.rank}: error {error}"
+    expected = attention_bytes(sp, strategy, 38, 1, 4, 4, 8, 8, 8, 0)
+    assert agree(sp.bytes_sent == expected), (sp.rank, sp.bytes_sent, expected)
+
+
+def test_flash_attn_hybrid_with_an_explicit_group():
+    """ulysses_size = R: one group, the ring of one; = 1: the plain ring."""
+    for size in (COMM.Get_size(), 1):
+        sp = SequenceParallel(strategy="hybrid", ulysses_size=size)
+        q, k, v = attention_inputs(31)
+        o_full = ops.flash_attn(q, k, v, causal=True)
+        sp.reset_counters()
+        o = sp.flash_attn(sp.shard(q), sp.shard(k), sp.shard(v), causal=True)
+        assert agree(np.abs(o - sp.shard(o_full)).max() < 2e-5)
+        expected = attention_bytes(sp, "hybrid", 45, 2, 4, 2, 16, 8, 4, 0)
+        assert agree(sp.bytes_sent == expected), (sp.rank, sp.bytes_sent, expected)
+
+
+def test_zigzag_shard_and_unshard_round_trip():
+    sp = SequenceParallel(strategy="zigzag_ring")
+    T = 45
+    x = np.arange(2 * T * 3, dtype=np.float32).reshape(2, T, 3)
+    local = sp.shard(x)
+    # Chunks r and 2R - 1 - r of 2R (the first T mod 2R one step longer).
+    R, r = sp.size, sp.rank
+    sizes = [T // (2 * R) + (c < T % (2 * R)) for c in range(2 * R)]
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    positions = np.concatenate([np.arange(starts[c], starts[c + 1]) for c in (r, 2 * R - 1 - r)])
+    assert agree(np.array_equal(local, x[:, positions]))
+    assert agree(np.array_equal(sp.unshard(local), x))
+    y = np.arange(T * 4).reshape(1, 4, T)  # another axis
+    assert agree(np.array_equal(sp.unshard(sp.shard(y, axis=2), axis=2), y))
+
+
+def test_flash_attn_mismatched_shapes_raise_on_every_rank():
+    sp = SequenceParallel(strategy="ring")
+    q, k, v = attention_inputs(37, D=16 if sp.rank != 1 else 8)
+    with pytest.raises(ValueError, match="every rank must pass the same"):
+        sp.flash_attn(sp.shard(q), sp.shard(k), sp.shard(v))
+    # A slice of the wrong length on the last rank.
+    q, k, v = attention_inputs(37)
+    cut = slice(None, -1) if sp.rank == sp.size - 1 else slice(None)
+    with pytest.raises(ValueError, match="lengths"):
+        sp.flash_attn(sp.shard(q)[:, cut], sp.shard(k)[:, cut], sp.shard(v)[:, cut])
+
+
+def test_flash_attn_errors():
+    sp = SequenceParallel(strategy="ulysses")
+    q, k, v = attention_inputs(41, H=3, Hk=1)
+    local = [sp.shard(x) for x in (q, k, v)]
+    with pytest.raises(ValueError, match=f"3 heads on {sp.size} ranks"):
+        sp.flash_attn(*local)
+    with pytest.raises(NotImplementedError, match="cu_seqlens"):
+        cu = np.array([0, 45], np.int32)
+        sp.flash_attn(*local, cu_seqlens_q=cu, cu_seqlens_k=cu)
+    with pytest.raises(NotImplementedError, match="window_size"):
+        sp.flash_attn(*local, window_size=(8, 0))
+    with pytest.raises(ValueError, match="is for softmax attention"):
+        sp.linear_attn(local[0], local[0], local[0])
+    with pytest.raises(ValueError, match="is for the linear recurrences"):
+        SequenceParallel(strategy="allgather").flash_attn(*local)
+    with pytest.raises(ValueError, match="ulysses_size 3 must divide"):
+        SequenceParallel(strategy="hybrid", ulysses_size=3 if sp.size != 3 else 2)
+
+
+def test_flash_attn_auto_cost_model(monkeypatch, capsys):
+    from recur._attention_parallel import choose_attention_strategy
+
+    # Heads that do not divide by the ranks leave Ulysses out.
+    model = choose_attention_strategy(4, 1, 4096, 6, 6, 64, 64, 4, True)
+    assert "ulysses_s" not in model and model["choice"] in ("ring", "hybrid")
+    # A long sequence is compute-bound: the balanced Ulysses beats the causal
+    # ring, whose last rank computes on every block.
+    model = choose_attention_strategy(4, 1, 65536, 8, 8, 64, 64, 2, True)
+    assert model["choice"] == "ulysses" and model["ulysses_s"] < model["ring_s"]
+    monkeypatch.setenv("RECUR_LOG", "1")
+    sp = SequenceParallel(strategy="auto")
+    q, k, v = attention_inputs(43)
+    sp.flash_attn(sp.shard(q), sp.shard(k), sp.shard(v), causal=True)
+    printed = capsys.readouterr().out
+    if sp.rank == 0:
+        assert f"flash_attn on {sp.size} ranks: " in printed and "(model: ring " in printed
+    else:
+        assert printed == ""
