@@ -68,7 +68,7 @@ TEST(EmuLaunch, ThreadAndBlockIdsOverA3DGrid) {
 std::atomic<int> inFlight{0}, maxInFlight{0};
 
 // Every thread counts itself; thread 0 of each block stays until another
-// block runs at the same time (or two seconds pass).
+// block runs at the same time, or one did before (or two seconds pass).
 void countInParallel(void **args) {
   auto *counter = arg<std::atomic<int> *>(args, 0);
   counter->fetch_add(1);
@@ -76,7 +76,8 @@ void countInParallel(void **args) {
     return;
   int now = ++inFlight;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-  while (now < 2 && std::chrono::steady_clock::now() < deadline)
+  while (now < 2 && maxInFlight.load() < 2 &&
+         std::chrono::steady_clock::now() < deadline)
     now = std::max(now, inFlight.load());
   int seen = maxInFlight.load();
   while (now > seen && !maxInFlight.compare_exchange_weak(seen, now)) {

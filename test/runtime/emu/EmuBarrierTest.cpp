@@ -1,0 +1,107 @@
+//===- EmuBarrierTest.cpp - Barriers, shared memory and SIMT errors -------===//
+
+#include "EmuTestUtil.h"
+
+#include <gtest/gtest.h>
+
+using namespace recur::emu::test;
+
+namespace {
+
+bool contains(const char *text, const std::string &part) {
+  return std::string(text).find(part) != std::string::npos;
+}
+
+// Thread i writes i * i + 7, then reads thread (i + 1) % n's value; a second
+// round in the same shared slots reads (i + n - 1) % n, so the first
+// barrier must not be confused with the second.
+void exchange(void **args) {
+  int32_t *out = arg<int32_t *>(args, 0);
+  auto *shared = static_cast<int32_t *>(__recur_emu_shared_memory());
+  int n = __recur_emu_block_dim(0) * __recur_emu_block_dim(1);
+  int i = linearThread();
+  int base = __recur_emu_block_id(0) * 2 * n;
+  shared[i] = i * i + 7;
+  __recur_emu_barrier();
+  out[base + i] = shared[(i + 1) % n];
+  __recur_emu_barrier();
+  shared[i] = -i;
+  __recur_emu_barrier();
+  out[base + n + i] = shared[(i + n - 1) % n];
+}
+
+TEST(EmuBarrier, OrdersASharedMemoryExchange) {
+  const int n = 96, blocks = 5; // three warps, 2-D block of 48 x 2
+  std::vector<int32_t> out(2 * n * blocks, 0);
+  int32_t *outPtr = out.data();
+  void *args[] = {&outPtr};
+  recur_emu_kernel_t k = kernel(exchange, args, "exchange");
+  k.block[0] = 48, k.block[1] = 2;
+  k.grid[0] = blocks;
+  k.static_shared_bytes = n * 4;
+  ASSERT_EQ(recur_emu_launch(&k), RECUR_SUCCESS) << recur_emu_last_error();
+  for (int b = 0; b < blocks; ++b)
+    for (int i = 0; i < n; ++i) {
+      int next = (i + 1) % n, previous = (i + n - 1) % n;
+      EXPECT_EQ(out[b * 2 * n + i], next * next + 7) << b << " " << i;
+      EXPECT_EQ(out[b * 2 * n + n + i], -previous) << b << " " << i;
+    }
+}
+
+// Threads 16.. leave before the barrier the others wait at.
+void exitBeforeBarrier(void **) {
+  if (__recur_emu_thread_id(0) >= 16)
+    return;
+  __recur_emu_barrier();
+}
+
+// Thread 0 waits at the barrier before thread 1 leaves.
+void barrierThenExit(void **) {
+  if (__recur_emu_thread_id(0) == 0)
+    __recur_emu_barrier();
+}
+
+TEST(EmuBarrier, DivergenceIsAnErrorNotAHang) {
+  recur_emu_kernel_t k = kernel(exitBeforeBarrier, nullptr, "diverge");
+  k.block[0] = 64;
+  k.grid[0] = 4;
+  EXPECT_EQ(recur_emu_launch(&k), RECUR_ERROR_LAUNCH);
+  EXPECT_TRUE(contains(recur_emu_last_error(), "barrier divergence"))
+      << recur_emu_last_error();
+  EXPECT_TRUE(contains(recur_emu_last_error(), "block (0, 0, 0)"))
+      << recur_emu_last_error();
+
+  k = kernel(barrierThenExit, nullptr, "diverge2");
+  k.block[0] = 2;
+  EXPECT_EQ(recur_emu_launch(&k), RECUR_ERROR_LAUNCH);
+  EXPECT_STREQ(recur_emu_last_error(),
+               "barrier divergence: kernel 'diverge2', block (0, 0, 0), "
+               "thread (1, 0, 0) (warp 0, lane 1) exits while thread (0, 0, "
+               "0) (warp 0, lane 0) waits for it at a barrier");
+
+  // The next launch on the same stacks is not affected.
+  k = kernel(exitBeforeBarrier, nullptr, "fine");
+  k.block[0] = 16;
+  EXPECT_EQ(recur_emu_launch(&k), RECUR_SUCCESS) << recur_emu_last_error();
+}
+
+// Lane 0 waits at a barrier while the rest of its warp waits for it at a
+// shuffle: neither can finish.
+void barrierAgainstShuffle(void **) {
+  if (__recur_emu_lane_id() == 0)
+    __recur_emu_barrier();
+  else
+    __recur_emu_shfl_xor(1, 1, 31, nullptr);
+}
+
+TEST(EmuBarrier, DeadlockIsReported) {
+  recur_emu_kernel_t k = kernel(barrierAgainstShuffle, nullptr, "deadlock");
+  k.block[0] = 32;
+  EXPECT_EQ(recur_emu_launch(&k), RECUR_ERROR_LAUNCH);
+  EXPECT_STREQ(recur_emu_last_error(),
+               "deadlock in kernel 'deadlock', block (0, 0, 0): thread (1, 0, "
+               "0) (warp 0, lane 1) waits for its warp at shfl.sync.bfly "
+               "while thread (0, 0, 0) (warp 0, lane 0) waits at a barrier");
+}
+
+} // namespace
