@@ -53,7 +53,8 @@ void recur::mergeAttention(Real *out, Real *lse, const Real *partial,
         Real merged = high + std::log1p(std::exp(low - high));
         Real wa = std::exp(a - merged), wp = std::exp(p - merged);
         Real *o = out + ((b * rows + rowOffset + i) * heads + h) * valueDim;
-        const Real *po = partial + ((b * partialRows + i) * heads + h) * valueDim;
+        const Real *po =
+            partial + ((b * partialRows + i) * heads + h) * valueDim;
         for (int64_t d = 0; d < valueDim; ++d)
           o[d] = wa * o[d] + wp * po[d];
         a = merged;
@@ -65,8 +66,7 @@ template void recur::mergeAttention<float>(float *, float *, const float *,
                                            int64_t, int64_t, int64_t, int64_t);
 template void recur::mergeAttention<double>(double *, double *, const double *,
                                             const double *, int64_t, int64_t,
-                                            int64_t, int64_t, int64_t,
-                                            int64_t);
+                                            int64_t, int64_t, int64_t, int64_t);
 
 void recur::ringPass(
     Communicator &comm, const void *own, const std::vector<size_t> &blockBytes,
@@ -167,7 +167,8 @@ std::vector<char> recur::toSequence(Communicator &comm, const void *in,
   for (int j = 0; j < size; ++j)
     for (int64_t b = 0; b < batch; ++b)
       for (int64_t t = 0; t < mine; ++t)
-        std::memcpy(out.data() + ((b * mine + t) * heads + j * share) * rowBytes,
+        std::memcpy(out.data() +
+                        ((b * mine + t) * heads + j * share) * rowBytes,
                     received.data() + j * block + (b * longest + t) * run, run);
   return out;
 }

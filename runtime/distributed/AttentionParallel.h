@@ -48,10 +48,9 @@ void mergeAttention(Real *out, Real *lse, const Real *partial,
 /// transfers that bring the block of step s + 1. blockBytes[j] is rank j's
 /// block size. `data` is valid during the call only. Sends
 /// Σ_{j != rank + 1} blockBytes[j] bytes.
-void ringPass(Communicator &comm, const void *own,
-              const std::vector<size_t> &blockBytes,
-              const std::function<void(int step, int source, const void *data)>
-                  &compute);
+void ringPass(
+    Communicator &comm, const void *own, const std::vector<size_t> &blockBytes,
+    const std::function<void(int step, int source, const void *data)> &compute);
 
 /// Ulysses' all-to-all from a slice of the sequence with every head,
 /// [B, lengths[rank], H, rowBytes], to the whole sequence with heads
@@ -64,10 +63,9 @@ std::vector<char> toHeads(Communicator &comm, const void *in, int64_t batch,
 
 /// The inverse of toHeads: [B, Σ lengths, H/R, rowBytes] to this rank's
 /// slice with every head, [B, lengths[rank], H, rowBytes]. The same bytes.
-std::vector<char> toSequence(Communicator &comm, const void *in,
-                             int64_t batch,
-                             const std::vector<int64_t> &lengths,
-                             int64_t heads, size_t rowBytes);
+std::vector<char> toSequence(Communicator &comm, const void *in, int64_t batch,
+                             const std::vector<int64_t> &lengths, int64_t heads,
+                             size_t rowBytes);
 
 } // namespace recur
 

@@ -45,7 +45,9 @@ public:
     if (request_ != MPI_REQUEST_NULL)
       MPI_Wait(&request_, MPI_STATUS_IGNORE);
   }
-  void wait() override { check(MPI_Wait(&request_, MPI_STATUS_IGNORE), "Wait"); }
+  void wait() override {
+    check(MPI_Wait(&request_, MPI_STATUS_IGNORE), "Wait");
+  }
   MPI_Request *handle() { return &request_; }
 
 private:
