@@ -111,14 +111,15 @@ TEST(EmuLaunch, ManyLaunchesReuseStacks) {
   k.grid[0] = 8;
   k.block[0] = 128;
   k.num_workers = 2;
-  ASSERT_EQ(recur_emu_launch(&k), RECUR_SUCCESS) << recur_emu_last_error();
-  size_t mapped = recur_emu_mapped_stacks();
-  EXPECT_GE(mapped, 128u);
-  EXPECT_LE(mapped, 2u * 128u);
+  recur_emu_release_stacks(); // what earlier tests left in the cache
+  ASSERT_EQ(recur_emu_mapped_stacks(), 0u);
   for (int launch = 0; launch < 200; ++launch)
     ASSERT_EQ(recur_emu_launch(&k), RECUR_SUCCESS) << recur_emu_last_error();
-  EXPECT_EQ(recur_emu_mapped_stacks(), mapped);
-  EXPECT_EQ(counter.load(), 201 * 8 * 128);
+  // At most one stack per thread of a block per worker, however many
+  // launches ran.
+  EXPECT_GE(recur_emu_mapped_stacks(), 128u);
+  EXPECT_LE(recur_emu_mapped_stacks(), 2u * 128u);
+  EXPECT_EQ(counter.load(), 200 * 8 * 128);
   recur_emu_release_stacks();
   EXPECT_EQ(recur_emu_mapped_stacks(), 0u);
 }
