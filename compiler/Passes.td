@@ -165,4 +165,66 @@ def ConvertSeqToTile : Pass<"convert-seq-to-tile", "::mlir::ModuleOp"> {
   ];
 }
 
+def TileGPUAssignLayouts
+    : Pass<"tile-gpu-assign-layouts", "::mlir::ModuleOp"> {
+  let summary = "Give every tile tensor a GPU layout";
+  let description = [{
+    Encodes each tensor type in a kernel with the `#tile.blocked` or
+    `#tile.slice` layout that places its elements on the threads of a block
+    of `num-warps` warps, and inserts `tile.convert_layout` where an op needs
+    its operands in another layout than they were made in.
+
+    Each tensor rank gets one blocked layout, sized on the largest tile of
+    that rank in the kernel: runs of up to four elements along the last
+    (contiguous) dimension, so loads and stores of unit-stride tiles become
+    16-byte accesses, lanes along the last dimension first and warps along
+    the first. Tiles that feed `tile.expand_dims` (directly or through
+    elementwise ops) take the slice of the next rank's layout, which makes
+    the expansion free; reductions produce slices. Elementwise ops, loads,
+    stores, atomics and `tile.broadcast` need their operands in their result's
+    layout; `tile.dot`, `tile.trans` and `tile.reshape` accept any (they
+    exchange data through shared memory). Loop-carried and `scf.if` values
+    keep one layout on every path. Device functions must be inlined first.
+  }];
+  let options = [
+    Option<"numWarps", "num-warps", "unsigned", /*default=*/"4",
+           "Warps per block">,
+    Option<"warpSize", "warp-size", "unsigned", /*default=*/"32",
+           "Threads per warp (32 on NVIDIA GPUs, 64 on AMD CDNA)">,
+  ];
+}
+
+def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Distribute laid-out tile kernels over GPU threads";
+  let description = [{
+    Moves every kernel into `gpu.module @recur_kernels` as a `gpu.func`
+    kernel (the module becomes a `gpu.container_module`) and rewrites each
+    tile, whose layout `tile-gpu-assign-layouts` chose, into the vector of
+    the elements one thread holds:
+
+    * `tile.program_id`/`tile.num_programs` read `gpu.block_id`/
+      `gpu.grid_dim`; the block is `num_threads` threads along x
+      (`known_block_size`).
+    * `tile.make_range` adds the thread's base coordinate to constant
+      offsets; `tile.splat`, `tile.broadcast` and `tile.expand_dims` stay in
+      the thread (a splat, a shuffle, nothing); arith and math ops apply to
+      the vectors.
+    * Pointers are i64 addresses. Loads and stores access runs of up to 16
+      bytes that the layout keeps in one thread and the contiguity analysis
+      proves consecutive as one vector access when the run is aligned and
+      unmasked (tested at run time), else element by element under their
+      masks; replicated elements are stored by one thread only.
+    * `tile.reduce` folds in the thread, across lanes with xor shuffles and
+      across warps through shared memory, in index order.
+    * `tile.convert_layout`, `tile.trans` and `tile.reshape` exchange
+      elements through the module's shared-memory scratch
+      (`@__recur_shared`, sized for the largest user).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // RECUR_COMPILER_PASSES_TD

@@ -42,6 +42,23 @@ struct TileInlinerInterface : public DialectInlinerInterface {
       from.replaceAllUsesWith(to);
   }
 };
+/// Layouts print as `#blocked`, `#blocked1`, ... `#slice` aliases at the top
+/// of a module, as Triton prints them: laid-out IR stays readable.
+struct TileOpAsmInterface : public OpAsmDialectInterface {
+  using OpAsmDialectInterface::OpAsmDialectInterface;
+
+  AliasResult getAlias(Attribute attr, raw_ostream &os) const override {
+    if (isa<BlockedLayoutAttr>(attr)) {
+      os << "blocked";
+      return AliasResult::FinalAlias;
+    }
+    if (isa<SliceLayoutAttr>(attr)) {
+      os << "slice";
+      return AliasResult::FinalAlias;
+    }
+    return AliasResult::NoAlias;
+  }
+};
 } // namespace
 
 void TileDialect::initialize() {
@@ -57,7 +74,7 @@ void TileDialect::initialize() {
 #define GET_ATTRDEF_LIST
 #include "dialects/tile/TileAttrs.cpp.inc"
       >();
-  addInterfaces<TileInlinerInterface>();
+  addInterfaces<TileInlinerInterface, TileOpAsmInterface>();
 }
 
 Operation *TileDialect::materializeConstant(OpBuilder &builder, Attribute value,

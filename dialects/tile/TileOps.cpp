@@ -292,9 +292,13 @@ LogicalResult ReduceOp::verifyRegions() {
     if (srcType.getRank() > 1) {
       SmallVector<int64_t> shape(srcType.getShape());
       shape.erase(shape.begin() + getAxis());
-      expected = srcType.clone(shape);
+      expected = RankedTensorType::get(shape, srcType.getElementType());
     }
-    if (result.getType() != expected)
+    // Layouts (GPU encodings) of the result are the lowering's business.
+    Type actual = result.getType();
+    if (auto tensor = dyn_cast<RankedTensorType>(actual))
+      actual = RankedTensorType::get(tensor.getShape(), tensor.getElementType());
+    if (actual != expected)
       return emitOpError("result type ")
              << result.getType() << " should be " << expected;
   }
@@ -308,4 +312,21 @@ LogicalResult ScanOp::verifyRegions() {
   if (getResultTypes() != getSrcs().getTypes())
     return emitOpError("result types must equal source types");
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ConvertLayoutOp
+//===----------------------------------------------------------------------===//
+
+OpFoldResult ConvertLayoutOp::fold(FoldAdaptor) {
+  if (getSrc().getType() == getType())
+    return getSrc();
+  // convert(convert(x)) moves the elements of x once.
+  if (auto inner = getSrc().getDefiningOp<ConvertLayoutOp>()) {
+    if (inner.getSrc().getType() == getType())
+      return inner.getSrc();
+    getSrcMutable().assign(inner.getSrc());
+    return getResult();
+  }
+  return {};
 }

@@ -4,6 +4,7 @@
 #define RECUR_TILE_OPS_TD
 
 include "dialects/tile/TileDialect.td"
+include "dialects/tile/TileLayouts.td"
 include "mlir/IR/OpAsmInterface.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/IR/RegionKindInterface.td"
@@ -252,6 +253,26 @@ def Tile_TransOp : Tile_Op<"trans", [
   let hasFolder = 1;
   let hasCanonicalizer = 1;
   let hasVerifier = 1;
+}
+
+def Tile_ConvertLayoutOp : Tile_Op<"convert_layout", [
+    Pure, SameOperandsAndResultShape, SameOperandsAndResultElementType
+  ]> {
+  let summary = "Move a tile's elements to the threads of another layout";
+  let description = [{
+    The value is unchanged; only the encoding (which thread holds which
+    element) differs. GPU lowerings exchange the elements through shared
+    memory.
+
+    ```mlir
+    %b = tile.convert_layout %a : tensor<64xf32, #tile.blocked<{...}>>
+                               -> tensor<64xf32, #tile.slice<{...}>>
+    ```
+  }];
+  let arguments = (ins Tile_Tensor:$src);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//

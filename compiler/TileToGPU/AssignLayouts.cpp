@@ -1,0 +1,350 @@
+//===- AssignLayouts.cpp - The tile-gpu-assign-layouts pass ---------------===//
+//
+// Types are rewritten in place, op by op in program order, rather than by
+// patterns: a value's layout depends on its users (slices for tiles that
+// feed expand_dims) and on its producer, and every region-carrying op must
+// agree with the layouts of its yields, which a single ordered walk settles
+// with one conversion per disagreement.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Passes.h"
+#include "dialects/tile/TileLayouts.h"
+#include "dialects/tile/TileOps.h"
+
+#include "llvm/Support/MathExtras.h"
+
+namespace recur {
+#define GEN_PASS_DEF_TILEGPUASSIGNLAYOUTS
+#include "compiler/Passes.h.inc"
+} // namespace recur
+
+using namespace mlir;
+using namespace recur;
+
+namespace {
+
+/// The largest power of two at most `value` (and at least 1).
+int64_t floorPowerOf2(int64_t value) {
+  return value <= 1 ? 1 : int64_t(1) << llvm::Log2_64(value);
+}
+
+class LayoutAssigner {
+public:
+  LayoutAssigner(tile::FuncOp kernel, unsigned numWarps, unsigned warpSize)
+      : kernel(kernel), numWarps(numWarps), warpSize(warpSize) {
+    kernel.walk([&](Operation *op) {
+      for (Value result : op->getResults())
+        noteShape(result.getType());
+      for (Region &region : op->getRegions())
+        for (Block &block : region)
+          for (BlockArgument arg : block.getArguments())
+            noteShape(arg.getType());
+    });
+  }
+
+  LogicalResult run();
+
+private:
+  void noteShape(Type type) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor || tensor.getRank() == 0)
+      return;
+    SmallVector<int64_t> &largest = largestShape[tensor.getRank()];
+    if (largest.empty())
+      largest.assign(tensor.getRank(), 1);
+    for (auto [size, seen] : llvm::zip(tensor.getShape(), largest))
+      seen = std::max(seen, size);
+  }
+
+  tile::BlockedLayoutAttr getDefaultLayout(unsigned rank);
+  Attribute getHint(Value value, unsigned depth = 0);
+  RankedTensorType withLayout(Type type, Attribute layout) {
+    auto tensor = cast<RankedTensorType>(type);
+    return RankedTensorType::get(tensor.getShape(), tensor.getElementType(),
+                                 layout);
+  }
+  /// The layout `value` should have for `user`: its own unless it has none.
+  void require(Operation *user, OpOperand &operand, Attribute layout);
+  LogicalResult assign(Operation *op);
+  void setResultLayout(Value result, Attribute layout);
+
+  tile::FuncOp kernel;
+  unsigned numWarps, warpSize;
+  llvm::DenseMap<unsigned, SmallVector<int64_t>> largestShape;
+  llvm::DenseMap<unsigned, tile::BlockedLayoutAttr> defaults;
+};
+
+/// Runs of up to four elements along the last dimension, lanes along the
+/// fastest dimensions, warps along the slowest; lanes or warps that the
+/// largest tile cannot occupy go to the first dimension (copies).
+tile::BlockedLayoutAttr LayoutAssigner::getDefaultLayout(unsigned rank) {
+  auto it = defaults.find(rank);
+  if (it != defaults.end())
+    return it->second;
+  SmallVector<int64_t> shape = largestShape.lookup(rank);
+  if (shape.empty())
+    shape.assign(rank, 1);
+  int64_t elements = 1;
+  for (int64_t size : shape)
+    elements *= size;
+  int64_t threads = int64_t(numWarps) * warpSize;
+
+  SmallVector<unsigned> order, sizePerThread(rank, 1), lanes(rank, 1),
+      warps(rank, 1);
+  for (unsigned d = rank; d-- > 0;)
+    order.push_back(d);
+  sizePerThread[rank - 1] = static_cast<unsigned>(std::min<int64_t>(
+      {4, shape[rank - 1],
+       floorPowerOf2(std::max<int64_t>(1, elements / threads))}));
+
+  int64_t freeLanes = warpSize;
+  for (unsigned d : order) {
+    int64_t fit = std::max<int64_t>(1, shape[d] / sizePerThread[d]);
+    int64_t take = std::min(freeLanes, floorPowerOf2(fit));
+    lanes[d] = static_cast<unsigned>(take);
+    freeLanes /= take;
+  }
+  lanes[0] *= static_cast<unsigned>(freeLanes);
+
+  int64_t freeWarps = numWarps;
+  for (unsigned d : llvm::reverse(order)) {
+    int64_t fit =
+        std::max<int64_t>(1, shape[d] / (sizePerThread[d] * lanes[d]));
+    int64_t take = std::min(freeWarps, floorPowerOf2(fit));
+    warps[d] = static_cast<unsigned>(take);
+    freeWarps /= take;
+  }
+  warps[0] *= static_cast<unsigned>(freeWarps);
+
+  auto layout = tile::BlockedLayoutAttr::get(kernel.getContext(), sizePerThread,
+                                             lanes, warps, order);
+  defaults[rank] = layout;
+  return layout;
+}
+
+/// A slice of the next rank's layout for tiles that reach a
+/// `tile.expand_dims` through elementwise ops; the rank's default otherwise.
+Attribute LayoutAssigner::getHint(Value value, unsigned depth) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (depth < 8) {
+    for (Operation *user : value.getUsers()) {
+      if (auto expand = dyn_cast<tile::ExpandDimsOp>(user))
+        return tile::SliceLayoutAttr::get(value.getContext(), expand.getAxis(),
+                                          getDefaultLayout(type.getRank() + 1));
+      bool elementwise = user->getNumResults() == 1 &&
+                         (isa<tile::AddPtrOp, tile::LoadOp>(user) ||
+                          user->hasTrait<OpTrait::Elementwise>()) &&
+                         isa<RankedTensorType>(user->getResult(0).getType());
+      if (!elementwise)
+        continue;
+      Attribute hint = getHint(user->getResult(0), depth + 1);
+      if (isa<tile::SliceLayoutAttr>(hint))
+        return hint;
+    }
+  }
+  return getDefaultLayout(type.getRank());
+}
+
+void LayoutAssigner::require(Operation *user, OpOperand &operand,
+                             Attribute layout) {
+  auto type = dyn_cast<RankedTensorType>(operand.get().getType());
+  if (!type || type.getRank() == 0 || type.getEncoding() == layout)
+    return;
+  OpBuilder builder(user);
+  Value converted = tile::ConvertLayoutOp::create(
+      builder, user->getLoc(), withLayout(type, layout), operand.get());
+  operand.set(converted);
+}
+
+void LayoutAssigner::setResultLayout(Value result, Attribute layout) {
+  auto type = cast<RankedTensorType>(result.getType());
+  RankedTensorType encoded = withLayout(type, layout);
+  result.setType(encoded);
+  // A constant's attribute carries its type, encoding included.
+  if (auto constant = result.getDefiningOp<arith::ConstantOp>())
+    if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue()))
+      constant.setValueAttr(dense.reshape(encoded));
+}
+
+static bool isRankedTile(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.getRank() > 0;
+}
+
+static Attribute getLayout(Value value) {
+  return cast<RankedTensorType>(value.getType()).getEncoding();
+}
+
+LogicalResult LayoutAssigner::assign(Operation *op) {
+  if (isa<tile::CallOp>(op))
+    return op->emitOpError("device functions must be inlined before GPU "
+                           "lowering");
+  if (isa<tile::ConvertLayoutOp>(op))
+    return success();
+
+  // Ops that end a region take the layouts of what they yield to.
+  if (op->hasTrait<OpTrait::IsTerminator>()) {
+    Operation *parent = op->getParentOp();
+    TypeRange expected;
+    if (isa<scf::YieldOp>(op) && isa<scf::WhileOp>(parent))
+      expected = TypeRange(cast<scf::WhileOp>(parent).getBeforeArguments());
+    else if (isa<scf::YieldOp, scf::ConditionOp>(op))
+      expected = parent->getResultTypes();
+    else
+      return success();
+    auto operands = isa<scf::ConditionOp>(op) ? op->getOpOperands().drop_front()
+                                              : op->getOpOperands();
+    for (auto [operand, type] : llvm::zip(operands, expected))
+      if (isRankedTile(type))
+        require(op, operand, cast<RankedTensorType>(type).getEncoding());
+    return success();
+  }
+
+  // Region-carrying ops: each result keeps one layout on every path.
+  if (op->getNumRegions() > 0 && !isa<tile::ReduceOp, tile::ScanOp>(op)) {
+    for (Value result : op->getResults())
+      if (isRankedTile(result.getType()))
+        setResultLayout(result, getHint(result));
+    if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      for (auto [arg, result, init] :
+           llvm::zip(loop.getRegionIterArgs(), loop.getResults(),
+                     loop.getInitArgsMutable())) {
+        if (!isRankedTile(result.getType()))
+          continue;
+        arg.setType(result.getType());
+        require(op, init, getLayout(result));
+      }
+    } else if (auto loop = dyn_cast<scf::WhileOp>(op)) {
+      for (auto [arg, init] :
+           llvm::zip(loop.getBeforeArguments(), loop.getInitsMutable())) {
+        if (!isRankedTile(arg.getType()))
+          continue;
+        setResultLayout(arg, getHint(arg));
+        require(op, init, getLayout(arg));
+      }
+      for (auto [arg, result] :
+           llvm::zip(loop.getAfterArguments(), loop.getResults()))
+        arg.setType(result.getType());
+    } else if (!isa<scf::IfOp, scf::ExecuteRegionOp, scf::IndexSwitchOp>(op)) {
+      return op->emitOpError("has no GPU layout rule");
+    }
+    return success();
+  }
+
+  auto tensorOperands =
+      llvm::make_filter_range(op->getOpOperands(), [](OpOperand &operand) {
+        return isRankedTile(operand.get().getType());
+      });
+  Value result = op->getNumResults() > 0 ? op->getResult(0) : Value();
+  bool tensorResult = result && isRankedTile(result.getType());
+
+  if (auto expand = dyn_cast<tile::ExpandDimsOp>(op)) {
+    auto layout = getDefaultLayout(expand.getType().getRank());
+    setResultLayout(result, layout);
+    require(
+        op, expand.getSrcMutable(),
+        tile::SliceLayoutAttr::get(op->getContext(), expand.getAxis(), layout));
+    return success();
+  }
+  if (isa<tile::ReduceOp, tile::ScanOp>(op)) {
+    // Reductions and scans work on blocked operands of one layout.
+    Attribute source;
+    for (OpOperand &operand : tensorOperands) {
+      if (!source) {
+        source = getLayout(operand.get());
+        if (!isa<tile::BlockedLayoutAttr>(source))
+          source = getDefaultLayout(
+              cast<RankedTensorType>(operand.get().getType()).getRank());
+      }
+      require(op, operand, source);
+    }
+    unsigned axis = isa<tile::ReduceOp>(op) ? cast<tile::ReduceOp>(op).getAxis()
+                                            : cast<tile::ScanOp>(op).getAxis();
+    for (Value value : op->getResults()) {
+      if (!isRankedTile(value.getType()))
+        continue;
+      setResultLayout(value, isa<tile::ScanOp>(op)
+                                 ? source
+                                 : tile::SliceLayoutAttr::get(
+                                       op->getContext(), axis,
+                                       cast<tile::BlockedLayoutAttr>(source)));
+    }
+    return success();
+  }
+  if (isa<tile::DotOp, tile::TransOp, tile::ReshapeOp>(op)) {
+    // a, b and the sources of trans/reshape go through shared memory in any
+    // layout; the accumulator matches the result.
+    setResultLayout(result, getHint(result));
+    if (auto dot = dyn_cast<tile::DotOp>(op))
+      require(op, dot.getAccMutable(), getLayout(result));
+    return success();
+  }
+
+  // Everything else is elementwise in its tensors: stores, atomics and
+  // asserts follow their first tile operand, other ops their result.
+  Attribute layout;
+  if (tensorResult && !isa<tile::AtomicRMWOp>(op))
+    layout = getHint(result);
+  else if (!tensorOperands.empty())
+    layout = getLayout((*tensorOperands.begin()).get());
+  else
+    return success();
+  if (!layout)
+    layout = getDefaultLayout(
+        cast<RankedTensorType>((*tensorOperands.begin()).get().getType())
+            .getRank());
+  for (Value value : op->getResults())
+    if (isRankedTile(value.getType()))
+      setResultLayout(value, layout);
+  for (OpOperand &operand : tensorOperands)
+    require(op, operand, layout);
+  return success();
+}
+
+LogicalResult LayoutAssigner::run() {
+  // Pre-order: a region-carrying op fixes its results' layouts before its
+  // body's yields are visited, and producers come before their users.
+  WalkResult walked = kernel.walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (op == kernel.getOperation())
+      return WalkResult::advance();
+    for (Type type : op->getResultTypes())
+      if (auto tensor = dyn_cast<RankedTensorType>(type);
+          tensor && tensor.getRank() == 0)
+        return WalkResult(op->emitOpError(
+            "rank-0 tiles are not supported on GPU targets yet"));
+    return WalkResult(assign(op));
+  });
+  return failure(walked.wasInterrupted());
+}
+
+struct TileGPUAssignLayoutsPass
+    : public recur::impl::TileGPUAssignLayoutsBase<TileGPUAssignLayoutsPass> {
+  using TileGPUAssignLayoutsBase::TileGPUAssignLayoutsBase;
+
+  void runOnOperation() override {
+    if (!llvm::isPowerOf2_32(numWarps) || (warpSize != 32 && warpSize != 64)) {
+      getOperation().emitError("tile-gpu-assign-layouts: num-warps must be a "
+                               "power of two and warp-size 32 or 64");
+      return signalPassFailure();
+    }
+    for (auto kernel : getOperation().getOps<tile::FuncOp>()) {
+      if (kernel.isExternal())
+        continue;
+      if (!kernel.isKernel()) {
+        kernel.emitOpError("device functions must be inlined before GPU "
+                           "lowering");
+        return signalPassFailure();
+      }
+      LayoutAssigner assigner(kernel, numWarps, warpSize);
+      if (failed(assigner.run()))
+        return signalPassFailure();
+      // The block size every layout of the kernel was made for.
+      kernel->setAttr("tile.num_threads",
+                      IntegerAttr::get(IntegerType::get(&getContext(), 32),
+                                       numWarps * warpSize));
+    }
+  }
+};
+
+} // namespace

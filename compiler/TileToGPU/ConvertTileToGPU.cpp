@@ -1,0 +1,106 @@
+//===- ConvertTileToGPU.cpp - The convert-tile-to-gpu pass ----------------===//
+
+#include "compiler/Analysis/Contiguity.h"
+#include "compiler/Passes.h"
+#include "compiler/TileToGPU/PatternsToGPU.h"
+#include "dialects/tile/TileOps.h"
+
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
+
+namespace recur {
+#define GEN_PASS_DEF_CONVERTTILETOGPU
+#include "compiler/Passes.h.inc"
+} // namespace recur
+
+using namespace mlir;
+using namespace recur;
+
+namespace {
+
+/// Moves the kernels into the GPU module and gives it the shared-memory
+/// scratch its ops need. A walk, not a pattern: it restructures the module
+/// around the ops the patterns then convert.
+LogicalResult buildGPUModule(ModuleOp module) {
+  OpBuilder builder(module.getContext());
+  SmallVector<tile::FuncOp> kernels;
+  for (auto fn : module.getOps<tile::FuncOp>()) {
+    if (!fn.isKernel())
+      return fn.emitOpError("device functions must be inlined before GPU "
+                            "lowering");
+    kernels.push_back(fn);
+  }
+  int64_t scratch = 0;
+  for (tile::FuncOp fn : kernels)
+    fn.walk([&](Operation *op) {
+      scratch = std::max(scratch, getSharedScratchBytes(op));
+    });
+
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                  builder.getUnitAttr());
+  builder.setInsertionPointToEnd(module.getBody());
+  auto gpuModule =
+      gpu::GPUModuleOp::create(builder, module.getLoc(), kGPUModuleName);
+  builder.setInsertionPointToStart(gpuModule.getBody());
+  if (scratch > 0)
+    LLVM::GlobalOp::create(
+        builder, module.getLoc(),
+        LLVM::LLVMArrayType::get(builder.getI8Type(), scratch),
+        /*isConstant=*/false, LLVM::Linkage::Internal, kSharedScratchName,
+        /*value=*/Attribute(), /*alignment=*/16, /*addrSpace=*/3);
+  for (tile::FuncOp fn : kernels)
+    fn->moveBefore(gpuModule.getBody(), gpuModule.getBody()->end());
+  return success();
+}
+
+struct ConvertTileToGPUPass
+    : public recur::impl::ConvertTileToGPUBase<ConvertTileToGPUPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *context = &getContext();
+
+    // Every tile must carry a layout.
+    WalkResult unlaid = module.walk([&](Operation *op) {
+      for (Type type : op->getResultTypes())
+        if (auto tensor = dyn_cast<RankedTensorType>(type);
+            tensor && !tensor.getEncoding())
+          return WalkResult(op->emitOpError(
+              "has a tile without a layout; run tile-gpu-assign-layouts "
+              "first"));
+      return WalkResult::advance();
+    });
+    if (unlaid.wasInterrupted())
+      return signalPassFailure();
+
+    GPUAccessContiguity contiguity;
+    ContiguityAnalysis analysis;
+    module.walk([&](Operation *op) {
+      if (isa<tile::LoadOp, tile::StoreOp>(op) &&
+          isa<RankedTensorType>(op->getOperand(0).getType()))
+        contiguity[op] = analysis.getInfo(op->getOperand(0)).contiguity;
+    });
+    if (failed(buildGPUModule(module)))
+      return signalPassFailure();
+
+    TileToGPUTypeConverter converter;
+    ConversionTarget target(*context);
+    target.addIllegalDialect<tile::TileDialect>();
+    target.addLegalDialect<gpu::GPUDialect, LLVM::LLVMDialect,
+                           vector::VectorDialect>();
+    target.addLegalOp<ModuleOp>();
+    target.markUnknownOpDynamicallyLegal(
+        [&](Operation *op) { return converter.isLegal(op); });
+
+    RewritePatternSet patterns(context);
+    scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
+                                                         target);
+    populateFuncOpToGPUPatterns(converter, patterns);
+    populateElementwiseOpToGPUPatterns(converter, patterns);
+    populateViewOpToGPUPatterns(converter, patterns);
+    populateLoadStoreOpToGPUPatterns(converter, patterns, contiguity);
+    populateReduceOpToGPUPatterns(converter, patterns);
+    if (failed(applyFullConversion(module, target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

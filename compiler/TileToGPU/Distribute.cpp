@@ -1,0 +1,208 @@
+//===- Distribute.cpp - Per-thread elements of tiles on GPU targets -------===//
+
+#include "compiler/TileToGPU/PatternsToGPU.h"
+#include "dialects/tile/TileOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace recur;
+
+TileToGPUTypeConverter::TileToGPUTypeConverter() {
+  addConversion([](Type type) { return type; });
+  addConversion([](tile::PtrType type) -> Type {
+    return IntegerType::get(type.getContext(), 64);
+  });
+  addConversion([this](RankedTensorType type) -> std::optional<Type> {
+    FailureOr<tile::ThreadMapping> mapping = tile::getThreadMapping(type);
+    if (failed(mapping))
+      return std::nullopt;
+    return VectorType::get({mapping->getNumElements()},
+                           convertType(type.getElementType()));
+  });
+}
+
+tile::ThreadMapping recur::getMapping(Type tileType) {
+  return *tile::getThreadMapping(cast<RankedTensorType>(tileType));
+}
+
+Value recur::createI32(OpBuilder &builder, Location loc, int64_t value) {
+  return arith::ConstantIntOp::create(builder, loc, value, 32);
+}
+
+Value recur::getThreadId(OpBuilder &builder, Location loc) {
+  Value id = gpu::ThreadIdOp::create(builder, loc, gpu::Dimension::x);
+  return arith::IndexCastUIOp::create(builder, loc, builder.getI32Type(), id);
+}
+
+SmallVector<Value> recur::getBaseCoordinates(OpBuilder &builder, Location loc,
+                                             const tile::ThreadMapping &m) {
+  Value tid = getThreadId(builder, loc);
+  Value lane = arith::RemUIOp::create(builder, loc, tid,
+                                      createI32(builder, loc, m.warpSize));
+  Value warp = arith::DivUIOp::create(builder, loc, tid,
+                                      createI32(builder, loc, m.warpSize));
+  auto field = [&](Value id, int64_t stride, int64_t count) {
+    Value shifted = arith::DivUIOp::create(builder, loc, id,
+                                           createI32(builder, loc, stride));
+    return arith::RemUIOp::create(builder, loc, shifted,
+                                  createI32(builder, loc, count));
+  };
+  SmallVector<Value> base;
+  for (unsigned d = 0; d < m.getRank(); ++d) {
+    Value laneCoord = field(lane, m.laneStride[d], m.lanes[d]);
+    Value warpCoord = field(warp, m.warpStride[d], m.warps[d]);
+    Value thread = arith::AddIOp::create(
+        builder, loc,
+        arith::MulIOp::create(builder, loc, warpCoord,
+                              createI32(builder, loc, m.lanes[d])),
+        laneCoord);
+    Value first = arith::MulIOp::create(
+        builder, loc, thread, createI32(builder, loc, m.sizePerThread[d]));
+    base.push_back(arith::RemUIOp::create(builder, loc, first,
+                                          createI32(builder, loc, m.shape[d])));
+  }
+  return base;
+}
+
+Value recur::isCanonicalHolder(OpBuilder &builder, Location loc,
+                               const tile::ThreadMapping &m) {
+  if (m.copyLaneBits == 0 && m.copyWarpBits == 0)
+    return arith::ConstantIntOp::create(builder, loc, 1, 1);
+  Value tid = getThreadId(builder, loc);
+  // Thread id = warp * warpSize + lane: the copy bits of both, in one mask.
+  int64_t mask = m.copyLaneBits | (m.copyWarpBits * m.warpSize);
+  Value bits =
+      arith::AndIOp::create(builder, loc, tid, createI32(builder, loc, mask));
+  return arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq, bits,
+                               createI32(builder, loc, 0));
+}
+
+SmallVector<Value> recur::unpackElements(OpBuilder &builder, Location loc,
+                                         Value vector) {
+  auto type = cast<VectorType>(vector.getType());
+  SmallVector<Value> elements;
+  for (int64_t i = 0; i < type.getNumElements(); ++i)
+    elements.push_back(vector::ExtractOp::create(builder, loc, vector, i));
+  return elements;
+}
+
+Value recur::packElements(OpBuilder &builder, Location loc, Type vectorType,
+                          ArrayRef<Value> elements) {
+  return vector::FromElementsOp::create(builder, loc,
+                                        cast<VectorType>(vectorType), elements);
+}
+
+Value recur::getSharedScratch(OpBuilder &builder, Location loc) {
+  return LLVM::AddressOfOp::create(
+      builder, loc, LLVM::LLVMPointerType::get(builder.getContext(), 3),
+      kSharedScratchName);
+}
+
+int64_t recur::getStorageBytes(Type elementType) {
+  if (isa<tile::PtrType>(elementType))
+    return 8;
+  return std::max<int64_t>(1, elementType.getIntOrFloatBitWidth() / 8);
+}
+
+Value recur::getRowMajorIndex(OpBuilder &builder, Location loc,
+                              ArrayRef<Value> coordinates,
+                              ArrayRef<int64_t> shape) {
+  Value index = createI32(builder, loc, 0);
+  for (auto [coordinate, size] : llvm::zip(coordinates, shape)) {
+    index = arith::MulIOp::create(builder, loc, index,
+                                  createI32(builder, loc, size));
+    index = arith::AddIOp::create(builder, loc, index, coordinate);
+  }
+  return index;
+}
+
+SmallVector<Value> recur::getElementCoordinates(OpBuilder &builder,
+                                                Location loc,
+                                                const tile::ThreadMapping &m,
+                                                ArrayRef<Value> base,
+                                                int64_t e) {
+  SmallVector<int64_t> offsets = m.getOffsets(e);
+  SmallVector<Value> coordinates;
+  for (auto [start, offset] : llvm::zip(base, offsets))
+    coordinates.push_back(
+        offset == 0 ? start
+                    : arith::AddIOp::create(builder, loc, start,
+                                            createI32(builder, loc, offset))
+                          .getResult());
+  return coordinates;
+}
+
+/// Memory holds i1 as i8 and addresses as i64.
+static Type getStorageType(OpBuilder &builder, Type elementType) {
+  if (elementType.isInteger(1))
+    return builder.getI8Type();
+  if (isa<tile::PtrType>(elementType))
+    return builder.getI64Type();
+  return elementType;
+}
+
+SmallVector<Value> recur::exchangeThroughShared(
+    OpBuilder &builder, Location loc, Type elementType,
+    ArrayRef<Value> elements, const tile::ThreadMapping &source,
+    function_ref<Value(OpBuilder &, Location, ArrayRef<Value>)> sourceIndex,
+    const tile::ThreadMapping &result,
+    function_ref<Value(OpBuilder &, Location, ArrayRef<Value>)> resultIndex) {
+  Type storage = getStorageType(builder, elementType);
+  Value scratch = getSharedScratch(builder, loc);
+  auto address = [&](Value index) {
+    return LLVM::GEPOp::create(builder, loc, scratch.getType(), storage,
+                               scratch, ValueRange{index});
+  };
+  // Another exchange may still be reading the scratch.
+  gpu::BarrierOp::create(builder, loc);
+  SmallVector<Value> base = getBaseCoordinates(builder, loc, source);
+  for (auto [e, element] : llvm::enumerate(elements)) {
+    Value index = sourceIndex(builder, loc,
+                              getElementCoordinates(builder, loc, source, base,
+                                                    static_cast<int64_t>(e)));
+    Value stored = element;
+    if (storage != element.getType())
+      stored = arith::ExtUIOp::create(builder, loc, storage, element);
+    LLVM::StoreOp::create(builder, loc, stored, address(index));
+  }
+  gpu::BarrierOp::create(builder, loc);
+  SmallVector<Value> loaded;
+  SmallVector<Value> resultBase = getBaseCoordinates(builder, loc, result);
+  for (int64_t e = 0, n = result.getNumElements(); e < n; ++e) {
+    Value index =
+        resultIndex(builder, loc,
+                    getElementCoordinates(builder, loc, result, resultBase, e));
+    Value value = LLVM::LoadOp::create(builder, loc, storage, address(index));
+    if (elementType.isInteger(1))
+      value = arith::TruncIOp::create(builder, loc, builder.getI1Type(), value);
+    loaded.push_back(value);
+  }
+  return loaded;
+}
+
+int64_t recur::getSharedScratchBytes(Operation *op) {
+  auto tileBytes = [](Type type) {
+    auto tensor = cast<RankedTensorType>(type);
+    return tensor.getNumElements() * getStorageBytes(tensor.getElementType());
+  };
+  if (isa<tile::ConvertLayoutOp, tile::TransOp, tile::ReshapeOp>(op))
+    return tileBytes(op->getOperand(0).getType());
+  if (auto reduce = dyn_cast<tile::ReduceOp>(op)) {
+    // One partial per output element, warp along the axis and source.
+    int64_t bytes = 0;
+    for (Value src : reduce.getSrcs()) {
+      auto type = cast<RankedTensorType>(src.getType());
+      tile::ThreadMapping m = getMapping(type);
+      unsigned axis = reduce.getAxis();
+      int64_t outputs = type.getNumElements() / type.getDimSize(axis);
+      bytes += outputs * m.getDistinctWarps(axis) *
+               std::max<int64_t>(4, getStorageBytes(type.getElementType()));
+    }
+    return bytes;
+  }
+  return 0;
+}

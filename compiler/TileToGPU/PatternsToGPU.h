@@ -1,0 +1,119 @@
+//===- PatternsToGPU.h - tile -> GPU conversion patterns ---------*- C++
+//-*-===//
+//
+// The tile -> GPU conversion distributes every tile over the threads of a
+// block by its layout (`tile-gpu-assign-layouts` chose them): a tensor
+// becomes the vector of the elements one thread holds, numbered as
+// `tile::ThreadMapping` numbers them. Kernels become `gpu.func`s in one
+// `gpu.module`. As in the CPU lowering, one file per op family contributes
+// patterns; the helpers below are what they share.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RECUR_COMPILER_TILETOGPU_PATTERNSTOGPU_H
+#define RECUR_COMPILER_TILETOGPU_PATTERNSTOGPU_H
+
+#include "dialects/tile/TileLayouts.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace recur {
+
+/// Name of the `gpu.module` that holds the lowered kernels.
+constexpr llvm::StringLiteral kGPUModuleName = "recur_kernels";
+/// Name of the module's shared-memory scratch (an `llvm.mlir.global` in
+/// address space 3) that layout conversions and reductions exchange
+/// elements through.
+constexpr llvm::StringLiteral kSharedScratchName = "__recur_shared";
+
+/// Pointers become i64 addresses (global memory is reached through
+/// `!llvm.ptr<1>` casts at each access); a tile becomes the vector of the
+/// elements one thread holds.
+class TileToGPUTypeConverter : public mlir::TypeConverter {
+public:
+  TileToGPUTypeConverter();
+};
+
+/// The layout mapping of a tile type; the type must carry a layout.
+tile::ThreadMapping getMapping(mlir::Type tileType);
+
+/// `gpu.thread_id x` as an i32.
+mlir::Value getThreadId(mlir::OpBuilder &builder, mlir::Location loc);
+
+/// The thread-dependent part of the coordinates of the elements this thread
+/// holds (i32, one per dimension): see `tile::ThreadMapping`.
+llvm::SmallVector<mlir::Value>
+getBaseCoordinates(mlir::OpBuilder &builder, mlir::Location loc,
+                   const tile::ThreadMapping &mapping);
+
+/// Whether this thread is the canonical holder of its elements (true for
+/// every thread of layouts without copies).
+mlir::Value isCanonicalHolder(mlir::OpBuilder &builder, mlir::Location loc,
+                              const tile::ThreadMapping &mapping);
+
+/// The per-element scalars of a distributed value (a vector) and back.
+llvm::SmallVector<mlir::Value> unpackElements(mlir::OpBuilder &builder,
+                                              mlir::Location loc,
+                                              mlir::Value vector);
+mlir::Value packElements(mlir::OpBuilder &builder, mlir::Location loc,
+                         mlir::Type vectorType,
+                         llvm::ArrayRef<mlir::Value> elements);
+
+mlir::Value createI32(mlir::OpBuilder &builder, mlir::Location loc,
+                      int64_t value);
+
+/// Base of the shared-memory scratch, an `!llvm.ptr<3>`.
+mlir::Value getSharedScratch(mlir::OpBuilder &builder, mlir::Location loc);
+
+/// Bytes a tile element occupies in memory (i1 as one byte, pointers as 8).
+int64_t getStorageBytes(mlir::Type elementType);
+
+/// Stores `elements` (of `mapping`) into shared memory at `scratch`, each at
+/// `index(coordinates)` elements of `elementType`, loads back the elements
+/// of `result` the same way, with barriers before reuse. The element
+/// exchange behind convert_layout, trans and reshape.
+llvm::SmallVector<mlir::Value> exchangeThroughShared(
+    mlir::OpBuilder &builder, mlir::Location loc, mlir::Type elementType,
+    llvm::ArrayRef<mlir::Value> elements, const tile::ThreadMapping &source,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   llvm::ArrayRef<mlir::Value>)>
+        sourceIndex,
+    const tile::ThreadMapping &result,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   llvm::ArrayRef<mlir::Value>)>
+        resultIndex);
+
+/// Row-major linear index of i32 coordinates in `shape`.
+mlir::Value getRowMajorIndex(mlir::OpBuilder &builder, mlir::Location loc,
+                             llvm::ArrayRef<mlir::Value> coordinates,
+                             llvm::ArrayRef<int64_t> shape);
+
+/// The coordinates (i32) of element `e` of `mapping` given its base
+/// coordinates.
+llvm::SmallVector<mlir::Value>
+getElementCoordinates(mlir::OpBuilder &builder, mlir::Location loc,
+                      const tile::ThreadMapping &mapping,
+                      llvm::ArrayRef<mlir::Value> base, int64_t e);
+
+/// Shared-memory bytes `op` needs as scratch (0 for most ops).
+int64_t getSharedScratchBytes(mlir::Operation *op);
+
+void populateFuncOpToGPUPatterns(const mlir::TypeConverter &converter,
+                                 mlir::RewritePatternSet &patterns);
+void populateElementwiseOpToGPUPatterns(const mlir::TypeConverter &converter,
+                                        mlir::RewritePatternSet &patterns);
+void populateViewOpToGPUPatterns(const mlir::TypeConverter &converter,
+                                 mlir::RewritePatternSet &patterns);
+/// Contiguity, along the last dimension, of the pointer tile of each load
+/// and store, computed before conversion.
+using GPUAccessContiguity = llvm::DenseMap<mlir::Operation *, int64_t>;
+void populateLoadStoreOpToGPUPatterns(const mlir::TypeConverter &converter,
+                                      mlir::RewritePatternSet &patterns,
+                                      const GPUAccessContiguity &contiguity);
+void populateReduceOpToGPUPatterns(const mlir::TypeConverter &converter,
+                                   mlir::RewritePatternSet &patterns);
+
+} // namespace recur
+
+#endif // RECUR_COMPILER_TILETOGPU_PATTERNSTOGPU_H

@@ -1,0 +1,153 @@
+// RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu | FileCheck %s
+
+#blocked = #tile.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+
+// Kernels move into the GPU module; each thread holds 8 of the 1024
+// elements: two runs of four, 512 apart. A run is one 16-byte load when its
+// first address is aligned (tested at run time), else four scalar loads.
+// CHECK:       module attributes {gpu.container_module}
+// CHECK:       gpu.module @recur_kernels
+// CHECK-LABEL: gpu.func @copy
+// CHECK-SAME:    (%[[X:.+]]: i64, %[[OUT:.+]]: i64) kernel attributes {known_block_size = array<i32: 128, 1, 1>}
+// CHECK:         %[[TID:.+]] = gpu.thread_id x
+// CHECK:         %[[BASE:.+]] = vector.broadcast %{{.+}} : i32 to vector<8xi32>
+// CHECK:         %[[OFFSETS:.+]] = arith.constant dense<[0, 1, 2, 3, 512, 513, 514, 515]> : vector<8xi32>
+// CHECK:         arith.addi %[[BASE]], %[[OFFSETS]] : vector<8xi32>
+// CHECK:         vector.broadcast %[[X]] : i64 to vector<8xi64>
+// CHECK:         arith.extsi %{{.+}} : vector<8xi32> to vector<8xi64>
+// CHECK:         arith.constant dense<4> : vector<8xi64>
+// CHECK:         %[[ALIGNED:.+]] = arith.cmpi eq
+// CHECK:         scf.if %[[ALIGNED]] -> (f32, f32, f32, f32)
+// CHECK:           llvm.load %{{.+}} {alignment = 16 : i64} : !llvm.ptr<1> -> vector<4xf32>
+// CHECK:         } else {
+// CHECK-COUNT-4:   llvm.load %{{.+}} : !llvm.ptr<1> -> f32
+// CHECK:         llvm.store %{{.+}}, %{{.+}} {alignment = 16 : i64} : vector<4xf32>, !llvm.ptr<1>
+// CHECK:         gpu.return
+tile.func @copy(%x: !tile.ptr<f32>, %out: !tile.ptr<f32>) attributes {tile.num_threads = 128 : i32} {
+  %r = tile.make_range 0, 1024 : tensor<1024xi32, #blocked>
+  %xb = tile.splat %x : tensor<1024x!tile.ptr<f32>, #blocked>
+  %xp = tile.addptr %xb, %r : tensor<1024x!tile.ptr<f32>, #blocked>, tensor<1024xi32, #blocked>
+  %v = tile.load %xp : tensor<1024x!tile.ptr<f32>, #blocked>
+  %ob = tile.splat %out : tensor<1024x!tile.ptr<f32>, #blocked>
+  %op = tile.addptr %ob, %r : tensor<1024x!tile.ptr<f32>, #blocked>, tensor<1024xi32, #blocked>
+  tile.store %op, %v : tensor<1024x!tile.ptr<f32>, #blocked>
+  tile.return
+}
+
+// -----
+
+#blocked = #tile.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+
+// Masked loads without a vector run: one scf.if per element, `other` on
+// the masked-off path; program_id reads the block id.
+// CHECK-LABEL: gpu.func @masked
+// CHECK:         gpu.block_id x
+// CHECK:         %[[M:.+]] = vector.extract %{{.+}}[0] : i1 from vector<1xi1>
+// CHECK:         scf.if %[[M]] -> (f32)
+// CHECK:           llvm.load %{{.+}} : !llvm.ptr<1> -> f32
+// CHECK:         } else {
+// CHECK:           scf.yield %{{.+}} : f32
+tile.func @masked(%x: !tile.ptr<f32>, %n: i32) attributes {tile.num_threads = 128 : i32} {
+  %pid = tile.program_id x
+  %r = tile.make_range 0, 128 : tensor<128xi32, #blocked>
+  %ns = tile.splat %n : tensor<128xi32, #blocked>
+  %m = arith.cmpi slt, %r, %ns : tensor<128xi32, #blocked>
+  %zero = arith.constant dense<0.0> : tensor<128xf32, #blocked>
+  %xb = tile.splat %x : tensor<128x!tile.ptr<f32>, #blocked>
+  %xp = tile.addptr %xb, %r : tensor<128x!tile.ptr<f32>, #blocked>, tensor<128xi32, #blocked>
+  %v = tile.load %xp, %m, %zero : tensor<128x!tile.ptr<f32>, #blocked>
+  tile.store %xp, %v, %m : tensor<128x!tile.ptr<f32>, #blocked>
+  tile.return
+}
+
+// -----
+
+#blocked = #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [2, 16], warpsPerCTA = [4, 1], order = [1, 0]}>
+#slice = #tile.slice<{dim = 1, parent = #blocked}>
+#slice0 = #tile.slice<{dim = 0, parent = #blocked}>
+
+// Expanding a slice moves nothing; a broadcast picks elements inside the
+// thread. Row sums fold the thread's 4 elements per row, then 16 lanes with
+// xor shuffles (4 steps); no warp shares a row, so no shared memory.
+// CHECK-LABEL: gpu.func @row_sums
+// CHECK-NOT:     gpu.barrier
+// CHECK:         vector.shuffle %{{.+}}, %{{.+}} [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7] : vector<8xi32>, vector<8xi32>
+// CHECK:         gpu.shuffle  xor %{{.+}}, %[[C1:.+]], %[[C32:.+]] : f32
+// CHECK:         gpu.shuffle  xor {{.+}} : f32
+// CHECK-NOT:     gpu.barrier
+// CHECK:         gpu.return
+tile.func @row_sums(%x: !tile.ptr<f32>) attributes {tile.num_threads = 128 : i32} {
+  %rows = tile.make_range 0, 64 : tensor<64xi32, #slice>
+  %r2 = tile.expand_dims %rows axis = 1 : tensor<64xi32, #slice> -> tensor<64x1xi32, #blocked>
+  %rb = tile.broadcast %r2 : tensor<64x1xi32, #blocked> -> tensor<64x64xi32, #blocked>
+  %base = tile.splat %x : tensor<64x64x!tile.ptr<f32>, #blocked>
+  %p = tile.addptr %base, %rb : tensor<64x64x!tile.ptr<f32>, #blocked>, tensor<64x64xi32, #blocked>
+  %v = tile.load %p : tensor<64x64x!tile.ptr<f32>, #blocked>
+  %s = tile.reduce(%v) axis = 1 : (tensor<64x64xf32, #blocked>) -> tensor<64xf32, #slice> {
+  ^bb0(%a: f32, %b: f32):
+    %r = arith.addf %a, %b : f32
+    tile.yield %r : f32
+  }
+  %ob = tile.splat %x : tensor<64x!tile.ptr<f32>, #slice>
+  %op = tile.addptr %ob, %rows : tensor<64x!tile.ptr<f32>, #slice>, tensor<64xi32, #slice>
+  tile.store %op, %s : tensor<64x!tile.ptr<f32>, #slice>
+  tile.return
+}
+
+// -----
+
+#blocked = #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [2, 16], warpsPerCTA = [4, 1], order = [1, 0]}>
+
+// Column maxima cross the four warps: per period of 8 rows (2 lanes x 4
+// warps), partials go to shared memory between barriers and every thread
+// folds them in warp order.
+// CHECK:       llvm.mlir.global internal @__recur_shared() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<1024 x i8>
+// CHECK-LABEL: gpu.func @column_max
+// CHECK:         gpu.shuffle  xor
+// CHECK:         llvm.mlir.addressof @__recur_shared : !llvm.ptr<3>
+// CHECK:         gpu.barrier
+// CHECK:         llvm.store %{{.+}}, %{{.+}} : f32, !llvm.ptr<3>
+// CHECK:         gpu.barrier
+// CHECK-COUNT-4: llvm.load %{{.+}} : !llvm.ptr<3> -> f32
+tile.func @column_max(%x: !tile.ptr<f32>) attributes {tile.num_threads = 128 : i32} {
+  %v = arith.constant dense<1.0> : tensor<64x64xf32, #blocked>
+  %s = tile.reduce(%v) axis = 0 : (tensor<64x64xf32, #blocked>) -> tensor<64xf32, #tile.slice<{dim = 0, parent = #blocked}>> {
+  ^bb0(%a: f32, %b: f32):
+    %r = arith.maximumf %a, %b : f32
+    tile.yield %r : f32
+  }
+  %r = tile.make_range 0, 64 : tensor<64xi32, #tile.slice<{dim = 0, parent = #blocked}>>
+  %ob = tile.splat %x : tensor<64x!tile.ptr<f32>, #tile.slice<{dim = 0, parent = #blocked}>>
+  %op = tile.addptr %ob, %r : tensor<64x!tile.ptr<f32>, #tile.slice<{dim = 0, parent = #blocked}>>, tensor<64xi32, #tile.slice<{dim = 0, parent = #blocked}>>
+  tile.store %op, %s : tensor<64x!tile.ptr<f32>, #tile.slice<{dim = 0, parent = #blocked}>>
+  tile.return
+}
+
+// -----
+
+#a = #tile.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+#b = #tile.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+
+// A layout conversion stores every element at its row-major index in
+// shared memory and loads the new layout's elements back, between barriers.
+// CHECK-LABEL: gpu.func @convert
+// CHECK:         gpu.barrier
+// CHECK:         llvm.store %{{.+}}, %{{.+}} : i32, !llvm.ptr<3>
+// CHECK:         gpu.barrier
+// CHECK-COUNT-4: llvm.load %{{.+}} : !llvm.ptr<3> -> i32
+tile.func @convert(%x: !tile.ptr<i32>) attributes {tile.num_threads = 128 : i32} {
+  %r = tile.make_range 0, 128 : tensor<128xi32, #a>
+  %c = tile.convert_layout %r : tensor<128xi32, #a> -> tensor<128xi32, #b>
+  %xb = tile.splat %x : tensor<128x!tile.ptr<i32>, #b>
+  %xp = tile.addptr %xb, %c : tensor<128x!tile.ptr<i32>, #b>, tensor<128xi32, #b>
+  tile.store %xp, %c : tensor<128x!tile.ptr<i32>, #b>
+  tile.return
+}
+
+// -----
+
+tile.func @unlaid(%x: !tile.ptr<f32>) {
+  // expected-error@+1 {{has a tile without a layout; run tile-gpu-assign-layouts first}}
+  %r = tile.make_range 0, 128 : tensor<128xi32>
+  tile.return
+}

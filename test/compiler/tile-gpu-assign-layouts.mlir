@@ -1,0 +1,98 @@
+// RUN: recur-opt %s -split-input-file -verify-diagnostics -tile-gpu-assign-layouts | FileCheck %s
+// RUN: recur-opt %s -split-input-file -verify-diagnostics -tile-gpu-assign-layouts=num-warps=8 | FileCheck %s --check-prefix=WARPS8
+
+// A 1-D kernel: runs of four elements (16-byte accesses), 32 lanes, the
+// four warps one after another; the kernel records its block size.
+// CHECK: #[[L1:blocked]] = #tile.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+// CHECK-LABEL: tile.func @vadd
+// CHECK-SAME:    attributes {tile.num_threads = 128 : i32}
+// CHECK:         make_range 0, 1024 : tensor<1024xi32, #[[L1]]>
+// CHECK:         arith.constant dense<0.000000e+00> : tensor<1024xf32, #[[L1]]>
+// CHECK:         load {{.*}} : tensor<1024x!tile.ptr<f32>, #[[L1]]>
+// CHECK-NOT:     convert_layout
+// WARPS8: #blocked = #tile.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [8], order = [0]}>
+// WARPS8-LABEL: tile.func @vadd
+// WARPS8-SAME:    tile.num_threads = 256
+
+tile.func @vadd(%x: !tile.ptr<f32>, %out: !tile.ptr<f32>) {
+  %r = tile.make_range 0, 1024 : tensor<1024xi32>
+  %zero = arith.constant dense<0.0> : tensor<1024xf32>
+  %xb = tile.splat %x : tensor<1024x!tile.ptr<f32>>
+  %xp = tile.addptr %xb, %r : tensor<1024x!tile.ptr<f32>>, tensor<1024xi32>
+  %v = tile.load %xp : tensor<1024x!tile.ptr<f32>>
+  %s = arith.addf %v, %zero : tensor<1024xf32>
+  %ob = tile.splat %out : tensor<1024x!tile.ptr<f32>>
+  %op = tile.addptr %ob, %r : tensor<1024x!tile.ptr<f32>>, tensor<1024xi32>
+  tile.store %op, %s : tensor<1024x!tile.ptr<f32>>
+  tile.return
+}
+
+// -----
+
+// Ranges that feed expand_dims take the slice of the 2-D layout, so the
+// expansion and the broadcasts move no data; the row sums come out as the
+// slice along the reduced axis and are converted for the 1-D store.
+// CHECK: #[[B2:blocked]] = #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [2, 16], warpsPerCTA = [4, 1], order = [1, 0]}>
+// CHECK: #[[B1:blocked1]] = #tile.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+// CHECK: #[[ROW:slice]] = #tile.slice<{dim = 1, parent = #[[B2]]}>
+// CHECK: #[[COL:slice1]] = #tile.slice<{dim = 0, parent = #[[B2]]}>
+// CHECK-LABEL: tile.func @row_sums
+// CHECK:         %[[ROWS:.+]] = make_range 0, 64 : tensor<64xi32, #[[ROW]]>
+// CHECK:         %[[COLS:.+]] = make_range 0, 64 : tensor<64xi32, #[[COL]]>
+// CHECK:         expand_dims %[[ROWS]] axis = 1 {{.*}} -> tensor<64x1xi32, #[[B2]]>
+// CHECK:         expand_dims %[[COLS]] axis = 0 {{.*}} -> tensor<1x64xi32, #[[B2]]>
+// CHECK:         %[[SUM:.+]] = reduce({{.*}}) axis = 1 : (tensor<64x64xf32, #[[B2]]>) -> tensor<64xf32, #[[ROW]]>
+// CHECK:         convert_layout %[[SUM]] : {{.*}} -> tensor<64xf32, #[[B1]]>
+tile.func @row_sums(%x: !tile.ptr<f32>, %out: !tile.ptr<f32>) {
+  %rows = tile.make_range 0, 64 : tensor<64xi32>
+  %cols = tile.make_range 0, 64 : tensor<64xi32>
+  %r2 = tile.expand_dims %rows axis = 1 : tensor<64xi32> -> tensor<64x1xi32>
+  %c2 = tile.expand_dims %cols axis = 0 : tensor<64xi32> -> tensor<1x64xi32>
+  %c64 = arith.constant dense<64> : tensor<64x1xi32>
+  %ro = arith.muli %r2, %c64 : tensor<64x1xi32>
+  %rb = tile.broadcast %ro : tensor<64x1xi32> -> tensor<64x64xi32>
+  %cb = tile.broadcast %c2 : tensor<1x64xi32> -> tensor<64x64xi32>
+  %off = arith.addi %rb, %cb : tensor<64x64xi32>
+  %base = tile.splat %x : tensor<64x64x!tile.ptr<f32>>
+  %p = tile.addptr %base, %off : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xi32>
+  %v = tile.load %p : tensor<64x64x!tile.ptr<f32>>
+  %s = tile.reduce(%v) axis = 1 : (tensor<64x64xf32>) -> tensor<64xf32> {
+  ^bb0(%a: f32, %b: f32):
+    %r = arith.addf %a, %b : f32
+    tile.yield %r : f32
+  }
+  %ob = tile.splat %out : tensor<64x!tile.ptr<f32>>
+  %idx = tile.make_range 0, 64 : tensor<64xi32>
+  %op = tile.addptr %ob, %idx : tensor<64x!tile.ptr<f32>>, tensor<64xi32>
+  tile.store %op, %s : tensor<64x!tile.ptr<f32>>
+  tile.return
+}
+
+// -----
+
+// A loop-carried tile keeps one layout on entry, in the body and on exit.
+// CHECK-LABEL: tile.func @carried
+// CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<128xf32, #[[C:.+]]>)
+// CHECK:           scf.yield %{{.*}} : tensor<128xf32, #[[C]]>
+tile.func @carried(%x: !tile.ptr<f32>, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %zero = arith.constant dense<0.0> : tensor<128xf32>
+  %r = tile.make_range 0, 128 : tensor<128xi32>
+  %xb = tile.splat %x : tensor<128x!tile.ptr<f32>>
+  %p = tile.addptr %xb, %r : tensor<128x!tile.ptr<f32>>, tensor<128xi32>
+  %acc = scf.for %i = %c0 to %n step %c1 iter_args(%a = %zero) -> (tensor<128xf32>) : i32 {
+    %v = tile.load %p : tensor<128x!tile.ptr<f32>>
+    %s = arith.addf %a, %v : tensor<128xf32>
+    scf.yield %s : tensor<128xf32>
+  }
+  tile.store %p, %acc : tensor<128x!tile.ptr<f32>>
+  tile.return
+}
+
+// -----
+
+// expected-error@+1 {{device functions must be inlined before GPU lowering}}
+tile.func private @helper(%v: tensor<16xf32>) -> tensor<16xf32> {
+  tile.return %v : tensor<16xf32>
+}
