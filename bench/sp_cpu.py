@@ -8,7 +8,9 @@ Run once per rank count, e.g.
         -np 2 python3 bench/sp_cpu.py                            # 2, then 4
 
 Strong scaling splits one sequence of T = 65536 (--quick: 8192); weak scaling
-gives every rank 16384 steps (--quick: 2048). Times are the slowest rank's
+gives every rank 16384 steps (--quick: 2048). Causal flash attention
+(H = 4, D = 64) runs by each softmax strategy at T = 4096 strong and 1024 per
+rank weak (--quick: 2048 and 512); --ops picks "linear", "attention" or both. Times are the slowest rank's
 median of 3 after a warm-up; bytes are what one rank sends per call (the
 largest over ranks). Rank 0 prints the table and writes
 bench/results/sp_cpu_np<R>.json. On this 2-core machine 4 ranks oversubscribe
@@ -31,6 +33,8 @@ COMM = MPI.COMM_WORLD
 
 
 def inputs(op, rng, T, B=1, H=4, K=64, V=64):
+    if op == "flash_attn":
+        return [rng.standard_normal((B, T, H, K)).astype(np.float32) for _ in range(3)]
     q = (0.1 * rng.standard_normal((B, T, H, K))).astype(np.float32)
     k = rng.standard_normal((B, T, H, K))
     k = (k / np.linalg.norm(k, axis=-1, keepdims=True)).astype(np.float32)
@@ -45,16 +49,17 @@ def inputs(op, rng, T, B=1, H=4, K=64, V=64):
 def measure(op, strategy, T_total, sp, rng):
     full = inputs(op, rng, T_total)
     local = [sp.shard(a) for a in full]
+    kwargs = {"causal": True} if op == "flash_attn" else {"output_final_state": True}
     run = getattr(sp, op)
 
     def call():
         COMM.Barrier()
-        run(*local, output_final_state=True)
+        run(*local, **kwargs)
         COMM.Barrier()
 
     seconds = COMM.allreduce(median_seconds(call, 3), op=MPI.MAX)
     sp.reset_counters()
-    run(*local, output_final_state=True)
+    run(*local, **kwargs)
     sent = COMM.allreduce(sp.bytes_sent, op=MPI.MAX)
     return {"op": op, "strategy": strategy, "T": T_total, "T_per_rank": T_total // sp.size,
             "ms": seconds * 1e3, "bytes_per_rank": sent}  # fmt: skip
@@ -63,30 +68,44 @@ def measure(op, strategy, T_total, sp, rng):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--ops", choices=("linear", "attention", "all"), default="all")
     args = parser.parse_args()
     os.environ.setdefault("RECUR_AUTOTUNE", "0")
     strong_T, weak_T = (8192, 2048) if args.quick else (65536, 16384)
     rng = np.random.default_rng(0)
     rows = []
-    for strategy in ("allgather", "ring"):
-        sp = SequenceParallel(strategy=strategy)
-        for op in ("linear_attn", "gla", "delta_rule"):
-            rows.append({**measure(op, strategy, strong_T, sp, rng), "scaling": "strong"})
-            rows.append({**measure(op, strategy, weak_T * sp.size, sp, rng), "scaling": "weak"})
+    if args.ops != "attention":
+        for strategy in ("allgather", "ring"):
+            sp = SequenceParallel(strategy=strategy)
+            for op in ("linear_attn", "gla", "delta_rule"):
+                rows.append({**measure(op, strategy, strong_T, sp, rng), "scaling": "strong"})
+                rows.append({**measure(op, strategy, weak_T * sp.size, sp, rng), "scaling": "weak"})
+    if args.ops != "linear":
+        strong_T, weak_T = (2048, 512) if args.quick else (4096, 1024)
+        for strategy in ("ring", "zigzag_ring", "ulysses", "hybrid"):
+            sp = SequenceParallel(strategy=strategy)
+            for T, scaling in ((strong_T, "strong"), (weak_T * sp.size, "weak")):
+                rows.append({**measure("flash_attn", strategy, T, sp, rng), "scaling": scaling})
     if COMM.Get_rank() == 0:
-        header = f"{'op':<12}{'strategy':<11}{'scaling':<8}{'T':>7}{'T/rank':>8}{'ms':>9}{'bytes/rank':>12}"
+        header = f"{'op':<12}{'strategy':<13}{'scaling':<8}{'T':>7}{'T/rank':>8}{'ms':>9}{'bytes/rank':>12}"
         print(f"ranks: {COMM.Get_size()}")
         print(header)
         print("-" * len(header))
         for r in rows:
             print(
-                f"{r['op']:<12}{r['strategy']:<11}{r['scaling']:<8}{r['T']:>7}"
+                f"{r['op']:<12}{r['strategy']:<13}{r['scaling']:<8}{r['T']:>7}"
                 f"{r['T_per_rank']:>8}{r['ms']:>9.1f}{r['bytes_per_rank']:>12}"
             )
         path = os.path.join(
             os.path.dirname(__file__), "results", f"sp_cpu_np{COMM.Get_size()}.json"
         )
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        if args.ops != "all" and os.path.exists(path):
+            # Keep the other operators' rows from an earlier run.
+            measured = {r["op"] for r in rows}
+            with open(path) as f:
+                kept = [r for r in json.load(f)["rows"] if r["op"] not in measured]
+            rows = kept + rows
         with open(path, "w") as f:
             json.dump({"ranks": COMM.Get_size(), "rows": rows}, f, indent=2)
 
