@@ -6,4 +6,5 @@
 void recur::registerCompilerPasses() {
   registerRecurPasses();
   registerCPUPipeline();
+  registerGPUPipeline();
 }

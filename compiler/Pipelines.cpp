@@ -3,10 +3,14 @@
 #include "compiler/Pipelines.h"
 #include "compiler/Passes.h"
 
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/GPUToROCDL/GPUToROCDLPass.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
@@ -77,4 +81,106 @@ void recur::registerCPUPipeline() {
       "recur-cpu-pipeline",
       "Lower tile kernels to the LLVM dialect for the CPU JIT and AOT",
       [](OpPassManager &pm) { buildCPUPipeline(pm); });
+}
+
+std::optional<recur::GPUTarget> recur::GPUTarget::parse(llvm::StringRef name) {
+  auto [vendor, chip] = name.trim().split(':');
+  GPUTarget target;
+  target.chip = chip.str();
+  if (vendor == "cuda" && (chip == "sm_80" || chip == "sm_90")) {
+    target.vendor = Vendor::CUDA;
+    target.warpSize = 32;
+    return target;
+  }
+  if (vendor == "rocm" && (chip == "gfx90a" || chip == "gfx942")) {
+    target.vendor = Vendor::ROCm;
+    target.warpSize = 64;
+    return target;
+  }
+  return std::nullopt;
+}
+
+std::string recur::GPUTarget::getName() const {
+  return (vendor == Vendor::CUDA ? "cuda:" : "rocm:") + chip;
+}
+
+void recur::buildGPUPipeline(OpPassManager &pm,
+                             const GPUPipelineOptions &options) {
+  const GPUTarget &target = options.target;
+  if (options.inlineCalls)
+    pm.addPass(createInlinerPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Layouts, then one thread's share of each tile.
+  TileGPUAssignLayoutsOptions layouts;
+  layouts.numWarps = options.numWarps;
+  layouts.warpSize = target.warpSize;
+  pm.addPass(createTileGPUAssignLayouts(layouts));
+  pm.addPass(createConvertTileToGPU());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // gpu/vector/arith/scf -> the vendor's LLVM dialect.
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  if (target.vendor == GPUTarget::Vendor::CUDA) {
+    pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps());
+  } else {
+    ConvertGpuOpsToROCDLOpsOptions rocdl;
+    rocdl.chipset = target.chip;
+    pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToROCDLOps(rocdl));
+  }
+  pm.addPass(createReconcileUnrealizedCastsPass());
+
+  // Assembly, through LLVM's NVPTX or AMDGPU back end.
+  if (target.vendor == GPUTarget::Vendor::CUDA) {
+    GpuNVVMAttachTargetOptions attach;
+    attach.chip = target.chip;
+    attach.features = "+ptx80";
+    attach.optLevel = 3;
+    pm.addPass(createGpuNVVMAttachTarget(attach));
+  } else {
+    GpuROCDLAttachTargetOptions attach;
+    attach.chip = target.chip;
+    attach.optLevel = 3;
+    attach.wave64Flag = target.warpSize == 64;
+    pm.addPass(createGpuROCDLAttachTarget(attach));
+  }
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "isa";
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+namespace {
+struct GPUPipelineCommandLine
+    : public PassPipelineOptions<GPUPipelineCommandLine> {
+  Option<std::string> target{*this, "target",
+                             llvm::cl::desc("cuda:sm_80, cuda:sm_90, "
+                                            "rocm:gfx90a or rocm:gfx942"),
+                             llvm::cl::init("cuda:sm_80")};
+  Option<unsigned> numWarps{
+      *this, "num-warps", llvm::cl::desc("Warps per block"), llvm::cl::init(4)};
+};
+} // namespace
+
+void recur::registerGPUPipeline() {
+  PassPipelineRegistration<GPUPipelineCommandLine>(
+      "recur-gpu-pipeline",
+      "Lower tile kernels to a gpu.binary of PTX or AMDGCN assembly",
+      [](OpPassManager &pm, const GPUPipelineCommandLine &commandLine) {
+        GPUPipelineOptions options;
+        // An unknown target ends recur-opt with a message (no crash report).
+        if (auto target = GPUTarget::parse(commandLine.target.getValue()))
+          options.target = *target;
+        else
+          llvm::report_fatal_error(
+              "recur-gpu-pipeline: unknown target '" +
+                  llvm::Twine(commandLine.target.getValue()) +
+                  "' (cuda:sm_80, cuda:sm_90, rocm:gfx90a, "
+                  "rocm:gfx942)",
+              /*gen_crash_diag=*/false);
+        options.numWarps = commandLine.numWarps;
+        buildGPUPipeline(pm, options);
+      });
 }

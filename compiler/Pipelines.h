@@ -4,6 +4,11 @@
 #ifndef RECUR_COMPILER_PIPELINES_H
 #define RECUR_COMPILER_PIPELINES_H
 
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <string>
+
 namespace mlir {
 class OpPassManager;
 } // namespace mlir
@@ -23,6 +28,40 @@ void buildCPUPipeline(mlir::OpPassManager &pm,
 
 /// Registers `recur-cpu-pipeline` for recur-opt.
 void registerCPUPipeline();
+
+/// A GPU target: `cuda:sm_80`, `cuda:sm_90`, `rocm:gfx90a`, `rocm:gfx942`.
+struct GPUTarget {
+  enum class Vendor { CUDA, ROCm };
+  Vendor vendor = Vendor::CUDA;
+  /// `sm_80`, `gfx942`, ...
+  std::string chip;
+  /// 32 on NVIDIA; 64 on AMD CDNA (wavefronts).
+  unsigned warpSize = 32;
+
+  /// Parses a target name; std::nullopt names an unknown one.
+  static std::optional<GPUTarget> parse(llvm::StringRef name);
+  std::string getName() const;
+};
+
+/// Options of the GPU pipelines. They are part of the compile-cache key.
+struct GPUPipelineOptions {
+  GPUTarget target;
+  /// Warps per block.
+  unsigned numWarps = 4;
+  /// Inline device functions into their callers (the GPU lowering needs
+  /// it: layouts are chosen per kernel).
+  bool inlineCalls = true;
+};
+
+/// tile -> laid-out tiles -> gpu/LLVM -> NVVM or ROCDL -> a `gpu.binary`
+/// holding the target's assembly (PTX, or AMDGCN ISA). The runtime turns the
+/// assembly into a cubin (ptxas) or an HSACO (lld).
+void buildGPUPipeline(mlir::OpPassManager &pm,
+                      const GPUPipelineOptions &options);
+
+/// Registers `recur-gpu-pipeline{target=cuda:sm_90 num-warps=4}` for
+/// recur-opt.
+void registerGPUPipeline();
 
 } // namespace recur
 

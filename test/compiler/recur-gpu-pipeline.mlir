@@ -1,0 +1,77 @@
+// RUN: recur-opt %s -split-input-file -recur-gpu-pipeline=target=cuda:sm_80 | FileCheck %s --check-prefix=SM80
+// RUN: recur-opt %s -split-input-file -recur-gpu-pipeline=target=cuda:sm_90 | FileCheck %s --check-prefix=SM90
+// RUN: recur-opt %s -split-input-file -recur-gpu-pipeline=target=rocm:gfx942 | FileCheck %s --check-prefix=GFX942
+
+// The whole GPU pipeline ends in a gpu.binary holding the target's assembly
+// (escaped: \0A is a newline, \09 a tab). A masked 1-D kernel: 16-byte
+// vector accesses on the aligned, unmasked path, 128 threads per block.
+// SM80: gpu.binary @recur_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_80", features = "+ptx80">
+// SM80-SAME: .target sm_80
+// SM80-SAME: .visible .entry vadd(
+// SM80-SAME: .maxntid 128, 1, 1
+// SM80-SAME: ld.global.v4.b32
+// SM80-SAME: st.global.v4.b32
+// SM90: #nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">
+// SM90-SAME: .target sm_90
+// SM90-SAME: ld.global.v4.b32
+// GFX942: #rocdl.target<O = 3, chip = "gfx942">
+// GFX942-SAME: .amdgcn_target \22amdgcn-amd-amdhsa--gfx942\22
+// GFX942-SAME: global_load_dwordx4
+// GFX942-SAME: global_store_dwordx4
+tile.func @vadd(%x: !tile.ptr<f32>, %y: !tile.ptr<f32>, %out: !tile.ptr<f32>, %n: i32) {
+  %pid = tile.program_id x
+  %c1024 = arith.constant 1024 : i32
+  %start = arith.muli %pid, %c1024 : i32
+  %r = tile.make_range 0, 1024 : tensor<1024xi32>
+  %s = tile.splat %start : tensor<1024xi32>
+  %off = arith.addi %s, %r : tensor<1024xi32>
+  %ns = tile.splat %n : tensor<1024xi32>
+  %mask = arith.cmpi slt, %off, %ns : tensor<1024xi32>
+  %xb = tile.splat %x : tensor<1024x!tile.ptr<f32>>
+  %xp = tile.addptr %xb, %off : tensor<1024x!tile.ptr<f32>>, tensor<1024xi32>
+  %yb = tile.splat %y : tensor<1024x!tile.ptr<f32>>
+  %yp = tile.addptr %yb, %off : tensor<1024x!tile.ptr<f32>>, tensor<1024xi32>
+  %xv = tile.load %xp, %mask : tensor<1024x!tile.ptr<f32>>
+  %yv = tile.load %yp, %mask : tensor<1024x!tile.ptr<f32>>
+  %sum = arith.addf %xv, %yv : tensor<1024xf32>
+  %ob = tile.splat %out : tensor<1024x!tile.ptr<f32>>
+  %op = tile.addptr %ob, %off : tensor<1024x!tile.ptr<f32>>, tensor<1024xi32>
+  tile.store %op, %sum, %mask : tensor<1024x!tile.ptr<f32>>
+  tile.return
+}
+
+// -----
+
+// Column sums of a 64x64 tile: xor shuffles across lanes, shared memory and
+// barriers across warps.
+// SM80: .shared .align 16 .b8 __recur_shared
+// SM80-SAME: shfl.sync.bfly.b32
+// SM80-SAME: bar.sync \090
+// SM80-SAME: st.shared.b32
+// SM80-SAME: ld.shared.b32
+// SM90: shfl.sync.bfly.b32
+// GFX942: ds_swizzle_b32
+// GFX942-SAME: s_barrier
+tile.func @column_sums(%x: !tile.ptr<f32>, %out: !tile.ptr<f32>) {
+  %rows = tile.make_range 0, 64 : tensor<64xi32>
+  %cols = tile.make_range 0, 64 : tensor<64xi32>
+  %r2 = tile.expand_dims %rows axis = 1 : tensor<64xi32> -> tensor<64x1xi32>
+  %c2 = tile.expand_dims %cols axis = 0 : tensor<64xi32> -> tensor<1x64xi32>
+  %c64 = arith.constant dense<64> : tensor<64x1xi32>
+  %ro = arith.muli %r2, %c64 : tensor<64x1xi32>
+  %rb = tile.broadcast %ro : tensor<64x1xi32> -> tensor<64x64xi32>
+  %cb = tile.broadcast %c2 : tensor<1x64xi32> -> tensor<64x64xi32>
+  %off = arith.addi %rb, %cb : tensor<64x64xi32>
+  %base = tile.splat %x : tensor<64x64x!tile.ptr<f32>>
+  %p = tile.addptr %base, %off : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xi32>
+  %v = tile.load %p : tensor<64x64x!tile.ptr<f32>>
+  %s = tile.reduce(%v) axis = 0 : (tensor<64x64xf32>) -> tensor<64xf32> {
+  ^bb0(%a: f32, %b: f32):
+    %r = arith.addf %a, %b : f32
+    tile.yield %r : f32
+  }
+  %ob = tile.splat %out : tensor<64x!tile.ptr<f32>>
+  %op = tile.addptr %ob, %cols : tensor<64x!tile.ptr<f32>>, tensor<64xi32>
+  tile.store %op, %s : tensor<64x!tile.ptr<f32>>
+  tile.return
+}
