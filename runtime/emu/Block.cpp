@@ -98,11 +98,7 @@ recur_status_t Block::run(uint64_t linearId) {
         return status_ = RECUR_ERROR_INTERNAL;
       }
     }
-    getcontext(&fiber.context);
-    fiber.context.uc_stack.ss_sp = fiber.stack.base;
-    fiber.context.uc_stack.ss_size = fiber.stack.size;
-    fiber.context.uc_link = nullptr;
-    makecontext(&fiber.context, &Block::fiberMain, 0);
+    initFiberContext(fiber.context, fiber.stack, &Block::fiberMain);
     fiber.state = State::Runnable;
     fiber.args = nullptr;
     runQueue_.push_back(t);
@@ -112,7 +108,7 @@ recur_status_t Block::run(uint64_t linearId) {
   while (!failed_ && !runQueue_.empty()) {
     running_ = runQueue_.front();
     runQueue_.pop_front();
-    swapcontext(&scheduler_, &fibers_[running_].context);
+    switchFiber(scheduler_, fibers_[running_].context);
   }
   currentBlock = nullptr;
   if (failed_)
@@ -139,7 +135,7 @@ void Block::fiberMain() {
   block.exitThread();
 }
 
-void Block::yield() { swapcontext(&fibers_[running_].context, &scheduler_); }
+void Block::yield() { switchFiber(fibers_[running_].context, scheduler_); }
 
 void Block::wake(unsigned thread) {
   fibers_[thread].state = State::Runnable;
@@ -155,8 +151,7 @@ void Block::fail(recur_status_t status, const std::string &message) {
   }
   // The fiber's frames are abandoned, never unwound: kernels are C-like
   // code, and the stack is reinitialised for the next block.
-  setcontext(&scheduler_);
-  std::abort(); // setcontext returns only when it fails
+  jumpToFiber(scheduler_);
 }
 
 void Block::barrier() {
@@ -235,8 +230,7 @@ void Block::exitThread() {
   --warp.live;
   if (warp.arrived > 0 && warp.arrived == warp.live)
     completeCollective(running_ / warpSize());
-  setcontext(&scheduler_);
-  std::abort();
+  jumpToFiber(scheduler_);
 }
 
 std::string Block::deadlockMessage() const {

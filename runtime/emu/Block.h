@@ -1,8 +1,8 @@
 //===- Block.h - One thread block as fibers on one OS thread ----*- C++ -*-===//
 //
-// A Block runs the threads of one GPU block as fibers (ucontext) on the OS
-// thread that calls run(), switching only where a GPU thread could wait for
-// another: at a barrier, at a warp collective and at exit. The scheduler is a
+// A Block runs the threads of one GPU block as fibers on the OS thread that
+// calls run(), switching only where a GPU thread could wait for another: at
+// a barrier, at a warp collective and at exit. The scheduler is a
 // FIFO of runnable fibers; a barrier or a collective is completed by the
 // thread that arrives last, which wakes the others. Because a block never
 // leaves its OS thread, the emulator finds the running block and fiber in
@@ -14,10 +14,9 @@
 #ifndef RECUR_RUNTIME_EMU_BLOCK_H
 #define RECUR_RUNTIME_EMU_BLOCK_H
 
+#include "runtime/emu/FiberContext.h"
 #include "runtime/emu/FiberStack.h"
 #include "runtime/emu/RecurEmu.h"
-
-#include <ucontext.h>
 
 #include <cstdint>
 #include <deque>
@@ -87,7 +86,7 @@ public:
 private:
   enum class State : uint8_t { Runnable, AtBarrier, InCollective, Exited };
   struct Fiber {
-    ucontext_t context;
+    FiberContext context;
     FiberStack stack;
     State state = State::Runnable;
     uint32_t id[3] = {0, 0, 0};
@@ -115,7 +114,7 @@ private:
   std::vector<Warp> warps_;
   std::vector<void *> laneArgs_;
   std::deque<unsigned> runQueue_;
-  ucontext_t scheduler_;
+  FiberContext scheduler_;
   char *shared_ = nullptr;
   size_t sharedBytes_ = 0;
 

@@ -48,6 +48,47 @@ TEST(EmuBarrier, OrdersASharedMemoryExchange) {
     }
 }
 
+// Many values live across barriers, in callee-saved registers and on the
+// stack: a fiber switch must bring each thread's back intact.
+void liveAcrossBarriers(void **args) {
+  int64_t *out = arg<int64_t *>(args, 0);
+  int64_t i = linearThread();
+  int64_t a = i, b = 2 * i, c = 3 * i, d = 5 * i, e = 7 * i, f = 11 * i;
+  double x = 0.5 * i, y = 0.25 * i;
+  volatile int64_t onStack[4] = {i, -i, i * i, 13};
+  for (int round = 0; round < 50; ++round) {
+    __recur_emu_barrier();
+    a += 1, b += a, c ^= b, d += c % 7, e -= d, f += e & 255;
+    x = x * 0.5 + y, y += 1.0;
+    onStack[round % 4] = onStack[round % 4] + round;
+  }
+  out[i] = a + b + c + d + e + f + static_cast<int64_t>(x * 16) + onStack[0] +
+           onStack[1] + onStack[2] + onStack[3];
+}
+
+TEST(EmuBarrier, ValuesLiveAcrossSwitchesSurvive) {
+  const int n = 64;
+  std::vector<int64_t> out(n, 0);
+  int64_t *outPtr = out.data();
+  void *args[] = {&outPtr};
+  recur_emu_kernel_t k = kernel(liveAcrossBarriers, args, "live");
+  k.block[0] = n;
+  ASSERT_EQ(recur_emu_launch(&k), RECUR_SUCCESS) << recur_emu_last_error();
+  for (int64_t i = 0; i < n; ++i) { // the same loop without barriers
+    int64_t a = i, b = 2 * i, c = 3 * i, d = 5 * i, e = 7 * i, f = 11 * i;
+    double x = 0.5 * i, y = 0.25 * i;
+    int64_t onStack[4] = {i, -i, i * i, 13};
+    for (int round = 0; round < 50; ++round) {
+      a += 1, b += a, c ^= b, d += c % 7, e -= d, f += e & 255;
+      x = x * 0.5 + y, y += 1.0;
+      onStack[round % 4] += round;
+    }
+    EXPECT_EQ(out[i], a + b + c + d + e + f + static_cast<int64_t>(x * 16) +
+                          onStack[0] + onStack[1] + onStack[2] + onStack[3])
+        << i;
+  }
+}
+
 // Threads 16.. leave before the barrier the others wait at.
 void exitBeforeBarrier(void **) {
   if (__recur_emu_thread_id(0) >= 16)
