@@ -147,6 +147,8 @@ void recur::buildGPUPipeline(OpPassManager &pm,
     attach.wave64Flag = target.warpSize == 64;
     pm.addPass(createGpuROCDLAttachTarget(attach));
   }
+  if (!options.serialize)
+    return;
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = "isa";
   pm.addPass(createGpuModuleToBinaryPass(binary));

@@ -51,6 +51,10 @@ struct GPUPipelineOptions {
   /// Inline device functions into their callers (the GPU lowering needs
   /// it: layouts are chosen per kernel).
   bool inlineCalls = true;
+  /// End with `gpu-module-to-binary{format=isa}`; without it the pipeline
+  /// stops at the attached NVVM/ROCDL target, for a caller's own
+  /// serialisation.
+  bool serialize = true;
 };
 
 /// tile -> laid-out tiles -> gpu/LLVM -> NVVM or ROCDL -> a `gpu.binary`

@@ -126,7 +126,7 @@ static llvm::CodeGenOptLevel toCodeGenOptLevel(unsigned level) {
   }
 }
 
-static std::vector<KernelSignature> collectKernels(mlir::ModuleOp module) {
+std::vector<KernelSignature> recur::collectKernels(mlir::ModuleOp module) {
   std::vector<KernelSignature> kernels;
   for (auto fn : module.getOps<tile::FuncOp>()) {
     if (!fn.isKernel())

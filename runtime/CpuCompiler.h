@@ -17,7 +17,16 @@
 #include <string>
 #include <vector>
 
+namespace mlir {
+class ModuleOp;
+} // namespace mlir
+
 namespace recur {
+
+/// The kernels (public tile functions) of a tile module and their argument
+/// kinds, in order. Throws recur::Error(CompileError) for an argument type
+/// kernels cannot take.
+std::vector<KernelSignature> collectKernels(mlir::ModuleOp module);
 
 struct CpuCompileOptions {
   CPUPipelineOptions pipeline;

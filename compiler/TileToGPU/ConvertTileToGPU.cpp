@@ -70,6 +70,14 @@ struct ConvertTileToGPUPass
     });
     if (unlaid.wasInterrupted())
       return signalPassFailure();
+    WalkResult unsupported = module.walk([&](Operation *op) {
+      if (isa<tile::DotOp, tile::ScanOp, tile::AtomicRMWOp, tile::AssertOp,
+              tile::PrintOp>(op))
+        return WalkResult(op->emitOpError("has no GPU lowering yet"));
+      return WalkResult::advance();
+    });
+    if (unsupported.wasInterrupted())
+      return signalPassFailure();
 
     GPUAccessContiguity contiguity;
     ContiguityAnalysis analysis;

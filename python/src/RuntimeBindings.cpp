@@ -15,6 +15,7 @@
 #include "runtime/CpuCompiler.h"
 #include "runtime/CpuDevice.h"
 #include "runtime/CpuModule.h"
+#include "runtime/GpuCompiler.h"
 #include "runtime/Error.h"
 #include "runtime/TuningDatabase.h"
 
@@ -181,6 +182,53 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
       },
       py::arg("source"), py::arg("opt_level") = 3,
       "Compiles tile IR text to an object for the host CPU");
+  m.def(
+      "compile_gpu",
+      [](const std::string &source, const std::string &targetName,
+         unsigned numWarps) {
+        std::optional<GPUTarget> target = GPUTarget::parse(targetName);
+        if (!target)
+          throw Error(Status::InvalidArgument,
+                      "unknown GPU target '" + targetName +
+                          "' (cuda:sm_80, cuda:sm_90, rocm:gfx90a, "
+                          "rocm:gfx942)");
+        if (numWarps == 0 || (numWarps & (numWarps - 1)) || numWarps > 32)
+          throw Error(Status::InvalidArgument,
+                      "num_warps must be a power of two up to 32, got " +
+                          std::to_string(numWarps));
+        GpuCompileOptions options;
+        options.pipeline.target = *target;
+        options.pipeline.numWarps = numWarps;
+        GpuArtifact artifact;
+        {
+          py::gil_scoped_release release;
+          artifact = compileForGpu(source, options);
+        }
+        py::list kernels;
+        for (const GpuKernelInfo &kernel : artifact.kernels) {
+          py::list kinds;
+          for (ArgKind kind : kernel.signature.args)
+            kinds.append(argKindName(kind));
+          py::dict info;
+          info["name"] = kernel.signature.name;
+          info["args"] = kinds;
+          info["threads"] = kernel.threads;
+          info["registers"] = kernel.registers;
+          info["shared"] = kernel.sharedBytes;
+          info["spill_stores"] = kernel.spillStoreBytes;
+          info["spill_loads"] = kernel.spillLoadBytes;
+          info["stack"] = kernel.stackBytes;
+          kernels.append(info);
+        }
+        py::dict result;
+        result["asm"] = artifact.assembly;
+        result["binary"] = toBytes(artifact.binary);
+        result["kernels"] = kernels;
+        return result;
+      },
+      py::arg("source"), py::arg("target"), py::arg("num_warps") = 4,
+      "Compiles tile IR text to PTX and a cubin (cuda:*) or AMDGCN assembly "
+      "and an HSACO (rocm:*), with each kernel's resource figures");
 
   py::class_<TuningDatabase>(m, "TuningDatabase")
       .def(py::init<std::string>(), py::arg("directory"))

@@ -17,13 +17,19 @@ from ..language import core
 from .code_generator import CodeGenerator, ModuleState
 from .errors import CompilationError
 
-SUPPORTED_TARGETS = ("cpu",)
+GPU_TARGETS = ("cuda:sm_80", "cuda:sm_90", "rocm:gfx90a", "rocm:gfx942")
+SUPPORTED_TARGETS = ("cpu",) + GPU_TARGETS
+
+# What each GPU target's stages are called in ``CompiledKernel.asm``.
+_GPU_STAGES = {"cuda": ("ptx", "cubin"), "rocm": ("amdgcn", "hsaco")}
 
 
 def normalize_target(target: str | None) -> str:
     target = (target or "cpu").strip()
     if target in ("cpu", "host", "cpu:native"):
         return "cpu"
+    if target in GPU_TARGETS:
+        return target
     raise ValueError(
         f"target '{target}' is not supported by this build (supported: "
         f"{', '.join(SUPPORTED_TARGETS)})"
@@ -60,6 +66,11 @@ class CompiledKernel:
 
     @property
     def launcher(self):
+        if self.metadata["target"] != "cpu":
+            raise RuntimeError(
+                f"{self.name} was compiled for {self.metadata['target']}; this build launches "
+                "only CPU kernels (the GPU devices are not available yet)"
+            )
         if self._launcher is None:
             from ..runtime import device
 
@@ -118,11 +129,12 @@ def compile_specialization(jit_fn, arg_types, constexprs, divisible, target="cpu
     if entry is not None:
         try:
             metadata = json.loads(entry["metadata.json"])
-            asm = {
-                "tile": entry["tile"].decode(),
-                "llir": entry["llir"].decode(),
-                "obj": entry["obj"],
-            }
+            asm = {"tile": entry["tile"].decode()}
+            if target == "cpu":
+                asm.update(llir=entry["llir"].decode(), obj=entry["obj"])
+            else:
+                text, binary = _GPU_STAGES[target.split(":")[0]]
+                asm.update({text: entry[text].decode(), binary: entry[binary]})
             cache.record("disk_hits")
             return CompiledKernel(jit_fn.__name__, asm, metadata)
         except (KeyError, ValueError, UnicodeDecodeError):
@@ -144,6 +156,9 @@ def compile_specialization(jit_fn, arg_types, constexprs, divisible, target="cpu
     if diagnostics:
         raise _location_error(diagnostics, "invalid kernel")
     tile_text = state.module.to_text(debug_info=False)
+    if target != "cpu":
+        return _compile_gpu(jit_fn, state, tile_text, key, target, arg_types, constexprs,
+                            divisible, options)
     try:
         result = _C.runtime.compile_cpu(
             state.module.to_text(debug_info=True), options.get("opt_level", 3)
@@ -167,6 +182,49 @@ def compile_specialization(jit_fn, arg_types, constexprs, divisible, target="cpu
             "tile": tile_text.encode(),
             "llir": result["llir"].encode(),
             "obj": result["obj"],
+            "metadata.json": json.dumps(metadata).encode(),
+        },
+    )
+    return CompiledKernel(jit_fn.__name__, asm, metadata)
+
+
+def _compile_gpu(jit_fn, state, tile_text, key, target, arg_types, constexprs, divisible, options):
+    """The GPU half of compile_specialization: assembly, binary, resources."""
+    from .. import _C
+    from ..runtime import cache
+
+    try:
+        result = _C.runtime.compile_gpu(
+            state.module.to_text(debug_info=True), target, options.get("num_warps", 4)
+        )
+    except _C.runtime.CompileError as error:
+        raise _location_error(str(error), f"cannot compile the kernel for {target}") from None
+    (kernel,) = [k for k in result["kernels"] if k["name"] == jit_fn.__name__]
+    metadata = {
+        "name": jit_fn.__name__,
+        "target": target,
+        "signature": {n: t.to_str() for n, t in arg_types.items()},
+        "constexprs": {n: constexpr_key(v) for n, v in constexprs.items()},
+        "divisible": sorted(divisible),
+        "kernels": [[k["name"], list(k["args"])] for k in result["kernels"]],
+        "options": options,
+        "key": key,
+        "num_warps": options.get("num_warps", 4),
+        "num_threads": kernel["threads"],
+        "registers": kernel["registers"],
+        "shared": kernel["shared"],
+        "spill_stores": kernel["spill_stores"],
+        "spill_loads": kernel["spill_loads"],
+        "stack": kernel["stack"],
+    }
+    text, binary = _GPU_STAGES[target.split(":")[0]]
+    asm = {"tile": tile_text, text: result["asm"], binary: result["binary"]}
+    cache.disk().store(
+        key,
+        {
+            "tile": tile_text.encode(),
+            text: result["asm"].encode(),
+            binary: result["binary"],
             "metadata.json": json.dumps(metadata).encode(),
         },
     )

@@ -1,0 +1,220 @@
+//===- GpuCompiler.cpp - Tile IR to PTX/cubin or AMDGCN/HSACO -------------===//
+
+#include "runtime/GpuCompiler.h"
+#include "compiler/Registration.h"
+#include "runtime/CpuCompiler.h"
+#include "runtime/Error.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+
+#include <cstdlib>
+#include <regex>
+
+using namespace recur;
+
+namespace {
+
+/// Removes its files and directory when it goes out of scope.
+struct TemporaryDirectory {
+  llvm::SmallString<128> path;
+
+  TemporaryDirectory() {
+    if (llvm::sys::fs::createUniqueDirectory("recur-gpu", path))
+      throw Error(Status::Internal, "cannot create a temporary directory");
+  }
+  ~TemporaryDirectory() { llvm::sys::fs::remove_directories(path); }
+
+  std::string file(llvm::StringRef name) const {
+    llvm::SmallString<128> result(path);
+    llvm::sys::path::append(result, name);
+    return result.str().str();
+  }
+};
+
+std::optional<std::string> findTool(llvm::StringRef environment,
+                                    llvm::ArrayRef<std::string> candidates,
+                                    llvm::StringRef name) {
+  if (const char *set = std::getenv(environment.str().c_str()))
+    if (llvm::sys::fs::can_execute(set))
+      return std::string(set);
+  for (const std::string &candidate : candidates)
+    if (llvm::sys::fs::can_execute(candidate))
+      return candidate;
+  if (auto onPath = llvm::sys::findProgramByName(name))
+    return *onPath;
+  return std::nullopt;
+}
+
+std::string readFile(const std::string &path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  return buffer ? (*buffer)->getBuffer().str() : std::string();
+}
+
+void writeFile(const std::string &path, llvm::StringRef contents) {
+  std::error_code error;
+  llvm::raw_fd_ostream out(path, error);
+  if (error)
+    throw Error(Status::Internal, "cannot write " + path);
+  out << contents;
+}
+
+/// Runs ptxas on the PTX; fills the cubin and each kernel's figures from
+/// `-v`.
+void assembleWithPtxas(GpuArtifact &artifact, llvm::StringRef chip) {
+  std::optional<std::string> ptxas = findPtxas();
+  if (!ptxas)
+    throw Error(Status::NotFound,
+                "ptxas not found: install the CUDA toolkit or set "
+                "RECUR_PTXAS (looked in $CUDA_HOME/bin, /usr/local/cuda/bin "
+                "and PATH)");
+  TemporaryDirectory directory;
+  std::string ptx = directory.file("kernels.ptx");
+  std::string cubin = directory.file("kernels.cubin");
+  std::string log = directory.file("ptxas.log");
+  writeFile(ptx, artifact.assembly);
+  std::string arch = ("-arch=" + chip).str();
+  llvm::SmallVector<llvm::StringRef> args = {*ptxas, arch, "-v",  "-O3",
+                                             ptx,    "-o", cubin};
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, log, log};
+  std::string message;
+  int code = llvm::sys::ExecuteAndWait(*ptxas, args, std::nullopt, redirects,
+                                       /*SecondsToWait=*/120, 0, &message);
+  std::string output = readFile(log);
+  if (code != 0)
+    throw Error(Status::CompileError, "ptxas failed (" + *ptxas + "): " +
+                                          message + "\n" + output);
+  artifact.binary = readFile(cubin);
+
+  // ptxas info    : Function properties for NAME
+  //     S bytes stack frame, A bytes spill stores, B bytes spill loads
+  // ptxas info    : Used R registers, ... M bytes smem, ...
+  std::regex properties(R"(Function properties for (\w+)\s+(\d+) bytes stack )"
+                        R"(frame, (\d+) bytes spill stores, (\d+) bytes spill )"
+                        R"(loads\s+ptxas info\s+: Used (\d+) registers)");
+  std::regex shared(R"(Used \d+ registers[^\n]*?(\d+) bytes smem)");
+  for (auto it = std::sregex_iterator(output.begin(), output.end(), properties);
+       it != std::sregex_iterator(); ++it) {
+    const std::smatch &match = *it;
+    for (GpuKernelInfo &kernel : artifact.kernels) {
+      if (kernel.signature.name != match[1].str())
+        continue;
+      kernel.stackBytes = std::stoll(match[2].str());
+      kernel.spillStoreBytes = std::stoll(match[3].str());
+      kernel.spillLoadBytes = std::stoll(match[4].str());
+      kernel.registers = std::stoll(match[5].str());
+      std::string rest = output.substr(match.position(5));
+      std::smatch smem;
+      if (std::regex_search(rest, smem, shared))
+        kernel.sharedBytes = std::stoll(smem[1].str());
+    }
+  }
+}
+
+/// ld.lld for HSACO code objects: upstream's serialisation runs
+/// `<toolkit>/llvm/bin/ld.lld`; a ROCm installation is such a toolkit,
+/// and without one a private directory in that shape points at LLVM's lld.
+std::optional<std::string> findLld() {
+  std::string rocm =
+      std::getenv("ROCM_PATH") ? std::getenv("ROCM_PATH") : "/opt/rocm";
+  return findTool("RECUR_LLD",
+                  {rocm + "/llvm/bin/ld.lld", "/usr/lib/llvm-22/bin/ld.lld"},
+                  "ld.lld");
+}
+
+std::string getObject(mlir::ModuleOp module) {
+  for (auto binary : module.getOps<mlir::gpu::BinaryOp>())
+    for (mlir::Attribute attr : binary.getObjects())
+      return llvm::cast<mlir::gpu::ObjectAttr>(attr).getObject().str();
+  throw Error(Status::Internal, "the GPU pipeline produced no binary");
+}
+
+} // namespace
+
+std::optional<std::string> recur::findPtxas() {
+  std::vector<std::string> candidates;
+  if (const char *home = std::getenv("CUDA_HOME"))
+    candidates.push_back(std::string(home) + "/bin/ptxas");
+  candidates.push_back("/usr/local/cuda/bin/ptxas");
+  return findTool("RECUR_PTXAS", candidates, "ptxas");
+}
+
+GpuArtifact recur::compileForGpu(llvm::StringRef source,
+                                 const GpuCompileOptions &options) {
+  mlir::DialectRegistry registry;
+  registerCompilerDialects(registry);
+  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
+  std::string diagnostics;
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    llvm::raw_string_ostream os(diagnostics);
+    os << diag.getLocation() << ": " << diag.str() << "\n";
+    return mlir::success();
+  });
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(source, &context);
+  if (!module)
+    throw Error(Status::CompileError, "invalid tile module:\n" + diagnostics);
+
+  GpuArtifact artifact;
+  const GPUTarget &target = options.pipeline.target;
+  for (KernelSignature &signature : collectKernels(*module)) {
+    GpuKernelInfo info;
+    info.signature = std::move(signature);
+    info.threads = options.pipeline.numWarps * target.warpSize;
+    artifact.kernels.push_back(std::move(info));
+  }
+
+  GPUPipelineOptions pipeline = options.pipeline;
+  pipeline.serialize = false;
+  mlir::PassManager pm(&context);
+  buildGPUPipeline(pm, pipeline);
+  if (mlir::failed(pm.run(*module)))
+    throw Error(Status::CompileError, "lowering to " + target.getName() +
+                                          " failed:\n" + diagnostics);
+
+  auto serialize = [&](mlir::ModuleOp into, llvm::StringRef format,
+                       llvm::StringRef toolkit) {
+    mlir::PassManager binaryPM(&context);
+    mlir::GpuModuleToBinaryPassOptions binary;
+    binary.compilationTarget = format.str();
+    binary.toolkitPath = toolkit.str();
+    binaryPM.addPass(mlir::createGpuModuleToBinaryPass(binary));
+    if (mlir::failed(binaryPM.run(into)))
+      throw Error(Status::CompileError, "serialising for " + target.getName() +
+                                            " failed:\n" + diagnostics);
+    return getObject(into);
+  };
+
+  if (target.vendor == GPUTarget::Vendor::CUDA) {
+    artifact.assembly = serialize(*module, "isa", "");
+    assembleWithPtxas(artifact, target.chip);
+    return artifact;
+  }
+
+  mlir::OwningOpRef<mlir::ModuleOp> copy = module->clone();
+  artifact.assembly = serialize(*module, "isa", "");
+  std::optional<std::string> lld = findLld();
+  if (!lld)
+    throw Error(Status::NotFound, "ld.lld not found: install lld or ROCm, or "
+                                  "set RECUR_LLD");
+  TemporaryDirectory toolkit;
+  llvm::SmallString<128> bin(toolkit.path);
+  llvm::sys::path::append(bin, "llvm", "bin");
+  llvm::sys::fs::create_directories(bin);
+  llvm::sys::path::append(bin, "ld.lld");
+  if (llvm::sys::fs::create_link(*lld, bin))
+    throw Error(Status::Internal, "cannot link " + *lld + " into " +
+                                      toolkit.path.str().str());
+  artifact.binary = serialize(*copy, "bin", toolkit.path);
+  return artifact;
+}
