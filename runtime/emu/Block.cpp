@@ -2,6 +2,7 @@
 
 #include "runtime/emu/Block.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -69,6 +70,7 @@ recur_status_t Block::run(uint64_t linearId) {
   blockId_[1] = linearId / kernel_.grid[0] % kernel_.grid[1];
   blockId_[2] = linearId / (uint64_t(kernel_.grid[0]) * kernel_.grid[1]);
   failed_ = threw_ = false;
+  faultAddress_ = nullptr;
   status_ = RECUR_SUCCESS;
   message_.clear();
   if (!shared_) {
@@ -108,9 +110,14 @@ recur_status_t Block::run(uint64_t linearId) {
   while (!failed_ && !runQueue_.empty()) {
     running_ = runQueue_.front();
     runQueue_.pop_front();
+    inFiber_ = true;
     switchFiber(scheduler_, fibers_[running_].context);
+    inFiber_ = false;
   }
+  inFiber_ = false;
   currentBlock = nullptr;
+  if (failed_ && faultAddress_)
+    message_ = faultMessage();
   if (failed_)
     return status_;
   if (exited_ != numThreads_) {
@@ -152,6 +159,28 @@ void Block::fail(recur_status_t status, const std::string &message) {
   // The fiber's frames are abandoned, never unwound: kernels are C-like
   // code, and the stack is reinitialised for the next block.
   jumpToFiber(scheduler_);
+}
+
+void Block::memoryFault(const void *address) {
+  if (!failed_) {
+    failed_ = true;
+    status_ = RECUR_ERROR_LAUNCH;
+    faultAddress_ = address;
+    faultThread_ = running_;
+  }
+  jumpToFiber(scheduler_);
+}
+
+std::string Block::faultMessage() const {
+  const FiberStack &stack = fibers_[faultThread_].stack;
+  auto *address = static_cast<const char *>(faultAddress_);
+  if (address < stack.base && address >= stack.base - kStackGuardBytes)
+    return where(faultThread_) + ": stack overflow (the fiber stack has " +
+           std::to_string(stack.size) +
+           " bytes; raise recur_emu_kernel_t::stack_bytes)";
+  char hex[32];
+  std::snprintf(hex, sizeof hex, "%p", faultAddress_);
+  return where(faultThread_) + ": illegal memory access at address " + hex;
 }
 
 void Block::barrier() {

@@ -77,6 +77,12 @@ public:
   void collective(const CollectiveOp &op, uint32_t key, void *args);
   /// Ends the block with an error; never returns to the caller.
   [[noreturn]] void fail(recur_status_t status, const std::string &message);
+  /// Whether one of this block's fibers is running (not the scheduler).
+  bool inFiber() const { return inFiber_; }
+  /// Ends the block for a memory fault at `address` in the running fiber.
+  /// Called from a signal handler: it allocates nothing, and run() writes
+  /// the message.
+  [[noreturn]] void memoryFault(const void *address);
   /// "kernel 'k', block (x, y, z), thread (x, y, z) (warp w, lane l)".
   std::string where(unsigned thread) const;
   std::string where() const { return where(running_); }
@@ -105,6 +111,7 @@ private:
   void wake(unsigned thread);
   void completeCollective(unsigned warp);
   std::string deadlockMessage() const;
+  std::string faultMessage() const;
   std::string blockName() const;
 
   const recur_emu_kernel_t &kernel_;
@@ -123,6 +130,9 @@ private:
   unsigned exited_ = 0, atBarrier_ = 0;
   int firstExited_ = -1, firstAtBarrier_ = -1;
   bool failed_ = false;
+  bool inFiber_ = false;
+  const void *faultAddress_ = nullptr; // set with failed_ by memoryFault
+  unsigned faultThread_ = 0;
   bool threw_ = false;
   recur_status_t status_ = RECUR_SUCCESS;
   std::string message_;

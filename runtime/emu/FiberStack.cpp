@@ -51,7 +51,7 @@ FiberStack recur::emu::acquireStack(size_t size) {
       return stack;
     }
   }
-  size_t guard = pageSize();
+  size_t guard = kStackGuardBytes;
   // MAP_NORESERVE: a block of 1024 threads reserves 256 MiB of address space
   // but touches a few pages of each stack.
   void *region = mmap(nullptr, size + guard, PROT_READ | PROT_WRITE,
@@ -83,7 +83,7 @@ void recur::emu::unmapCachedStacks() {
     std::lock_guard<std::mutex> lock(c.mutex);
     stacks.swap(c.free);
   }
-  size_t guard = pageSize();
+  size_t guard = kStackGuardBytes;
   for (FiberStack &stack : stacks) {
     munmap(stack.base - guard, stack.size + guard);
     --numMapped;

@@ -1,7 +1,7 @@
 //===- FiberStack.h - Guarded stacks for emulated GPU threads ---*- C++ -*-===//
 //
 // Every emulated thread runs on its own stack: an mmap'd region whose lowest
-// page is PROT_NONE, so a kernel that overflows its stack faults at once
+// 64 KiB are PROT_NONE, so a kernel that overflows its stack faults at once
 // instead of corrupting a neighbour's frames. Mapping 1024 stacks per block
 // would dominate small launches, so stacks are cached process-wide and a
 // worker keeps the ones it took for every block it runs in a launch.
@@ -14,6 +14,11 @@
 #include <cstddef>
 
 namespace recur::emu {
+
+/// PROT_NONE bytes below every stack: more than a page, so that a frame
+/// with a large local array still lands in them rather than skipping over
+/// one page into a neighbouring stack.
+constexpr size_t kStackGuardBytes = 64 << 10;
 
 struct FiberStack {
   /// The usable region [base, base + size), above the guard page.

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/emu/Block.h"
+#include "runtime/emu/FaultHandler.h"
 #include "runtime/emu/FiberStack.h"
 #include "runtime/emu/RecurEmu.h"
 
@@ -103,6 +104,7 @@ extern "C" recur_status_t recur_emu_launch(const recur_emu_kernel_t *kernel) {
   std::string message;
 
   auto work = [&] {
+    FaultScope faults;
     Block block(*kernel, stackBytes);
     while (!failed.load(std::memory_order_relaxed)) {
       uint64_t id = nextBlock.fetch_add(1);

@@ -47,7 +47,8 @@ typedef struct recur_emu_kernel {
  *  Returns RECUR_SUCCESS, RECUR_ERROR_INVALID_ARGUMENT (a bad launch
  *  configuration), RECUR_ERROR_LAUNCH (a SIMT error the emulator detected:
  *  barrier divergence, mismatched warp collectives, a deadlock, a shuffle
- *  from an exited lane, a bad ldmatrix address), RECUR_ERROR_ASSERTION
+ *  from an exited lane, a bad ldmatrix address, a stack overflow or an
+ *  illegal memory access in a kernel), RECUR_ERROR_ASSERTION
  *  (__recur_emu_trap) or RECUR_ERROR_INTERNAL (out of memory), and sets the
  *  calling thread's recur_emu_last_error(). Must not be called from a
  *  kernel. */

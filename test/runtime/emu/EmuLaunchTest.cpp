@@ -201,4 +201,50 @@ TEST(EmuLaunch, SharedMemoryIsAlignedAndPoisonedPerBlock) {
   EXPECT_EQ(out[2], 0xFFFFFFFF);
 }
 
+// Each level keeps 2 KiB live until the level below returns.
+int recurse(int depth) {
+  volatile char frame[2048];
+  frame[depth % 2048] = static_cast<char>(depth);
+  if (depth == 0)
+    return frame[0];
+  return recurse(depth - 1) + frame[depth % 2048];
+}
+
+void overflowInOneThread(void **args) {
+  if (linearThread() == 3)
+    *arg<int *>(args, 0) = recurse(1000); // about 2 MiB
+}
+
+void writeToNull(void **) {
+  if (linearThread() == 2)
+    *reinterpret_cast<volatile int *>(uintptr_t(64)) = 1;
+}
+
+TEST(EmuLaunch, MemoryFaultsAreLaunchErrors) {
+  int sink = 0;
+  int *sinkPtr = &sink;
+  void *args[] = {&sinkPtr};
+  recur_emu_kernel_t k = kernel(overflowInOneThread, args, "deep");
+  k.block[0] = 8;
+  k.stack_bytes = 64 << 10;
+  EXPECT_EQ(recur_emu_launch(&k), RECUR_ERROR_LAUNCH);
+  EXPECT_STREQ(recur_emu_last_error(),
+               "kernel 'deep', block (0, 0, 0), thread (3, 0, 0) (warp 0, "
+               "lane 3): stack overflow (the fiber stack has 65536 bytes; "
+               "raise recur_emu_kernel_t::stack_bytes)");
+
+  k = kernel(writeToNull, nullptr, "null");
+  k.block[0] = 4;
+  EXPECT_EQ(recur_emu_launch(&k), RECUR_ERROR_LAUNCH);
+  EXPECT_STREQ(recur_emu_last_error(),
+               "kernel 'null', block (0, 0, 0), thread (2, 0, 0) (warp 0, "
+               "lane 2): illegal memory access at address 0x40");
+
+  // The same stacks serve the next launch.
+  k = kernel(overflowInOneThread, args, "deep enough");
+  k.block[0] = 8;
+  k.stack_bytes = 4 << 20;
+  EXPECT_EQ(recur_emu_launch(&k), RECUR_SUCCESS) << recur_emu_last_error();
+}
+
 } // namespace
