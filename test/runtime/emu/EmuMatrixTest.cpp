@@ -383,4 +383,79 @@ TEST(EmuMatrix, LdmatrixWithAndWithoutTranspose) {
       << recur_emu_last_error();
 }
 
+// A 32x16x32 GEMM the way the lowering builds one: the block stages A and B
+// in shared memory, each warp loads its A fragment with ldmatrix.x4 and its
+// B fragments with ldmatrix.x2.trans, and accumulates with mma.m16n8k16.
+constexpr int kGemmM = 32, kGemmN = 16, kGemmK = 32;
+constexpr int kStrideA = 40, kStrideB = 24; // halves per padded row
+
+void tiledGemm(void **args) {
+  auto *a = arg<const uint16_t *>(args, 0); // M x K, row-major
+  auto *b = arg<const uint16_t *>(args, 1); // K x N, row-major
+  float *d = arg<float *>(args, 2);         // M x N, row-major
+  auto *sharedA = static_cast<uint16_t *>(__recur_emu_shared_memory());
+  uint16_t *sharedB = sharedA + kGemmM * kStrideA;
+  int thread = linearThread(), threads = __recur_emu_block_dim(0);
+  for (int e = thread; e < kGemmM * kGemmK; e += threads)
+    sharedA[e / kGemmK * kStrideA + e % kGemmK] = a[e];
+  for (int e = thread; e < kGemmK * kGemmN; e += threads)
+    sharedB[e / kGemmN * kStrideB + e % kGemmN] = b[e];
+  __recur_emu_barrier();
+
+  int warp = __recur_emu_warp_id(), lane = __recur_emu_lane_id();
+  int matrix = lane / 8, row = lane % 8;
+  float acc[2][4] = {};
+  for (int k0 = 0; k0 < kGemmK; k0 += 16) {
+    // Matrices 0-3 of A: rows +0/+8, columns +0/+8 (a0a1, a2a3, a4a5, a6a7).
+    const uint16_t *aRow = sharedA +
+                           (16 * warp + row + 8 * (matrix % 2)) * kStrideA +
+                           k0 + 8 * (matrix / 2);
+    uint32_t aFrag[4];
+    __recur_emu_ldmatrix(aRow, 4, 0, aFrag);
+    for (int n0 = 0; n0 < kGemmN; n0 += 8) {
+      const uint16_t *bRow =
+          lane < 16 ? sharedB + (k0 + 8 * matrix + row) * kStrideB + n0
+                    : nullptr;
+      uint32_t bFrag[2];
+      __recur_emu_ldmatrix(bRow, 2, 1, bFrag);
+      uint16_t aHalves[8], bHalves[4];
+      std::memcpy(aHalves, aFrag, sizeof aHalves);
+      std::memcpy(bHalves, bFrag, sizeof bHalves);
+      __recur_emu_mma_m16n8k16_f32_f16(aHalves, bHalves, acc[n0 / 8],
+                                       acc[n0 / 8]);
+    }
+  }
+  for (int n0 = 0; n0 < kGemmN; n0 += 8)
+    for (int i = 0; i < 4; ++i) {
+      Coord at = ptxC(lane, i);
+      d[(16 * warp + at.row) * kGemmN + n0 + at.col] = acc[n0 / 8][i];
+    }
+}
+
+TEST(EmuMatrix, LdmatrixFeedsMmaInATiledGemm) {
+  std::vector<uint16_t> a(kGemmM * kGemmK), b(kGemmK * kGemmN);
+  for (int r = 0; r < kGemmM; ++r)
+    for (int k = 0; k < kGemmK; ++k)
+      a[r * kGemmK + k] = doubleToHalf((r * kGemmK + k) % 61 * 0.5 - 15);
+  for (int k = 0; k < kGemmK; ++k)
+    for (int n = 0; n < kGemmN; ++n)
+      b[k * kGemmN + n] = doubleToHalf((k * kGemmN + n) % 53 * 0.25 - 6);
+  std::vector<float> d(kGemmM * kGemmN, -1);
+  const uint16_t *aPtr = a.data(), *bPtr = b.data();
+  float *dPtr = d.data();
+  void *args[] = {&aPtr, &bPtr, &dPtr};
+  recur_emu_kernel_t k = kernel(tiledGemm, args, "gemm");
+  k.block[0] = 64;
+  k.static_shared_bytes = 2 * (kGemmM * kStrideA + kGemmK * kStrideB);
+  ASSERT_EQ(recur_emu_launch(&k), RECUR_SUCCESS) << recur_emu_last_error();
+  for (int r = 0; r < kGemmM; ++r)
+    for (int n = 0; n < kGemmN; ++n) {
+      double sum = 0;
+      for (int kk = 0; kk < kGemmK; ++kk)
+        sum +=
+            halfToDouble(a[r * kGemmK + kk]) * halfToDouble(b[kk * kGemmN + n]);
+      EXPECT_EQ(d[r * kGemmN + n], sum) << r << " " << n;
+    }
+}
+
 } // namespace
