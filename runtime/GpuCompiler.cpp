@@ -102,7 +102,7 @@ void assembleWithPtxas(GpuArtifact &artifact, llvm::StringRef chip) {
   std::regex properties(R"(Function properties for (\w+)\s+(\d+) bytes stack )"
                         R"(frame, (\d+) bytes spill stores, (\d+) bytes spill )"
                         R"(loads\s+ptxas info\s+: Used (\d+) registers)");
-  std::regex shared(R"(Used \d+ registers[^\n]*?(\d+) bytes smem)");
+  std::regex shared(R"(^\d+ registers[^\n]*?(\d+) bytes smem)");
   for (auto it = std::sregex_iterator(output.begin(), output.end(), properties);
        it != std::sregex_iterator(); ++it) {
     const std::smatch &match = *it;

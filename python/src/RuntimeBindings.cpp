@@ -182,6 +182,8 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
       },
       py::arg("source"), py::arg("opt_level") = 3,
       "Compiles tile IR text to an object for the host CPU");
+  m.def("find_ptxas", &findPtxas,
+        "Path of the CUDA toolkit's ptxas, or None where it is missing");
   m.def(
       "compile_gpu",
       [](const std::string &source, const std::string &targetName,
