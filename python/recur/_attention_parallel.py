@@ -162,20 +162,21 @@ class _Accumulator:
 class AttentionRun:
     """One call of ``SequenceParallel.flash_attn`` on this rank's slices."""
 
-    def __init__(self, sp, q, k, v, causal, scale, block_size, return_lse):
+    def __init__(self, sp, q, k, v, causal, scale, block_size, return_lse, window=(-1, -1)):
         self.sp, self.q, self.k, self.v = sp, q, k, v
         self.causal, self.scale, self.block_size = causal, scale, block_size
-        self.return_lse = return_lse
+        self.return_lse, self.window = return_lse, window
         self.B, _, self.H, self.D = q.shape
         self.Hk, self.Dv = k.shape[2], v.shape[3]
 
-    def attend(self, q, k, v, causal):
+    def attend(self, q, k, v, causal, window=(-1, -1)):
         return ops.flash_attn(
             q,
             k,
             v,
             causal=causal,
             softmax_scale=self.scale,
+            window_size=window,
             block_size=self.block_size,
             return_lse=True,
         )
@@ -260,14 +261,15 @@ class AttentionRun:
 
     def local(self, q_h, k_h, v_h):
         acc = _Accumulator(self.sp._distributed, *q_h.shape[:3], self.Dv, q_h.dtype)
-        acc.add(*self.attend(q_h, k_h, v_h, self.causal))
+        # The whole sequence is here: windows apply as on one device.
+        acc.add(*self.attend(q_h, k_h, v_h, self.causal, self.window))
         return acc
 
 
-def run(sp, q, k, v, strategy, T, causal, scale, block_size, ulysses_size, return_lse):
+def run(sp, q, k, v, strategy, T, causal, scale, block_size, ulysses_size, return_lse, window):
     """(o, lse) of this rank's slice by ``strategy``; lse is None unless
-    ``return_lse``."""
-    job = AttentionRun(sp, q, k, v, causal, scale, block_size, return_lse)
+    ``return_lse``. ``window`` (not (-1, -1)) only with ``"ulysses"``."""
+    job = AttentionRun(sp, q, k, v, causal, scale, block_size, return_lse, window)
     R, rank = sp.size, sp.rank
     lengths = split(T, R)
     if strategy == "ring":

@@ -439,11 +439,13 @@ class SequenceParallel:
             raise NotImplementedError(
                 "SequenceParallel.flash_attn: cu_seqlens is not supported yet"
             )
-        if tuple(int(w) for w in window_size) != (-1, -1):
-            raise NotImplementedError(
-                "SequenceParallel.flash_attn: window_size needs masks at global offsets; "
-                "it is not supported yet"
+        window = tuple(int(w) for w in window_size)
+        if len(window) != 2 or min(window) < -1:
+            raise ValueError(
+                f"SequenceParallel.flash_attn: window_size entries are -1 or >= 0, "
+                f"got {window_size}"
             )
+        windowed = window != (-1, -1)
         q, k, v = (np.ascontiguousarray(as_array(x, n)) for x, n in ((q, "q"), (k, "k"), (v, "v")))
         if q.ndim != 4 or k.ndim != 4 or v.ndim != 4:
             raise ValueError("SequenceParallel.flash_attn: q, k and v must be [B, T_r, H, D]")
@@ -456,6 +458,7 @@ class SequenceParallel:
             str(k.dtype),
             str(v.dtype),
             bool(causal),
+            window,
             softmax_scale,
             block_size,
             bool(return_lse),
@@ -485,6 +488,19 @@ class SequenceParallel:
                 f"SequenceParallel.flash_attn: strategy {strategy!r} is for the linear "
                 f"recurrences; attention takes auto, {', '.join(attention.STRATEGIES)}"
             )
+        if windowed and strategy not in ("ulysses", "auto"):
+            raise NotImplementedError(
+                f"SequenceParallel.flash_attn: window_size runs by 'ulysses' only (each "
+                f"rank attends over the whole sequence); {strategy!r} would need masks at "
+                "global offsets, which are not supported yet"
+            )
+        if windowed and strategy == "auto":
+            if H % self.size:
+                raise NotImplementedError(
+                    f"SequenceParallel.flash_attn: window_size runs by 'ulysses' only, "
+                    f"which needs the {H} heads to divide by the {self.size} ranks"
+                )
+            strategy = "ulysses"
         if strategy == "auto":
             model = attention.choose_attention_strategy(
                 self.size, B, T, H, Hk, D, Dv, q.itemsize, bool(causal), self.ulysses_size
@@ -515,5 +531,6 @@ class SequenceParallel:
             block_size,
             u,
             bool(return_lse),
+            window,
         )
         return (o, lse) if return_lse else o

@@ -279,6 +279,19 @@ def test_flash_attn_f64_and_options(strategy):
     assert agree(sp.bytes_sent == expected), (sp.rank, sp.bytes_sent, expected)
 
 
+@pytest.mark.parametrize("strategy", ["ulysses", "auto"])
+@pytest.mark.parametrize("window", [(6, 0), (10, 3)])
+def test_flash_attn_windows_by_ulysses(strategy, window):
+    """Ulysses attends over the whole sequence, so windows apply as on one
+    device ("auto" picks it when a window is given)."""
+    sp = SequenceParallel(strategy=strategy)
+    q, k, v = attention_inputs(47)
+    o_full = ops.flash_attn(q, k, v, causal=True, window_size=window)
+    o = sp.flash_attn(sp.shard(q), sp.shard(k), sp.shard(v), causal=True, window_size=window)
+    error = np.abs(o - sp.shard(o_full)).max()
+    assert agree(error < 2e-5), f"rank {sp.rank}: error {error}"
+
+
 def test_flash_attn_hybrid_with_an_explicit_group():
     """ulysses_size = R: one group, the ring of one; = 1: the plain ring."""
     for size in (COMM.Get_size(), 1):
@@ -329,8 +342,8 @@ def test_flash_attn_errors():
     with pytest.raises(NotImplementedError, match="cu_seqlens"):
         cu = np.array([0, 45], np.int32)
         sp.flash_attn(*local, cu_seqlens_q=cu, cu_seqlens_k=cu)
-    with pytest.raises(NotImplementedError, match="window_size"):
-        sp.flash_attn(*local, window_size=(8, 0))
+    with pytest.raises(NotImplementedError, match="window_size runs by 'ulysses' only"):
+        SequenceParallel(strategy="ring").flash_attn(*local, window_size=(8, 0))
     with pytest.raises(ValueError, match="is for softmax attention"):
         sp.linear_attn(local[0], local[0], local[0])
     with pytest.raises(ValueError, match="is for the linear recurrences"):
