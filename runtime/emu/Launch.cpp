@@ -16,6 +16,7 @@
 #include "runtime/emu/RecurEmu.h"
 
 #include <atomic>
+#include <climits>
 #include <mutex>
 #include <string>
 #include <system_error>
@@ -64,6 +65,17 @@ static std::string checkLaunch(const recur_emu_kernel_t &kernel) {
   if (threads > kMaxBlockThreads)
     return "has " + std::to_string(threads) + " threads per block " +
            dims(kernel.block) + "; at most 1024 are allowed";
+  // CUDA's per-dimension limits, so that a configuration the driver would
+  // refuse fails here too; HIP allows 1024 threads in every dimension.
+  bool cuda = kernel.warp_size == 32;
+  if (kernel.block[0] > 1024 || kernel.block[1] > 1024 ||
+      kernel.block[2] > (cuda ? 64u : 1024u))
+    return "has block " + dims(kernel.block) + "; the device allows (1024, " +
+           "1024, " + (cuda ? "64" : "1024") + ")";
+  if (cuda && (kernel.grid[0] > INT32_MAX || kernel.grid[1] > 65535 ||
+               kernel.grid[2] > 65535))
+    return "has grid " + dims(kernel.grid) +
+           "; the device allows (2^31 - 1, 65535, 65535)";
   uint64_t shared =
       uint64_t(kernel.static_shared_bytes) + kernel.dynamic_shared_bytes;
   uint64_t maxShared =

@@ -146,6 +146,19 @@ TEST(EmuLaunch, RejectsBadConfigurations) {
       << recur_emu_last_error();
 
   k = kernel(nothing, nullptr, "bad");
+  k.block[2] = 65; // 65 threads in all, but z is at most 64 on CUDA
+  EXPECT_EQ(recur_emu_launch(&k), RECUR_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(recur_emu_last_error(),
+               "kernel 'bad' has block (1, 1, 65); the device allows (1024, "
+               "1024, 64)");
+  k.warp_size = 64;
+  EXPECT_EQ(recur_emu_launch(&k), RECUR_SUCCESS) << recur_emu_last_error();
+
+  k = kernel(nothing, nullptr, "bad");
+  k.grid[1] = 65536;
+  EXPECT_EQ(recur_emu_launch(&k), RECUR_ERROR_INVALID_ARGUMENT);
+
+  k = kernel(nothing, nullptr, "bad");
   k.warp_size = 64;
   k.dynamic_shared_bytes = 65 << 10;
   EXPECT_EQ(recur_emu_launch(&k), RECUR_ERROR_INVALID_ARGUMENT);
