@@ -90,6 +90,13 @@ recur_status_t Block::run(uint64_t linearId) {
     warp.op = nullptr;
   }
   runQueue_.clear();
+  // splitmix64 of the seed and the block, so that blocks differ.
+  random_ = (uint64_t(kernel_.schedule_seed) << 32 ^ linearId) +
+            0x9E3779B97F4A7C15ull;
+  random_ = (random_ ^ (random_ >> 30)) * 0xBF58476D1CE4E5B9ull;
+  random_ = (random_ ^ (random_ >> 27)) * 0x94D049BB133111EBull;
+  random_ ^= random_ >> 31;
+  random_ |= 1; // xorshift's state must not be 0
   for (unsigned t = 0; t < numThreads_; ++t) {
     Fiber &fiber = fibers_[t];
     if (!fiber.stack.base) {
@@ -108,8 +115,7 @@ recur_status_t Block::run(uint64_t linearId) {
 
   currentBlock = this;
   while (!failed_ && !runQueue_.empty()) {
-    running_ = runQueue_.front();
-    runQueue_.pop_front();
+    running_ = nextToRun();
     inFiber_ = true;
     switchFiber(scheduler_, fibers_[running_].context);
     inFiber_ = false;
@@ -125,6 +131,18 @@ recur_status_t Block::run(uint64_t linearId) {
     return status_ = RECUR_ERROR_LAUNCH;
   }
   return RECUR_SUCCESS;
+}
+
+unsigned Block::nextToRun() {
+  if (kernel_.schedule_seed && runQueue_.size() > 1) {
+    random_ ^= random_ << 13; // xorshift64
+    random_ ^= random_ >> 7;
+    random_ ^= random_ << 17;
+    std::swap(runQueue_.front(), runQueue_[random_ % runQueue_.size()]);
+  }
+  unsigned next = runQueue_.front();
+  runQueue_.pop_front();
+  return next;
 }
 
 void Block::fiberMain() {

@@ -112,6 +112,7 @@ private:
   void completeCollective(unsigned warp);
   std::string deadlockMessage() const;
   std::string faultMessage() const;
+  unsigned nextToRun();
   std::string blockName() const;
 
   const recur_emu_kernel_t &kernel_;
@@ -130,7 +131,8 @@ private:
   unsigned exited_ = 0, atBarrier_ = 0;
   int firstExited_ = -1, firstAtBarrier_ = -1;
   bool failed_ = false;
-  bool inFiber_ = false;
+  volatile bool inFiber_ = false;      // read by the fault handler
+  uint64_t random_ = 0;                // schedule_seed's generator state
   const void *faultAddress_ = nullptr; // set with failed_ by memoryFault
   unsigned faultThread_ = 0;
   bool threw_ = false;

@@ -41,6 +41,12 @@ typedef struct recur_emu_kernel {
   uint32_t num_workers;
   /** Bytes of each fiber's stack; 0: 256 KiB. */
   uint32_t stack_bytes;
+  /** 0: the threads of a block run in order of their linear ids between
+   *  synchronisation points. Otherwise a pseudo-random order drawn from
+   *  this seed (and the block id), the same on every run: a kernel that
+   *  reads another thread's shared-memory write without a barrier between
+   *  them gives different results under different seeds. */
+  uint32_t schedule_seed;
 } recur_emu_kernel_t;
 
 /** Runs every block of `kernel` and returns when all are done or one failed.

@@ -32,20 +32,63 @@ void exchange(void **args) {
 
 TEST(EmuBarrier, OrdersASharedMemoryExchange) {
   const int n = 96, blocks = 5; // three warps, 2-D block of 48 x 2
-  std::vector<int32_t> out(2 * n * blocks, 0);
+  for (uint32_t seed : {0u, 1u, 2u, 3u}) {
+    std::vector<int32_t> out(2 * n * blocks, 0);
+    int32_t *outPtr = out.data();
+    void *args[] = {&outPtr};
+    recur_emu_kernel_t k = kernel(exchange, args, "exchange");
+    k.block[0] = 48, k.block[1] = 2;
+    k.grid[0] = blocks;
+    k.static_shared_bytes = n * 4;
+    k.schedule_seed = seed;
+    ASSERT_EQ(recur_emu_launch(&k), RECUR_SUCCESS) << recur_emu_last_error();
+    for (int b = 0; b < blocks; ++b)
+      for (int i = 0; i < n; ++i) {
+        int next = (i + 1) % n, previous = (i + n - 1) % n;
+        EXPECT_EQ(out[b * 2 * n + i], next * next + 7) << seed << " " << i;
+        EXPECT_EQ(out[b * 2 * n + n + i], -previous) << seed << " " << i;
+      }
+  }
+}
+
+// The exchange without its barrier: what thread i reads depends on whether
+// thread i + 1 has run yet.
+void racyExchange(void **args) {
+  int32_t *out = arg<int32_t *>(args, 0);
+  auto *shared = static_cast<int32_t *>(__recur_emu_shared_memory());
+  int n = __recur_emu_block_dim(0), i = linearThread();
+  shared[i] = i;
+  out[i] = shared[(i + 1) % n];
+}
+
+std::vector<int32_t> runRacyExchange(uint32_t seed) {
+  std::vector<int32_t> out(64, 0);
   int32_t *outPtr = out.data();
   void *args[] = {&outPtr};
-  recur_emu_kernel_t k = kernel(exchange, args, "exchange");
-  k.block[0] = 48, k.block[1] = 2;
-  k.grid[0] = blocks;
-  k.static_shared_bytes = n * 4;
-  ASSERT_EQ(recur_emu_launch(&k), RECUR_SUCCESS) << recur_emu_last_error();
-  for (int b = 0; b < blocks; ++b)
-    for (int i = 0; i < n; ++i) {
-      int next = (i + 1) % n, previous = (i + n - 1) % n;
-      EXPECT_EQ(out[b * 2 * n + i], next * next + 7) << b << " " << i;
-      EXPECT_EQ(out[b * 2 * n + n + i], -previous) << b << " " << i;
-    }
+  recur_emu_kernel_t k = kernel(racyExchange, args, "racy");
+  k.block[0] = 64;
+  k.static_shared_bytes = 64 * 4;
+  k.schedule_seed = seed;
+  EXPECT_EQ(recur_emu_launch(&k), RECUR_SUCCESS) << recur_emu_last_error();
+  return out;
+}
+
+TEST(EmuBarrier, ScheduleSeedsExposeAMissingBarrier) {
+  // In order, every thread but the last reads its neighbour's slot before
+  // the neighbour writes it: the poison pattern.
+  std::vector<int32_t> inOrder = runRacyExchange(0);
+  for (int i = 0; i < 63; ++i)
+    EXPECT_EQ(inOrder[i], -1) << i;
+  EXPECT_EQ(inOrder[63], 0);
+  std::vector<int32_t> shuffled = runRacyExchange(12345);
+  EXPECT_NE(shuffled, inOrder);
+  int written = 0;
+  for (int i = 0; i < 64; ++i) {
+    EXPECT_TRUE(shuffled[i] == -1 || shuffled[i] == (i + 1) % 64) << i;
+    written += shuffled[i] != -1;
+  }
+  EXPECT_GT(written, 1);
+  EXPECT_EQ(runRacyExchange(12345), shuffled); // the same order every run
 }
 
 // Many values live across barriers, in callee-saved registers and on the

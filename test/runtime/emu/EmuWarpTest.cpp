@@ -43,19 +43,22 @@ void blockSum(void **args) {
 
 TEST(EmuWarp, XorShuffleBlockReduction) {
   const int n = 256;
-  std::vector<int32_t> perThread(n, 0);
-  int32_t total = 0;
-  int32_t *perThreadPtr = perThread.data(), *totalPtr = &total;
-  void *args[] = {&perThreadPtr, &totalPtr};
-  recur_emu_kernel_t k = kernel(blockSum, args, "sum");
-  k.block[0] = n;
-  k.static_shared_bytes = 8 * 4;
-  ASSERT_EQ(recur_emu_launch(&k), RECUR_SUCCESS) << recur_emu_last_error();
-  for (int i = 0; i < n; ++i) {
-    int w = i / 32; // sum of 3j + 1 over the warp's j
-    EXPECT_EQ(perThread[i], 3 * (32 * w * 32 + 31 * 32 / 2) + 32) << i;
+  for (uint32_t seed : {0u, 7u}) { // the result must not depend on the order
+    std::vector<int32_t> perThread(n, 0);
+    int32_t total = 0;
+    int32_t *perThreadPtr = perThread.data(), *totalPtr = &total;
+    void *args[] = {&perThreadPtr, &totalPtr};
+    recur_emu_kernel_t k = kernel(blockSum, args, "sum");
+    k.block[0] = n;
+    k.static_shared_bytes = 8 * 4;
+    k.schedule_seed = seed;
+    ASSERT_EQ(recur_emu_launch(&k), RECUR_SUCCESS) << recur_emu_last_error();
+    for (int i = 0; i < n; ++i) {
+      int w = i / 32; // sum of 3j + 1 over the warp's j
+      EXPECT_EQ(perThread[i], 3 * (32 * w * 32 + 31 * 32 / 2) + 32) << i;
+    }
+    EXPECT_EQ(total, 3 * (n * (n - 1) / 2) + n) << seed;
   }
-  EXPECT_EQ(total, 3 * (n * (n - 1) / 2) + n);
 }
 
 // Every lane records, for each shuffle, its result and predicate.
