@@ -47,6 +47,15 @@ Block::~Block() {
 
 Block *Block::current() { return currentBlock; }
 
+Block &Block::running(const char *intrinsic) {
+  if (!currentBlock) {
+    std::fprintf(stderr, "recur emulator: %s called outside recur_emu_launch\n",
+                 intrinsic);
+    std::abort();
+  }
+  return *currentBlock;
+}
+
 std::string Block::blockName() const {
   std::string name = kernel_.name ? kernel_.name : "<unnamed>";
   return "kernel '" + name + "', block (" + std::to_string(blockId_[0]) + ", " +

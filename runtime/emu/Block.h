@@ -59,6 +59,10 @@ public:
 
   /// The block whose fiber is running on this OS thread, or null.
   static Block *current();
+  /// current() for an intrinsic: called outside a launch there is no block
+  /// to report to, so it stops the process with a message naming
+  /// `intrinsic`.
+  static Block &running(const char *intrinsic);
 
   // What the running fiber asks.
   const recur_emu_kernel_t &kernel() const { return kernel_; }

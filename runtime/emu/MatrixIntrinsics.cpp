@@ -1,4 +1,4 @@
-//===- MatrixIntrinsics.cpp - Tensor-core fragments and ldmatrix ----------===//
+//===- MatrixIntrinsics.cpp - Tensor-core fragments (mma.sync, MFMA) ------===//
 //
 // A matrix instruction is a warp collective: the last lane to arrive gathers
 // every lane's fragment registers into whole A, B and C matrices using the
@@ -7,7 +7,6 @@
 //  - mma.sync (NVIDIA): PTX ISA, section 9.7.14.5 "Matrix Fragments for
 //    mma.m16n8k8" and "... for mma.m16n8k16 with floating point type"
 //    (groupID = lane >> 2, threadID_in_group = lane % 4);
-//  - ldmatrix: PTX ISA, section 9.7.14.5.15 "ldmatrix";
 //  - MFMA (AMD CDNA3): the AMD Matrix Instruction Calculator's register
 //    layouts for v_mfma_f32_16x16x16f16 and v_mfma_f32_32x32x8f16.
 // Products of f16, bf16 and tf32 values are exact in double and the sum is
@@ -20,21 +19,9 @@
 #include "runtime/emu/FloatFormats.h"
 #include "runtime/emu/RecurEmuIntrinsics.h"
 
-#include <cstdio>
-#include <cstdlib>
 #include <vector>
 
 using namespace recur::emu;
-
-static Block &block(const char *intrinsic) {
-  Block *block = Block::current();
-  if (!block) {
-    std::fprintf(stderr, "recur emulator: %s called outside recur_emu_launch\n",
-                 intrinsic);
-    std::abort();
-  }
-  return *block;
-}
 
 namespace {
 enum class Elem { F16, BF16, TF32, F32 };
@@ -237,7 +224,7 @@ static void runMma(const MmaShape &shape, Block &block, const WarpView &warp) {
   static const CollectiveOp op_##SHAPE{SHAPE.name, complete_##SHAPE};          \
   extern "C" void FUNCTION(const AT *a, const BT *b, const CT *c, CT *d) {     \
     MmaLane lane{a, b, c, d};                                                  \
-    block(#FUNCTION).collective(op_##SHAPE, 0, &lane);                         \
+    Block::running(#FUNCTION).collective(op_##SHAPE, 0, &lane);                \
   }
 
 RECUR_EMU_MMA(m16n8k16F32F16, __recur_emu_mma_m16n8k16_f32_f16, uint16_t,
@@ -257,81 +244,4 @@ RECUR_EMU_MMA(mfma32x32x8F16, __recur_emu_mfma_f32_32x32x8f16, uint16_t,
 
 extern "C" float __recur_emu_cvt_rna_tf32(float value) {
   return roundToTf32(value);
-}
-
-namespace {
-struct LdmatrixLane {
-  const void *row;
-  uint32_t *out;
-};
-} // namespace
-
-/// ldmatrix.m8n8.b16: lanes 8i..8i+7 address the eight 16-byte rows of
-/// matrix i; lane l receives elements (l / 4, 2 (l % 4)) and
-/// (l / 4, 2 (l % 4) + 1) of each matrix, or of its transpose with .trans.
-static void completeLdmatrix(Block &block, const WarpView &warp,
-                             unsigned numMatrices, bool trans) {
-  if (warp.size != 32)
-    block.fail(RECUR_ERROR_LAUNCH,
-               block.where() + ": ldmatrix needs 32-lane warps");
-  for (unsigned lane = 0; lane < 32; ++lane)
-    if (!warp.lanes[lane])
-      block.fail(
-          RECUR_ERROR_LAUNCH,
-          block.where() + ": ldmatrix needs every lane of the warp, and lane " +
-              std::to_string(lane) + " has exited or is not in the block");
-  uint16_t matrices[4][8][8];
-  const char *shared = block.sharedMemory();
-  for (unsigned i = 0; i < numMatrices; ++i)
-    for (unsigned r = 0; r < 8; ++r) {
-      unsigned lane = 8 * i + r;
-      auto *row = static_cast<const char *>(
-          static_cast<LdmatrixLane *>(warp.lanes[lane])->row);
-      bool inside = row >= shared && row + 16 <= shared + block.sharedBytes();
-      if (!inside || reinterpret_cast<uintptr_t>(row) % 16 != 0)
-        block.fail(RECUR_ERROR_LAUNCH,
-                   block.where(warp.warp * 32 + lane) +
-                       ": ldmatrix row address is " +
-                       (inside ? "not 16-byte aligned"
-                               : "outside the block's shared memory"));
-      std::memcpy(matrices[i][r], row, 16);
-    }
-  for (unsigned lane = 0; lane < 32; ++lane) {
-    auto *self = static_cast<LdmatrixLane *>(warp.lanes[lane]);
-    unsigned r = lane / 4, c = 2 * (lane % 4);
-    for (unsigned i = 0; i < numMatrices; ++i) {
-      uint16_t lo = trans ? matrices[i][c][r] : matrices[i][r][c];
-      uint16_t hi = trans ? matrices[i][c + 1][r] : matrices[i][r][c + 1];
-      self->out[i] = uint32_t(lo) | uint32_t(hi) << 16;
-    }
-  }
-}
-
-template <unsigned NumMatrices, bool Trans>
-static void completeLdmatrixOf(Block &block, const WarpView &warp) {
-  completeLdmatrix(block, warp, NumMatrices, Trans);
-}
-
-// One op per variant, so that lanes asking for different variants mismatch.
-static const CollectiveOp ldmatrixOps[2][3] = {
-    {{"ldmatrix.x1", completeLdmatrixOf<1, false>},
-     {"ldmatrix.x2", completeLdmatrixOf<2, false>},
-     {"ldmatrix.x4", completeLdmatrixOf<4, false>}},
-    {{"ldmatrix.x1.trans", completeLdmatrixOf<1, true>},
-     {"ldmatrix.x2.trans", completeLdmatrixOf<2, true>},
-     {"ldmatrix.x4.trans", completeLdmatrixOf<4, true>}}};
-
-extern "C" void __recur_emu_ldmatrix(const void *row, int32_t num_matrices,
-                                     int32_t trans, uint32_t *out) {
-  Block &b = block(__func__);
-  int variant = num_matrices == 1   ? 0
-                : num_matrices == 2 ? 1
-                : num_matrices == 4 ? 2
-                                    : -1;
-  if (variant < 0)
-    b.fail(RECUR_ERROR_LAUNCH, b.where() + ": ldmatrix of " +
-                                   std::to_string(num_matrices) +
-                                   " matrices; it must be 1, 2 or 4");
-  LdmatrixLane lane{row, out};
-  b.collective(ldmatrixOps[trans != 0][variant], 0, &lane);
 }

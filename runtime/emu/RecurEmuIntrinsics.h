@@ -101,6 +101,10 @@ float __recur_emu_cvt_rna_tf32(float value);
  * b16 elements each (the lower column in the low half). */
 void __recur_emu_ldmatrix(const void *row, int32_t num_matrices, int32_t trans,
                           uint32_t *out);
+/* stmatrix.sync.aligned.m8n8.x{1,2,4}{.trans}.shared.b16 (sm_90): the
+ * inverse of ldmatrix; `in` holds num_matrices registers. */
+void __recur_emu_stmatrix(void *row, int32_t num_matrices, int32_t trans,
+                          const uint32_t *in);
 
 /* v_mfma_f32_16x16x16f16 on a 64-lane wavefront: a, b: 4 halves each, c, d:
  * 4 floats. v_mfma_f32_32x32x8f16: a, b: 4 halves, c, d: 16 floats. */

@@ -3,22 +3,7 @@
 #include "runtime/emu/Block.h"
 #include "runtime/emu/RecurEmuIntrinsics.h"
 
-#include <cstdio>
-#include <cstdlib>
-
 using namespace recur::emu;
-
-/// The running block; an intrinsic called outside a launch has no block to
-/// report to, so it stops the process with a message instead.
-static Block &block(const char *intrinsic) {
-  Block *block = Block::current();
-  if (!block) {
-    std::fprintf(stderr, "recur emulator: %s called outside recur_emu_launch\n",
-                 intrinsic);
-    std::abort();
-  }
-  return *block;
-}
 
 static unsigned dimension(Block &b, int32_t dim, const char *intrinsic) {
   if (dim < 0 || dim > 2)
@@ -29,58 +14,60 @@ static unsigned dimension(Block &b, int32_t dim, const char *intrinsic) {
 }
 
 extern "C" int32_t __recur_emu_thread_id(int32_t dim) {
-  Block &b = block(__func__);
+  Block &b = Block::running(__func__);
   return b.threadId()[dimension(b, dim, __func__)];
 }
 
 extern "C" int32_t __recur_emu_block_id(int32_t dim) {
-  Block &b = block(__func__);
+  Block &b = Block::running(__func__);
   return b.blockId()[dimension(b, dim, __func__)];
 }
 
 extern "C" int32_t __recur_emu_block_dim(int32_t dim) {
-  Block &b = block(__func__);
+  Block &b = Block::running(__func__);
   return b.kernel().block[dimension(b, dim, __func__)];
 }
 
 extern "C" int32_t __recur_emu_grid_dim(int32_t dim) {
-  Block &b = block(__func__);
+  Block &b = Block::running(__func__);
   return b.kernel().grid[dimension(b, dim, __func__)];
 }
 
 extern "C" int32_t __recur_emu_lane_id(void) {
-  Block &b = block(__func__);
+  Block &b = Block::running(__func__);
   return b.linearThread() % b.warpSize();
 }
 
 extern "C" int32_t __recur_emu_warp_id(void) {
-  Block &b = block(__func__);
+  Block &b = Block::running(__func__);
   return b.linearThread() / b.warpSize();
 }
 
 extern "C" int32_t __recur_emu_warp_size(void) {
-  return block(__func__).warpSize();
+  return Block::running(__func__).warpSize();
 }
 
 extern "C" int32_t __recur_emu_num_warps(void) {
-  Block &b = block(__func__);
+  Block &b = Block::running(__func__);
   return (b.numThreads() + b.warpSize() - 1) / b.warpSize();
 }
 
-extern "C" void __recur_emu_barrier(void) { block(__func__).barrier(); }
+extern "C" void __recur_emu_barrier(void) {
+  Block::running(__func__).barrier();
+}
 
 extern "C" void *__recur_emu_shared_memory(void) {
-  return block(__func__).sharedMemory();
+  return Block::running(__func__).sharedMemory();
 }
 
 extern "C" void *__recur_emu_dynamic_shared_memory(void) {
-  Block &b = block(__func__);
+  Block &b = Block::running(__func__);
   size_t offset = (b.kernel().static_shared_bytes + 15) / 16 * 16;
   return b.sharedMemory() + offset;
 }
 
 extern "C" void __recur_emu_trap(const char *message) {
-  Block &b = block(__func__);
+  Block &b = Block::running(__func__);
   b.fail(RECUR_ERROR_ASSERTION,
          b.where() + ": " + (message ? message : "trap"));
 }

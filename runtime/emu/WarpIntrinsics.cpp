@@ -10,20 +10,7 @@
 #include "runtime/emu/Block.h"
 #include "runtime/emu/RecurEmuIntrinsics.h"
 
-#include <cstdio>
-#include <cstdlib>
-
 using namespace recur::emu;
-
-static Block &block(const char *intrinsic) {
-  Block *block = Block::current();
-  if (!block) {
-    std::fprintf(stderr, "recur emulator: %s called outside recur_emu_launch\n",
-                 intrinsic);
-    std::abort();
-  }
-  return *block;
-}
 
 namespace {
 enum class ShflMode { Idx, Up, Down, Bfly };
@@ -95,7 +82,7 @@ static const CollectiveOp shflBfly{"shfl.sync.bfly",
 static uint32_t shuffle(const CollectiveOp &op, uint32_t value, uint32_t b,
                         uint32_t c, int32_t *valid, const char *intrinsic) {
   ShflLane lane{value, b, c, 0, 0};
-  block(intrinsic).collective(op, c, &lane);
+  Block::running(intrinsic).collective(op, c, &lane);
   if (valid)
     *valid = lane.valid;
   return lane.result;
@@ -142,7 +129,7 @@ static const CollectiveOp bpermute{"ds_bpermute_b32", completeBpermute};
 extern "C" uint32_t __recur_emu_ds_bpermute(int32_t byte_address,
                                             uint32_t value) {
   ShflLane lane{value, static_cast<uint32_t>(byte_address), 0, 0, 0};
-  block(__func__).collective(bpermute, 0, &lane);
+  Block::running(__func__).collective(bpermute, 0, &lane);
   return lane.result;
 }
 
@@ -176,7 +163,7 @@ static const CollectiveOp voteBallot{"vote.sync.ballot", completeVote};
 static VoteLane vote(const CollectiveOp &op, int32_t predicate,
                      const char *intrinsic) {
   VoteLane lane{predicate, 0, 0};
-  block(intrinsic).collective(op, 0, &lane);
+  Block::running(intrinsic).collective(op, 0, &lane);
   return lane;
 }
 
@@ -198,5 +185,5 @@ static const CollectiveOp warpSync{"bar.warp.sync", completeSync};
 
 extern "C" void __recur_emu_warp_sync(void) {
   int record = 0; // a lane's record must not be null
-  block(__func__).collective(warpSync, 0, &record);
+  Block::running(__func__).collective(warpSync, 0, &record);
 }

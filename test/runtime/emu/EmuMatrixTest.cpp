@@ -383,6 +383,58 @@ TEST(EmuMatrix, LdmatrixWithAndWithoutTranspose) {
       << recur_emu_last_error();
 }
 
+uint16_t registerHalf(int m, int lane, int half) {
+  return m * 1000 + lane * 2 + half;
+}
+
+// Stores four matrices with stmatrix (plain or .trans), copies shared memory
+// out, and loads the matrices back with ldmatrix of the same kind.
+void stmatrixKernel(void **args) {
+  uint16_t *out = arg<uint16_t *>(args, 0); // 32 rows of 8
+  uint32_t *back = arg<uint32_t *>(args, 1);
+  int32_t trans = arg<int32_t>(args, 2);
+  auto *shared = static_cast<uint16_t *>(__recur_emu_shared_memory());
+  int lane = __recur_emu_lane_id();
+  uint32_t registers[4];
+  for (int m = 0; m < 4; ++m)
+    registers[m] = uint32_t(registerHalf(m, lane, 0)) |
+                   uint32_t(registerHalf(m, lane, 1)) << 16;
+  uint16_t *row = shared + lane * kStride; // matrix lane / 8, row lane % 8
+  __recur_emu_stmatrix(row, 4, trans, registers);
+  for (int c = 0; c < 8; ++c)
+    out[lane * 8 + c] = row[c];
+  __recur_emu_ldmatrix(row, 4, trans, back + 4 * lane);
+}
+
+TEST(EmuMatrix, StmatrixIsTheInverseOfLdmatrix) {
+  for (int32_t trans : {0, 1}) {
+    std::vector<uint16_t> out(32 * 8, 0);
+    std::vector<uint32_t> back(32 * 4, 0);
+    uint16_t *outPtr = out.data();
+    uint32_t *backPtr = back.data();
+    void *args[] = {&outPtr, &backPtr, &trans};
+    recur_emu_kernel_t k = kernel(stmatrixKernel, args, "stmatrix");
+    k.block[0] = 32;
+    k.static_shared_bytes = 32 * kStride * 2;
+    ASSERT_EQ(recur_emu_launch(&k), RECUR_SUCCESS) << recur_emu_last_error();
+    for (int m = 0; m < 4; ++m)
+      for (int r = 0; r < 8; ++r)
+        for (int c = 0; c < 8; ++c) {
+          // Plain: lane 4r + c / 2 held (r, c); .trans: lane 4c + r / 2
+          // held (r, c) of the transpose.
+          int lane = trans ? 4 * c + r / 2 : 4 * r + c / 2;
+          int half = trans ? r % 2 : c % 2;
+          EXPECT_EQ(out[(8 * m + r) * 8 + c], registerHalf(m, lane, half))
+              << trans << " " << m << " " << r << " " << c;
+        }
+    for (int lane = 0; lane < 32; ++lane)
+      for (int m = 0; m < 4; ++m)
+        EXPECT_EQ(back[4 * lane + m], uint32_t(registerHalf(m, lane, 0)) |
+                                          uint32_t(registerHalf(m, lane, 1))
+                                              << 16);
+  }
+}
+
 // A 32x16x32 GEMM the way the lowering builds one: the block stages A and B
 // in shared memory, each warp loads its A fragment with ldmatrix.x4 and its
 // B fragments with ldmatrix.x2.trans, and accumulates with mma.m16n8k16.
