@@ -311,6 +311,30 @@ TEST(EmuMatrix, MmaNeedsTheWholeWarp) {
       << recur_emu_last_error();
 }
 
+void mfmaCall(void **) {
+  uint16_t a[4] = {}, b[4] = {};
+  float c[4] = {}, d[4];
+  __recur_emu_mfma_f32_16x16x16f16(a, b, c, d);
+}
+
+TEST(EmuMatrix, MatrixInstructionsCheckTheWarpSize) {
+  recur_emu_kernel_t k = kernel(mfmaCall, nullptr, "mfma32");
+  k.block[0] = 32;
+  EXPECT_EQ(recur_emu_launch(&k), RECUR_ERROR_LAUNCH);
+  EXPECT_NE(std::string(recur_emu_last_error())
+                .find("v_mfma_f32_16x16x16f16 needs 64-lane warps, not 32"),
+            std::string::npos)
+      << recur_emu_last_error();
+
+  k = kernel(partialWarpMma, nullptr, "mma64");
+  k.block[0] = 64;
+  k.warp_size = 64;
+  EXPECT_EQ(recur_emu_launch(&k), RECUR_ERROR_LAUNCH);
+  EXPECT_NE(std::string(recur_emu_last_error()).find("needs 32-lane warps"),
+            std::string::npos)
+      << recur_emu_last_error();
+}
+
 constexpr int kStride = 24; // elements per shared-memory row (48 bytes)
 
 uint16_t matrixValue(int m, int r, int c) { return m * 1000 + r * 10 + c; }
