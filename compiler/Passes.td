@@ -227,4 +227,28 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
   ];
 }
 
+def ConvertGPUToEmu : Pass<"convert-gpu-to-emu", "::mlir::ModuleOp"> {
+  let summary = "Turn GPU kernels into host functions for the SIMT emulator";
+  let description = [{
+    Replaces each `gpu.func` kernel of the module's GPU modules by a
+    `func.func` of the same name and signature marked `recur.kernel`, which
+    runtime/emu runs once per emulated thread. `gpu.thread_id`,
+    `gpu.block_id`, `gpu.block_dim`, `gpu.grid_dim`, `gpu.barrier` and
+    `gpu.shuffle` become calls to `__recur_emu_*` (docs/gpu.md lists
+    them), the shared-memory scratch is the block's shared memory
+    (`__recur_emu_shared_memory`), and pointers of every address space
+    become host pointers. The block size and the scratch size are kept as
+    `recur.emu.threads` and `recur.emu.shared_bytes`. It runs on the output
+    of `convert-tile-to-gpu`, before the NVVM or ROCDL conversion would.
+  }];
+  let options = [
+    Option<"warpSize", "warp-size", "unsigned", /*default=*/"32",
+           "Lanes per warp of the emulated target">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect",
+  ];
+}
+
 #endif // RECUR_COMPILER_PASSES_TD

@@ -54,7 +54,10 @@ void recur::buildCPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createCanonicalizerPass());
 
-  // Everything -> LLVM dialect.
+  addLowerToLLVMPasses(pm);
+}
+
+void recur::addLowerToLLVMPasses(OpPassManager &pm) {
   // Fully unrolled: the looped form stages n-D transfers through temporary
   // buffers allocated in the enclosing loop body, which grow the stack on
   // every iteration of a long scf.for (a chunk loop over 8k steps overflowed
@@ -152,6 +155,25 @@ void recur::buildGPUPipeline(OpPassManager &pm,
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = "isa";
   pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+void recur::buildEmuPipeline(OpPassManager &pm,
+                             const GPUPipelineOptions &options) {
+  if (options.inlineCalls)
+    pm.addPass(createInlinerPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  TileGPUAssignLayoutsOptions layouts;
+  layouts.numWarps = options.numWarps;
+  layouts.warpSize = options.target.warpSize;
+  pm.addPass(createTileGPUAssignLayouts(layouts));
+  pm.addPass(createConvertTileToGPU());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  ConvertGPUToEmuOptions emu;
+  emu.warpSize = options.target.warpSize;
+  pm.addPass(createConvertGPUToEmu(emu));
+  pm.addPass(createCanonicalizerPass());
 }
 
 namespace {

@@ -63,6 +63,16 @@ struct GPUPipelineOptions {
 void buildGPUPipeline(mlir::OpPassManager &pm,
                       const GPUPipelineOptions &options);
 
+/// The GPU lowering of `options.target` (layouts, distribution), then
+/// `convert-gpu-to-emu`: host functions that the SIMT emulator
+/// (runtime/emu) runs once per emulated thread. `addLowerToLLVMPasses`
+/// finishes them.
+void buildEmuPipeline(mlir::OpPassManager &pm,
+                      const GPUPipelineOptions &options);
+
+/// scf/vector/arith/math/func/memref -> the LLVM dialect, for host code.
+void addLowerToLLVMPasses(mlir::OpPassManager &pm);
+
 /// Registers `recur-gpu-pipeline{target=cuda:sm_90 num-warps=4}` for
 /// recur-opt.
 void registerGPUPipeline();

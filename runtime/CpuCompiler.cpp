@@ -7,6 +7,7 @@
 #include "runtime/Error.h"
 #include "runtime/RecurBuildId.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -48,6 +49,9 @@ std::string CpuCompileOptions::fingerprint() const {
     text += ";link=" + sha256Hex(linkIR);
   for (const std::string &name : exported)
     text += ";export=" + name;
+  if (emulatedGPU)
+    text += ";emulate=" + emulatedGPU->target.getName() +
+            ";warps=" + std::to_string(emulatedGPU->numWarps);
   return text;
 }
 
@@ -151,14 +155,15 @@ std::vector<KernelSignature> recur::collectKernels(mlir::ModuleOp module) {
 /// Adds `void <packedEntryName>(void **args)` for each kernel's grid
 /// wrapper, so that the runtime calls every kernel through one C signature.
 static void addPackedEntries(llvm::Module &module,
-                             llvm::ArrayRef<KernelSignature> kernels) {
+                             llvm::ArrayRef<KernelSignature> kernels,
+                             llvm::StringRef calleeSuffix) {
   llvm::LLVMContext &context = module.getContext();
   llvm::IRBuilder<> builder(context);
   for (const KernelSignature &kernel : kernels) {
-    llvm::Function *grid = module.getFunction(kernel.name + "_grid");
+    llvm::Function *grid = module.getFunction(kernel.name + calleeSuffix.str());
     if (!grid)
       throw Error(Status::Internal,
-                  "kernel '" + kernel.name + "' has no grid wrapper");
+                  "kernel '" + kernel.name + "' has no entry to wrap");
     auto *type = llvm::FunctionType::get(builder.getVoidTy(),
                                          {builder.getPtrTy()}, false);
     auto *entry = llvm::Function::Create(type, llvm::Function::ExternalLinkage,
@@ -198,7 +203,33 @@ CpuArtifact recur::compileForCpu(llvm::StringRef source,
   artifact.kernels = collectKernels(*module);
 
   mlir::PassManager pm(&context);
-  buildCPUPipeline(pm, options.pipeline);
+  if (options.emulatedGPU) {
+    // The GPU lowering first; its kernels' blocks are read before the
+    // host's LLVM lowering drops the attributes.
+    buildEmuPipeline(pm, *options.emulatedGPU);
+    if (mlir::failed(pm.run(*module)))
+      throw Error(Status::CompileError,
+                  "lowering for " + options.emulatedGPU->target.getName() +
+                      " failed:\n" + diagnostics);
+    for (const KernelSignature &kernel : artifact.kernels) {
+      auto fn = module->lookupSymbol<mlir::func::FuncOp>(kernel.name);
+      if (!fn)
+        throw Error(Status::Internal,
+                    "kernel '" + kernel.name +
+                        "' is missing after the GPU lowering");
+      CpuArtifact::EmulatedBlock block;
+      block.warpSize = options.emulatedGPU->target.warpSize;
+      block.threads = options.emulatedGPU->numWarps * block.warpSize;
+      if (auto shared =
+              fn->getAttrOfType<mlir::IntegerAttr>("recur.emu.shared_bytes"))
+        block.sharedBytes = shared.getInt();
+      artifact.emulatedBlocks.push_back(block);
+    }
+    pm.clear();
+    addLowerToLLVMPasses(pm);
+  } else {
+    buildCPUPipeline(pm, options.pipeline);
+  }
   if (mlir::failed(pm.run(*module)))
     throw Error(Status::CompileError,
                 "lowering to LLVM failed:\n" + diagnostics);
@@ -226,7 +257,8 @@ CpuArtifact recur::compileForCpu(llvm::StringRef source,
                 "translation to LLVM IR failed:\n" + diagnostics);
   llvmModule->setDataLayout((*machine)->createDataLayout());
   llvmModule->setTargetTriple((*machine)->getTargetTriple());
-  addPackedEntries(*llvmModule, artifact.kernels);
+  addPackedEntries(*llvmModule, artifact.kernels,
+                   options.emulatedGPU ? "" : "_grid");
   if (!options.linkIR.empty())
     linkExtraIR(*llvmModule, options.linkIR);
   if (!options.exported.empty()) {

@@ -14,6 +14,8 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,9 @@ std::vector<KernelSignature> collectKernels(mlir::ModuleOp module);
 
 struct CpuCompileOptions {
   CPUPipelineOptions pipeline;
+  /// When set, the kernels go through this GPU target's lowering and run on
+  /// the SIMT emulator (runtime/emu) instead of the CPU's launch grid.
+  std::optional<GPUPipelineOptions> emulatedGPU;
   /// LLVM optimisation level (0-3).
   unsigned optLevel = 3;
   /// LLVM IR (text) linked into the kernels' module before optimisation,
@@ -51,6 +56,12 @@ struct CpuArtifact {
   std::string object;
   /// The kernels (public tile functions) the object defines, in order.
   std::vector<KernelSignature> kernels;
+  /// With `emulatedGPU`: per kernel, the block each launch runs.
+  struct EmulatedBlock {
+    unsigned threads = 0, warpSize = 32;
+    uint64_t sharedBytes = 0;
+  };
+  std::vector<EmulatedBlock> emulatedBlocks;
 };
 
 /// Identifies the compiler build: part of every cache key, so that a new
@@ -63,7 +74,8 @@ void initializeHostTarget();
 
 /// The packed entry of a kernel in the object: `void(void **)` taking the
 /// kernel's arguments, then gx, gy, gz (i32) and the program range [begin,
-/// end) (i64), each by address.
+/// end) (i64), each by address. Emulated GPU kernels take only their
+/// arguments (the emulator supplies thread and block ids).
 std::string packedEntryName(llvm::StringRef kernel);
 
 /// Parses `source` (tile IR text), lowers it and emits an object for the

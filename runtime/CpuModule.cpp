@@ -2,6 +2,7 @@
 
 #include "runtime/CpuModule.h"
 #include "runtime/CpuDebug.h"
+#include "runtime/EmuDevice.h"
 #include "runtime/Error.h"
 
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
@@ -64,6 +65,11 @@ CpuModule::load(llvm::StringRef object, std::vector<KernelSignature> kernels) {
   hook("recur_cpu_assert_fail", &recur_cpu_assert_fail);
   hook("recur_cpu_print_f64", &recur_cpu_print_f64);
   hook("recur_cpu_print_i64", &recur_cpu_print_i64);
+  // Kernels compiled for an emulated GPU call the SIMT emulator.
+  addEmulatorSymbols([&](const char *name, void *address) {
+    hooks[mangle(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                           llvm::JITSymbolFlags::Exported};
+  });
   if (llvm::Error error = dylib.define(llvm::orc::absoluteSymbols(hooks)))
     throw fail("cannot define the runtime hooks", std::move(error));
 

@@ -15,8 +15,9 @@
 #include "runtime/CpuCompiler.h"
 #include "runtime/CpuDevice.h"
 #include "runtime/CpuModule.h"
-#include "runtime/GpuCompiler.h"
+#include "runtime/EmuDevice.h"
 #include "runtime/Error.h"
+#include "runtime/GpuCompiler.h"
 #include "runtime/TuningDatabase.h"
 
 #include <pybind11/functional.h>
@@ -38,10 +39,25 @@ ArgKind parseArgKind(const std::string &name) {
 /// One kernel of a loaded module, callable as launcher(gx, gy, gz, *args).
 class Launcher {
 public:
+  /// Launches on the CPU: the grid's programs over the worker pool.
   Launcher(std::shared_ptr<CpuDevice> device, std::shared_ptr<CpuModule> module,
            const std::string &name)
-      : device(std::move(device)), module(std::move(module)),
-        kernel(&this->module->getKernel(name)) {}
+      : module(std::move(module)), kernel(&this->module->getKernel(name)) {
+    run = [device = std::move(device),
+           kernel = kernel](llvm::ArrayRef<KernelArg> args, Grid grid) {
+      device->launch(*kernel, args, grid);
+    };
+  }
+
+  /// Launches on the SIMT emulator: the grid's blocks of `block` threads.
+  Launcher(std::shared_ptr<EmuDevice> device, std::shared_ptr<CpuModule> module,
+           const std::string &name, CpuArtifact::EmulatedBlock block)
+      : module(std::move(module)), kernel(&this->module->getKernel(name)) {
+    run = [device = std::move(device), kernel = kernel,
+           block](llvm::ArrayRef<KernelArg> args, Grid grid) {
+      device->launch(*kernel, block, args, grid);
+    };
+  }
 
   void operator()(py::args args) const {
     const std::vector<ArgKind> &kinds = kernel->signature.args;
@@ -56,7 +72,7 @@ public:
     for (size_t i = 0; i < kinds.size(); ++i)
       values.push_back(convert(args[i + 3], kinds[i], i));
     py::gil_scoped_release release;
-    device->launch(*kernel, values, grid);
+    run(values, grid);
   }
 
   const std::string &name() const { return kernel->signature.name; }
@@ -108,7 +124,7 @@ private:
     }
   }
 
-  std::shared_ptr<CpuDevice> device;
+  std::function<void(llvm::ArrayRef<KernelArg>, Grid)> run;
   std::shared_ptr<CpuModule> module;
   const CpuModule::Kernel *kernel;
 };
@@ -159,9 +175,20 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
 
   m.def(
       "compile_cpu",
-      [](const std::string &source, unsigned optLevel) {
+      [](const std::string &source, unsigned optLevel,
+         const std::string &emulate, unsigned numWarps) {
         CpuCompileOptions options;
         options.optLevel = optLevel;
+        if (!emulate.empty()) {
+          std::optional<GPUTarget> target = GPUTarget::parse(emulate);
+          if (!target)
+            throw Error(Status::InvalidArgument,
+                        "unknown GPU target '" + emulate + "' to emulate");
+          GPUPipelineOptions gpu;
+          gpu.target = *target;
+          gpu.numWarps = numWarps;
+          options.emulatedGPU = gpu;
+        }
         CpuArtifact artifact;
         {
           py::gil_scoped_release release;
@@ -178,10 +205,17 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
         result["llir"] = artifact.llvmIR;
         result["obj"] = toBytes(artifact.object);
         result["kernels"] = kernels;
+        py::list blocks;
+        for (const CpuArtifact::EmulatedBlock &block : artifact.emulatedBlocks)
+          blocks.append(
+              py::make_tuple(block.threads, block.warpSize, block.sharedBytes));
+        result["blocks"] = blocks;
         return result;
       },
-      py::arg("source"), py::arg("opt_level") = 3,
-      "Compiles tile IR text to an object for the host CPU");
+      py::arg("source"), py::arg("opt_level") = 3, py::arg("emulate") = "",
+      py::arg("num_warps") = 4,
+      "Compiles tile IR text to an object for the host CPU; with `emulate` "
+      "(a GPU target), through that target's lowering for the SIMT emulator");
   m.def("find_ptxas", &findPtxas,
         "Path of the CUDA toolkit's ptxas, or None where it is missing");
   m.def(
@@ -341,4 +375,21 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
             return Launcher(std::move(self), std::move(module), name);
           },
           py::arg("module"), py::arg("kernel"));
+
+  py::class_<EmuDevice, std::shared_ptr<EmuDevice>>(m, "EmuDevice")
+      .def(py::init<unsigned>(), py::arg("num_workers") = 0)
+      .def(
+          "make_launcher",
+          [](std::shared_ptr<EmuDevice> self, std::shared_ptr<CpuModule> module,
+             const std::string &name, unsigned threads, unsigned warpSize,
+             uint64_t sharedBytes) {
+            CpuArtifact::EmulatedBlock block;
+            block.threads = threads;
+            block.warpSize = warpSize;
+            block.sharedBytes = sharedBytes;
+            return Launcher(std::move(self), std::move(module), name, block);
+          },
+          py::arg("module"), py::arg("kernel"), py::arg("threads"),
+          py::arg("warp_size"), py::arg("shared_bytes"),
+          "A launcher running the kernel's blocks on the SIMT emulator");
 }

@@ -18,7 +18,9 @@ from .code_generator import CodeGenerator, ModuleState
 from .errors import CompilationError
 
 GPU_TARGETS = ("cuda:sm_80", "cuda:sm_90", "rocm:gfx90a", "rocm:gfx942")
-SUPPORTED_TARGETS = ("cpu",) + GPU_TARGETS
+# GPU targets' lowerings run on the CPU by the SIMT emulator (runtime/emu).
+EMULATED_TARGETS = {"emu:" + t.split(":")[1]: t for t in GPU_TARGETS}
+SUPPORTED_TARGETS = ("cpu",) + GPU_TARGETS + tuple(EMULATED_TARGETS)
 
 # What each GPU target's stages are called in ``CompiledKernel.asm``.
 _GPU_STAGES = {"cuda": ("ptx", "cubin"), "rocm": ("amdgcn", "hsaco")}
@@ -28,7 +30,7 @@ def normalize_target(target: str | None) -> str:
     target = (target or "cpu").strip()
     if target in ("cpu", "host", "cpu:native"):
         return "cpu"
-    if target in GPU_TARGETS:
+    if target in GPU_TARGETS or target in EMULATED_TARGETS:
         return target
     raise ValueError(
         f"target '{target}' is not supported by this build (supported: "
@@ -66,17 +68,25 @@ class CompiledKernel:
 
     @property
     def launcher(self):
-        if self.metadata["target"] != "cpu":
+        target = self.metadata["target"]
+        if target in GPU_TARGETS:
             raise RuntimeError(
-                f"{self.name} was compiled for {self.metadata['target']}; this build launches "
-                "only CPU kernels (the GPU devices are not available yet)"
+                f"{self.name} was compiled for {target}; this build launches CPU kernels and "
+                "emulated GPU kernels (RECUR_DEVICE=emu:...), not GPU binaries yet"
             )
         if self._launcher is None:
             from ..runtime import device
 
             kernels = [(k, list(kinds)) for k, kinds in self.metadata["kernels"]]
             module = device.cpu().load(self.asm["obj"], kernels)
-            self._launcher = device.cpu().make_launcher(module, self.name)
+            if target in EMULATED_TARGETS:
+                names = [k for k, _ in kernels]
+                threads, warp, shared = self.metadata["blocks"][names.index(self.name)]
+                self._launcher = device.emu().make_launcher(
+                    module, self.name, threads, warp, shared
+                )
+            else:
+                self._launcher = device.cpu().make_launcher(module, self.name)
         return self._launcher
 
     def __getitem__(self, grid):
@@ -130,7 +140,7 @@ def compile_specialization(jit_fn, arg_types, constexprs, divisible, target="cpu
         try:
             metadata = json.loads(entry["metadata.json"])
             asm = {"tile": entry["tile"].decode()}
-            if target == "cpu":
+            if target == "cpu" or target in EMULATED_TARGETS:
                 asm.update(llir=entry["llir"].decode(), obj=entry["obj"])
             else:
                 text, binary = _GPU_STAGES[target.split(":")[0]]
@@ -156,12 +166,15 @@ def compile_specialization(jit_fn, arg_types, constexprs, divisible, target="cpu
     if diagnostics:
         raise _location_error(diagnostics, "invalid kernel")
     tile_text = state.module.to_text(debug_info=False)
-    if target != "cpu":
+    if target in GPU_TARGETS:
         return _compile_gpu(jit_fn, state, tile_text, key, target, arg_types, constexprs,
                             divisible, options)
     try:
         result = _C.runtime.compile_cpu(
-            state.module.to_text(debug_info=True), options.get("opt_level", 3)
+            state.module.to_text(debug_info=True),
+            options.get("opt_level", 3),
+            EMULATED_TARGETS.get(target, ""),
+            options.get("num_warps", 4),
         )
     except _C.runtime.CompileError as error:
         raise _location_error(str(error), "cannot compile the kernel") from None
@@ -175,6 +188,9 @@ def compile_specialization(jit_fn, arg_types, constexprs, divisible, target="cpu
         "options": options,
         "key": key,
     }
+    if target in EMULATED_TARGETS:
+        # Per kernel: threads per block, warp size, shared-memory bytes.
+        metadata["blocks"] = [list(block) for block in result["blocks"]]
     asm = {"tile": tile_text, "llir": result["llir"], "obj": result["obj"]}
     cache.disk().store(
         key,

@@ -10,8 +10,16 @@ import threading
 
 _lock = threading.Lock()
 _cpu = None
+_emu = None
 
-KNOWN_DEVICES = ("cpu",)
+# The SIMT emulator's devices and the GPU target each runs the lowering of.
+EMULATED_TARGETS = {
+    "emu:sm_80": "cuda:sm_80",
+    "emu:sm_90": "cuda:sm_90",
+    "emu:gfx90a": "rocm:gfx90a",
+    "emu:gfx942": "rocm:gfx942",
+}
+KNOWN_DEVICES = ("cpu",) + tuple(EMULATED_TARGETS)
 
 
 def current() -> str:
@@ -34,6 +42,18 @@ def cpu():
 
                 _cpu = _C.runtime.CpuDevice(0)
     return _cpu
+
+
+def emu():
+    """The SIMT emulator: GPU kernels on the CPU, a fiber per GPU thread."""
+    global _emu
+    if _emu is None:
+        with _lock:
+            if _emu is None:
+                from .. import _C
+
+                _emu = _C.runtime.EmuDevice(0)
+    return _emu
 
 
 def _shutdown():

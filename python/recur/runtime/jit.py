@@ -17,7 +17,7 @@ import os
 import weakref
 
 from ..language import core
-from . import cache, launch
+from . import cache, device, launch
 
 _functions = weakref.WeakSet()
 
@@ -174,6 +174,7 @@ class JITFunction:
             values.append(converted)
         if num_warps is not None or num_stages is not None:
             key.append(("options", num_warps, num_stages))
+        key.append(("device", device.current()))
         key = tuple(key)
         kernel = self.cache.get(key)
         if kernel is None:
@@ -185,9 +186,7 @@ class JITFunction:
     def _compile(self, bound, key, specs, num_warps, num_stages):
         from ..compiler.compiler import compile_specialization
 
-        from . import device
-
-        device.current()
+        target = device.current()
         arg_types, constexprs, divisible = {}, {}, set()
         runtime = iter(specs)
         for name, value in bound.items():
@@ -201,7 +200,7 @@ class JITFunction:
             elif flag == "one":
                 constexprs[name] = 1
         options = {"num_warps": num_warps or 4, "num_stages": num_stages or 2}
-        kernel = compile_specialization(self, arg_types, constexprs, divisible, "cpu", options)
+        kernel = compile_specialization(self, arg_types, constexprs, divisible, target, options)
         self.cache[key] = kernel
         return kernel
 

@@ -1,0 +1,234 @@
+//===- ConvertGPUToEmu.cpp - The convert-gpu-to-emu pass ------------------===//
+//
+// Turns the kernels of the GPU module into host functions that run once per
+// emulated thread under runtime/emu: GPU intrinsics become calls to its
+// `__recur_emu_*` functions (documented in docs/gpu.md), and every address
+// space becomes the host's. Moving the kernels out of the GPU module and
+// retyping pointers is a walk (it restructures the module); the intrinsics
+// are patterns.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Passes.h"
+#include "compiler/TileToGPU/PatternsToGPU.h"
+
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace recur {
+#define GEN_PASS_DEF_CONVERTGPUTOEMU
+#include "compiler/Passes.h.inc"
+} // namespace recur
+
+using namespace mlir;
+using namespace recur;
+
+namespace {
+
+/// A call to `name`, declared at the top of the module on first use.
+Value callIntrinsic(PatternRewriter &rewriter, Operation *at, StringRef name,
+                    TypeRange results, ValueRange operands) {
+  auto module = at->getParentOfType<ModuleOp>();
+  auto fn = module.lookupSymbol<func::FuncOp>(name);
+  if (!fn) {
+    OpBuilder builder(module.getBodyRegion());
+    fn = func::FuncOp::create(
+        builder, module.getLoc(), name,
+        builder.getFunctionType(operands.getTypes(), results));
+    fn.setPrivate();
+  }
+  auto call = func::CallOp::create(rewriter, at->getLoc(), fn, operands);
+  return results.empty() ? Value() : call.getResult(0);
+}
+
+/// gpu.thread_id & co. read the emulated thread's coordinates.
+template <typename GPUOp> struct IdOpLowering : public OpRewritePattern<GPUOp> {
+  IdOpLowering(MLIRContext *context, StringRef intrinsic)
+      : OpRewritePattern<GPUOp>(context), intrinsic(intrinsic) {}
+
+  LogicalResult matchAndRewrite(GPUOp op,
+                                PatternRewriter &rewriter) const override {
+    Value dim = createI32(rewriter, op.getLoc(),
+                          static_cast<int64_t>(op.getDimension()));
+    Value id =
+        callIntrinsic(rewriter, op, intrinsic, rewriter.getI32Type(), dim);
+    rewriter.replaceOpWithNewOp<arith::IndexCastUIOp>(
+        op, rewriter.getIndexType(), id);
+    return success();
+  }
+
+  std::string intrinsic;
+};
+
+struct BarrierOpLowering : public OpRewritePattern<gpu::BarrierOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(gpu::BarrierOp op,
+                                PatternRewriter &rewriter) const override {
+    callIntrinsic(rewriter, op, "__recur_emu_barrier", {}, {});
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// `shfl.sync` semantics with upstream's operand packing:
+/// c = ((warpSize - width) << 8) | (up ? 0 : warpSize - 1).
+struct ShuffleOpLowering : public OpRewritePattern<gpu::ShuffleOp> {
+  ShuffleOpLowering(MLIRContext *context, unsigned warpSize)
+      : OpRewritePattern(context), warpSize(warpSize) {}
+
+  LogicalResult matchAndRewrite(gpu::ShuffleOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type i32 = rewriter.getI32Type();
+    Type type = op.getValue().getType();
+    if (type.getIntOrFloatBitWidth() != 32)
+      return rewriter.notifyMatchFailure(op, "only 32-bit shuffles");
+    Value word = op.getValue();
+    if (type != i32)
+      word = arith::BitcastOp::create(rewriter, loc, i32, word);
+    Value segment = arith::ShLIOp::create(
+        rewriter, loc,
+        arith::SubIOp::create(rewriter, loc, createI32(rewriter, loc, warpSize),
+                              op.getWidth()),
+        createI32(rewriter, loc, 8));
+    bool up = op.getMode() == gpu::ShuffleMode::UP;
+    Value packed =
+        arith::OrIOp::create(rewriter, loc, segment,
+                             createI32(rewriter, loc, up ? 0 : warpSize - 1));
+    // The valid flag comes back through memory, in the function's entry
+    // block so that loops do not grow the stack.
+    auto fn = op->getParentOfType<func::FuncOp>();
+    OpBuilder entry(&fn.getBody().front(), fn.getBody().front().begin());
+    auto ptrType = LLVM::LLVMPointerType::get(rewriter.getContext());
+    Value slot =
+        LLVM::AllocaOp::create(entry, loc, ptrType, i32,
+                               arith::ConstantIntOp::create(entry, loc, 1, 64));
+    const char *names[] = {"__recur_emu_shfl_xor", "__recur_emu_shfl_up",
+                           "__recur_emu_shfl_down", "__recur_emu_shfl_idx"};
+    StringRef name;
+    switch (op.getMode()) {
+    case gpu::ShuffleMode::XOR:
+      name = names[0];
+      break;
+    case gpu::ShuffleMode::UP:
+      name = names[1];
+      break;
+    case gpu::ShuffleMode::DOWN:
+      name = names[2];
+      break;
+    case gpu::ShuffleMode::IDX:
+      name = names[3];
+      break;
+    }
+    Value result = callIntrinsic(rewriter, op, name, i32,
+                                 {word, op.getOffset(), packed, slot});
+    Value validWord = LLVM::LoadOp::create(rewriter, loc, i32, slot);
+    Value valid = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne,
+                                        validWord, createI32(rewriter, loc, 0));
+    if (type != i32)
+      result = arith::BitcastOp::create(rewriter, loc, type, result);
+    rewriter.replaceOp(op, {result, valid});
+    return success();
+  }
+
+  unsigned warpSize;
+};
+
+/// The shared-memory scratch is the emulated block's shared memory.
+struct SharedScratchLowering : public OpRewritePattern<LLVM::AddressOfOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LLVM::AddressOfOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getGlobalName() != kSharedScratchName)
+      return failure();
+    rewriter.replaceOp(
+        op,
+        callIntrinsic(rewriter, op, "__recur_emu_shared_memory",
+                      LLVM::LLVMPointerType::get(rewriter.getContext()), {}));
+    return success();
+  }
+};
+
+/// Every pointer in the host's address space.
+void retypePointers(func::FuncOp fn) {
+  auto host = LLVM::LLVMPointerType::get(fn.getContext());
+  auto retype = [&](Value value) {
+    auto ptr = dyn_cast<LLVM::LLVMPointerType>(value.getType());
+    if (ptr && ptr.getAddressSpace() != 0)
+      value.setType(host);
+  };
+  fn.walk([&](Operation *op) {
+    for (Value result : op->getResults())
+      retype(result);
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          retype(arg);
+  });
+}
+
+struct ConvertGPUToEmuPass
+    : public recur::impl::ConvertGPUToEmuBase<ConvertGPUToEmuPass> {
+  using ConvertGPUToEmuBase::ConvertGPUToEmuBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *context = &getContext();
+    OpBuilder builder(context);
+    SmallVector<func::FuncOp> kernels;
+    for (auto gpuModule :
+         llvm::make_early_inc_range(module.getOps<gpu::GPUModuleOp>())) {
+      int64_t sharedBytes = 0;
+      if (auto scratch =
+              gpuModule.lookupSymbol<LLVM::GlobalOp>(kSharedScratchName))
+        sharedBytes =
+            cast<LLVM::LLVMArrayType>(scratch.getGlobalType()).getNumElements();
+      for (auto kernel : gpuModule.getOps<gpu::GPUFuncOp>()) {
+        builder.setInsertionPoint(gpuModule);
+        auto fn =
+            func::FuncOp::create(builder, kernel.getLoc(), kernel.getName(),
+                                 kernel.getFunctionType());
+        fn.getBody().takeBody(kernel.getBody());
+        fn->setAttr("recur.kernel", builder.getUnitAttr());
+        fn->setAttr("recur.emu.shared_bytes",
+                    builder.getI64IntegerAttr(sharedBytes));
+        if (auto block = kernel.getKnownBlockSizeAttr())
+          fn->setAttr("recur.emu.threads", builder.getI64IntegerAttr(block[0]));
+        fn.walk([&](gpu::ReturnOp ret) {
+          OpBuilder at(ret);
+          func::ReturnOp::create(at, ret.getLoc());
+          ret.erase();
+        });
+        retypePointers(fn);
+        kernels.push_back(fn);
+      }
+      gpuModule.erase();
+    }
+    module->removeAttr(gpu::GPUDialect::getContainerModuleAttrName());
+
+    RewritePatternSet patterns(context);
+    patterns.add<IdOpLowering<gpu::ThreadIdOp>>(context,
+                                                "__recur_emu_thread_id");
+    patterns.add<IdOpLowering<gpu::BlockIdOp>>(context, "__recur_emu_block_id");
+    patterns.add<IdOpLowering<gpu::BlockDimOp>>(context,
+                                                "__recur_emu_block_dim");
+    patterns.add<IdOpLowering<gpu::GridDimOp>>(context, "__recur_emu_grid_dim");
+    patterns.add<BarrierOpLowering, SharedScratchLowering>(context);
+    patterns.add<ShuffleOpLowering>(context, warpSize);
+    FrozenRewritePatternSet frozen(std::move(patterns));
+    for (func::FuncOp fn : kernels)
+      if (failed(applyPatternsGreedily(fn, frozen)))
+        return signalPassFailure();
+    WalkResult left = module.walk([&](Operation *op) {
+      if (isa<gpu::GPUDialect>(op->getDialect()))
+        return WalkResult(
+            op->emitOpError("has no emulation in runtime/emu yet"));
+      return WalkResult::advance();
+    });
+    if (left.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace
