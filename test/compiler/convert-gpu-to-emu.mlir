@@ -1,0 +1,71 @@
+// RUN: recur-opt %s -split-input-file -convert-gpu-to-emu | FileCheck %s
+// RUN: recur-opt %s -split-input-file -convert-gpu-to-emu=warp-size=64 | FileCheck %s --check-prefix=WAVE64
+
+// Kernels leave the GPU module as host functions; ids, barriers and the
+// shared scratch become calls into runtime/emu, and pointers of every
+// address space become host pointers.
+// CHECK-LABEL: module {
+// CHECK-NOT:     gpu.module
+// CHECK-DAG:     func.func private @__recur_emu_thread_id(i32) -> i32
+// CHECK-DAG:     func.func private @__recur_emu_barrier()
+// CHECK-DAG:     func.func private @__recur_emu_shared_memory() -> !llvm.ptr
+// CHECK:         func.func @k(%[[X:.+]]: i64) attributes {recur.emu.shared_bytes = 64 : i64, recur.emu.threads = 128 : i64, recur.kernel}
+// CHECK-DAG:       %[[DIM:.+]] = arith.constant 0 : i32
+// CHECK-DAG:       %[[SHARED:.+]] = call @__recur_emu_shared_memory() : () -> !llvm.ptr
+// CHECK:           call @__recur_emu_thread_id(%[[DIM]]) : (i32) -> i32
+// CHECK:           call @__recur_emu_block_id(%[[DIM]]) : (i32) -> i32
+// CHECK:           call @__recur_emu_barrier() : () -> ()
+// CHECK:           llvm.getelementptr %[[SHARED]][%{{.+}}] : (!llvm.ptr, i32) -> !llvm.ptr, f32
+// CHECK:           llvm.inttoptr %[[X]] : i64 to !llvm.ptr
+// CHECK:           return
+module attributes {gpu.container_module} {
+  gpu.module @recur_kernels {
+    llvm.mlir.global internal @__recur_shared() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<64 x i8>
+    gpu.func @k(%x: i64) kernel attributes {known_block_size = array<i32: 128, 1, 1>} {
+      %t = gpu.thread_id x
+      %b = gpu.block_id x
+      %ti = arith.index_castui %t : index to i32
+      %bi = arith.index_castui %b : index to i32
+      %s = arith.addi %ti, %bi : i32
+      %v = arith.sitofp %s : i32 to f32
+      gpu.barrier
+      %base = llvm.mlir.addressof @__recur_shared : !llvm.ptr<3>
+      %slot = llvm.getelementptr %base[%ti] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, f32
+      llvm.store %v, %slot : f32, !llvm.ptr<3>
+      %p = llvm.inttoptr %x : i64 to !llvm.ptr<1>
+      llvm.store %v, %p : f32, !llvm.ptr<1>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// A shuffle packs its segment like upstream's NVVM lowering:
+// c = ((warp size - width) << 8) | (warp size - 1), and reads "valid" back
+// through a slot allocated once in the entry block (unused here: folded away).
+// CHECK-LABEL: func.func @shuffle
+// CHECK-SAME:    (%[[X:.+]]: i64, %[[V:.+]]: f32, %[[MASK:.+]]: i32, %[[WIDTH:.+]]: i32)
+// CHECK-DAG:     %[[SLOT:.+]] = llvm.alloca %{{.+}} x i32 : (i64) -> !llvm.ptr
+// CHECK-DAG:     %[[WARP:.+]] = arith.constant 32 : i32
+// CHECK-DAG:     %[[EIGHT:.+]] = arith.constant 8 : i32
+// CHECK-DAG:     %[[CLAMP:.+]] = arith.constant 31 : i32
+// CHECK:         %[[WORD:.+]] = arith.bitcast %[[V]] : f32 to i32
+// CHECK:         %[[SEG:.+]] = arith.subi %[[WARP]], %[[WIDTH]] : i32
+// CHECK:         %[[SHIFTED:.+]] = arith.shli %[[SEG]], %[[EIGHT]] : i32
+// CHECK:         %[[C:.+]] = arith.ori %[[SHIFTED]], %[[CLAMP]] : i32
+// CHECK:         %[[R:.+]] = call @__recur_emu_shfl_xor(%[[WORD]], %[[MASK]], %[[C]], %[[SLOT]]) : (i32, i32, i32, !llvm.ptr) -> i32
+// CHECK:         arith.bitcast %[[R]] : i32 to f32
+// WAVE64-LABEL: func.func @shuffle
+// WAVE64-DAG:     arith.constant 64 : i32
+// WAVE64-DAG:     arith.constant 63 : i32
+module attributes {gpu.container_module} {
+  gpu.module @recur_kernels {
+    gpu.func @shuffle(%x: i64, %f: f32, %mask: i32, %width: i32) kernel {
+      %r, %valid = gpu.shuffle xor %f, %mask, %width : f32
+      %p = llvm.inttoptr %x : i64 to !llvm.ptr<1>
+      llvm.store %r, %p : f32, !llvm.ptr<1>
+      gpu.return
+    }
+  }
+}
