@@ -174,6 +174,9 @@ func::FuncOp recur::ops::buildAttention(OpBuilder &builder,
           [&]() -> Type { return tensor({kDynamic}, spec.offsets); });
   f.addIf(bool(spec.offsets),
           [&]() -> Type { return tensor({kDynamic}, spec.offsets); });
+  if (spec.diagonal && spec.offsets)
+    invalid(op, "a diagonal does not go with packed sequences");
+  f.addIf(spec.diagonal, [&]() -> Type { return tensor({}, b.getI32Type()); });
   if (spec.causal)
     f.attributes.append("causal", b.getUnitAttr());
   f.attributes.append("softmax_scale",

@@ -57,6 +57,9 @@ struct AttentionSpec {
   /// Also return each query's softmax log-sum-exp, `[B, H, Tq]` in the
   /// compute type (f32, f64 for f64 inputs): ring attention merges by it.
   bool lse = false;
+  /// Take the diagonal (query i aligned with key i + diagonal) as a 0-d i32
+  /// operand instead of aligning bottom-right; not with offsets.
+  bool diagonal = false;
 };
 
 /// seq.ssd (Mamba-2): x `[b, l, h, p]`, dt `[b, l, h]`, A `[h]`, B and C

@@ -306,8 +306,11 @@ LogicalResult buildAttention(OpBuilder &builder, seq::AttentionOp op,
   std::tie(kStart, kEnd) = sequenceBounds(tb, kernel, op.getCuSeqlensK(),
                                           sequence, kernel.lengths[1]);
   Value queries = tb.sub(qEnd, qStart), keys = tb.sub(kEnd, kStart);
-  // Bottom-right alignment: query i sees key j <= i + shift under causal.
+  // Query i is aligned with key i + shift (causal: it sees keys j <= i +
+  // shift): bottom-right (Tk - Tq) unless the op gives the diagonal.
   Value shift = tb.sub(keys, queries);
+  if (Value diagonal = op.getDiagonal())
+    shift = tb.loadScalar(kernel.pointers.lookup(diagonal), tb.i32(0));
   Value firstRow = tb.mul(queryBlock, tb.i32(block));
   Value lastRow = tb.add(firstRow, tb.i32(block - 1));
 

@@ -262,6 +262,10 @@ LogicalResult AttentionOp::verify() {
     return failure();
   if (static_cast<bool>(getCuSeqlensQ()) != static_cast<bool>(getCuSeqlensK()))
     return emitOpError("needs both cu_seqlens_q and cu_seqlens_k, or neither");
+  // One alignment for every packed sequence would rarely be what their
+  // different lengths need.
+  if (getDiagonal() && getCuSeqlensQ())
+    return emitOpError("takes 'diagonal' only without packed sequences");
   if (getCuSeqlensQ() &&
       (failed(shapes.require("B", 1, "the batch with 'cu_seqlens_q'")) ||
        failed(shapes.bindSequenceCount(getCuSeqlensQ(), "cu_seqlens_q", "N")) ||

@@ -260,6 +260,13 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments]> {
     bound the keys each query sees (-1: unbounded). With `cu_seqlens_q` and
     `cu_seqlens_k` (both or neither) the batch is 1 and sequences are packed.
 
+    `diagonal` (a 0-d i32 tensor, no packed sequences) replaces the
+    bottom-right alignment `Tk - Tq` by a given one: query `i` is aligned
+    with key `i + diagonal`, so under `causal` it sees keys
+    `j <= i + diagonal` and windows bound `j - (i + diagonal)`. Blocks of one
+    sequence held in different places (ring attention) mask by it with the
+    difference of their global starts.
+
     The optional second result `lse` is each query's softmax log-sum-exp,
     `log Σ_j exp(softmax_scale · q·k_j)` over the keys it sees, `[B, Hq, Tq]`
     in the compute type (f32, or f64 for f64 inputs): what merging partial
@@ -278,6 +285,7 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments]> {
   let arguments = (ins Seq_Tensor:$q, Seq_Tensor:$k, Seq_Tensor:$v,
                        Optional<Seq_Offsets>:$cu_seqlens_q,
                        Optional<Seq_Offsets>:$cu_seqlens_k,
+                       Optional<0DTensorOf<[I32]>>:$diagonal,
                        UnitAttr:$causal,
                        OptionalAttr<F64Attr>:$softmax_scale,
                        DefaultValuedAttr<I64Attr, "-1">:$window_left,
@@ -285,7 +293,8 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments]> {
   let results = (outs Seq_Tensor:$o, Optional<RankedTensorOf<[F32, F64]>>:$lse);
   let assemblyFormat = [{
     $q `,` $k `,` $v (`cu_seqlens_q` `(` $cu_seqlens_q^ `)`)?
-    (`cu_seqlens_k` `(` $cu_seqlens_k^ `)`)? attr-dict
+    (`cu_seqlens_k` `(` $cu_seqlens_k^ `)`)?
+    (`diagonal` `(` $diagonal^ `)`)? attr-dict
     `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;

@@ -127,7 +127,7 @@ void recur::python::populateOpsBindings(py::module_ &m) {
          const std::string &element, const ElementMap &elements, bool causal,
          std::optional<double> softmaxScale, int64_t windowLeft,
          int64_t windowRight, const std::optional<std::string> &offsets,
-         bool lse) {
+         bool lse, bool diagonal) {
         return moduleText([&](MLIRContext &context, OpBuilder &builder) {
           AttentionSpec spec{heads,
                              kvHeads,
@@ -139,7 +139,8 @@ void recur::python::populateOpsBindings(py::module_ &m) {
                              windowLeft,
                              windowRight,
                              optionalElement(context, offsets),
-                             lse};
+                             lse,
+                             diagonal};
           buildAttention(builder, spec);
         });
       },
@@ -148,7 +149,7 @@ void recur::python::populateOpsBindings(py::module_ &m) {
       py::arg("elements") = ElementMap{}, py::arg("causal") = false,
       py::arg("softmax_scale") = std::nullopt, py::arg("window_left") = -1,
       py::arg("window_right") = -1, py::arg("offsets") = std::nullopt,
-      py::arg("lse") = false);
+      py::arg("lse") = false, py::arg("diagonal") = false);
   m.def(
       "ssd",
       [](int64_t heads, int64_t headDim, int64_t groups, int64_t stateDim,

@@ -135,6 +135,24 @@ func.func @attention_lse(%q: tensor<?x?x4x16xf32>, %k: tensor<?x?x2x16xf32>, %v:
 
 // -----
 
+// A given diagonal: one more pointer after k and v's, whose value replaces
+// Tk - Tq as the queries' alignment in the key-range bound and the mask.
+
+// CHECK-LABEL: tile.func @attention_diagonal(
+// CHECK-SAME:    %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %[[D:.*]]: !tile.ptr<i32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: i32, %{{.*}}: i32)
+// CHECK:         %[[AT:.*]] = addptr %[[D]], %{{.*}} : !tile.ptr<i32>, i32
+// CHECK:         %[[SHIFT:.*]] = load %[[AT]]
+// CHECK:         arith.addi %{{.*}}, %[[SHIFT]] : i32
+// CHECK:         scf.for
+// CHECK:           tile.splat %[[SHIFT]]
+// CHECK:           arith.cmpi sle
+func.func @attention_diagonal(%q: tensor<?x?x4x16xf32>, %k: tensor<?x?x2x16xf32>, %v: tensor<?x?x2x16xf32>, %d: tensor<i32>) -> tensor<?x?x4x16xf32> {
+  %o = seq.attention %q, %k, %v diagonal(%d) {causal} : (tensor<?x?x4x16xf32>, tensor<?x?x2x16xf32>, tensor<?x?x2x16xf32>, tensor<i32>) -> tensor<?x?x4x16xf32>
+  return %o : tensor<?x?x4x16xf32>
+}
+
+// -----
+
 // SSD: a scalar log decay dt A per step (cumulated within the chunk), B
 // rows of the head's group as keys; the state is carried [N, P] and stored
 // [P, N]. The op's own chunk_size (16) sets the chunk.

@@ -280,6 +280,13 @@ TEST_F(OperatorFunctionsTest, BadSpecsRaiseClearErrors) {
             }),
             "flash_attn: 6 heads do not split into 4 key/value heads");
   EXPECT_EQ(message([&] {
+              AttentionSpec spec{4, 4, 8, 8, {f32, {}}};
+              spec.offsets = b.getI32Type();
+              spec.diagonal = true;
+              buildAttention(ob, spec);
+            }),
+            "flash_attn: a diagonal does not go with packed sequences");
+  EXPECT_EQ(message([&] {
               buildNewtonRNN(ob, {"rnn_tanh", 3, 5, 0, 0, {f32, {}}});
             }),
             "newton_rnn: unknown cell 'rnn_tanh'; cells are gru_diag, "

@@ -176,3 +176,26 @@ def test_flash_attn_lse_merges_disjoint_key_sets(rng):
     o, whole = ops.flash_attn(q, k, v, return_lse=True)
     np.testing.assert_allclose(w1 * o1 + w2 * o2, o, atol=2e-5)
     np.testing.assert_allclose(lse, whole, atol=2e-5)
+
+
+@pytest.mark.parametrize("diagonal", [-30, 0, 17, 60])
+@pytest.mark.parametrize("causal,window", [(True, (-1, -1)), (False, (12, 5)), (True, (20, 0))])
+def test_flash_attn_aligned(rng, diagonal, causal, window):
+    """A given diagonal: query i aligned with key i + diagonal (ring attention's
+    blocks at different global offsets), including rows and key blocks that
+    see nothing."""
+    from recur.ops.attention import flash_attn_aligned
+
+    q, k, v = inputs(rng, 2, 45, 70, 4, 2, 16)
+    got = flash_attn_aligned(
+        q, k, v, diagonal, causal=causal, window_size=window, block_size=16, return_lse=True
+    )
+    expected = ref.flash_attn(
+        q, k, v, causal=causal, window_size=window, return_lse=True, diagonal=diagonal
+    )
+    check_lse(got, expected, 2e-5)
+    # The bottom-right diagonal is flash_attn's own.
+    np.testing.assert_array_equal(
+        flash_attn_aligned(q, k, v, 70 - 45, causal=causal, window_size=window),
+        ops.flash_attn(q, k, v, causal=causal, window_size=window),
+    )

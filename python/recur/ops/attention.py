@@ -39,6 +39,65 @@ def flash_attn(
     ``cu_seqlens``, as flash-attention returns it); ``-inf`` for a query that
     sees no key.
     """
+    return _flash_attn(
+        q,
+        k,
+        v,
+        causal,
+        softmax_scale,
+        window_size,
+        cu_seqlens_q,
+        cu_seqlens_k,
+        block_size,
+        return_lse,
+        None,
+    )
+
+
+def flash_attn_aligned(
+    q,
+    k,
+    v,
+    diagonal,
+    causal=False,
+    softmax_scale=None,
+    window_size=(-1, -1),
+    block_size=None,
+    return_lse=False,
+):
+    """``flash_attn`` with query ``i`` aligned with key ``i + diagonal``
+    instead of bottom-right (``diagonal = Tk - Tq``): under ``causal`` it sees
+    keys ``j <= i + diagonal``, and windows bound ``j - (i + diagonal)``. For
+    pieces of one sequence held apart (ring attention), ``diagonal`` is the
+    queries' global start minus the keys'."""
+    return _flash_attn(
+        q,
+        k,
+        v,
+        causal,
+        softmax_scale,
+        window_size,
+        None,
+        None,
+        block_size,
+        return_lse,
+        int(diagonal),
+    )
+
+
+def _flash_attn(
+    q,
+    k,
+    v,
+    causal,
+    softmax_scale,
+    window_size,
+    cu_seqlens_q,
+    cu_seqlens_k,
+    block_size,
+    return_lse,
+    diagonal,
+):
     q, k, v = (np.ascontiguousarray(as_array(x, n)) for x, n in ((q, "q"), (k, "k"), (v, "v")))
     varlen = cu_seqlens_q is not None
     if varlen != (cu_seqlens_k is not None):
@@ -104,6 +163,7 @@ def flash_attn(
         window_right=right,
         offsets=index,
         lse=bool(return_lse),
+        diagonal=diagonal is not None,
     )
     block_size = _kernels.resolve_size(
         "flash_attn",
@@ -111,7 +171,7 @@ def flash_attn(
         source,
         longest,
         sequences * H,
-        lambda size: flash_attn(
+        lambda size: _flash_attn(
             q[0] if squeeze else q,
             k[0] if squeeze else k,
             v[0] if squeeze else v,
@@ -122,6 +182,7 @@ def flash_attn(
             cu_seqlens_k,
             size,
             return_lse,
+            diagonal,
         ),
     )
     kernel = _kernels.get_kernel("flash_attn", source, block_size)
@@ -133,6 +194,8 @@ def flash_attn(
         results.append(lse)
     if sequences > 0 and longest > 0:
         grid = (-(-longest // block_size), H, sequences)
+        if diagonal is not None:
+            extra = extra + [np.array(diagonal, np.int32)]
         kernel(grid, [q, k, v] + extra + results, Tq, Tk)
     if not return_lse:
         return o[0] if squeeze else o

@@ -265,6 +265,7 @@ def flash_attn(
     cu_seqlens_q=None,
     cu_seqlens_k=None,
     return_lse=False,
+    diagonal=None,
 ):
     """Softmax attention as the online-softmax recurrence over keys.
 
@@ -276,7 +277,8 @@ def flash_attn(
     sees no key gets zeros. Varlen inputs are packed ``[total, H, D]`` (or
     ``[1, total, H, D]``) with ``cu_seqlens_q``/``cu_seqlens_k``. With
     ``return_lse``, also ``lse = m + log l`` per query, ``[B, H, Tq]``
-    (``[H, total]`` varlen), ``-inf`` where no key is seen.
+    (``[H, total]`` varlen), ``-inf`` where no key is seen. ``diagonal``
+    replaces ``shift`` (not varlen).
     """
     q, k, v = _f64(q), _f64(k), _f64(v)
     packed = cu_seqlens_q is not None
@@ -298,7 +300,7 @@ def flash_attn(
     o = np.zeros(q.shape[:3] + (v.shape[-1],))
     lse = np.full((batch, H, Tq), -np.inf)
     for (b, q0, q1), (_, k0, k1) in pairs:
-        shift = (k1 - k0) - (q1 - q0)
+        shift = (k1 - k0) - (q1 - q0) if diagonal is None else diagonal
         for i in range(q1 - q0):
             for head in range(H):
                 kv = head // (H // Hk)

@@ -81,3 +81,16 @@ func.func @varlen_lse_f64(%q: tensor<1x?x4x16xf64>, %k: tensor<1x?x1x16xf64>,
          tensor<3xi64>, tensor<3xi64>) -> (tensor<1x?x4x16xf64>, tensor<1x4x?xf64>)
   return %o, %lse : tensor<1x?x4x16xf64>, tensor<1x4x?xf64>
 }
+
+// -----
+
+// A given diagonal (ring attention's blocks at different global offsets).
+// CHECK-LABEL: func.func @diagonal
+// CHECK:         seq.attention %{{.*}}, %{{.*}}, %{{.*}} diagonal(%{{[^)]*}}) {causal, window_left = 8 : i64} :
+func.func @diagonal(%q: tensor<1x16x4x32xf32>, %k: tensor<1x24x4x32xf32>, %d: tensor<i32>)
+    -> (tensor<1x16x4x32xf32>, tensor<1x4x16xf32>) {
+  %o, %lse = seq.attention %q, %k, %k diagonal(%d) {causal, window_left = 8 : i64}
+      : (tensor<1x16x4x32xf32>, tensor<1x24x4x32xf32>, tensor<1x24x4x32xf32>, tensor<i32>)
+      -> (tensor<1x16x4x32xf32>, tensor<1x4x16xf32>)
+  return %o, %lse : tensor<1x16x4x32xf32>, tensor<1x4x16xf32>
+}

@@ -138,3 +138,23 @@ func.func @lse_element(%q: tensor<1x5x4x32xf16>) {
       -> (tensor<1x5x4x32xf16>, tensor<1x4x5xf64>)
   return
 }
+
+// -----
+
+func.func @diagonal_varlen(%q: tensor<1x5x4x32xf32>, %cu: tensor<3xi32>, %d: tensor<i32>) {
+  // expected-error @+1 {{takes 'diagonal' only without packed sequences}}
+  %o = seq.attention %q, %q, %q cu_seqlens_q(%cu) cu_seqlens_k(%cu) diagonal(%d)
+      : (tensor<1x5x4x32xf32>, tensor<1x5x4x32xf32>, tensor<1x5x4x32xf32>, tensor<3xi32>,
+         tensor<3xi32>, tensor<i32>) -> tensor<1x5x4x32xf32>
+  return
+}
+
+// -----
+
+func.func @diagonal_type(%q: tensor<1x5x4x32xf32>, %d: tensor<i64>) {
+  // expected-error @+1 {{operand #3 must be 0D tensor of 32-bit signless integer values}}
+  %o = seq.attention %q, %q, %q diagonal(%d)
+      : (tensor<1x5x4x32xf32>, tensor<1x5x4x32xf32>, tensor<1x5x4x32xf32>, tensor<i64>)
+      -> tensor<1x5x4x32xf32>
+  return
+}
