@@ -71,8 +71,8 @@ struct ConvertTileToGPUPass
     if (unlaid.wasInterrupted())
       return signalPassFailure();
     WalkResult unsupported = module.walk([&](Operation *op) {
-      if (isa<tile::DotOp, tile::ScanOp, tile::AtomicRMWOp, tile::AssertOp,
-              tile::PrintOp>(op))
+      if (isa<tile::ScanOp, tile::AtomicRMWOp, tile::AssertOp, tile::PrintOp>(
+              op))
         return WalkResult(op->emitOpError("has no GPU lowering yet"));
       return WalkResult::advance();
     });
@@ -105,6 +105,7 @@ struct ConvertTileToGPUPass
     populateElementwiseOpToGPUPatterns(converter, patterns);
     populateViewOpToGPUPatterns(converter, patterns);
     populateLoadStoreOpToGPUPatterns(converter, patterns, contiguity);
+    populateDotOpToGPUPatterns(converter, patterns);
     populateReduceOpToGPUPatterns(converter, patterns);
     if (failed(applyFullConversion(module, target, std::move(patterns))))
       signalPassFailure();

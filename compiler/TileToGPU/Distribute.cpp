@@ -191,6 +191,12 @@ int64_t recur::getSharedScratchBytes(Operation *op) {
   };
   if (isa<tile::ConvertLayoutOp, tile::TransOp, tile::ReshapeOp>(op))
     return tileBytes(op->getOperand(0).getType());
+  if (auto dot = dyn_cast<tile::DotOp>(op)) {
+    // Both operands, extended to the accumulator's element type.
+    RankedTensorType a = dot.getA().getType(), b = dot.getB().getType();
+    return (a.getNumElements() + b.getNumElements()) *
+           getStorageBytes(dot.getType().getElementType());
+  }
   if (auto reduce = dyn_cast<tile::ReduceOp>(op)) {
     // One partial per output element, warp along the axis and source.
     int64_t bytes = 0;

@@ -111,6 +111,8 @@ using GPUAccessContiguity = llvm::DenseMap<mlir::Operation *, int64_t>;
 void populateLoadStoreOpToGPUPatterns(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns,
                                       const GPUAccessContiguity &contiguity);
+void populateDotOpToGPUPatterns(const mlir::TypeConverter &converter,
+                                mlir::RewritePatternSet &patterns);
 void populateReduceOpToGPUPatterns(const mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns);
 

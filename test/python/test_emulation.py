@@ -14,7 +14,13 @@ import pytest
 
 import recur
 import recur.language as rl
-from test_tutorials import add_kernel, layer_norm_fwd_kernel, softmax_kernel
+from test_tutorials import (
+    add_kernel,
+    assert_matmul_close,
+    layer_norm_fwd_kernel,
+    run_matmul,
+    softmax_kernel,
+)
 
 DEVICES = ["emu:sm_80", "emu:sm_90", "emu:gfx942"]
 
@@ -115,6 +121,19 @@ def test_uncoalesced_store(device, rng):
     y = np.zeros((64, 32), np.int32)
     transpose_kernel[(1,)](x, y, M=32, N=64)
     np.testing.assert_array_equal(y, x.T)
+
+
+@pytest.mark.parametrize("M,N,K,blocks", [(100, 50, 70, (32, 32, 16)), (16, 8, 16, (16, 16, 16))])
+def test_matmul_fma(device, rng, M, N, K, blocks):
+    a = rng.standard_normal((M, K)).astype(np.float32)
+    b = rng.standard_normal((K, N)).astype(np.float32)
+    assert_matmul_close(run_matmul(a, b, *blocks), a, b)
+
+
+def test_matmul_transposed_operand(device, rng):
+    a = rng.standard_normal((48, 40)).astype(np.float32)
+    b = rng.standard_normal((40, 24)).astype(np.float32)
+    assert_matmul_close(run_matmul(a, b, 16, 16, 16, b_transposed=True), a, b)
 
 
 @recur.jit

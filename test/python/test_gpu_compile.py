@@ -21,6 +21,7 @@ from test_tutorials import (
     matmul_kernel,
     softmax_kernel,
 )
+from test_emulation import cumsum_kernel
 
 ptxas = _C.runtime.find_ptxas()
 needs_ptxas = pytest.mark.skipif(ptxas is None, reason="no CUDA toolkit (ptxas) on this machine")
@@ -44,6 +45,15 @@ KERNELS = {
         add_hinted_kernel,
         {k: v + ":16" if v.startswith("*") else v for k, v in ADD_SIGNATURE.items()},
         {"BLOCK": 1024},
+    ),
+    "matmul": (
+        matmul_kernel,
+        {
+            n: ("*fp32" if n.endswith("_ptr") else "i32")
+            for n in matmul_kernel.arg_names
+            if n not in matmul_kernel.constexpr_names
+        },
+        {"BLOCK_M": 32, "BLOCK_N": 32, "BLOCK_K": 16},
     ),
     "softmax": (
         softmax_kernel,
@@ -140,15 +150,9 @@ def test_unknown_target_is_rejected():
 
 @needs_ptxas
 def test_unsupported_op_names_itself():
-    fn = matmul_kernel
-    signature = {
-        n: ("*fp32" if n.endswith("_ptr") else "i32")
-        for n in fn.arg_names
-        if n not in fn.constexpr_names
-    }
-    constexprs = {n: 16 for n in fn.constexpr_names}
-    with pytest.raises(Exception, match="tile.dot.* has no GPU lowering yet"):
-        recur.compile(fn, signature=signature, constexprs=constexprs, target="cuda:sm_80")
+    signature = {"x_ptr": "*fp32", "y_ptr": "*fp32"}
+    with pytest.raises(Exception, match="tile.scan.* has no GPU lowering yet"):
+        recur.compile(cumsum_kernel, signature=signature, constexprs={"N": 64}, target="cuda:sm_80")
 
 
 @needs_ptxas
