@@ -10,7 +10,9 @@ Ulysses all-to-alls and the log-sum-exp merge are C++, in
   around the ring, the next block's transfer posted before the current block
   is computed on. Partial outputs merge by their log-sum-exps. Under
   ``causal`` the block of rank ``j`` is seen fully by rank ``r > j``,
-  causally (``Tq == Tk``) by ``r == j`` and not at all by ``r < j``.
+  causally (``Tq == Tk``) by ``r == j`` and not at all by ``r < j``. With a
+  window, every pair of pieces runs with its global alignment
+  (``flash_attn_aligned``), pairs that see nothing skipped.
 - ``"zigzag_ring"``: the sequence in ``2R`` chunks, rank ``r`` holding
   chunks ``r`` and ``2R - 1 - r``, so every rank does the same causal work:
   its own block causally; from ``j < r`` only ``j``'s first chunk; from
@@ -28,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
+from .ops.attention import flash_attn_aligned
 
 STRATEGIES = ("ring", "zigzag_ring", "ulysses", "hybrid")
 
@@ -208,7 +211,60 @@ class AttentionRun:
             elif source == rank:
                 acc.add(*self.attend(q, k_j, v_j, True))
 
+        if self.windowed:
+            starts = np.concatenate([[0], np.cumsum(lengths)]).tolist()
+            pieces = [[(start, end)] for start, end in zip(starts, starts[1:])]
+            visit = self._aligned_visit(q, pieces, rank)
         return self._ring(transport, q, k, v, lengths, rank, visit)
+
+    @property
+    def windowed(self):
+        return tuple(self.window) != (-1, -1)
+
+    def _sees(self, queries, keys, diagonal):
+        """Whether any of ``queries`` sees any of ``keys`` when query ``i`` is
+        aligned with key ``i + diagonal``: the row's bounds slide by one per
+        query, so the last row's upper bound and the first row's lower bound
+        decide."""
+        left, right = self.window
+        upper = diagonal + queries - 1 + (right if right >= 0 else keys)
+        if self.causal:
+            upper = min(upper, diagonal + queries - 1)
+        lower = diagonal - left if left >= 0 else -queries
+        return queries > 0 and keys > 0 and upper >= 0 and lower <= keys - 1
+
+    def _aligned_visit(self, q, pieces, rank):
+        """Windows need the global alignment of every pair of pieces: this
+        rank's query pieces against a source's key pieces (``pieces[j]``: the
+        global ``[start, end)`` ranges rank ``j`` holds, in order), each pair
+        by ``flash_attn_aligned`` with the difference of their starts, pairs
+        that see nothing skipped."""
+
+        def visit(acc, source, k_j, v_j):
+            row = 0
+            for q_start, q_end in pieces[rank]:
+                column = 0
+                for k_start, k_end in pieces[source]:
+                    diagonal = q_start - k_start
+                    if self._sees(q_end - q_start, k_end - k_start, diagonal):
+                        rows = slice(row, row + q_end - q_start)
+                        keys = slice(column, column + k_end - k_start)
+                        o, lse = flash_attn_aligned(
+                            q[:, rows],
+                            k_j[:, keys],
+                            v_j[:, keys],
+                            diagonal,
+                            causal=self.causal,
+                            softmax_scale=self.scale,
+                            window_size=self.window,
+                            block_size=self.block_size,
+                            return_lse=True,
+                        )
+                        acc.add(o, lse, row_offset=row)
+                    column += k_end - k_start
+                row += q_end - q_start
+
+        return visit
 
     def zigzag_ring(self, T):
         sp = self.sp
@@ -232,6 +288,9 @@ class AttentionRun:
                 n = first[rank]
                 acc.add(*self.attend(q[:, n:], k_j, v_j, False), row_offset=n)
 
+        if self.windowed:
+            pieces = [zigzag_chunks(T, R, j) for j in range(R)]
+            visit = self._aligned_visit(q, pieces, rank)
         return self._ring(sp._transport, q, self.k, self.v, lengths, rank, visit)
 
     def ulysses(self, transport, q, k, v, lengths, rank_in_group, group, inner):
@@ -268,7 +327,7 @@ class AttentionRun:
 
 def run(sp, q, k, v, strategy, T, causal, scale, block_size, ulysses_size, return_lse, window):
     """(o, lse) of this rank's slice by ``strategy``; lse is None unless
-    ``return_lse``. ``window`` (not (-1, -1)) only with ``"ulysses"``."""
+    ``return_lse``."""
     job = AttentionRun(sp, q, k, v, causal, scale, block_size, return_lse, window)
     R, rank = sp.size, sp.rank
     lengths = split(T, R)

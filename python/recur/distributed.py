@@ -445,7 +445,6 @@ class SequenceParallel:
                 f"SequenceParallel.flash_attn: window_size entries are -1 or >= 0, "
                 f"got {window_size}"
             )
-        windowed = window != (-1, -1)
         q, k, v = (np.ascontiguousarray(as_array(x, n)) for x, n in ((q, "q"), (k, "k"), (v, "v")))
         if q.ndim != 4 or k.ndim != 4 or v.ndim != 4:
             raise ValueError("SequenceParallel.flash_attn: q, k and v must be [B, T_r, H, D]")
@@ -488,19 +487,6 @@ class SequenceParallel:
                 f"SequenceParallel.flash_attn: strategy {strategy!r} is for the linear "
                 f"recurrences; attention takes auto, {', '.join(attention.STRATEGIES)}"
             )
-        if windowed and strategy not in ("ulysses", "auto"):
-            raise NotImplementedError(
-                f"SequenceParallel.flash_attn: window_size runs by 'ulysses' only (each "
-                f"rank attends over the whole sequence); {strategy!r} would need masks at "
-                "global offsets, which are not supported yet"
-            )
-        if windowed and strategy == "auto":
-            if H % self.size:
-                raise NotImplementedError(
-                    f"SequenceParallel.flash_attn: window_size runs by 'ulysses' only, "
-                    f"which needs the {H} heads to divide by the {self.size} ranks"
-                )
-            strategy = "ulysses"
         if strategy == "auto":
             model = attention.choose_attention_strategy(
                 self.size, B, T, H, Hk, D, Dv, q.itemsize, bool(causal), self.ulysses_size

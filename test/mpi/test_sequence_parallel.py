@@ -279,16 +279,19 @@ def test_flash_attn_f64_and_options(strategy):
     assert agree(sp.bytes_sent == expected), (sp.rank, sp.bytes_sent, expected)
 
 
-@pytest.mark.parametrize("strategy", ["ulysses", "auto"])
-@pytest.mark.parametrize("window", [(6, 0), (10, 3)])
-def test_flash_attn_windows_by_ulysses(strategy, window):
-    """Ulysses attends over the whole sequence, so windows apply as on one
-    device ("auto" picks it when a window is given)."""
+@pytest.mark.parametrize("strategy", ["ring", "zigzag_ring", "ulysses", "hybrid", "auto"])
+@pytest.mark.parametrize("causal,window", [(True, (6, 0)), (True, (10, 3)), (False, (4, 7))])
+def test_flash_attn_windows(strategy, causal, window):
+    """Sliding windows: Ulysses attends over the whole sequence; the rings
+    align every pair of pieces globally (windows narrower than a slice, so
+    whole blocks and chunk pairs are skipped)."""
     sp = SequenceParallel(strategy=strategy)
     q, k, v = attention_inputs(47)
-    o_full = ops.flash_attn(q, k, v, causal=True, window_size=window)
-    o = sp.flash_attn(sp.shard(q), sp.shard(k), sp.shard(v), causal=True, window_size=window)
-    error = np.abs(o - sp.shard(o_full)).max()
+    o_full, lse_full = ops.flash_attn(q, k, v, causal=causal, window_size=window, return_lse=True)
+    o, lse = sp.flash_attn(
+        sp.shard(q), sp.shard(k), sp.shard(v), causal=causal, window_size=window, return_lse=True
+    )
+    error = max(np.abs(o - sp.shard(o_full)).max(), np.abs(lse - sp.shard(lse_full, axis=2)).max())
     assert agree(error < 2e-5), f"rank {sp.rank}: error {error}"
 
 
@@ -342,8 +345,8 @@ def test_flash_attn_errors():
     with pytest.raises(NotImplementedError, match="cu_seqlens"):
         cu = np.array([0, 45], np.int32)
         sp.flash_attn(*local, cu_seqlens_q=cu, cu_seqlens_k=cu)
-    with pytest.raises(NotImplementedError, match="window_size runs by 'ulysses' only"):
-        SequenceParallel(strategy="ring").flash_attn(*local, window_size=(8, 0))
+    with pytest.raises(ValueError, match="window_size entries are -1 or >= 0"):
+        sp.flash_attn(*local, window_size=(8, -2))
     with pytest.raises(ValueError, match="is for softmax attention"):
         sp.linear_attn(local[0], local[0], local[0])
     with pytest.raises(ValueError, match="is for the linear recurrences"):
