@@ -71,8 +71,7 @@ struct ConvertTileToGPUPass
     if (unlaid.wasInterrupted())
       return signalPassFailure();
     WalkResult unsupported = module.walk([&](Operation *op) {
-      if (isa<tile::ScanOp, tile::AtomicRMWOp, tile::AssertOp, tile::PrintOp>(
-              op))
+      if (isa<tile::AtomicRMWOp, tile::AssertOp, tile::PrintOp>(op))
         return WalkResult(op->emitOpError("has no GPU lowering yet"));
       return WalkResult::advance();
     });
@@ -107,6 +106,7 @@ struct ConvertTileToGPUPass
     populateLoadStoreOpToGPUPatterns(converter, patterns, contiguity);
     populateDotOpToGPUPatterns(converter, patterns);
     populateReduceOpToGPUPatterns(converter, patterns);
+    populateScanOpToGPUPatterns(converter, patterns);
     if (failed(applyFullConversion(module, target, std::move(patterns))))
       signalPassFailure();
   }

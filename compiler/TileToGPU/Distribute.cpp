@@ -7,6 +7,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 using namespace recur;
@@ -197,13 +198,14 @@ int64_t recur::getSharedScratchBytes(Operation *op) {
     return (a.getNumElements() + b.getNumElements()) *
            getStorageBytes(dot.getType().getElementType());
   }
-  if (auto reduce = dyn_cast<tile::ReduceOp>(op)) {
-    // One partial per output element, warp along the axis and source.
+  if (isa<tile::ReduceOp, tile::ScanOp>(op)) {
+    // One partial per line, warp along the axis and source.
+    unsigned axis = isa<tile::ReduceOp>(op) ? cast<tile::ReduceOp>(op).getAxis()
+                                            : cast<tile::ScanOp>(op).getAxis();
     int64_t bytes = 0;
-    for (Value src : reduce.getSrcs()) {
+    for (Value src : op->getOperands()) {
       auto type = cast<RankedTensorType>(src.getType());
       tile::ThreadMapping m = getMapping(type);
-      unsigned axis = reduce.getAxis();
       int64_t outputs = type.getNumElements() / type.getDimSize(axis);
       bytes += outputs * m.getDistinctWarps(axis) *
                std::max<int64_t>(4, getStorageBytes(type.getElementType()));
@@ -211,4 +213,66 @@ int64_t recur::getSharedScratchBytes(Operation *op) {
     return bytes;
   }
   return 0;
+}
+
+SmallVector<Value> recur::combineScalars(OpBuilder &builder, Region &combine,
+                                         ValueRange lhs, ValueRange rhs) {
+  Block &body = combine.front();
+  IRMapping mapping;
+  for (auto [arg, value] :
+       llvm::zip(body.getArguments().take_front(lhs.size()), lhs))
+    mapping.map(arg, value);
+  for (auto [arg, value] :
+       llvm::zip(body.getArguments().drop_front(lhs.size()), rhs))
+    mapping.map(arg, value);
+  for (Operation &op : body.without_terminator())
+    builder.clone(op, mapping);
+  SmallVector<Value> results;
+  for (Value value : body.getTerminator()->getOperands())
+    results.push_back(mapping.lookupOrDefault(value));
+  return results;
+}
+
+Value recur::shuffleScalar(OpBuilder &b, Location loc, Value value,
+                           Value offset, unsigned warpSize,
+                           gpu::ShuffleMode mode) {
+  Type type = value.getType();
+  Type i32 = b.getI32Type();
+  auto shuffle32 = [&](Value word) {
+    return gpu::ShuffleOp::create(b, loc, word, offset,
+                                  createI32(b, loc, warpSize), mode)
+        .getShuffleResult();
+  };
+  unsigned bits = type.getIntOrFloatBitWidth();
+  if (type.isF32() || type.isInteger(32))
+    return shuffle32(value);
+  if (bits < 32) {
+    Type integer = b.getIntegerType(bits);
+    Value word = value;
+    if (type != integer)
+      word = arith::BitcastOp::create(b, loc, integer, word);
+    word = arith::ExtUIOp::create(b, loc, i32, word);
+    Value result = arith::TruncIOp::create(b, loc, integer, shuffle32(word));
+    return type == integer
+               ? result
+               : arith::BitcastOp::create(b, loc, type, result).getResult();
+  }
+  // 64 bits: two words.
+  Type i64 = b.getI64Type();
+  Value whole = type == i64
+                    ? value
+                    : arith::BitcastOp::create(b, loc, i64, value).getResult();
+  Value low = arith::TruncIOp::create(b, loc, i32, whole);
+  Value high = arith::TruncIOp::create(
+      b, loc, i32,
+      arith::ShRUIOp::create(b, loc, whole,
+                             arith::ConstantIntOp::create(b, loc, 32, 64)));
+  Value lowResult = arith::ExtUIOp::create(b, loc, i64, shuffle32(low));
+  Value highResult = arith::ShLIOp::create(
+      b, loc, arith::ExtUIOp::create(b, loc, i64, shuffle32(high)),
+      arith::ConstantIntOp::create(b, loc, 32, 64));
+  Value result = arith::OrIOp::create(b, loc, lowResult, highResult);
+  return type == i64
+             ? result
+             : arith::BitcastOp::create(b, loc, type, result).getResult();
 }

@@ -15,6 +15,7 @@
 
 #include "dialects/tile/TileLayouts.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -96,6 +97,19 @@ getElementCoordinates(mlir::OpBuilder &builder, mlir::Location loc,
                       const tile::ThreadMapping &mapping,
                       llvm::ArrayRef<mlir::Value> base, int64_t e);
 
+/// The scalars a reduce or scan combine region yields for (lhs..., rhs...);
+/// its ops are cloned at the builder's insertion point.
+llvm::SmallVector<mlir::Value> combineScalars(mlir::OpBuilder &builder,
+                                              mlir::Region &combine,
+                                              mlir::ValueRange lhs,
+                                              mlir::ValueRange rhs);
+
+/// `gpu.shuffle` of any tile scalar (through 32-bit words) over a whole
+/// warp; `offset` is the lane mask, delta or source lane (i32).
+mlir::Value shuffleScalar(mlir::OpBuilder &builder, mlir::Location loc,
+                          mlir::Value value, mlir::Value offset,
+                          unsigned warpSize, mlir::gpu::ShuffleMode mode);
+
 /// Shared-memory bytes `op` needs as scratch (0 for most ops).
 int64_t getSharedScratchBytes(mlir::Operation *op);
 
@@ -115,6 +129,8 @@ void populateDotOpToGPUPatterns(const mlir::TypeConverter &converter,
                                 mlir::RewritePatternSet &patterns);
 void populateReduceOpToGPUPatterns(const mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns);
+void populateScanOpToGPUPatterns(const mlir::TypeConverter &converter,
+                                 mlir::RewritePatternSet &patterns);
 
 } // namespace recur
 

@@ -25,70 +25,6 @@ namespace {
 
 using Tuple = SmallVector<Value>;
 
-/// The combine region applied to (lhs..., rhs...).
-Tuple combine(OpBuilder &builder, Region &region, ValueRange lhs,
-              ValueRange rhs) {
-  Block &body = region.front();
-  IRMapping mapping;
-  for (auto [arg, value] :
-       llvm::zip(body.getArguments().take_front(lhs.size()), lhs))
-    mapping.map(arg, value);
-  for (auto [arg, value] :
-       llvm::zip(body.getArguments().drop_front(lhs.size()), rhs))
-    mapping.map(arg, value);
-  for (Operation &op : body.without_terminator())
-    builder.clone(op, mapping);
-  Tuple results;
-  for (Value value : body.getTerminator()->getOperands())
-    results.push_back(mapping.lookupOrDefault(value));
-  return results;
-}
-
-/// `gpu.shuffle xor` of any tile scalar, through 32-bit words.
-Value shuffleXor(OpBuilder &b, Location loc, Value value, int64_t mask,
-                 unsigned warpSize) {
-  Type type = value.getType();
-  Type i32 = b.getI32Type();
-  auto shuffle32 = [&](Value word) {
-    return gpu::ShuffleOp::create(b, loc, word, createI32(b, loc, mask),
-                                  createI32(b, loc, warpSize),
-                                  gpu::ShuffleMode::XOR)
-        .getShuffleResult();
-  };
-  unsigned bits = type.getIntOrFloatBitWidth();
-  if (type.isF32() || type.isInteger(32))
-    return shuffle32(value);
-  if (bits < 32) {
-    Type integer = b.getIntegerType(bits);
-    Value word = value;
-    if (type != integer)
-      word = arith::BitcastOp::create(b, loc, integer, word);
-    word = arith::ExtUIOp::create(b, loc, i32, word);
-    Value result = arith::TruncIOp::create(b, loc, integer, shuffle32(word));
-    return type == integer
-               ? result
-               : arith::BitcastOp::create(b, loc, type, result).getResult();
-  }
-  // 64 bits: two words.
-  Type i64 = b.getI64Type();
-  Value whole = type == i64
-                    ? value
-                    : arith::BitcastOp::create(b, loc, i64, value).getResult();
-  Value low = arith::TruncIOp::create(b, loc, i32, whole);
-  Value high = arith::TruncIOp::create(
-      b, loc, i32,
-      arith::ShRUIOp::create(b, loc, whole,
-                             arith::ConstantIntOp::create(b, loc, 32, 64)));
-  Value lowResult = arith::ExtUIOp::create(b, loc, i64, shuffle32(low));
-  Value highResult = arith::ShLIOp::create(
-      b, loc, arith::ExtUIOp::create(b, loc, i64, shuffle32(high)),
-      arith::ConstantIntOp::create(b, loc, 32, 64));
-  Value result = arith::OrIOp::create(b, loc, lowResult, highResult);
-  return type == i64
-             ? result
-             : arith::BitcastOp::create(b, loc, type, result).getResult();
-}
-
 struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -134,8 +70,9 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
         element.push_back(source[e]);
       Tuple &partial = partials[output][position / m.sizePerThread[axis]];
       // Elements come in increasing index order along the axis.
-      partial = partial.empty() ? element
-                                : combine(rewriter, region, partial, element);
+      partial = partial.empty()
+                    ? element
+                    : combineScalars(rewriter, region, partial, element);
     }
 
     // Lanes: butterfly, lower lanes' partials on the left.
@@ -153,7 +90,9 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
         for (Tuple &partial : perPeriod) {
           Tuple other;
           for (Value value : partial)
-            other.push_back(shuffleXor(rewriter, loc, value, mask, m.warpSize));
+            other.push_back(shuffleScalar(rewriter, loc, value,
+                                          createI32(rewriter, loc, mask),
+                                          m.warpSize, gpu::ShuffleMode::XOR));
           Tuple left, right;
           for (auto [mine, theirs] : llvm::zip(partial, other)) {
             left.push_back(
@@ -161,7 +100,7 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
             right.push_back(
                 arith::SelectOp::create(rewriter, loc, upper, mine, theirs));
           }
-          partial = combine(rewriter, region, left, right);
+          partial = combineScalars(rewriter, region, left, right);
         }
     }
 
@@ -232,7 +171,7 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
                   slotAddress(s, slot)));
             folded = folded.empty()
                          ? partial
-                         : combine(rewriter, region, folded, partial);
+                         : combineScalars(rewriter, region, folded, partial);
           }
           partials[output][period] = folded;
         }
@@ -245,7 +184,7 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
     for (auto &perPeriod : partials) {
       Tuple folded = perPeriod.front();
       for (const Tuple &partial : ArrayRef<Tuple>(perPeriod).drop_front())
-        folded = combine(rewriter, region, folded, partial);
+        folded = combineScalars(rewriter, region, folded, partial);
       results.push_back(folded);
     }
 
