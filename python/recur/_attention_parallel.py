@@ -11,8 +11,9 @@ Ulysses all-to-alls and the log-sum-exp merge are C++, in
   is computed on. Partial outputs merge by their log-sum-exps. Under
   ``causal`` the block of rank ``j`` is seen fully by rank ``r > j``,
   causally (``Tq == Tk``) by ``r == j`` and not at all by ``r < j``. With a
-  window, every pair of pieces runs with its global alignment
-  (``flash_attn_aligned``), pairs that see nothing skipped.
+  window or packed sequences, every pair of pieces of one sequence runs with
+  its global alignment (``flash_attn_aligned``), pairs that see nothing
+  skipped.
 - ``"zigzag_ring"``: the sequence in ``2R`` chunks, rank ``r`` holding
   chunks ``r`` and ``2R - 1 - r``, so every rank does the same causal work:
   its own block causally; from ``j < r`` only ``j``'s first chunk; from
@@ -26,6 +27,8 @@ Ulysses all-to-alls and the log-sum-exp merge are C++, in
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -165,10 +168,14 @@ class _Accumulator:
 class AttentionRun:
     """One call of ``SequenceParallel.flash_attn`` on this rank's slices."""
 
-    def __init__(self, sp, q, k, v, causal, scale, block_size, return_lse, window=(-1, -1)):
+    def __init__(
+        self, sp, q, k, v, causal, scale, block_size, return_lse, window=(-1, -1), offsets=None
+    ):
         self.sp, self.q, self.k, self.v = sp, q, k, v
         self.causal, self.scale, self.block_size = causal, scale, block_size
         self.return_lse, self.window = return_lse, window
+        # Packed sequences' global offsets (batch 1), or None.
+        self.offsets = offsets
         self.B, _, self.H, self.D = q.shape
         self.Hk, self.Dv = k.shape[2], v.shape[3]
 
@@ -211,15 +218,31 @@ class AttentionRun:
             elif source == rank:
                 acc.add(*self.attend(q, k_j, v_j, True))
 
-        if self.windowed:
+        if self.aligned:
             starts = np.concatenate([[0], np.cumsum(lengths)]).tolist()
-            pieces = [[(start, end)] for start, end in zip(starts, starts[1:])]
+            pieces = [self._pieces([(start, end)]) for start, end in zip(starts, starts[1:])]
             visit = self._aligned_visit(q, pieces, rank)
         return self._ring(transport, q, k, v, lengths, rank, visit)
 
     @property
-    def windowed(self):
-        return tuple(self.window) != (-1, -1)
+    def aligned(self):
+        """Whether blocks need their global alignment: windows, or packed
+        sequences (keys of other sequences masked off)."""
+        return tuple(self.window) != (-1, -1) or self.offsets is not None
+
+    def _pieces(self, ranges):
+        """Global ``[start, end)`` ranges cut at sequence boundaries, as
+        ``(start, end, sequence)`` (sequence 0 without packed sequences)."""
+        if self.offsets is None:
+            return [(start, end, 0) for start, end in ranges]
+        out = []
+        for start, end in ranges:
+            while start < end:
+                sequence = int(np.searchsorted(self.offsets, start, side="right")) - 1
+                stop = min(end, int(self.offsets[sequence + 1]))
+                out.append((start, stop, sequence))
+                start = stop
+        return out
 
     def _sees(self, queries, keys, diagonal):
         """Whether any of ``queries`` sees any of ``keys`` when query ``i`` is
@@ -227,10 +250,10 @@ class AttentionRun:
         query, so the last row's upper bound and the first row's lower bound
         decide."""
         left, right = self.window
-        upper = diagonal + queries - 1 + (right if right >= 0 else keys)
+        upper = diagonal + queries - 1 + right if right >= 0 else math.inf
         if self.causal:
             upper = min(upper, diagonal + queries - 1)
-        lower = diagonal - left if left >= 0 else -queries
+        lower = diagonal - left if left >= 0 else -math.inf
         return queries > 0 and keys > 0 and upper >= 0 and lower <= keys - 1
 
     def _aligned_visit(self, q, pieces, rank):
@@ -242,11 +265,13 @@ class AttentionRun:
 
         def visit(acc, source, k_j, v_j):
             row = 0
-            for q_start, q_end in pieces[rank]:
+            for q_start, q_end, q_sequence in pieces[rank]:
                 column = 0
-                for k_start, k_end in pieces[source]:
+                for k_start, k_end, k_sequence in pieces[source]:
                     diagonal = q_start - k_start
-                    if self._sees(q_end - q_start, k_end - k_start, diagonal):
+                    if q_sequence == k_sequence and self._sees(
+                        q_end - q_start, k_end - k_start, diagonal
+                    ):
                         rows = slice(row, row + q_end - q_start)
                         keys = slice(column, column + k_end - k_start)
                         o, lse = flash_attn_aligned(
@@ -288,8 +313,8 @@ class AttentionRun:
                 n = first[rank]
                 acc.add(*self.attend(q[:, n:], k_j, v_j, False), row_offset=n)
 
-        if self.windowed:
-            pieces = [zigzag_chunks(T, R, j) for j in range(R)]
+        if self.aligned:
+            pieces = [self._pieces(zigzag_chunks(T, R, j)) for j in range(R)]
             visit = self._aligned_visit(q, pieces, rank)
         return self._ring(sp._transport, q, self.k, self.v, lengths, rank, visit)
 
@@ -320,15 +345,45 @@ class AttentionRun:
 
     def local(self, q_h, k_h, v_h):
         acc = _Accumulator(self.sp._distributed, *q_h.shape[:3], self.Dv, q_h.dtype)
-        # The whole sequence is here: windows apply as on one device.
-        acc.add(*self.attend(q_h, k_h, v_h, self.causal, self.window))
+        # The whole sequence is here: windows and packed sequences apply as
+        # on one device.
+        if self.offsets is None:
+            acc.add(*self.attend(q_h, k_h, v_h, self.causal, self.window))
+            return acc
+        o, lse = ops.flash_attn(
+            q_h,
+            k_h,
+            v_h,
+            causal=self.causal,
+            softmax_scale=self.scale,
+            window_size=self.window,
+            cu_seqlens_q=self.offsets,
+            cu_seqlens_k=self.offsets,
+            block_size=self.block_size,
+            return_lse=True,
+        )
+        acc.add(o, lse[None])
         return acc
 
 
-def run(sp, q, k, v, strategy, T, causal, scale, block_size, ulysses_size, return_lse, window):
+def run(
+    sp,
+    q,
+    k,
+    v,
+    strategy,
+    T,
+    causal,
+    scale,
+    block_size,
+    ulysses_size,
+    return_lse,
+    window,
+    offsets=None,
+):
     """(o, lse) of this rank's slice by ``strategy``; lse is None unless
-    ``return_lse``."""
-    job = AttentionRun(sp, q, k, v, causal, scale, block_size, return_lse, window)
+    ``return_lse``. ``offsets``: packed sequences' global offsets (B = 1)."""
+    job = AttentionRun(sp, q, k, v, causal, scale, block_size, return_lse, window, offsets)
     R, rank = sp.size, sp.rank
     lengths = split(T, R)
     if strategy == "ring":

@@ -435,10 +435,10 @@ class SequenceParallel:
         (self-attention: q, k and v sliced alike by ``shard``); returns this
         rank's slice of the output (and of ``lse``, ``[B, H, T_r]``, with
         ``return_lse``)."""
-        if cu_seqlens_q is not None or cu_seqlens_k is not None:
-            raise NotImplementedError(
-                "SequenceParallel.flash_attn: cu_seqlens is not supported yet"
-            )
+        offsets = self._attention_offsets(cu_seqlens_q, cu_seqlens_k)
+        squeeze = offsets is not None and np.ndim(q) == 3
+        if squeeze:
+            q, k, v = (as_array(x, n)[None] for x, n in ((q, "q"), (k, "k"), (v, "v")))
         window = tuple(int(w) for w in window_size)
         if len(window) != 2 or min(window) < -1:
             raise ValueError(
@@ -461,6 +461,7 @@ class SequenceParallel:
             softmax_scale,
             block_size,
             bool(return_lse),
+            None if offsets is None else tuple(offsets.tolist()),
         )
         self._agree("flash_attn", description)
         lengths = self.comm.allgather((q.shape[1], k.shape[1], v.shape[1]))
@@ -475,6 +476,12 @@ class SequenceParallel:
             )
         B, _, H, D = q.shape
         Hk, Dv = k.shape[2], v.shape[3]
+        if offsets is not None and (B != 1 or offsets[-1] != T):
+            raise ValueError(
+                f"SequenceParallel.flash_attn: with cu_seqlens the batch is 1 and the "
+                f"offsets end at the sequence's {T} steps; got B = {B}, offsets ending at "
+                f"{offsets[-1]}"
+            )
         if Hk == 0 or H % Hk:
             raise ValueError(
                 f"SequenceParallel.flash_attn: {H} query heads are not a multiple of "
@@ -518,5 +525,38 @@ class SequenceParallel:
             u,
             bool(return_lse),
             window,
+            offsets,
         )
+        if offsets is not None:
+            # flash-attention's varlen layouts: lse [H, T_r], o as q came.
+            o, lse = (o[0] if squeeze else o), (None if lse is None else lse[0])
         return (o, lse) if return_lse else o
+
+    @staticmethod
+    def _attention_offsets(cu_seqlens_q, cu_seqlens_k):
+        """Packed sequences' global offsets for self-attention (the same for
+        queries and keys), or None."""
+        if cu_seqlens_q is None and cu_seqlens_k is None:
+            return None
+        if cu_seqlens_q is None or cu_seqlens_k is None:
+            raise ValueError(
+                "SequenceParallel.flash_attn: cu_seqlens_q and cu_seqlens_k go together"
+            )
+        cu_q, cu_k = (np.asarray(as_array(c, "cu_seqlens")) for c in (cu_seqlens_q, cu_seqlens_k))
+        if not np.array_equal(cu_q, cu_k):
+            raise NotImplementedError(
+                "SequenceParallel.flash_attn: packed sequences need cu_seqlens_q == "
+                "cu_seqlens_k (self-attention); cross-attention is not supported"
+            )
+        if (
+            cu_q.ndim != 1
+            or cu_q.size < 2
+            or cu_q.dtype not in (np.int32, np.int64)
+            or cu_q[0] != 0
+            or np.any(np.diff(cu_q) < 0)
+        ):
+            raise ValueError(
+                "SequenceParallel.flash_attn: cu_seqlens must be 1-D int32/int64 offsets "
+                f"rising from 0, got {cu_q.tolist()}"
+            )
+        return cu_q
