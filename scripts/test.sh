@@ -21,6 +21,12 @@ echo "== pytest: Python package (from the build tree)"
 PYTHONPATH="$BUILD/python${PYTHONPATH:+:$PYTHONPATH}" \
   python3 -m pytest -q "$ROOT/test/python" || status=1
 
+echo "== pytest: the DSL tutorials on the emulated GPUs (GPU lowering)"
+for device in emu:sm_80 emu:gfx942; do
+  RECUR_DEVICE="$device" PYTHONPATH="$BUILD/python${PYTHONPATH:+:$PYTHONPATH}" \
+    python3 -m pytest -q -p no:cacheprovider "$ROOT/test/python/test_tutorials.py" || status=1
+done
+
 echo "== MPI: sequence parallelism on 2 and 4 ranks"
 mpi_cache="$(mktemp -d)"
 for ranks in 2 4; do

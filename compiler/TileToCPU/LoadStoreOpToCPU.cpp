@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/TileToCPU/PatternsToCPU.h"
+#include "compiler/Utils/AtomicKinds.h"
 #include "dialects/tile/TileOps.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -415,50 +416,6 @@ struct StoreOpLowering : public AccessPattern<tile::StoreOp> {
   }
 };
 
-static LLVM::AtomicBinOp toLLVM(tile::RMWKind kind) {
-  switch (kind) {
-  case tile::RMWKind::add:
-    return LLVM::AtomicBinOp::add;
-  case tile::RMWKind::fadd:
-    return LLVM::AtomicBinOp::fadd;
-  case tile::RMWKind::max:
-    return LLVM::AtomicBinOp::max;
-  case tile::RMWKind::min:
-    return LLVM::AtomicBinOp::min;
-  case tile::RMWKind::umax:
-    return LLVM::AtomicBinOp::umax;
-  case tile::RMWKind::umin:
-    return LLVM::AtomicBinOp::umin;
-  case tile::RMWKind::fmax:
-    return LLVM::AtomicBinOp::fmax;
-  case tile::RMWKind::fmin:
-    return LLVM::AtomicBinOp::fmin;
-  case tile::RMWKind::andi:
-    return LLVM::AtomicBinOp::_and;
-  case tile::RMWKind::ori:
-    return LLVM::AtomicBinOp::_or;
-  case tile::RMWKind::xori:
-    return LLVM::AtomicBinOp::_xor;
-  case tile::RMWKind::xchg:
-    return LLVM::AtomicBinOp::xchg;
-  }
-  llvm_unreachable("unknown RMW kind");
-}
-
-static LLVM::AtomicOrdering toLLVM(tile::MemSemantic sem) {
-  switch (sem) {
-  case tile::MemSemantic::relaxed:
-    return LLVM::AtomicOrdering::monotonic;
-  case tile::MemSemantic::acquire:
-    return LLVM::AtomicOrdering::acquire;
-  case tile::MemSemantic::release:
-    return LLVM::AtomicOrdering::release;
-  case tile::MemSemantic::acq_rel:
-    return LLVM::AtomicOrdering::acq_rel;
-  }
-  llvm_unreachable("unknown memory semantic");
-}
-
 /// Every scope is the whole process on the CPU, so the scope is dropped.
 struct AtomicRMWOpLowering : public OpConversionPattern<tile::AtomicRMWOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -468,8 +425,8 @@ struct AtomicRMWOpLowering : public OpConversionPattern<tile::AtomicRMWOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Type resultType = getTypeConverter()->convertType(op.getType());
     Type elementType = getElementTypeOrSelf(resultType);
-    LLVM::AtomicBinOp binOp = toLLVM(op.getKind());
-    LLVM::AtomicOrdering ordering = toLLVM(op.getSem());
+    LLVM::AtomicBinOp binOp = toLLVMAtomicBinOp(op.getKind());
+    LLVM::AtomicOrdering ordering = toLLVMAtomicOrdering(op.getSem());
     Value result = buildPerLane(
         rewriter, op.getLoc(), resultType,
         [&](OpBuilder &b, Location loc, ValueRange ivs) {

@@ -71,7 +71,7 @@ struct ConvertTileToGPUPass
     if (unlaid.wasInterrupted())
       return signalPassFailure();
     WalkResult unsupported = module.walk([&](Operation *op) {
-      if (isa<tile::AtomicRMWOp, tile::AssertOp, tile::PrintOp>(op))
+      if (isa<tile::AssertOp, tile::PrintOp>(op))
         return WalkResult(op->emitOpError("has no GPU lowering yet"));
       return WalkResult::advance();
     });

@@ -192,6 +192,12 @@ int64_t recur::getSharedScratchBytes(Operation *op) {
   };
   if (isa<tile::ConvertLayoutOp, tile::TransOp, tile::ReshapeOp>(op))
     return tileBytes(op->getOperand(0).getType());
+  if (auto atomic = dyn_cast<tile::AtomicRMWOp>(op)) {
+    // The old values, for the threads that hold copies (or all threads,
+    // for a scalar atomic).
+    auto tile = dyn_cast<RankedTensorType>(atomic.getType());
+    return tile ? tileBytes(tile) : getStorageBytes(atomic.getType());
+  }
   if (auto dot = dyn_cast<tile::DotOp>(op)) {
     // Both operands, extended to the accumulator's element type.
     RankedTensorType a = dot.getA().getType(), b = dot.getB().getType();

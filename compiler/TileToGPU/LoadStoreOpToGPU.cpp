@@ -12,9 +12,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/TileToGPU/PatternsToGPU.h"
+#include "compiler/Utils/AtomicKinds.h"
 #include "dialects/tile/TileOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -293,12 +295,123 @@ struct StoreOpLowering : public OpConversionPattern<tile::StoreOp> {
   const GPUAccessContiguity &contiguity;
 };
 
+/// Each element is updated once, by its canonical holder (one thread for a
+/// scalar atomic); the old values reach every thread that holds the
+/// element through shared memory. Atomics run at system scope, the
+/// strongest, whatever scope the op names.
+struct AtomicRMWOpLowering : public OpConversionPattern<tile::AtomicRMWOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(tile::AtomicRMWOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type elementType = getElementTypeOrSelf(op.getType());
+    LLVM::AtomicBinOp binOp = toLLVMAtomicBinOp(op.getKind());
+    LLVM::AtomicOrdering ordering = toLLVMAtomicOrdering(op.getSem());
+    auto update = [&](OpBuilder &b, Value address, Value value,
+                      Value predicate) -> Value {
+      auto guarded = scf::IfOp::create(
+          b, loc, predicate,
+          [&](OpBuilder &then, Location) {
+            Value old = LLVM::AtomicRMWOp::create(
+                then, loc, binOp, toGlobalPointer(then, loc, address), value,
+                ordering);
+            scf::YieldOp::create(then, loc, old);
+          },
+          [&](OpBuilder &otherwise, Location) {
+            Value zero = arith::ConstantOp::create(
+                otherwise, loc,
+                cast<TypedAttr>(otherwise.getZeroAttr(elementType)));
+            scf::YieldOp::create(otherwise, loc, zero);
+          });
+      return guarded.getResult(0);
+    };
+    Value scratch = getSharedScratch(rewriter, loc);
+    auto slot = [&](Value index) {
+      return LLVM::GEPOp::create(rewriter, loc, scratch.getType(), elementType,
+                                 scratch, ValueRange{index});
+    };
+
+    auto tileType = dyn_cast<RankedTensorType>(op.getType());
+    if (!tileType) {
+      Value first = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq, getThreadId(rewriter, loc),
+          createI32(rewriter, loc, 0));
+      Value predicate =
+          adaptor.getMask()
+              ? arith::AndIOp::create(rewriter, loc, first, adaptor.getMask())
+                    .getResult()
+              : first;
+      Value old =
+          update(rewriter, adaptor.getPtr(), adaptor.getValue(), predicate);
+      gpu::BarrierOp::create(rewriter, loc);
+      scf::IfOp::create(rewriter, loc, first, [&](OpBuilder &b, Location) {
+        LLVM::StoreOp::create(b, loc, old, slot(createI32(b, loc, 0)));
+        scf::YieldOp::create(b, loc);
+      });
+      gpu::BarrierOp::create(rewriter, loc);
+      Value shared = LLVM::LoadOp::create(rewriter, loc, elementType,
+                                          slot(createI32(rewriter, loc, 0)));
+      gpu::BarrierOp::create(rewriter, loc);
+      rewriter.replaceOp(op, shared);
+      return success();
+    }
+
+    tile::ThreadMapping mapping = getMapping(tileType);
+    SmallVector<Value> addresses =
+        unpackElements(rewriter, loc, adaptor.getPtr());
+    SmallVector<Value> values =
+        unpackElements(rewriter, loc, adaptor.getValue());
+    SmallVector<Value> masks;
+    if (adaptor.getMask())
+      masks = unpackElements(rewriter, loc, adaptor.getMask());
+    Value holder = isCanonicalHolder(rewriter, loc, mapping);
+    SmallVector<Value> old;
+    for (size_t e = 0; e < values.size(); ++e) {
+      Value predicate =
+          masks.empty() ? holder
+                        : arith::AndIOp::create(rewriter, loc, masks[e], holder)
+                              .getResult();
+      old.push_back(update(rewriter, addresses[e], values[e], predicate));
+    }
+    if (mapping.copyLaneBits != 0 || mapping.copyWarpBits != 0) {
+      // Copies read the old values their canonical holder saw.
+      SmallVector<Value> base = getBaseCoordinates(rewriter, loc, mapping);
+      SmallVector<Value> indices;
+      for (int64_t e = 0; e < mapping.getNumElements(); ++e)
+        indices.push_back(getRowMajorIndex(
+            rewriter, loc,
+            getElementCoordinates(rewriter, loc, mapping, base, e),
+            tileType.getShape()));
+      gpu::BarrierOp::create(rewriter, loc);
+      scf::IfOp::create(rewriter, loc, holder, [&](OpBuilder &b, Location) {
+        for (auto [value, index] : llvm::zip(old, indices))
+          LLVM::StoreOp::create(b, loc, value,
+                                LLVM::GEPOp::create(b, loc, scratch.getType(),
+                                                    elementType, scratch,
+                                                    ValueRange{index}));
+        scf::YieldOp::create(b, loc);
+      });
+      gpu::BarrierOp::create(rewriter, loc);
+      for (auto [value, index] : llvm::zip(old, indices))
+        value = LLVM::LoadOp::create(rewriter, loc, elementType, slot(index));
+      gpu::BarrierOp::create(rewriter, loc);
+    }
+    rewriter.replaceOp(
+        op, packElements(rewriter, loc,
+                         getTypeConverter()->convertType(tileType), old));
+    return success();
+  }
+};
+
 } // namespace
 
 void recur::populateLoadStoreOpToGPUPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns,
     const GPUAccessContiguity &contiguity) {
-  patterns.add<AddPtrOpLowering>(converter, patterns.getContext());
+  patterns.add<AddPtrOpLowering, AtomicRMWOpLowering>(converter,
+                                                      patterns.getContext());
   patterns.add<LoadOpLowering, StoreOpLowering>(
       converter, patterns.getContext(), contiguity);
 }

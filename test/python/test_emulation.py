@@ -137,12 +137,11 @@ def test_matmul_transposed_operand(device, rng):
 
 
 @recur.jit
-def cumsum_kernel(x_ptr, y_ptr, N: rl.constexpr):
-    offs = rl.arange(0, N)
-    rl.store(y_ptr + offs, rl.cumsum(rl.load(x_ptr + offs), axis=0))
+def print_kernel(x_ptr, N: rl.constexpr):
+    rl.device_print("x", rl.load(x_ptr + rl.arange(0, N)))
 
 
 def test_op_without_gpu_lowering_is_a_clear_error(device):
     x = np.ones(64, np.float32)
-    with pytest.raises(Exception, match="tile.scan.* has no GPU lowering yet"):
-        cumsum_kernel[(1,)](x, x, N=64)
+    with pytest.raises(Exception, match="tile.print.* has no GPU lowering yet"):
+        print_kernel[(1,)](x, N=64)

@@ -17,11 +17,13 @@ from recur.runtime import cache
 from test_tutorials import (
     add_hinted_kernel,
     add_kernel,
+    atomic_accumulate_kernel,
+    linear_recurrence_rows_kernel,
     layer_norm_fwd_kernel,
     matmul_kernel,
     softmax_kernel,
 )
-from test_emulation import cumsum_kernel
+from test_emulation import print_kernel
 
 ptxas = _C.runtime.find_ptxas()
 needs_ptxas = pytest.mark.skipif(ptxas is None, reason="no CUDA toolkit (ptxas) on this machine")
@@ -54,6 +56,16 @@ KERNELS = {
             if n not in matmul_kernel.constexpr_names
         },
         {"BLOCK_M": 32, "BLOCK_N": 32, "BLOCK_K": 16},
+    ),
+    "linear_recurrence": (
+        linear_recurrence_rows_kernel,
+        {"a_ptr": "*fp32", "b_ptr": "*fp32", "h_ptr": "*fp32", "R": "i32", "T": "i32"},
+        {"BR": 16, "BT": 128, "REVERSE": False},
+    ),
+    "atomics": (
+        atomic_accumulate_kernel,
+        {"x_ptr": "*fp32", "sum_ptr": "*fp32", "max_ptr": "*fp32", "n": "i32"},
+        {"BLOCK": 256},
     ),
     "softmax": (
         softmax_kernel,
@@ -150,9 +162,9 @@ def test_unknown_target_is_rejected():
 
 @needs_ptxas
 def test_unsupported_op_names_itself():
-    signature = {"x_ptr": "*fp32", "y_ptr": "*fp32"}
-    with pytest.raises(Exception, match="tile.scan.* has no GPU lowering yet"):
-        recur.compile(cumsum_kernel, signature=signature, constexprs={"N": 64}, target="cuda:sm_80")
+    with pytest.raises(Exception, match="tile.print.* has no GPU lowering yet"):
+        recur.compile(print_kernel, signature={"x_ptr": "*fp32"}, constexprs={"N": 64},
+                      target="cuda:sm_80")
 
 
 @needs_ptxas
