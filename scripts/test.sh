@@ -27,6 +27,10 @@ for device in emu:sm_80 emu:gfx942; do
     python3 -m pytest -q -p no:cacheprovider "$ROOT/test/python/test_tutorials.py" || status=1
 done
 
+echo "== pytest: the operators on the emulated sm_80 (GPU lowering)"
+RECUR_DEVICE=emu:sm_80 PYTHONPATH="$BUILD/python${PYTHONPATH:+:$PYTHONPATH}" \
+  python3 -m pytest -q -p no:cacheprovider "$ROOT"/test/python/test_ops_*.py || status=1
+
 echo "== MPI: sequence parallelism on 2 and 4 ranks"
 mpi_cache="$(mktemp -d)"
 for ranks in 2 4; do

@@ -146,31 +146,44 @@ class OperatorKernel:
         from .. import _C
         from ..runtime import device
 
-        options = {"chunk_size": chunk_size}
+        from ..compiler.compiler import EMULATED_TARGETS
+
+        target = device.current()
+        emulate = EMULATED_TARGETS.get(target, "")
+        options = {"chunk_size": chunk_size, "target": target}
         key = _C.runtime.sha256(json.dumps([_C.runtime.version(), source, sorted(options.items())]))
         entry = cache.disk().lookup(key)
         if entry is not None and "obj" in entry and "kernels" in entry:
             cache.record("disk_hits")
             obj, kernels = entry["obj"], json.loads(entry["kernels"])
+            blocks = json.loads(entry.get("blocks", b"[]"))
         else:
             cache.record("misses")
             context = _C.ir.Context()
             module = _C.ir.Module.parse(context, source)
             module.run_pipeline(f"convert-seq-to-tile{{chunk-size={chunk_size}}}")
             tile = module.to_text(debug_info=False)
-            result = _C.runtime.compile_cpu(tile)
+            result = _C.runtime.compile_cpu(tile, 3, emulate)
             obj, kernels = result["obj"], [[k, list(a)] for k, a in result["kernels"]]
+            blocks = [list(b) for b in result["blocks"]]
             cache.disk().store(
                 key,
                 {
                     "obj": obj,
                     "kernels": json.dumps(kernels).encode(),
+                    "blocks": json.dumps(blocks).encode(),
                     "tile": tile.encode(),
                     "llir": result["llir"].encode(),
                 },
             )
         module = device.cpu().load(obj, [(k, a) for k, a in kernels])
-        self.launcher = device.cpu().make_launcher(module, name)
+        if emulate:
+            # Emulated GPU: the kernel's blocks (threads, warp size, shared
+            # bytes) on the SIMT emulator.
+            index = [k for k, _ in kernels].index(name)
+            self.launcher = device.emu().make_launcher(module, name, *blocks[index])
+        else:
+            self.launcher = device.cpu().make_launcher(module, name)
 
     def __call__(self, grid, arrays, *lengths: int):
         addresses = [a.__array_interface__["data"][0] for a in arrays]
@@ -178,7 +191,9 @@ class OperatorKernel:
 
 
 def get_kernel(name: str, source: str, chunk_size: int) -> OperatorKernel:
-    key = (source, chunk_size)
+    from ..runtime import device
+
+    key = (source, chunk_size, device.current())
     kernel = _kernels.get(key)
     if kernel is None:
         with _lock:
