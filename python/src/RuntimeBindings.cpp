@@ -15,6 +15,7 @@
 #include "runtime/CpuCompiler.h"
 #include "runtime/CpuDevice.h"
 #include "runtime/CpuModule.h"
+#include "runtime/CudaDevice.h"
 #include "runtime/EmuDevice.h"
 #include "runtime/Error.h"
 #include "runtime/GpuCompiler.h"
@@ -36,33 +37,55 @@ ArgKind parseArgKind(const std::string &name) {
   throw py::value_error("unknown argument kind '" + name + "'");
 }
 
-/// One kernel of a loaded module, callable as launcher(gx, gy, gz, *args).
+/// One kernel of a loaded module, callable as launcher(gx, gy, gz, *args):
+/// converts the Python values by the kernel's argument kinds and runs it on
+/// its device (the CPU's worker pool, the SIMT emulator or a GPU).
 class Launcher {
 public:
-  /// Launches on the CPU: the grid's programs over the worker pool.
-  Launcher(std::shared_ptr<CpuDevice> device, std::shared_ptr<CpuModule> module,
-           const std::string &name)
-      : module(std::move(module)), kernel(&this->module->getKernel(name)) {
-    run = [device = std::move(device),
-           kernel = kernel](llvm::ArrayRef<KernelArg> args, Grid grid) {
-      device->launch(*kernel, args, grid);
-    };
+  using Run = std::function<void(llvm::ArrayRef<KernelArg>, Grid)>;
+
+  Launcher(std::shared_ptr<const void> module, const KernelSignature *signature,
+           Run run)
+      : module(std::move(module)), signature(signature), run(std::move(run)) {}
+
+  static Launcher onCpu(std::shared_ptr<CpuDevice> device,
+                        std::shared_ptr<CpuModule> module,
+                        const std::string &name) {
+    const CpuModule::Kernel *kernel = &module->getKernel(name);
+    return Launcher(module, &kernel->signature,
+                    [device = std::move(device),
+                     kernel](llvm::ArrayRef<KernelArg> args, Grid grid) {
+                      device->launch(*kernel, args, grid);
+                    });
   }
 
-  /// Launches on the SIMT emulator: the grid's blocks of `block` threads.
-  Launcher(std::shared_ptr<EmuDevice> device, std::shared_ptr<CpuModule> module,
-           const std::string &name, CpuArtifact::EmulatedBlock block)
-      : module(std::move(module)), kernel(&this->module->getKernel(name)) {
-    run = [device = std::move(device), kernel = kernel,
-           block](llvm::ArrayRef<KernelArg> args, Grid grid) {
-      device->launch(*kernel, block, args, grid);
-    };
+  static Launcher onEmulator(std::shared_ptr<EmuDevice> device,
+                             std::shared_ptr<CpuModule> module,
+                             const std::string &name,
+                             CpuArtifact::EmulatedBlock block) {
+    const CpuModule::Kernel *kernel = &module->getKernel(name);
+    return Launcher(module, &kernel->signature,
+                    [device = std::move(device), kernel,
+                     block](llvm::ArrayRef<KernelArg> args, Grid grid) {
+                      device->launch(*kernel, block, args, grid);
+                    });
+  }
+
+  static Launcher onCuda(std::shared_ptr<CudaDevice> device,
+                         std::shared_ptr<CudaModule> module,
+                         const std::string &name, unsigned threads) {
+    const KernelSignature *signature = &module->getSignature(name);
+    return Launcher(module, signature,
+                    [device = std::move(device), module, name,
+                     threads](llvm::ArrayRef<KernelArg> args, Grid grid) {
+                      device->launch(*module, name, args, grid, threads);
+                    });
   }
 
   void operator()(py::args args) const {
-    const std::vector<ArgKind> &kinds = kernel->signature.args;
+    const std::vector<ArgKind> &kinds = signature->args;
     if (args.size() != kinds.size() + 3)
-      throw py::type_error("kernel '" + kernel->signature.name + "' takes " +
+      throw py::type_error("kernel '" + signature->name + "' takes " +
                            std::to_string(kinds.size()) +
                            " arguments after the grid, got " +
                            std::to_string(args.size() - 3));
@@ -75,7 +98,7 @@ public:
     run(values, grid);
   }
 
-  const std::string &name() const { return kernel->signature.name; }
+  const std::string &name() const { return signature->name; }
 
 private:
   /// Converts a Python int; `what` names the value in the error, and is
@@ -103,7 +126,7 @@ private:
   KernelArg convert(py::handle value, ArgKind kind, size_t index) const {
     auto what = [&] {
       return "argument #" + std::to_string(index) + " of kernel '" +
-             kernel->signature.name + "'";
+             signature->name + "'";
     };
     switch (kind) {
     case ArgKind::Pointer:
@@ -124,9 +147,9 @@ private:
     }
   }
 
-  std::function<void(llvm::ArrayRef<KernelArg>, Grid)> run;
-  std::shared_ptr<CpuModule> module;
-  const CpuModule::Kernel *kernel;
+  std::shared_ptr<const void> module;
+  const KernelSignature *signature;
+  Run run;
 };
 
 py::bytes toBytes(const std::string &data) { return py::bytes(data); }
@@ -372,9 +395,60 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
           "make_launcher",
           [](std::shared_ptr<CpuDevice> self, std::shared_ptr<CpuModule> module,
              const std::string &name) {
-            return Launcher(std::move(self), std::move(module), name);
+            return Launcher::onCpu(std::move(self), std::move(module), name);
           },
           py::arg("module"), py::arg("kernel"));
+
+  py::class_<CudaModule, std::shared_ptr<CudaModule>>(m, "CudaModule");
+  py::class_<CudaDevice, std::shared_ptr<CudaDevice>>(m, "CudaDevice")
+      .def_static("open", &CudaDevice::open, py::arg("ordinal") = 0,
+                  "GPU `ordinal`; ValueError saying why when there is none")
+      .def_property_readonly("name", &CudaDevice::getName)
+      .def_property_readonly("compute_capability",
+                             &CudaDevice::getComputeCapability)
+      .def_property_readonly("target", &CudaDevice::getTarget)
+      .def(
+          "load",
+          [](CudaDevice &self, py::bytes cubin,
+             const std::vector<std::pair<std::string, std::vector<std::string>>>
+                 &kernels) {
+            std::vector<KernelSignature> signatures;
+            for (const auto &[name, kinds] : kernels) {
+              KernelSignature signature{name, {}};
+              for (const std::string &kind : kinds)
+                signature.args.push_back(parseArgKind(kind));
+              signatures.push_back(std::move(signature));
+            }
+            return self.load(std::string(cubin), std::move(signatures));
+          },
+          py::arg("cubin"), py::arg("kernels"))
+      .def("allocate", &CudaDevice::allocate, py::arg("bytes"))
+      .def("release", &CudaDevice::release, py::arg("address"))
+      .def(
+          "copy_to_device",
+          [](CudaDevice &self, uint64_t destination, uint64_t source,
+             size_t bytes) {
+            self.copyToDevice(destination,
+                              reinterpret_cast<const void *>(source), bytes);
+          },
+          py::arg("destination"), py::arg("source"), py::arg("bytes"))
+      .def(
+          "copy_to_host",
+          [](CudaDevice &self, uint64_t destination, uint64_t source,
+             size_t bytes) {
+            self.copyToHost(reinterpret_cast<void *>(destination), source,
+                            bytes);
+          },
+          py::arg("destination"), py::arg("source"), py::arg("bytes"))
+      .def(
+          "make_launcher",
+          [](std::shared_ptr<CudaDevice> self,
+             std::shared_ptr<CudaModule> module, const std::string &name,
+             unsigned threads) {
+            return Launcher::onCuda(std::move(self), std::move(module), name,
+                                    threads);
+          },
+          py::arg("module"), py::arg("kernel"), py::arg("threads"));
 
   py::class_<EmuDevice, std::shared_ptr<EmuDevice>>(m, "EmuDevice")
       .def(py::init<unsigned>(), py::arg("num_workers") = 0)
@@ -387,7 +461,8 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
             block.threads = threads;
             block.warpSize = warpSize;
             block.sharedBytes = sharedBytes;
-            return Launcher(std::move(self), std::move(module), name, block);
+            return Launcher::onEmulator(std::move(self), std::move(module),
+                                        name, block);
           },
           py::arg("module"), py::arg("kernel"), py::arg("threads"),
           py::arg("warp_size"), py::arg("shared_bytes"),

@@ -77,3 +77,7 @@ def subprocess_env():
         return env
 
     return make
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "gpu: needs an NVIDIA GPU; skipped, with the reason, without one")

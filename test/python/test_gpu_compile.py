@@ -13,7 +13,7 @@ import pytest
 import recur
 from recur import _C
 from recur.compiler.compiler import GPU_TARGETS
-from recur.runtime import cache
+from recur.runtime import cache, device
 from test_tutorials import (
     add_hinted_kernel,
     add_kernel,
@@ -167,8 +167,23 @@ def test_unsupported_op_names_itself():
                       target="cuda:sm_80")
 
 
+def gpu_present():
+    try:
+        device.cuda()
+        return True
+    except ValueError:
+        return False
+
+
 @needs_ptxas
-def test_gpu_kernel_cannot_launch_on_this_build():
+@pytest.mark.skipif(gpu_present(), reason="this machine has a GPU")
+def test_launching_without_a_gpu_says_why():
     kernel = compile_for("add", "cuda:sm_80")
-    with pytest.raises(RuntimeError, match="compiled for cuda:sm_80"):
+    with pytest.raises(ValueError, match="libcuda|cuInit|GPU"):
+        kernel.launcher
+
+
+def test_rocm_kernels_do_not_launch_yet():
+    kernel = compile_for("add", "rocm:gfx942")
+    with pytest.raises(RuntimeError, match="not on AMD GPUs yet"):
         kernel.launcher

@@ -69,13 +69,28 @@ class CompiledKernel:
     @property
     def launcher(self):
         target = self.metadata["target"]
-        if target in GPU_TARGETS:
+        if target.startswith("rocm:"):
             raise RuntimeError(
-                f"{self.name} was compiled for {target}; this build launches CPU kernels and "
-                "emulated GPU kernels (RECUR_DEVICE=emu:...), not GPU binaries yet"
+                f"{self.name} was compiled for {target}; this build launches on the CPU, "
+                "NVIDIA GPUs (RECUR_DEVICE=cuda) and the emulated GPUs (emu:*), not on AMD "
+                "GPUs yet"
             )
         if self._launcher is None:
             from ..runtime import device
+
+            if target.startswith("cuda:"):
+                gpu = device.cuda()
+                if gpu.target != target:
+                    raise RuntimeError(
+                        f"{self.name} was compiled for {target}; this GPU ({gpu.name}) "
+                        f"needs {gpu.target}"
+                    )
+                kernels = [(k, list(kinds)) for k, kinds in self.metadata["kernels"]]
+                module = gpu.load(self.asm["cubin"], kernels)
+                self._launcher = gpu.make_launcher(
+                    module, self.name, self.metadata["num_threads"]
+                )
+                return self._launcher
 
             kernels = [(k, list(kinds)) for k, kinds in self.metadata["kernels"]]
             module = device.cpu().load(self.asm["obj"], kernels)

@@ -19,7 +19,8 @@ EMULATED_TARGETS = {
     "emu:gfx90a": "rocm:gfx90a",
     "emu:gfx942": "rocm:gfx942",
 }
-KNOWN_DEVICES = ("cpu",) + tuple(EMULATED_TARGETS)
+KNOWN_DEVICES = ("cpu", "cuda") + tuple(EMULATED_TARGETS)
+_cuda = None
 
 
 def current() -> str:
@@ -42,6 +43,25 @@ def cpu():
 
                 _cpu = _C.runtime.CpuDevice(0)
     return _cpu
+
+
+def cuda():
+    """The first NVIDIA GPU (CUDA driver loaded with dlopen); ValueError
+    saying why when there is none."""
+    global _cuda
+    if _cuda is None:
+        with _lock:
+            if _cuda is None:
+                from .. import _C
+
+                _cuda = _C.runtime.CudaDevice.open(0)
+    return _cuda
+
+
+def compile_target() -> str:
+    """The target kernels compile for on the current device."""
+    name = current()
+    return cuda().target if name == "cuda" else name
 
 
 def emu():

@@ -142,9 +142,29 @@ class JITFunction:
         bound = self.bind_call(args, kwargs)
         if os.environ.get("RECUR_INTERPRET", "0") not in ("", "0"):
             return self._interpret(bound, grid)
+        if device.current() == "cuda":
+            return self._run_on_cuda(bound, grid, num_warps, num_stages)
         kernel, values = self._specialize(bound, num_warps, num_stages)
         gx, gy, gz = launch.normalize_grid(grid, bound)
         kernel.launcher(gx, gy, gz, *values)
+        return kernel
+
+    def _run_on_cuda(self, bound, grid, num_warps, num_stages):
+        from .cuda import Staging
+
+        staging = Staging()
+        launched = False
+        try:
+            staged = {
+                n: v if n in self.constexpr_names else staging.argument(v)
+                for n, v in bound.items()
+            }
+            kernel, values = self._specialize(staged, num_warps, num_stages)
+            gx, gy, gz = launch.normalize_grid(grid, bound)
+            kernel.launcher(gx, gy, gz, *values)
+            launched = True
+        finally:
+            staging.finish(copy_back=launched)
         return kernel
 
     def warmup(self, *args, num_warps=None, num_stages=None, **kwargs):
@@ -186,7 +206,7 @@ class JITFunction:
     def _compile(self, bound, key, specs, num_warps, num_stages):
         from ..compiler.compiler import compile_specialization
 
-        target = device.current()
+        target = device.compile_target()
         arg_types, constexprs, divisible = {}, {}, set()
         runtime = iter(specs)
         for name, value in bound.items():

@@ -103,6 +103,9 @@ def classify(value, name):
         return classify(value.item(), name)
     if value is None:
         raise TypeError(f"argument '{name}' is None; pass an array or a number")
+    if hasattr(value, "pointer_type"):  # a GPU address (runtime/cuda.py)
+        address = value.address
+        return value.pointer_type(name), address, "div16" if address % 16 == 0 else ""
     array = as_array(value, name)
     address = array.__array_interface__["data"][0]
     return array_type(array, name), address, "div16" if address % 16 == 0 else ""

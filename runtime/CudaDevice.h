@@ -1,0 +1,78 @@
+//===- CudaDevice.h - NVIDIA GPUs through the CUDA driver API ----*- C++ -*-===//
+//
+// The driver library (libcuda.so.1) is loaded with dlopen on first use, so
+// Recur builds and runs on machines without it; `open` then says why there
+// is no device. Launches are synchronous: the kernels' results are ready
+// when `launch` returns.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RECUR_RUNTIME_CUDADEVICE_H
+#define RECUR_RUNTIME_CUDADEVICE_H
+
+#include "runtime/Kernel.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace recur {
+
+struct CudaDriver;
+
+/// A cubin loaded on a device: its kernels by name.
+class CudaModule {
+public:
+  ~CudaModule();
+  /// The kernel's signature and its CUfunction, or Error(NotFound).
+  const KernelSignature &getSignature(llvm::StringRef name) const;
+  void *getFunction(llvm::StringRef name) const;
+
+private:
+  friend class CudaDevice;
+  std::shared_ptr<CudaDriver> driver;
+  void *module = nullptr;
+  llvm::StringMap<std::pair<KernelSignature, void *>> kernels;
+};
+
+class CudaDevice {
+public:
+  /// GPU `ordinal`; Error(NotFound) naming the reason when the driver or the
+  /// device is missing.
+  static std::shared_ptr<CudaDevice> open(int ordinal = 0);
+
+  const std::string &getName() const { return name; }
+  /// 80 for compute capability 8.0, 90 for 9.0, ...
+  int getComputeCapability() const { return capability; }
+  /// The compilation target for this device (`cuda:sm_80` for 8.x,
+  /// `cuda:sm_90` for 9.x), or Error(NotFound) for others.
+  std::string getTarget() const;
+
+  std::shared_ptr<CudaModule> load(const std::string &cubin,
+                                   std::vector<KernelSignature> kernels);
+
+  uint64_t allocate(size_t bytes);
+  void release(uint64_t address);
+  void copyToDevice(uint64_t destination, const void *source, size_t bytes);
+  void copyToHost(void *destination, uint64_t source, size_t bytes);
+
+  /// Runs `kernel` on `grid` blocks of `threads` threads and waits for it.
+  /// Pointer arguments are device addresses. Returns the kernel's time in
+  /// milliseconds (CUDA events around the launch).
+  float launch(const CudaModule &module, llvm::StringRef kernel,
+               llvm::ArrayRef<KernelArg> args, Grid grid, unsigned threads);
+
+private:
+  std::shared_ptr<CudaDriver> driver;
+  void *context = nullptr;
+  std::string name;
+  int capability = 0;
+};
+
+} // namespace recur
+
+#endif // RECUR_RUNTIME_CUDADEVICE_H
