@@ -111,12 +111,6 @@ class SequenceParallel:
     # Layout
     # ------------------------------------------------------------------
 
-    def _bounds(self, length: int):
-        """This rank's [start, end): the first length % size ranks get one more."""
-        base, extra = divmod(length, self.size)
-        start = self.rank * base + min(self.rank, extra)
-        return start, start + base + (self.rank < extra)
-
     def _positions(self, length: int, rank: int):
         """The positions of the full sequence rank ``rank`` holds: contiguous,
         or chunks ``rank`` and ``2R - 1 - rank`` of ``2R`` under zigzag."""
