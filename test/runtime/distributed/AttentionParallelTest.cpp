@@ -1,8 +1,9 @@
 //===- AttentionParallelTest.cpp - Ring, Ulysses and the lse merge --------===//
 //
 // runtime/distributed/AttentionParallel.h over an in-process communicator
-// whose ranks are threads: the ring visits every block once in its order and
-// counts the bytes the header states; Ulysses' two all-to-alls are inverse
+// whose ranks are threads: the ring visits every block once in its order,
+// posts each step's transfers before computing, and counts the bytes the
+// header states; Ulysses' two all-to-alls are inverse
 // and place every (token, head) where it belongs, with uneven slices; the
 // merge of two partial softmaxes equals the softmax over both key sets.
 //
@@ -18,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <tuple>
 
@@ -88,14 +90,19 @@ public:
   }
   std::unique_ptr<Request> isend(int destination, const void *data,
                                  size_t bytes, int tag) override {
+    events.push_back("isend");
     send(destination, data, bytes, tag); // buffered: complete at once
     return std::make_unique<Deferred>([] {});
   }
   std::unique_ptr<Request> irecv(int source, void *data, size_t bytes,
                                  int tag) override {
+    events.push_back("irecv");
     return std::make_unique<Deferred>([=] { recv(source, data, bytes, tag); });
   }
   void allreduceMax(double *, size_t) override {}
+
+  /// This rank's non-blocking posts, in order (the test adds its computes).
+  std::vector<std::string> events;
 
 private:
   struct Deferred : Request {
@@ -145,8 +152,10 @@ TEST(AttentionParallelTest, RingVisitsEveryBlockOnceAndCountsItsBytes) {
       int rank = comm.rank();
       std::vector<int32_t> own(bytes[rank] / 4, 100 * rank);
       std::vector<int> sources;
+      auto &events = static_cast<ThreadCommunicator &>(comm).events;
       ringPass(comm, own.data(), bytes,
                [&](int step, int source, const void *data) {
+                 events.push_back("compute");
                  sources.push_back(source);
                  const int32_t *values = static_cast<const int32_t *>(data);
                  for (size_t i = 0; i < bytes[source] / 4; ++i)
@@ -157,7 +166,16 @@ TEST(AttentionParallelTest, RingVisitsEveryBlockOnceAndCountsItsBytes) {
       for (int j = 0; j < size; ++j)
         if (size > 1 && j != (rank + 1) % size)
           expected += bytes[j];
+      // The overlap: each step's transfers are posted before its compute,
+      // the last step (nothing left to fetch) computes alone.
+      std::vector<std::string> expectedEvents;
+      for (int step = 0; step < size; ++step) {
+        if (step + 1 < size)
+          expectedEvents.insert(expectedEvents.end(), {"irecv", "isend"});
+        expectedEvents.push_back("compute");
+      }
       std::lock_guard<std::mutex> lock(mutex);
+      EXPECT_EQ(events, expectedEvents) << "rank " << rank;
       EXPECT_EQ(sources.size(), size_t(size));
       EXPECT_EQ(comm.bytesSent(), expected) << "rank " << rank;
     });
