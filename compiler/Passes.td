@@ -219,11 +219,19 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
     * `tile.convert_layout`, `tile.trans` and `tile.reshape` exchange
       elements through the module's shared-memory scratch
       (`@__recur_shared`, sized for the largest user).
+    * `tile.dot` accumulates with FMAs from operands in shared memory, or
+      with `mma-sync`, runs `nvgpu.mma.sync` on 16x8 tiles per warp where
+      the types and shapes fit.
   }];
+  let options = [
+    Option<"mmaSync", "mma-sync", "bool", /*default=*/"false",
+           "Use NVIDIA tensor cores (nvgpu.mma.sync) for the dots that fit "
+           "them (f16, or f32 with tf32 precision; shapes of 16x8x16 or 16x8x8)">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
-    "::mlir::LLVM::LLVMDialect", "::mlir::scf::SCFDialect",
-    "::mlir::vector::VectorDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
   ];
 }
 
@@ -238,8 +246,10 @@ def ConvertGPUToEmu : Pass<"convert-gpu-to-emu", "::mlir::ModuleOp"> {
     them), the shared-memory scratch is the block's shared memory
     (`__recur_emu_shared_memory`), and pointers of every address space
     become host pointers. The block size and the scratch size are kept as
-    `recur.emu.threads` and `recur.emu.shared_bytes`. It runs on the output
-    of `convert-tile-to-gpu`, before the NVVM or ROCDL conversion would.
+    `recur.emu.threads` and `recur.emu.shared_bytes`; `nvgpu.mma.sync`
+    becomes the emulator's `mma` of the same shape and types. It runs on
+    the output of `convert-tile-to-gpu`, before the NVVM or ROCDL
+    conversion would.
   }];
   let options = [
     Option<"warpSize", "warp-size", "unsigned", /*default=*/"32",
@@ -247,7 +257,7 @@ def ConvertGPUToEmu : Pass<"convert-gpu-to-emu", "::mlir::ModuleOp"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
-    "::mlir::LLVM::LLVMDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::vector::VectorDialect",
   ];
 }
 

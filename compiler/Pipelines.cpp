@@ -120,12 +120,16 @@ void recur::buildGPUPipeline(OpPassManager &pm,
   layouts.numWarps = options.numWarps;
   layouts.warpSize = target.warpSize;
   pm.addPass(createTileGPUAssignLayouts(layouts));
-  pm.addPass(createConvertTileToGPU());
+  ConvertTileToGPUOptions distribute;
+  distribute.mmaSync = target.vendor == GPUTarget::Vendor::CUDA;
+  pm.addPass(createConvertTileToGPU(distribute));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
-  // gpu/vector/arith/scf -> the vendor's LLVM dialect.
+  // gpu/nvgpu/vector/arith/scf -> the vendor's LLVM dialect.
   pm.addPass(createSCFToControlFlowPass());
+  if (target.vendor == GPUTarget::Vendor::CUDA)
+    pm.addPass(createConvertNVGPUToNVVMPass());
   pm.addPass(createConvertVectorToLLVMPass());
   if (target.vendor == GPUTarget::Vendor::CUDA) {
     pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps());
@@ -167,7 +171,9 @@ void recur::buildEmuPipeline(OpPassManager &pm,
   layouts.numWarps = options.numWarps;
   layouts.warpSize = options.target.warpSize;
   pm.addPass(createTileGPUAssignLayouts(layouts));
-  pm.addPass(createConvertTileToGPU());
+  ConvertTileToGPUOptions distribute;
+  distribute.mmaSync = options.target.vendor == GPUTarget::Vendor::CUDA;
+  pm.addPass(createConvertTileToGPU(distribute));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   ConvertGPUToEmuOptions emu;

@@ -134,6 +134,63 @@ struct ShuffleOpLowering : public OpRewritePattern<gpu::ShuffleOp> {
   unsigned warpSize;
 };
 
+/// `mma.sync` is a warp collective of the emulator, which takes each lane's
+/// fragments by address in the element order of the nvgpu vector types.
+struct MmaSyncOpLowering : public OpRewritePattern<nvgpu::MmaSyncOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(nvgpu::MmaSyncOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type element = op.getMatrixA().getType().getElementType();
+    StringRef name;
+    if (op.getTf32Enabled())
+      name = "__recur_emu_mma_m16n8k8_f32_tf32";
+    else if (element.isF16())
+      name = "__recur_emu_mma_m16n8k16_f32_f16";
+    else if (element.isBF16())
+      name = "__recur_emu_mma_m16n8k16_f32_bf16";
+    else
+      return rewriter.notifyMatchFailure(op, "no emulated mma for this type");
+    if (!op.getMatrixC().getType().getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "only f32 accumulators");
+
+    auto fn = op->getParentOfType<func::FuncOp>();
+    OpBuilder entry(&fn.getBody().front(), fn.getBody().front().begin());
+    auto ptrType = LLVM::LLVMPointerType::get(rewriter.getContext());
+    auto flat = [&](Value fragment) {
+      auto type = cast<VectorType>(fragment.getType());
+      return vector::ShapeCastOp::create(
+          rewriter, loc,
+          VectorType::get({type.getNumElements()}, type.getElementType()),
+          fragment);
+    };
+    // One slot per operand, in the entry block (loops must not grow the
+    // stack).
+    auto slot = [&](Type type) {
+      return LLVM::AllocaOp::create(
+          entry, loc, ptrType, type,
+          arith::ConstantIntOp::create(entry, loc, 1, 64));
+    };
+    SmallVector<Value> addresses;
+    for (Value fragment : {op.getMatrixA(), op.getMatrixB(), op.getMatrixC()}) {
+      Value values = flat(fragment);
+      Value address = slot(values.getType());
+      LLVM::StoreOp::create(rewriter, loc, values, address);
+      addresses.push_back(address);
+    }
+    auto resultType = cast<VectorType>(op.getType());
+    auto flatResult = VectorType::get({resultType.getNumElements()},
+                                      resultType.getElementType());
+    Value d = slot(flatResult);
+    addresses.push_back(d);
+    callIntrinsic(rewriter, op, name, {}, addresses);
+    Value result = LLVM::LoadOp::create(rewriter, loc, flatResult, d);
+    rewriter.replaceOpWithNewOp<vector::ShapeCastOp>(op, resultType, result);
+    return success();
+  }
+};
+
 /// The shared-memory scratch is the emulated block's shared memory.
 struct SharedScratchLowering : public OpRewritePattern<LLVM::AddressOfOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -214,14 +271,15 @@ struct ConvertGPUToEmuPass
     patterns.add<IdOpLowering<gpu::BlockDimOp>>(context,
                                                 "__recur_emu_block_dim");
     patterns.add<IdOpLowering<gpu::GridDimOp>>(context, "__recur_emu_grid_dim");
-    patterns.add<BarrierOpLowering, SharedScratchLowering>(context);
+    patterns.add<BarrierOpLowering, MmaSyncOpLowering, SharedScratchLowering>(
+        context);
     patterns.add<ShuffleOpLowering>(context, warpSize);
     FrozenRewritePatternSet frozen(std::move(patterns));
     for (func::FuncOp fn : kernels)
       if (failed(applyPatternsGreedily(fn, frozen)))
         return signalPassFailure();
     WalkResult left = module.walk([&](Operation *op) {
-      if (isa<gpu::GPUDialect>(op->getDialect()))
+      if (isa<gpu::GPUDialect, nvgpu::NVGPUDialect>(op->getDialect()))
         return WalkResult(
             op->emitOpError("has no emulation in runtime/emu yet"));
       return WalkResult::advance();

@@ -54,6 +54,8 @@ LogicalResult buildGPUModule(ModuleOp module) {
 
 struct ConvertTileToGPUPass
     : public recur::impl::ConvertTileToGPUBase<ConvertTileToGPUPass> {
+  using ConvertTileToGPUBase::ConvertTileToGPUBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *context = &getContext();
@@ -92,7 +94,7 @@ struct ConvertTileToGPUPass
     ConversionTarget target(*context);
     target.addIllegalDialect<tile::TileDialect>();
     target.addLegalDialect<gpu::GPUDialect, LLVM::LLVMDialect,
-                           vector::VectorDialect>();
+                           nvgpu::NVGPUDialect, vector::VectorDialect>();
     target.addLegalOp<ModuleOp>();
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
@@ -104,7 +106,7 @@ struct ConvertTileToGPUPass
     populateElementwiseOpToGPUPatterns(converter, patterns);
     populateViewOpToGPUPatterns(converter, patterns);
     populateLoadStoreOpToGPUPatterns(converter, patterns, contiguity);
-    populateDotOpToGPUPatterns(converter, patterns);
+    populateDotOpToGPUPatterns(converter, patterns, mmaSync);
     populateReduceOpToGPUPatterns(converter, patterns);
     populateScanOpToGPUPatterns(converter, patterns);
     if (failed(applyFullConversion(module, target, std::move(patterns))))

@@ -199,10 +199,15 @@ int64_t recur::getSharedScratchBytes(Operation *op) {
     return tile ? tileBytes(tile) : getStorageBytes(atomic.getType());
   }
   if (auto dot = dyn_cast<tile::DotOp>(op)) {
-    // Both operands, extended to the accumulator's element type.
+    // Both operands (in the wider of their type and the accumulator's: the
+    // FMA form extends them, mma.sync keeps them), and for mma.sync the
+    // accumulator in f32.
     RankedTensorType a = dot.getA().getType(), b = dot.getB().getType();
-    return (a.getNumElements() + b.getNumElements()) *
-           getStorageBytes(dot.getType().getElementType());
+    RankedTensorType c = dot.getType();
+    int64_t bytes = std::max(getStorageBytes(a.getElementType()),
+                             getStorageBytes(c.getElementType()));
+    return (a.getNumElements() + b.getNumElements()) * bytes +
+           c.getNumElements() * 4;
   }
   if (isa<tile::ReduceOp, tile::ScanOp>(op)) {
     // One partial per line, warp along the axis and source.

@@ -4,8 +4,15 @@
 // stored there), then each thread accumulates its own elements of the
 // result over k: per step it reads the rows of `a` and the columns of `b`
 // its elements need, once each, and does one multiply-add per element, as
-// Triton's FMA dot does. Correct for every shape and element type; tensor
-// cores (mma.sync, wgmma, MFMA) replace it for the shapes they fit.
+// Triton's FMA dot does. Correct for every shape and element type.
+//
+// On NVIDIA targets, f16 operands (and f32 operands that allow tf32)
+// with an f32 accumulator and shapes that divide into 16x8x16 (16x8x8) go
+// to the tensor cores instead: after the same staging of the operands (and
+// of the accumulator) in shared memory, each warp takes 16x8 tiles of the
+// result in turn and runs `mma.sync` over k, loading its lanes' fragments
+// as the PTX ISA lays them out (groupID g = lane / 4, t = lane % 4; see
+// docs/gpu.md), then the accumulator returns to its blocked layout.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,7 +23,9 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 using namespace recur;
@@ -42,14 +51,65 @@ void storeRowMajor(OpBuilder &b, Location loc, Value scratch, Type type,
   }
 }
 
+/// Loads a blocked tile's elements back from row-major shared memory.
+SmallVector<Value> loadRowMajor(OpBuilder &b, Location loc, Value scratch,
+                                Type type, int64_t start,
+                                const tile::ThreadMapping &mapping) {
+  SmallVector<Value> base = getBaseCoordinates(b, loc, mapping);
+  SmallVector<Value> elements;
+  for (int64_t e = 0; e < mapping.getNumElements(); ++e) {
+    Value index = getRowMajorIndex(
+        b, loc, getElementCoordinates(b, loc, mapping, base, e), mapping.shape);
+    index = arith::AddIOp::create(b, loc, index, createI32(b, loc, start));
+    Value address = LLVM::GEPOp::create(b, loc, scratch.getType(), type,
+                                        scratch, ValueRange{index});
+    elements.push_back(LLVM::LoadOp::create(b, loc, type, address));
+  }
+  return elements;
+}
+
+/// The tensor-core form of a dot, where `mma.sync` fits: 16x8x16 tiles for
+/// f16 operands, 16x8x8 for f32 operands read as tf32.
+struct MmaShape {
+  int64_t k;
+  bool tf32;
+};
+
+std::optional<MmaShape> getMmaShape(tile::DotOp op) {
+  RankedTensorType a = op.getA().getType(), b = op.getB().getType();
+  Type element = a.getElementType();
+  if (element != b.getElementType() || !op.getType().getElementType().isF32())
+    return std::nullopt;
+  MmaShape shape;
+  // bf16 waits for upstream: nvgpu.mma.sync cannot lower it to NVVM yet.
+  if (element.isF16()) {
+    shape = {16, false};
+  } else if (element.isF32() && op.getInputPrecision() &&
+             *op.getInputPrecision() == tile::InputPrecision::tf32) {
+    shape = {8, true};
+  } else {
+    return std::nullopt;
+  }
+  if (a.getDimSize(0) % 16 || b.getDimSize(1) % 8 || a.getDimSize(1) % shape.k)
+    return std::nullopt;
+  return shape;
+}
+
 struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
-  using OpConversionPattern::OpConversionPattern;
+  DotOpLowering(const TypeConverter &converter, MLIRContext *context,
+                bool useMmaSync)
+      : OpConversionPattern(converter, context), useMmaSync(useMmaSync) {}
 
   LogicalResult
   matchAndRewrite(tile::DotOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     if (!isa<tile::BlockedLayoutAttr>(op.getType().getEncoding()))
       return rewriter.notifyMatchFailure(op, "accumulator layout not blocked");
+    if (useMmaSync)
+      if (std::optional<MmaShape> shape = getMmaShape(op)) {
+        rewriter.replaceOp(op, lowerWithMmaSync(op, adaptor, *shape, rewriter));
+        return success();
+      }
     Location loc = op.getLoc();
     RankedTensorType aType = op.getA().getType(), bType = op.getB().getType();
     RankedTensorType cType = op.getType();
@@ -150,11 +210,158 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
     rewriter.replaceOp(op, loop.getResult(0));
     return success();
   }
+
+  Value lowerWithMmaSync(tile::DotOp op, OpAdaptor adaptor, MmaShape shape,
+                         ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    RankedTensorType aType = op.getA().getType(), cType = op.getType();
+    int64_t M = aType.getDimSize(0), K = aType.getDimSize(1);
+    int64_t N = cType.getDimSize(1);
+    Type element = aType.getElementType();
+    Type f32 = b.getF32Type();
+    tile::ThreadMapping acc = getMapping(cType);
+    int64_t elementBytes = getStorageBytes(element);
+    // Regions of the scratch, in elements of their own type: a [M, K],
+    // b [K, N] (both of `element`), then the accumulator [M, N] in f32.
+    int64_t bStart = M * K;
+    int64_t accByteStart = (M * K + K * N) * elementBytes;
+    Value scratch = getSharedScratch(b, loc);
+    Value accBase = LLVM::GEPOp::create(
+        b, loc, scratch.getType(), b.getI8Type(), scratch,
+        ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(accByteStart)});
+
+    gpu::BarrierOp::create(b, loc);
+    storeRowMajor(b, loc, scratch, element, 0,
+                  unpackElements(b, loc, adaptor.getA()), getMapping(aType));
+    storeRowMajor(b, loc, scratch, element, bStart,
+                  unpackElements(b, loc, adaptor.getB()),
+                  getMapping(op.getB().getType()));
+    storeRowMajor(b, loc, accBase, f32, 0,
+                  unpackElements(b, loc, adaptor.getAcc()), acc);
+    gpu::BarrierOp::create(b, loc);
+
+    Value tid = getThreadId(b, loc);
+    Value lane = arith::RemUIOp::create(b, loc, tid, createI32(b, loc, 32));
+    Value warp = arith::DivUIOp::create(b, loc, tid, createI32(b, loc, 32));
+    Value g = arith::DivUIOp::create(b, loc, lane, createI32(b, loc, 4));
+    Value t = arith::RemUIOp::create(b, loc, lane, createI32(b, loc, 4));
+    auto add = [&](OpBuilder &ob, Value x, int64_t c) -> Value {
+      return c == 0 ? x
+                    : arith::AddIOp::create(ob, loc, x, createI32(ob, loc, c))
+                          .getResult();
+    };
+    auto mul = [&](OpBuilder &ob, Value x, int64_t c) -> Value {
+      return arith::MulIOp::create(ob, loc, x, createI32(ob, loc, c));
+    };
+    auto at = [&](OpBuilder &ob, Value base, Type type, Value row, Value col,
+                  int64_t stride, int64_t start) -> Value {
+      Value index = add(
+          ob, arith::AddIOp::create(ob, loc, mul(ob, row, stride), col), start);
+      return LLVM::GEPOp::create(ob, loc, base.getType(), type, base,
+                                 ValueRange{index});
+    };
+
+    // Warps take the 16x8 tiles of the result in turn.
+    int64_t tilesN = N / 8, tiles = (M / 16) * tilesN;
+    int64_t numWarps = acc.numWarps;
+    Value warpIndex =
+        arith::IndexCastOp::create(b, loc, b.getIndexType(), warp);
+    scf::ForOp::create(
+        b, loc, warpIndex, arith::ConstantIndexOp::create(b, loc, tiles),
+        arith::ConstantIndexOp::create(b, loc, numWarps), ValueRange{},
+        [&](OpBuilder &ob, Location, Value tileIndex, ValueRange) {
+          Value tile =
+              arith::IndexCastOp::create(ob, loc, ob.getI32Type(), tileIndex);
+          Value row0 = mul(
+              ob,
+              arith::DivUIOp::create(ob, loc, tile, createI32(ob, loc, tilesN)),
+              16);
+          Value col0 = mul(
+              ob,
+              arith::RemUIOp::create(ob, loc, tile, createI32(ob, loc, tilesN)),
+              8);
+          // C/D fragment element i: (g + 8 (i >> 1), 2t + (i & 1)).
+          Value rowBase = arith::AddIOp::create(ob, loc, g, row0);
+          Value colBase = arith::AddIOp::create(ob, loc, mul(ob, t, 2), col0);
+          SmallVector<Value> cAddresses;
+          for (int64_t i = 0; i < 4; ++i)
+            cAddresses.push_back(at(ob, accBase, f32,
+                                    add(ob, rowBase, 8 * (i >> 1)),
+                                    add(ob, colBase, i & 1), N, 0));
+          SmallVector<Value> cValues;
+          for (Value address : cAddresses)
+            cValues.push_back(LLVM::LoadOp::create(ob, loc, f32, address));
+          auto cType = VectorType::get({2, 2}, f32);
+          Value c = vector::FromElementsOp::create(ob, loc, cType, cValues);
+
+          Value kBound = arith::ConstantIndexOp::create(ob, loc, K);
+          auto kLoop = scf::ForOp::create(
+              ob, loc, arith::ConstantIndexOp::create(ob, loc, 0), kBound,
+              arith::ConstantIndexOp::create(ob, loc, shape.k), ValueRange{c},
+              [&](OpBuilder &kb, Location, Value kIndex, ValueRange carried) {
+                Value k0 = arith::IndexCastOp::create(kb, loc, kb.getI32Type(),
+                                                      kIndex);
+                SmallVector<Value> aValues, bValues;
+                int64_t aCount = shape.tf32 ? 4 : 8;
+                int64_t bCount = shape.tf32 ? 2 : 4;
+                for (int64_t i = 0; i < aCount; ++i) {
+                  Value row, col;
+                  if (shape.tf32) {
+                    row = add(kb, g, 8 * (i & 1));
+                    col = add(kb, t, 4 * (i >> 1));
+                  } else {
+                    row = add(kb, g, 8 * ((i >> 1) & 1));
+                    col = add(kb, mul(kb, t, 2), (i & 1) + 8 * (i >> 2));
+                  }
+                  row = arith::AddIOp::create(kb, loc, row, row0);
+                  col = arith::AddIOp::create(kb, loc, col, k0);
+                  aValues.push_back(LLVM::LoadOp::create(
+                      kb, loc, element,
+                      at(kb, scratch, element, row, col, K, 0)));
+                }
+                for (int64_t i = 0; i < bCount; ++i) {
+                  Value row = shape.tf32 ? add(kb, t, 4 * i)
+                                         : add(kb, mul(kb, t, 2),
+                                               (i & 1) + 8 * (i >> 1));
+                  row = arith::AddIOp::create(kb, loc, row, k0);
+                  Value col = arith::AddIOp::create(kb, loc, g, col0);
+                  bValues.push_back(LLVM::LoadOp::create(
+                      kb, loc, element,
+                      at(kb, scratch, element, row, col, N, bStart)));
+                }
+                int64_t pair = shape.tf32 ? 1 : 2;
+                Value a = vector::FromElementsOp::create(
+                    kb, loc, VectorType::get({4, pair}, element), aValues);
+                Value bFragment = vector::FromElementsOp::create(
+                    kb, loc, VectorType::get({2, pair}, element), bValues);
+                Value d = nvgpu::MmaSyncOp::create(
+                    kb, loc, a, bFragment, carried[0],
+                    ArrayRef<int64_t>{16, 8, shape.k}, shape.tf32);
+                scf::YieldOp::create(kb, loc, d);
+              });
+          Value d = kLoop.getResult(0);
+          for (int64_t i = 0; i < 4; ++i) {
+            Value value = vector::ExtractOp::create(
+                ob, loc, d, ArrayRef<int64_t>{i >> 1, i & 1});
+            LLVM::StoreOp::create(ob, loc, value, cAddresses[i]);
+          }
+          scf::YieldOp::create(ob, loc);
+        });
+
+    gpu::BarrierOp::create(b, loc);
+    SmallVector<Value> result = loadRowMajor(b, loc, accBase, f32, 0, acc);
+    gpu::BarrierOp::create(b, loc);
+    return packElements(b, loc, getTypeConverter()->convertType(cType), result);
+  }
+
+  bool useMmaSync;
 };
 
 } // namespace
 
 void recur::populateDotOpToGPUPatterns(const TypeConverter &converter,
-                                       RewritePatternSet &patterns) {
-  patterns.add<DotOpLowering>(converter, patterns.getContext());
+                                       RewritePatternSet &patterns,
+                                       bool useMmaSync) {
+  patterns.add<DotOpLowering>(converter, patterns.getContext(), useMmaSync);
 }

@@ -125,8 +125,10 @@ using GPUAccessContiguity = llvm::DenseMap<mlir::Operation *, int64_t>;
 void populateLoadStoreOpToGPUPatterns(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns,
                                       const GPUAccessContiguity &contiguity);
+/// `useMmaSync`: NVIDIA tensor cores (`mma.sync`) where the dot fits them.
 void populateDotOpToGPUPatterns(const mlir::TypeConverter &converter,
-                                mlir::RewritePatternSet &patterns);
+                                mlir::RewritePatternSet &patterns,
+                                bool useMmaSync);
 void populateReduceOpToGPUPatterns(const mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns);
 void populateScanOpToGPUPatterns(const mlir::TypeConverter &converter,

@@ -1,4 +1,5 @@
-// RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu | FileCheck %s
+// RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu | FileCheck %s --check-prefixes=CHECK,FMA
+// RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu=mma-sync=true | FileCheck %s --check-prefixes=CHECK,MMA
 
 #blocked = #tile.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
 
@@ -149,5 +150,34 @@ tile.func @convert(%x: !tile.ptr<i32>) attributes {tile.num_threads = 128 : i32}
 tile.func @unlaid(%x: !tile.ptr<f32>) {
   // expected-error@+1 {{has a tile without a layout; run tile-gpu-assign-layouts first}}
   %r = tile.make_range 0, 128 : tensor<128xi32>
+  tile.return
+}
+
+// -----
+
+#blocked = #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [4, 8], warpsPerCTA = [4, 1], order = [1, 0]}>
+
+// f32 dots accumulate with FMAs from operands staged in shared memory; with
+// mma-sync, f16 operands go to nvgpu.mma.sync on 16x8 tiles per warp.
+// CHECK-LABEL: gpu.func @dot_f16
+// CHECK:         gpu.barrier
+// FMA:           scf.for
+// FMA:             math.fma %{{.+}}, %{{.+}}, %{{.+}} : vector<8xf32>
+// FMA-NOT:         nvgpu.mma.sync
+// MMA:           scf.for
+// MMA:             scf.for
+// MMA:               nvgpu.mma.sync(%{{.+}}, %{{.+}}, %{{.+}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+tile.func @dot_f16(%pa: !tile.ptr<f16>, %pb: !tile.ptr<f16>) attributes {tile.num_threads = 128 : i32} {
+  %a = arith.constant dense<1.0> : tensor<32x32xf16, #blocked>
+  %b = arith.constant dense<1.0> : tensor<32x32xf16, #blocked>
+  %c = arith.constant dense<0.0> : tensor<32x32xf32, #blocked>
+  %d = tile.dot %a, %b, %c : tensor<32x32xf16, #blocked> * tensor<32x32xf16, #blocked> -> tensor<32x32xf32, #blocked>
+  %r = tile.make_range 0, 32 : tensor<32xi32, #tile.slice<{dim = 0, parent = #blocked}>>
+  %r2 = tile.expand_dims %r axis = 0 : tensor<32xi32, #tile.slice<{dim = 0, parent = #blocked}>> -> tensor<1x32xi32, #blocked>
+  %rb = tile.broadcast %r2 : tensor<1x32xi32, #blocked> -> tensor<32x32xi32, #blocked>
+  %p = tile.splat %pa : tensor<32x32x!tile.ptr<f16>, #blocked>
+  %q = tile.addptr %p, %rb : tensor<32x32x!tile.ptr<f16>, #blocked>, tensor<32x32xi32, #blocked>
+  %h = arith.truncf %d : tensor<32x32xf32, #blocked> to tensor<32x32xf16, #blocked>
+  tile.store %q, %h : tensor<32x32x!tile.ptr<f16>, #blocked>
   tile.return
 }

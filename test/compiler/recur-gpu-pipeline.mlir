@@ -75,3 +75,25 @@ tile.func @column_sums(%x: !tile.ptr<f32>, %out: !tile.ptr<f32>) {
   tile.store %op, %s : tensor<64x!tile.ptr<f32>>
   tile.return
 }
+
+// -----
+
+// f16 operands with an f32 accumulator run on the tensor cores on NVIDIA
+// targets (mma.sync on sm_80 and sm_90) and with FMAs on AMD for now.
+// SM80: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// SM90: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// GFX942: v_pk_fma_f32
+tile.func @dot_f16(%pa: !tile.ptr<f16>, %pc: !tile.ptr<f32>) {
+  %r = tile.make_range 0, 32 : tensor<32xi32>
+  %r2 = tile.expand_dims %r axis = 0 : tensor<32xi32> -> tensor<1x32xi32>
+  %rb = tile.broadcast %r2 : tensor<1x32xi32> -> tensor<32x32xi32>
+  %p = tile.splat %pa : tensor<32x32x!tile.ptr<f16>>
+  %q = tile.addptr %p, %rb : tensor<32x32x!tile.ptr<f16>>, tensor<32x32xi32>
+  %a = tile.load %q : tensor<32x32x!tile.ptr<f16>>
+  %c = arith.constant dense<0.0> : tensor<32x32xf32>
+  %d = tile.dot %a, %a, %c : tensor<32x32xf16> * tensor<32x32xf16> -> tensor<32x32xf32>
+  %o = tile.splat %pc : tensor<32x32x!tile.ptr<f32>>
+  %oq = tile.addptr %o, %rb : tensor<32x32x!tile.ptr<f32>>, tensor<32x32xi32>
+  tile.store %oq, %d : tensor<32x32x!tile.ptr<f32>>
+  tile.return
+}

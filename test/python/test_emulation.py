@@ -137,6 +137,57 @@ def test_matmul_transposed_operand(device, rng):
 
 
 @recur.jit
+def dot_kernel(a_ptr, b_ptr, c_ptr, M: rl.constexpr, N: rl.constexpr, K: rl.constexpr,
+               PRECISION: rl.constexpr):
+    m = rl.arange(0, M)[:, None]
+    n = rl.arange(0, N)[None, :]
+    k = rl.arange(0, K)
+    a = rl.load(a_ptr + m * K + k[None, :])
+    b = rl.load(b_ptr + k[:, None] * N + n)
+    rl.store(c_ptr + m * N + n, rl.dot(a, b, input_precision=PRECISION))
+
+
+def tf32(x):
+    """The tf32 value mma.sync reads: the low 13 mantissa bits dropped."""
+    return (x.view(np.uint32) & np.uint32(0xFFFFE000)).view(np.float32)
+
+
+@pytest.mark.parametrize("M,N,K", [(16, 8, 16), (64, 32, 64), (32, 64, 128)])
+def test_tensor_core_dot_f16(monkeypatch, compiled, rng, M, N, K):
+    # f16 operands on an NVIDIA target go to mma.sync: the products are exact
+    # in f32, so only the f32 accumulation order differs from f64's sum.
+    monkeypatch.setenv("RECUR_DEVICE", "emu:sm_80")
+    a = rng.standard_normal((M, K)).astype(np.float16)
+    b = rng.standard_normal((K, N)).astype(np.float16)
+    c = np.zeros((M, N), np.float32)
+    kernel = dot_kernel[(1,)](a, b, c, M=M, N=N, K=K, PRECISION="ieee")
+    assert "__recur_emu_mma_m16n8k16_f32_f16" in kernel.asm["llir"]
+    assert_matmul_close(c, a, b)
+
+
+def test_tensor_core_dot_tf32(monkeypatch, compiled, rng):
+    # tf32: the tensor cores read 10 mantissa bits of each f32 operand.
+    monkeypatch.setenv("RECUR_DEVICE", "emu:sm_90")
+    M, N, K = 32, 16, 64
+    a = rng.standard_normal((M, K)).astype(np.float32)
+    b = rng.standard_normal((K, N)).astype(np.float32)
+    c = np.zeros((M, N), np.float32)
+    kernel = dot_kernel[(1,)](a, b, c, M=M, N=N, K=K, PRECISION="tf32")
+    assert "__recur_emu_mma_m16n8k8_f32_tf32" in kernel.asm["llir"]
+    assert_matmul_close(c, tf32(a), tf32(b))
+
+
+def test_dot_without_tensor_core_shape_uses_fma(device, rng):
+    # 8 rows do not fill a 16-row mma tile: the FMA form, on every target.
+    a = rng.standard_normal((8, 16)).astype(np.float16)
+    b = rng.standard_normal((16, 8)).astype(np.float16)
+    c = np.zeros((8, 8), np.float32)
+    kernel = dot_kernel[(1,)](a, b, c, M=8, N=8, K=16, PRECISION="ieee")
+    assert "__recur_emu_mma" not in kernel.asm["llir"]
+    assert_matmul_close(c, a, b)
+
+
+@recur.jit
 def print_kernel(x_ptr, N: rl.constexpr):
     rl.device_print("x", rl.load(x_ptr + rl.arange(0, N)))
 

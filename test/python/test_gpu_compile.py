@@ -23,7 +23,7 @@ from test_tutorials import (
     matmul_kernel,
     softmax_kernel,
 )
-from test_emulation import print_kernel
+from test_emulation import dot_kernel, print_kernel
 
 ptxas = _C.runtime.find_ptxas()
 needs_ptxas = pytest.mark.skipif(ptxas is None, reason="no CUDA toolkit (ptxas) on this machine")
@@ -128,6 +128,16 @@ def test_unit_stride_accesses_are_vectorised(target):
         assert "st.global.v4.b32" in kernel.asm["ptx"]
     else:
         assert "global_load_dwordx4" in kernel.asm["amdgcn"]
+
+
+@needs_ptxas
+@pytest.mark.parametrize("target", ["cuda:sm_80", "cuda:sm_90"])
+def test_f16_dot_uses_tensor_cores(target):
+    signature = {"a_ptr": "*fp16", "b_ptr": "*fp16", "c_ptr": "*fp32"}
+    constexprs = {"M": 64, "N": 64, "K": 64, "PRECISION": "ieee"}
+    kernel = recur.compile(dot_kernel, signature=signature, constexprs=constexprs, target=target)
+    assert "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32" in kernel.asm["ptx"]
+    assert kernel.metadata["spill_stores"] == 0
 
 
 @needs_ptxas
