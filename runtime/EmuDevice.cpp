@@ -43,6 +43,7 @@ void EmuDevice::launch(const CpuModule::Kernel &kernel,
   launch.static_shared_bytes = static_cast<uint32_t>(block.sharedBytes);
   launch.warp_size = block.warpSize;
   launch.num_workers = numWorkers;
+  launch.schedule_seed = scheduleSeed;
   recur_status_t status = recur_emu_launch(&launch);
   if (status == RECUR_SUCCESS)
     return;

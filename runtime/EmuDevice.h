@@ -22,7 +22,11 @@ namespace recur {
 class EmuDevice {
 public:
   /// `numWorkers` OS threads run blocks in parallel (0: one per core).
-  explicit EmuDevice(unsigned numWorkers = 0) : numWorkers(numWorkers) {}
+  /// `scheduleSeed` (0: threads in order) runs each block's threads in a
+  /// reproducible shuffled order, so a missing barrier changes results;
+  /// RECUR_EMU_SCHEDULE_SEED sets it for the Python device.
+  explicit EmuDevice(unsigned numWorkers = 0, uint32_t scheduleSeed = 0)
+      : numWorkers(numWorkers), scheduleSeed(scheduleSeed) {}
 
   /// Runs `kernel` on a grid of blocks of `block`. Throws
   /// recur::Error(LaunchError) with the emulator's message (barrier
@@ -34,6 +38,7 @@ public:
 
 private:
   unsigned numWorkers;
+  uint32_t scheduleSeed;
 };
 
 /// Defines the emulator's `__recur_emu_*` functions for JIT-linked kernels.

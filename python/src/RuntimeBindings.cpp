@@ -451,7 +451,8 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
           py::arg("module"), py::arg("kernel"), py::arg("threads"));
 
   py::class_<EmuDevice, std::shared_ptr<EmuDevice>>(m, "EmuDevice")
-      .def(py::init<unsigned>(), py::arg("num_workers") = 0)
+      .def(py::init<unsigned, uint32_t>(), py::arg("num_workers") = 0,
+           py::arg("schedule_seed") = 0)
       .def(
           "make_launcher",
           [](std::shared_ptr<EmuDevice> self, std::shared_ptr<CpuModule> module,

@@ -65,14 +65,18 @@ def compile_target() -> str:
 
 
 def emu():
-    """The SIMT emulator: GPU kernels on the CPU, a fiber per GPU thread."""
+    """The SIMT emulator: GPU kernels on the CPU, a fiber per GPU thread.
+    ``RECUR_EMU_SCHEDULE_SEED`` (an integer, 0 by default) runs each block's
+    threads in a reproducible shuffled order, which exposes missing
+    barriers."""
     global _emu
     if _emu is None:
         with _lock:
             if _emu is None:
                 from .. import _C
 
-                _emu = _C.runtime.EmuDevice(0)
+                seed = int(os.environ.get("RECUR_EMU_SCHEDULE_SEED", "0") or 0)
+                _emu = _C.runtime.EmuDevice(0, seed)
     return _emu
 
 
