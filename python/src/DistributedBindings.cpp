@@ -60,8 +60,7 @@ size_t rowBytes(const py::array &x) {
   return bytes;
 }
 
-template <typename Real>
-void bindMerge(py::module_ &m) {
+template <typename Real> void bindMerge(py::module_ &m) {
   using Array = py::array_t<Real, py::array::c_style>;
   m.def(
       "merge_attention",
@@ -139,9 +138,9 @@ PYBIND11_MODULE(_distributed, m) {
                       "size, this rank's equal to its block's");
         ringPass(comm, own.data(), blockBytes,
                  [&](int step, int source, const void *data) {
-                   compute(step, source,
-                           py::memoryview::from_memory(data,
-                                                       blockBytes[source]));
+                   compute(
+                       step, source,
+                       py::memoryview::from_memory(data, blockBytes[source]));
                  });
       },
       py::arg("comm"), py::arg("own"), py::arg("block_bytes"),
@@ -160,8 +159,8 @@ PYBIND11_MODULE(_distributed, m) {
         int64_t total = 0;
         for (int64_t length : lengths)
           total += length;
-        return reshaped(toHeads(comm, x.data(), x.shape(0), lengths,
-                                x.shape(2), rowBytes(x)),
+        return reshaped(toHeads(comm, x.data(), x.shape(0), lengths, x.shape(2),
+                                rowBytes(x)),
                         x, total, x.shape(2) / comm.size());
       },
       py::arg("comm"), py::arg("x"), py::arg("lengths"),
@@ -178,9 +177,9 @@ PYBIND11_MODULE(_distributed, m) {
           throw Error(Status::InvalidArgument,
                       "to_sequence: x must be [B, T, H/R, ...]");
         int64_t heads = x.shape(2) * comm.size();
-        return reshaped(toSequence(comm, x.data(), x.shape(0), lengths, heads,
-                                   rowBytes(x)),
-                        x, lengths.at(comm.rank()), heads);
+        return reshaped(
+            toSequence(comm, x.data(), x.shape(0), lengths, heads, rowBytes(x)),
+            x, lengths.at(comm.rank()), heads);
       },
       py::arg("comm"), py::arg("x"), py::arg("lengths"),
       "Ulysses: [B, T, H/R, ...] head shares back to [B, T_r, H, ...]");
