@@ -107,15 +107,16 @@ std::string recur::GPUTarget::getName() const {
   return (vendor == Vendor::CUDA ? "cuda:" : "rocm:") + chip;
 }
 
-void recur::buildGPUPipeline(OpPassManager &pm,
-                             const GPUPipelineOptions &options) {
+/// tile -> laid-out tiles -> each thread's share in gpu.funcs: what the GPU
+/// and the emulated GPU pipelines have in common.
+static void addDistributionPasses(OpPassManager &pm,
+                                  const recur::GPUPipelineOptions &options) {
+  using namespace recur;
   const GPUTarget &target = options.target;
   if (options.inlineCalls)
     pm.addPass(createInlinerPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-
-  // Layouts, then one thread's share of each tile.
   TileGPUAssignLayoutsOptions layouts;
   layouts.numWarps = options.numWarps;
   layouts.warpSize = target.warpSize;
@@ -125,6 +126,12 @@ void recur::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertTileToGPU(distribute));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
+
+void recur::buildGPUPipeline(OpPassManager &pm,
+                             const GPUPipelineOptions &options) {
+  const GPUTarget &target = options.target;
+  addDistributionPasses(pm, options);
 
   // gpu/nvgpu/vector/arith/scf -> the vendor's LLVM dialect.
   pm.addPass(createSCFToControlFlowPass());
@@ -163,19 +170,7 @@ void recur::buildGPUPipeline(OpPassManager &pm,
 
 void recur::buildEmuPipeline(OpPassManager &pm,
                              const GPUPipelineOptions &options) {
-  if (options.inlineCalls)
-    pm.addPass(createInlinerPass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-  TileGPUAssignLayoutsOptions layouts;
-  layouts.numWarps = options.numWarps;
-  layouts.warpSize = options.target.warpSize;
-  pm.addPass(createTileGPUAssignLayouts(layouts));
-  ConvertTileToGPUOptions distribute;
-  distribute.mmaSync = options.target.vendor == GPUTarget::Vendor::CUDA;
-  pm.addPass(createConvertTileToGPU(distribute));
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
+  addDistributionPasses(pm, options);
   ConvertGPUToEmuOptions emu;
   emu.warpSize = options.target.warpSize;
   pm.addPass(createConvertGPUToEmu(emu));

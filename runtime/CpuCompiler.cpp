@@ -5,6 +5,7 @@
 #include "dialects/tile/TileOps.h"
 #include "runtime/CompileCache.h"
 #include "runtime/Error.h"
+#include "runtime/ParsedModule.h"
 #include "runtime/RecurBuildId.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -184,35 +185,25 @@ static void addPackedEntries(llvm::Module &module,
 
 CpuArtifact recur::compileForCpu(llvm::StringRef source,
                                  const CpuCompileOptions &options) {
-  mlir::DialectRegistry registry;
-  registerCompilerDialects(registry);
-  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
-  std::string diagnostics;
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
-    llvm::raw_string_ostream os(diagnostics);
-    os << diag.getLocation() << ": " << diag.str() << "\n";
-    return mlir::success();
-  });
-
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(source, &context);
-  if (!module)
-    throw Error(Status::CompileError, "invalid tile module:\n" + diagnostics);
+  ParsedModule parsed(source);
+  mlir::MLIRContext &context = parsed.getContext();
+  mlir::ModuleOp module = parsed.get();
+  const std::string &diagnostics = parsed.getDiagnostics();
 
   CpuArtifact artifact;
-  artifact.kernels = collectKernels(*module);
+  artifact.kernels = collectKernels(module);
 
   mlir::PassManager pm(&context);
   if (options.emulatedGPU) {
     // The GPU lowering first; its kernels' blocks are read before the
     // host's LLVM lowering drops the attributes.
     buildEmuPipeline(pm, *options.emulatedGPU);
-    if (mlir::failed(pm.run(*module)))
+    if (mlir::failed(pm.run(module)))
       throw Error(Status::CompileError,
                   "lowering for " + options.emulatedGPU->target.getName() +
                       " failed:\n" + diagnostics);
     for (const KernelSignature &kernel : artifact.kernels) {
-      auto fn = module->lookupSymbol<mlir::func::FuncOp>(kernel.name);
+      auto fn = module.lookupSymbol<mlir::func::FuncOp>(kernel.name);
       if (!fn)
         throw Error(Status::Internal,
                     "kernel '" + kernel.name +
@@ -230,7 +221,7 @@ CpuArtifact recur::compileForCpu(llvm::StringRef source,
   } else {
     buildCPUPipeline(pm, options.pipeline);
   }
-  if (mlir::failed(pm.run(*module)))
+  if (mlir::failed(pm.run(module)))
     throw Error(Status::CompileError,
                 "lowering to LLVM failed:\n" + diagnostics);
 
@@ -251,7 +242,7 @@ CpuArtifact recur::compileForCpu(llvm::StringRef source,
 
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
-      mlir::translateModuleToLLVMIR(*module, llvmContext);
+      mlir::translateModuleToLLVMIR(module, llvmContext);
   if (!llvmModule)
     throw Error(Status::CompileError,
                 "translation to LLVM IR failed:\n" + diagnostics);

@@ -4,6 +4,7 @@
 #include "compiler/Registration.h"
 #include "runtime/CpuCompiler.h"
 #include "runtime/Error.h"
+#include "runtime/ParsedModule.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
@@ -84,7 +85,7 @@ void assembleWithPtxas(GpuArtifact &artifact, llvm::StringRef chip) {
   std::string log = directory.file("ptxas.log");
   writeFile(ptx, artifact.assembly);
   std::string arch = ("-arch=" + chip).str();
-  llvm::SmallVector<llvm::StringRef> args = {*ptxas, arch, "-v",  "-O3",
+  llvm::SmallVector<llvm::StringRef> args = {*ptxas, arch, "-v", "-O3",
                                              ptx,    "-o", cubin};
   std::optional<llvm::StringRef> redirects[] = {std::nullopt, log, log};
   std::string message;
@@ -92,8 +93,8 @@ void assembleWithPtxas(GpuArtifact &artifact, llvm::StringRef chip) {
                                        /*SecondsToWait=*/120, 0, &message);
   std::string output = readFile(log);
   if (code != 0)
-    throw Error(Status::CompileError, "ptxas failed (" + *ptxas + "): " +
-                                          message + "\n" + output);
+    throw Error(Status::CompileError,
+                "ptxas failed (" + *ptxas + "): " + message + "\n" + output);
   artifact.binary = readFile(cubin);
 
   // ptxas info    : Function properties for NAME
@@ -151,23 +152,14 @@ std::optional<std::string> recur::findPtxas() {
 
 GpuArtifact recur::compileForGpu(llvm::StringRef source,
                                  const GpuCompileOptions &options) {
-  mlir::DialectRegistry registry;
-  registerCompilerDialects(registry);
-  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
-  std::string diagnostics;
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
-    llvm::raw_string_ostream os(diagnostics);
-    os << diag.getLocation() << ": " << diag.str() << "\n";
-    return mlir::success();
-  });
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(source, &context);
-  if (!module)
-    throw Error(Status::CompileError, "invalid tile module:\n" + diagnostics);
+  ParsedModule parsed(source);
+  mlir::MLIRContext &context = parsed.getContext();
+  mlir::ModuleOp module = parsed.get();
+  const std::string &diagnostics = parsed.getDiagnostics();
 
   GpuArtifact artifact;
   const GPUTarget &target = options.pipeline.target;
-  for (KernelSignature &signature : collectKernels(*module)) {
+  for (KernelSignature &signature : collectKernels(module)) {
     GpuKernelInfo info;
     info.signature = std::move(signature);
     info.threads = options.pipeline.numWarps * target.warpSize;
@@ -178,9 +170,9 @@ GpuArtifact recur::compileForGpu(llvm::StringRef source,
   pipeline.serialize = false;
   mlir::PassManager pm(&context);
   buildGPUPipeline(pm, pipeline);
-  if (mlir::failed(pm.run(*module)))
-    throw Error(Status::CompileError, "lowering to " + target.getName() +
-                                          " failed:\n" + diagnostics);
+  if (mlir::failed(pm.run(module)))
+    throw Error(Status::CompileError,
+                "lowering to " + target.getName() + " failed:\n" + diagnostics);
 
   auto serialize = [&](mlir::ModuleOp into, llvm::StringRef format,
                        llvm::StringRef toolkit) {
@@ -196,13 +188,13 @@ GpuArtifact recur::compileForGpu(llvm::StringRef source,
   };
 
   if (target.vendor == GPUTarget::Vendor::CUDA) {
-    artifact.assembly = serialize(*module, "isa", "");
+    artifact.assembly = serialize(module, "isa", "");
     assembleWithPtxas(artifact, target.chip);
     return artifact;
   }
 
-  mlir::OwningOpRef<mlir::ModuleOp> copy = module->clone();
-  artifact.assembly = serialize(*module, "isa", "");
+  mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
+  artifact.assembly = serialize(module, "isa", "");
   std::optional<std::string> lld = findLld();
   if (!lld)
     throw Error(Status::NotFound, "ld.lld not found: install lld or ROCm, or "
@@ -213,8 +205,8 @@ GpuArtifact recur::compileForGpu(llvm::StringRef source,
   llvm::sys::fs::create_directories(bin);
   llvm::sys::path::append(bin, "ld.lld");
   if (llvm::sys::fs::create_link(*lld, bin))
-    throw Error(Status::Internal, "cannot link " + *lld + " into " +
-                                      toolkit.path.str().str());
+    throw Error(Status::Internal,
+                "cannot link " + *lld + " into " + toolkit.path.str().str());
   artifact.binary = serialize(*copy, "bin", toolkit.path);
   return artifact;
 }

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/TileToCPU/PatternsToCPU.h"
+#include "compiler/Utils/CombineRegion.h"
 #include "dialects/tile/TileOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -22,20 +23,6 @@
 
 using namespace mlir;
 using namespace recur;
-
-/// Inlines `combine` on (accumulators, elements) and returns what it yields.
-static SmallVector<Value> applyCombine(OpBuilder &builder, Region &combine,
-                                       ValueRange accs, ValueRange elems) {
-  Block &block = combine.front();
-  IRMapping mapping;
-  mapping.map(block.getArguments().take_front(accs.size()), accs);
-  mapping.map(block.getArguments().drop_front(accs.size()), elems);
-  for (Operation &op : block.without_terminator())
-    builder.clone(op, mapping);
-  auto yield = cast<tile::YieldOp>(block.getTerminator());
-  return llvm::map_to_vector(
-      yield.getValues(), [&](Value v) { return mapping.lookupOrDefault(v); });
-}
 
 /// The full index of element `k` of the line at `outerIvs` along `axis`.
 static SmallVector<Value> lineIndex(ValueRange outerIvs, int64_t axis,

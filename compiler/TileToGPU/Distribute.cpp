@@ -7,7 +7,6 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 using namespace recur;
@@ -224,24 +223,6 @@ int64_t recur::getSharedScratchBytes(Operation *op) {
     return bytes;
   }
   return 0;
-}
-
-SmallVector<Value> recur::combineScalars(OpBuilder &builder, Region &combine,
-                                         ValueRange lhs, ValueRange rhs) {
-  Block &body = combine.front();
-  IRMapping mapping;
-  for (auto [arg, value] :
-       llvm::zip(body.getArguments().take_front(lhs.size()), lhs))
-    mapping.map(arg, value);
-  for (auto [arg, value] :
-       llvm::zip(body.getArguments().drop_front(lhs.size()), rhs))
-    mapping.map(arg, value);
-  for (Operation &op : body.without_terminator())
-    builder.clone(op, mapping);
-  SmallVector<Value> results;
-  for (Value value : body.getTerminator()->getOperands())
-    results.push_back(mapping.lookupOrDefault(value));
-  return results;
 }
 
 Value recur::shuffleScalar(OpBuilder &b, Location loc, Value value,

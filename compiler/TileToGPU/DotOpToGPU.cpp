@@ -186,12 +186,7 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
                 createI32(b, l, M * K))));
           SmallVector<Value> lhs, rhs;
           for (int64_t e = 0; e < acc.getNumElements(); ++e) {
-            int64_t rest = e;
-            SmallVector<int64_t> indices(2);
-            for (unsigned d : acc.order) {
-              indices[d] = rest % acc.perThread[d];
-              rest /= acc.perThread[d];
-            }
+            SmallVector<int64_t> indices = acc.getIndices(e);
             lhs.push_back(aRow[indices[0]]);
             rhs.push_back(bCol[indices[1]]);
           }

@@ -97,13 +97,6 @@ getElementCoordinates(mlir::OpBuilder &builder, mlir::Location loc,
                       const tile::ThreadMapping &mapping,
                       llvm::ArrayRef<mlir::Value> base, int64_t e);
 
-/// The scalars a reduce or scan combine region yields for (lhs..., rhs...);
-/// its ops are cloned at the builder's insertion point.
-llvm::SmallVector<mlir::Value> combineScalars(mlir::OpBuilder &builder,
-                                              mlir::Region &combine,
-                                              mlir::ValueRange lhs,
-                                              mlir::ValueRange rhs);
-
 /// `gpu.shuffle` of any tile scalar (through 32-bit words) over a whole
 /// warp; `offset` is the lane mask, delta or source lane (i32).
 mlir::Value shuffleScalar(mlir::OpBuilder &builder, mlir::Location loc,

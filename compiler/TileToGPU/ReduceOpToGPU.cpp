@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/TileToGPU/PatternsToGPU.h"
+#include "compiler/Utils/CombineRegion.h"
 #include "dialects/tile/TileOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -52,12 +53,7 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
     SmallVector<int64_t> firstElement(outputs, -1);
     llvm::DenseMap<int64_t, int64_t> outputIndex;
     for (int64_t e = 0; e < m.getNumElements(); ++e) {
-      SmallVector<int64_t> indices(m.getRank());
-      int64_t rest = e;
-      for (unsigned d : m.order) {
-        indices[d] = rest % m.perThread[d];
-        rest /= m.perThread[d];
-      }
+      SmallVector<int64_t> indices = m.getIndices(e);
       int64_t position = indices[axis];
       indices[axis] = 0;
       int64_t key = m.getElementIndex(indices);
@@ -72,7 +68,7 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
       // Elements come in increasing index order along the axis.
       partial = partial.empty()
                     ? element
-                    : combineScalars(rewriter, region, partial, element);
+                    : applyCombine(rewriter, region, partial, element);
     }
 
     // Lanes: butterfly, lower lanes' partials on the left.
@@ -100,7 +96,7 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
             right.push_back(
                 arith::SelectOp::create(rewriter, loc, upper, mine, theirs));
           }
-          partial = combineScalars(rewriter, region, left, right);
+          partial = applyCombine(rewriter, region, left, right);
         }
     }
 
@@ -171,7 +167,7 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
                   slotAddress(s, slot)));
             folded = folded.empty()
                          ? partial
-                         : combineScalars(rewriter, region, folded, partial);
+                         : applyCombine(rewriter, region, folded, partial);
           }
           partials[output][period] = folded;
         }
@@ -184,7 +180,7 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
     for (auto &perPeriod : partials) {
       Tuple folded = perPeriod.front();
       for (const Tuple &partial : ArrayRef<Tuple>(perPeriod).drop_front())
-        folded = combineScalars(rewriter, region, folded, partial);
+        folded = applyCombine(rewriter, region, folded, partial);
       results.push_back(folded);
     }
 

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/TileToGPU/PatternsToGPU.h"
+#include "compiler/Utils/CombineRegion.h"
 #include "dialects/tile/TileOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -56,7 +57,7 @@ struct ScanOpLowering : public OpConversionPattern<tile::ScanOp> {
     // earlier . later in scan order: a reverse scan is flip . scan . flip,
     // so its combine takes the partial from the end first.
     auto ordered = [&](const Tuple &earlier, const Tuple &later) {
-      return combineScalars(b, region, earlier, later);
+      return applyCombine(b, region, earlier, later);
     };
     auto select = [&](Value condition, const Tuple &yes, const Tuple &no) {
       Tuple result;
@@ -97,12 +98,7 @@ struct ScanOpLowering : public OpConversionPattern<tile::ScanOp> {
     SmallVector<SmallVector<int64_t>> lines;
     llvm::DenseMap<int64_t, int64_t> lineOf;
     for (int64_t e = 0; e < m.getNumElements(); ++e) {
-      SmallVector<int64_t> indices(m.getRank());
-      int64_t rest = e;
-      for (unsigned d : m.order) {
-        indices[d] = rest % m.perThread[d];
-        rest /= m.perThread[d];
-      }
+      SmallVector<int64_t> indices = m.getIndices(e);
       int64_t position = indices[axis];
       indices[axis] = 0;
       auto [it, inserted] =

@@ -72,12 +72,7 @@ struct BroadcastOpLowering : public OpConversionPattern<tile::BroadcastOp> {
     tile::ThreadMapping result = getMapping(op.getType());
     SmallVector<int64_t> mask;
     for (int64_t e = 0; e < result.getNumElements(); ++e) {
-      SmallVector<int64_t> indices(result.getRank());
-      int64_t rest = e;
-      for (unsigned d : result.order) {
-        indices[d] = rest % result.perThread[d];
-        rest /= result.perThread[d];
-      }
+      SmallVector<int64_t> indices = result.getIndices(e);
       for (unsigned d = 0; d < result.getRank(); ++d)
         if (source.shape[d] == 1)
           indices[d] = 0;

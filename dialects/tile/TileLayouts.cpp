@@ -71,14 +71,20 @@ int64_t ThreadMapping::getNumElements() const {
 }
 
 SmallVector<int64_t> ThreadMapping::getOffsets(int64_t e) const {
-  SmallVector<int64_t> offsets(getRank(), 0);
-  for (unsigned d : order) {
-    int64_t index = e % perThread[d];
-    e /= perThread[d];
-    offsets[d] =
-        (index / sizePerThread[d]) * period[d] + index % sizePerThread[d];
-  }
+  SmallVector<int64_t> offsets = getIndices(e);
+  for (unsigned d = 0; d < getRank(); ++d)
+    offsets[d] = (offsets[d] / sizePerThread[d]) * period[d] +
+                 offsets[d] % sizePerThread[d];
   return offsets;
+}
+
+SmallVector<int64_t> ThreadMapping::getIndices(int64_t e) const {
+  SmallVector<int64_t> indices(getRank(), 0);
+  for (unsigned d : order) {
+    indices[d] = e % perThread[d];
+    e /= perThread[d];
+  }
+  return indices;
 }
 
 int64_t ThreadMapping::getElementIndex(ArrayRef<int64_t> indices) const {

@@ -46,6 +46,8 @@ struct ThreadMapping {
   int64_t getNumElements() const;
   /// The compile-time part of element `e`'s coordinates.
   llvm::SmallVector<int64_t> getOffsets(int64_t e) const;
+  /// The per-dimension indices (each in [0, perThread[d])) of element `e`.
+  llvm::SmallVector<int64_t> getIndices(int64_t e) const;
   /// The element number of per-dimension element indices (each in
   /// [0, perThread[d])).
   int64_t getElementIndex(llvm::ArrayRef<int64_t> indices) const;

@@ -154,6 +154,14 @@ private:
 
 py::bytes toBytes(const std::string &data) { return py::bytes(data); }
 
+/// A kernel's argument kinds by name ("ptr", "i32", ...).
+py::list argKindNames(const KernelSignature &signature) {
+  py::list kinds;
+  for (ArgKind kind : signature.args)
+    kinds.append(argKindName(kind));
+  return kinds;
+}
+
 } // namespace
 
 void recur::python::populateRuntimeBindings(py::module_ &m) {
@@ -218,12 +226,8 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
           artifact = compileForCpu(source, options);
         }
         py::list kernels;
-        for (const KernelSignature &kernel : artifact.kernels) {
-          py::list kinds;
-          for (ArgKind kind : kernel.args)
-            kinds.append(argKindName(kind));
-          kernels.append(py::make_tuple(kernel.name, kinds));
-        }
+        for (const KernelSignature &kernel : artifact.kernels)
+          kernels.append(py::make_tuple(kernel.name, argKindNames(kernel)));
         py::dict result;
         result["llir"] = artifact.llvmIR;
         result["obj"] = toBytes(artifact.object);
@@ -265,12 +269,9 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
         }
         py::list kernels;
         for (const GpuKernelInfo &kernel : artifact.kernels) {
-          py::list kinds;
-          for (ArgKind kind : kernel.signature.args)
-            kinds.append(argKindName(kind));
           py::dict info;
           info["name"] = kernel.signature.name;
-          info["args"] = kinds;
+          info["args"] = argKindNames(kernel.signature);
           info["threads"] = kernel.threads;
           info["registers"] = kernel.registers;
           info["shared"] = kernel.sharedBytes;

@@ -87,9 +87,7 @@ class CompiledKernel:
                     )
                 kernels = [(k, list(kinds)) for k, kinds in self.metadata["kernels"]]
                 module = gpu.load(self.asm["cubin"], kernels)
-                self._launcher = gpu.make_launcher(
-                    module, self.name, self.metadata["num_threads"]
-                )
+                self._launcher = gpu.make_launcher(module, self.name, self.metadata["num_threads"])
                 return self._launcher
 
             kernels = [(k, list(kinds)) for k, kinds in self.metadata["kernels"]]
@@ -182,8 +180,9 @@ def compile_specialization(jit_fn, arg_types, constexprs, divisible, target="cpu
         raise _location_error(diagnostics, "invalid kernel")
     tile_text = state.module.to_text(debug_info=False)
     if target in GPU_TARGETS:
-        return _compile_gpu(jit_fn, state, tile_text, key, target, arg_types, constexprs,
-                            divisible, options)
+        return _compile_gpu(
+            jit_fn, state, tile_text, key, target, arg_types, constexprs, divisible, options
+        )
     try:
         result = _C.runtime.compile_cpu(
             state.module.to_text(debug_info=True),
@@ -193,16 +192,9 @@ def compile_specialization(jit_fn, arg_types, constexprs, divisible, target="cpu
         )
     except _C.runtime.CompileError as error:
         raise _location_error(str(error), "cannot compile the kernel") from None
-    metadata = {
-        "name": jit_fn.__name__,
-        "target": target,
-        "signature": {n: t.to_str() for n, t in arg_types.items()},
-        "constexprs": {n: constexpr_key(v) for n, v in constexprs.items()},
-        "divisible": sorted(divisible),
-        "kernels": [[k, list(kinds)] for k, kinds in result["kernels"]],
-        "options": options,
-        "key": key,
-    }
+    metadata = _metadata(
+        jit_fn, target, arg_types, constexprs, divisible, result["kernels"], options, key
+    )
     if target in EMULATED_TARGETS:
         # Per kernel: threads per block, warp size, shared-memory bytes.
         metadata["blocks"] = [list(block) for block in result["blocks"]]
@@ -219,6 +211,20 @@ def compile_specialization(jit_fn, arg_types, constexprs, divisible, target="cpu
     return CompiledKernel(jit_fn.__name__, asm, metadata)
 
 
+def _metadata(jit_fn, target, arg_types, constexprs, divisible, kernels, options, key) -> dict:
+    """What every compiled specialisation records, whatever its target."""
+    return {
+        "name": jit_fn.__name__,
+        "target": target,
+        "signature": {n: t.to_str() for n, t in arg_types.items()},
+        "constexprs": {n: constexpr_key(v) for n, v in constexprs.items()},
+        "divisible": sorted(divisible),
+        "kernels": [[name, list(kinds)] for name, kinds in kernels],
+        "options": options,
+        "key": key,
+    }
+
+
 def _compile_gpu(jit_fn, state, tile_text, key, target, arg_types, constexprs, divisible, options):
     """The GPU half of compile_specialization: assembly, binary, resources."""
     from .. import _C
@@ -231,23 +237,19 @@ def _compile_gpu(jit_fn, state, tile_text, key, target, arg_types, constexprs, d
     except _C.runtime.CompileError as error:
         raise _location_error(str(error), f"cannot compile the kernel for {target}") from None
     (kernel,) = [k for k in result["kernels"] if k["name"] == jit_fn.__name__]
-    metadata = {
-        "name": jit_fn.__name__,
-        "target": target,
-        "signature": {n: t.to_str() for n, t in arg_types.items()},
-        "constexprs": {n: constexpr_key(v) for n, v in constexprs.items()},
-        "divisible": sorted(divisible),
-        "kernels": [[k["name"], list(k["args"])] for k in result["kernels"]],
-        "options": options,
-        "key": key,
-        "num_warps": options.get("num_warps", 4),
-        "num_threads": kernel["threads"],
-        "registers": kernel["registers"],
-        "shared": kernel["shared"],
-        "spill_stores": kernel["spill_stores"],
-        "spill_loads": kernel["spill_loads"],
-        "stack": kernel["stack"],
-    }
+    kernels = [(k["name"], k["args"]) for k in result["kernels"]]
+    metadata = _metadata(jit_fn, target, arg_types, constexprs, divisible, kernels, options, key)
+    metadata.update(
+        {
+            "num_warps": options.get("num_warps", 4),
+            "num_threads": kernel["threads"],
+            "registers": kernel["registers"],
+            "shared": kernel["shared"],
+            "spill_stores": kernel["spill_stores"],
+            "spill_loads": kernel["spill_loads"],
+            "stack": kernel["stack"],
+        }
+    )
     text, binary = _GPU_STAGES[target.split(":")[0]]
     asm = {"tile": tile_text, text: result["asm"], binary: result["binary"]}
     cache.disk().store(
