@@ -154,6 +154,22 @@ private:
 
 py::bytes toBytes(const std::string &data) { return py::bytes(data); }
 
+using KernelKinds =
+    std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+/// Signatures from (kernel name, argument kind names) pairs, as compiled
+/// kernels' metadata lists them.
+std::vector<KernelSignature> toSignatures(const KernelKinds &kernels) {
+  std::vector<KernelSignature> signatures;
+  for (const auto &[name, kinds] : kernels) {
+    KernelSignature signature{name, {}};
+    for (const std::string &kind : kinds)
+      signature.args.push_back(parseArgKind(kind));
+    signatures.push_back(std::move(signature));
+  }
+  return signatures;
+}
+
 /// A kernel's argument kinds by name ("ptr", "i32", ...).
 py::list argKindNames(const KernelSignature &signature) {
   py::list kinds;
@@ -376,16 +392,8 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
       .def_property_readonly("num_threads", &CpuDevice::getNumThreads)
       .def(
           "load",
-          [](CpuDevice &, py::bytes object,
-             const std::vector<std::pair<std::string, std::vector<std::string>>>
-                 &kernels) {
-            std::vector<KernelSignature> signatures;
-            for (const auto &[name, kinds] : kernels) {
-              KernelSignature signature{name, {}};
-              for (const std::string &kind : kinds)
-                signature.args.push_back(parseArgKind(kind));
-              signatures.push_back(std::move(signature));
-            }
+          [](CpuDevice &, py::bytes object, const KernelKinds &kernels) {
+            std::vector<KernelSignature> signatures = toSignatures(kernels);
             std::string bytes(object);
             py::gil_scoped_release release;
             return CpuModule::load(bytes, std::move(signatures));
@@ -410,16 +418,8 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
       .def_property_readonly("target", &CudaDevice::getTarget)
       .def(
           "load",
-          [](CudaDevice &self, py::bytes cubin,
-             const std::vector<std::pair<std::string, std::vector<std::string>>>
-                 &kernels) {
-            std::vector<KernelSignature> signatures;
-            for (const auto &[name, kinds] : kernels) {
-              KernelSignature signature{name, {}};
-              for (const std::string &kind : kinds)
-                signature.args.push_back(parseArgKind(kind));
-              signatures.push_back(std::move(signature));
-            }
+          [](CudaDevice &self, py::bytes cubin, const KernelKinds &kernels) {
+            std::vector<KernelSignature> signatures = toSignatures(kernels);
             return self.load(std::string(cubin), std::move(signatures));
           },
           py::arg("cubin"), py::arg("kernels"))
