@@ -62,8 +62,12 @@ def main():
     out = on_gpu(gpu, np.zeros(n, np.float32))
     grid = (-(-n // 1024),)
     seconds = median_seconds(lambda: add_kernel[grid](x, y, out, n, BLOCK=1024), 20, 3)
-    row = {"op": "vector add", "shape": f"n=2^26 f32", "recur_ms": seconds * 1e3,
-           "recur_GBps": 3 * 4 * n / seconds / 1e9}
+    row = {
+        "op": "vector add",
+        "shape": "n=2^26 f32",
+        "recur_ms": seconds * 1e3,
+        "recur_GBps": 3 * 4 * n / seconds / 1e9,
+    }
     if torch is not None:
         tx, ty = torch.randn(n, device="cuda"), torch.randn(n, device="cuda")
         row["torch_ms"] = median_seconds(lambda: (tx + ty, torch.cuda.synchronize()), 20, 3) * 1e3
@@ -73,12 +77,17 @@ def main():
     xs = on_gpu(gpu, rng.standard_normal((M, N)).astype(np.float32))
     ys = on_gpu(gpu, np.zeros((M, N), np.float32))
     seconds = median_seconds(lambda: softmax_kernel[(M,)](ys, xs, N, N, N, BLOCK_SIZE=1024), 20, 3)
-    row = {"op": "softmax rows", "shape": f"{M}x{N} f32", "recur_ms": seconds * 1e3,
-           "recur_GBps": 2 * 4 * M * N / seconds / 1e9}
+    row = {
+        "op": "softmax rows",
+        "shape": f"{M}x{N} f32",
+        "recur_ms": seconds * 1e3,
+        "recur_GBps": 2 * 4 * M * N / seconds / 1e9,
+    }
     if torch is not None:
         t = torch.randn(M, N, device="cuda")
-        row["torch_ms"] = median_seconds(
-            lambda: (torch.softmax(t, dim=1), torch.cuda.synchronize()), 20, 3) * 1e3
+        row["torch_ms"] = (
+            median_seconds(lambda: (torch.softmax(t, dim=1), torch.cuda.synchronize()), 20, 3) * 1e3
+        )
     rows.append(row)
 
     S = 2048
@@ -87,28 +96,50 @@ def main():
     c = on_gpu(gpu, np.zeros((S, S), np.float32))
     grid = (S // 64, S // 64)
     seconds = median_seconds(
-        lambda: matmul_kernel[grid](a, b, c, S, S, S, S, 1, S, 1, S, 1,
-                                    BLOCK_M=64, BLOCK_N=64, BLOCK_K=16), 5, 1)
-    row = {"op": "matmul (FMA)", "shape": f"{S}^3 f32", "recur_ms": seconds * 1e3,
-           "recur_TFLOPs": 2 * S**3 / seconds / 1e12}
+        lambda: matmul_kernel[grid](
+            a, b, c, S, S, S, S, 1, S, 1, S, 1, BLOCK_M=64, BLOCK_N=64, BLOCK_K=16
+        ),
+        5,
+        1,
+    )
+    row = {
+        "op": "matmul (FMA)",
+        "shape": f"{S}^3 f32",
+        "recur_ms": seconds * 1e3,
+        "recur_TFLOPs": 2 * S**3 / seconds / 1e12,
+    }
     if torch is not None:
         ta, tb = torch.randn(S, S, device="cuda"), torch.randn(S, S, device="cuda")
         row["torch_ms"] = median_seconds(lambda: (ta @ tb, torch.cuda.synchronize()), 10, 2) * 1e3
     rows.append(row)
 
-    result = {"device": gpu.name, "target": gpu.target, "time": time.strftime("%Y-%m-%d %H:%M"),
-              "torch": torch.__version__ if torch is not None else None, "rows": rows}
+    result = {
+        "device": gpu.name,
+        "target": gpu.target,
+        "time": time.strftime("%Y-%m-%d %H:%M"),
+        "torch": torch.__version__ if torch is not None else None,
+        "rows": rows,
+    }
     os.makedirs(RESULTS, exist_ok=True)
     with open(os.path.join(RESULTS, "ops-gpu.json"), "w") as f:
         json.dump(result, f, indent=2)
-    lines = [f"# GPU operators on {gpu.name} ({gpu.target})", "",
-             "| op | shape | Recur ms | torch ms | Recur throughput |", "|---|---|---|---|---|"]
+    lines = [
+        f"# GPU operators on {gpu.name} ({gpu.target})",
+        "",
+        "| op | shape | Recur ms | torch ms | Recur throughput |",
+        "|---|---|---|---|---|",
+    ]
     for row in rows:
-        throughput = (f"{row['recur_GBps']:.0f} GB/s" if "recur_GBps" in row
-                      else f"{row['recur_TFLOPs']:.2f} TFLOP/s")
+        throughput = (
+            f"{row['recur_GBps']:.0f} GB/s"
+            if "recur_GBps" in row
+            else f"{row['recur_TFLOPs']:.2f} TFLOP/s"
+        )
         torch_ms = f"{row['torch_ms']:.3f}" if "torch_ms" in row else "-"
-        lines.append(f"| {row['op']} | {row['shape']} | {row['recur_ms']:.3f} | {torch_ms} | "
-                     f"{throughput} |")
+        lines.append(
+            f"| {row['op']} | {row['shape']} | {row['recur_ms']:.3f} | {torch_ms} | "
+            f"{throughput} |"
+        )
     text = "\n".join(lines) + "\n"
     with open(os.path.join(RESULTS, "ops-gpu.md"), "w") as f:
         f.write(text)

@@ -80,4 +80,6 @@ def subprocess_env():
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "gpu: needs an NVIDIA GPU; skipped, with the reason, without one")
+    config.addinivalue_line(
+        "markers", "gpu: needs an NVIDIA GPU; skipped, with the reason, without one"
+    )

@@ -74,7 +74,9 @@ def compose(a1, b1, a2, b2):
 
 
 @recur.jit
-def compose_rows_kernel(a_ptr, b_ptr, out_a, out_b, R: rl.constexpr, T: rl.constexpr, AXIS: rl.constexpr):
+def compose_rows_kernel(
+    a_ptr, b_ptr, out_a, out_b, R: rl.constexpr, T: rl.constexpr, AXIS: rl.constexpr
+):
     r = rl.arange(0, R)[:, None]
     t = rl.arange(0, T)[None, :]
     a = rl.load(a_ptr + r * T + t)
@@ -137,8 +139,9 @@ def test_matmul_transposed_operand(device, rng):
 
 
 @recur.jit
-def dot_kernel(a_ptr, b_ptr, c_ptr, M: rl.constexpr, N: rl.constexpr, K: rl.constexpr,
-               PRECISION: rl.constexpr):
+def dot_kernel(
+    a_ptr, b_ptr, c_ptr, M: rl.constexpr, N: rl.constexpr, K: rl.constexpr, PRECISION: rl.constexpr
+):
     m = rl.arange(0, M)[:, None]
     n = rl.arange(0, N)[None, :]
     k = rl.arange(0, K)

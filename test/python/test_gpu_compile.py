@@ -173,8 +173,9 @@ def test_unknown_target_is_rejected():
 @needs_ptxas
 def test_unsupported_op_names_itself():
     with pytest.raises(Exception, match="tile.print.* has no GPU lowering yet"):
-        recur.compile(print_kernel, signature={"x_ptr": "*fp32"}, constexprs={"N": 64},
-                      target="cuda:sm_80")
+        recur.compile(
+            print_kernel, signature={"x_ptr": "*fp32"}, constexprs={"N": 64}, target="cuda:sm_80"
+        )
 
 
 def gpu_present():

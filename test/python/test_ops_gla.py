@@ -26,7 +26,6 @@ def close(actual, expected, rtol=2e-5):
     assert np.abs(np.asarray(actual, np.float64) - expected).max() <= rtol * scale
 
 
-
 @pytest.mark.parametrize(
     "B,T,H,K,V,chunk",
     [(2, 100, 3, 16, 24, 16), (1, 7, 1, 8, 8, 16), (2, 64, 2, 32, 16, 32)],

@@ -27,7 +27,6 @@ def close(actual, expected, rtol=2e-5):
     assert np.abs(np.asarray(actual, np.float64) - expected).max() <= rtol * scale
 
 
-
 @pytest.mark.parametrize(
     "b,l,h,p,g,n,chunk",
     [(2, 100, 4, 8, 2, 16, 32), (1, 7, 1, 4, 1, 8, 64), (2, 64, 2, 16, 1, 16, 16)],

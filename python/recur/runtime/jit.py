@@ -156,8 +156,7 @@ class JITFunction:
         launched = False
         try:
             staged = {
-                n: v if n in self.constexpr_names else staging.argument(v)
-                for n, v in bound.items()
+                n: v if n in self.constexpr_names else staging.argument(v) for n, v in bound.items()
             }
             kernel, values = self._specialize(staged, num_warps, num_stages)
             gx, gy, gz = launch.normalize_grid(grid, bound)
