@@ -209,18 +209,10 @@ int64_t recur::getSharedScratchBytes(Operation *op) {
            c.getNumElements() * 4;
   }
   if (isa<tile::ReduceOp, tile::ScanOp>(op)) {
-    // One partial per line, warp along the axis and source.
     unsigned axis = isa<tile::ReduceOp>(op) ? cast<tile::ReduceOp>(op).getAxis()
                                             : cast<tile::ScanOp>(op).getAxis();
-    int64_t bytes = 0;
-    for (Value src : op->getOperands()) {
-      auto type = cast<RankedTensorType>(src.getType());
-      tile::ThreadMapping m = getMapping(type);
-      int64_t outputs = type.getNumElements() / type.getDimSize(axis);
-      bytes += outputs * m.getDistinctWarps(axis) *
-               std::max<int64_t>(4, getStorageBytes(type.getElementType()));
-    }
-    return bytes;
+    tile::ThreadMapping m = getMapping(op->getOperand(0).getType());
+    return WarpPartialSlots(op, axis, m.getDistinctWarps(axis)).getBytes();
   }
   return 0;
 }
@@ -267,4 +259,57 @@ Value recur::shuffleScalar(OpBuilder &b, Location loc, Value value,
   return type == i64
              ? result
              : arith::BitcastOp::create(b, loc, type, result).getResult();
+}
+
+SmallVector<SmallVector<int64_t>>
+recur::getLinesAlong(const tile::ThreadMapping &m, unsigned axis) {
+  SmallVector<SmallVector<int64_t>> lines;
+  llvm::DenseMap<int64_t, int64_t> lineOf;
+  for (int64_t e = 0; e < m.getNumElements(); ++e) {
+    SmallVector<int64_t> indices = m.getIndices(e);
+    int64_t position = indices[axis];
+    indices[axis] = 0;
+    auto [it, inserted] =
+        lineOf.try_emplace(m.getElementIndex(indices), lines.size());
+    if (inserted)
+      lines.emplace_back(m.perThread[axis], -1);
+    lines[it->second][position] = e;
+  }
+  return lines;
+}
+
+WarpPartialSlots::WarpPartialSlots(Operation *op, unsigned axis, int64_t warps)
+    : axis(axis), warps(warps) {
+  auto type = cast<RankedTensorType>(op->getOperand(0).getType());
+  lineShape.assign(type.getShape().begin(), type.getShape().end());
+  lineShape[axis] = 1;
+  int64_t lines = type.getNumElements() / type.getDimSize(axis);
+  for (Value src : op->getOperands()) {
+    offsets.push_back(bytes);
+    slotBytes.push_back(std::max<int64_t>(
+        4, getStorageBytes(getElementTypeOrSelf(src.getType()))));
+    bytes += lines * warps * slotBytes.back();
+  }
+}
+
+Value WarpPartialSlots::getLineIndex(OpBuilder &b, Location loc,
+                                     const tile::ThreadMapping &mapping,
+                                     ArrayRef<Value> base, int64_t e) const {
+  SmallVector<Value> coordinates =
+      getElementCoordinates(b, loc, mapping, base, e);
+  coordinates[axis] = createI32(b, loc, 0);
+  return getRowMajorIndex(b, loc, coordinates, lineShape);
+}
+
+Value WarpPartialSlots::getAddress(OpBuilder &b, Location loc, Value scratch,
+                                   size_t s, Value line, Value warp) const {
+  Value slot = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, line, createI32(b, loc, warps)),
+      warp);
+  Value at = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, slot, createI32(b, loc, slotBytes[s])),
+      createI32(b, loc, offsets[s]));
+  return LLVM::GEPOp::create(b, loc, scratch.getType(), b.getI8Type(), scratch,
+                             ValueRange{at});
 }

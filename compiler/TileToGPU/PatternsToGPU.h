@@ -103,6 +103,39 @@ mlir::Value shuffleScalar(mlir::OpBuilder &builder, mlir::Location loc,
                           mlir::Value value, mlir::Value offset,
                           unsigned warpSize, mlir::gpu::ShuffleMode mode);
 
+/// A thread's elements of `mapping` grouped by line along `axis` (the
+/// elements that share their other coordinates): per line, the element
+/// numbers in order along the axis; lines in the order of the slice layout
+/// that removes `axis`.
+llvm::SmallVector<llvm::SmallVector<int64_t>>
+getLinesAlong(const tile::ThreadMapping &mapping, unsigned axis);
+
+/// Where reductions and scans exchange one partial per (line, warp along
+/// the axis) in shared memory: a region per source, slots of at least 4
+/// bytes, slot `line * warps + warp`.
+class WarpPartialSlots {
+public:
+  WarpPartialSlots(mlir::Operation *reduceOrScan, unsigned axis, int64_t warps);
+
+  /// The scratch bytes all regions take.
+  int64_t getBytes() const { return bytes; }
+  /// The row-major index of the line holding element `e` (its coordinates
+  /// with the axis set to 0).
+  mlir::Value getLineIndex(mlir::OpBuilder &builder, mlir::Location loc,
+                           const tile::ThreadMapping &mapping,
+                           llvm::ArrayRef<mlir::Value> base, int64_t e) const;
+  /// The address (`!llvm.ptr<3>` from `scratch`) of source `s`'s slot.
+  mlir::Value getAddress(mlir::OpBuilder &builder, mlir::Location loc,
+                         mlir::Value scratch, size_t s, mlir::Value line,
+                         mlir::Value warp) const;
+
+private:
+  unsigned axis;
+  int64_t warps;
+  llvm::SmallVector<int64_t> lineShape, offsets, slotBytes;
+  int64_t bytes = 0;
+};
+
 /// Shared-memory bytes `op` needs as scratch (0 for most ops).
 int64_t getSharedScratchBytes(mlir::Operation *op);
 

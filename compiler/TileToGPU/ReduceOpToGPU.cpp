@@ -44,32 +44,23 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
       sources.push_back(unpackElements(rewriter, loc, src));
     Region &region = op.getCombineOp();
 
-    // Partials per (output element, period): folded runs.
-    int64_t periods = m.perThread[axis] / m.sizePerThread[axis];
-    int64_t outputs = m.getNumElements() / m.perThread[axis];
+    // Partials per (line, period): folded runs, elements in index order.
+    int64_t run = m.sizePerThread[axis];
+    int64_t periods = m.perThread[axis] / run;
+    SmallVector<SmallVector<int64_t>> lines = getLinesAlong(m, axis);
+    int64_t outputs = lines.size();
     SmallVector<SmallVector<Tuple>> partials(outputs,
                                              SmallVector<Tuple>(periods));
-    SmallVector<int64_t> outputOf(m.getNumElements());
-    SmallVector<int64_t> firstElement(outputs, -1);
-    llvm::DenseMap<int64_t, int64_t> outputIndex;
-    for (int64_t e = 0; e < m.getNumElements(); ++e) {
-      SmallVector<int64_t> indices = m.getIndices(e);
-      int64_t position = indices[axis];
-      indices[axis] = 0;
-      int64_t key = m.getElementIndex(indices);
-      auto [it, inserted] = outputIndex.try_emplace(key, outputIndex.size());
-      int64_t output = it->second;
-      if (inserted)
-        firstElement[output] = e;
-      Tuple element;
-      for (auto &source : sources)
-        element.push_back(source[e]);
-      Tuple &partial = partials[output][position / m.sizePerThread[axis]];
-      // Elements come in increasing index order along the axis.
-      partial = partial.empty()
-                    ? element
-                    : applyCombine(rewriter, region, partial, element);
-    }
+    for (auto [output, line] : llvm::enumerate(lines))
+      for (auto [position, e] : llvm::enumerate(line)) {
+        Tuple element;
+        for (auto &source : sources)
+          element.push_back(source[e]);
+        Tuple &partial = partials[output][position / run];
+        partial = partial.empty()
+                      ? element
+                      : applyCombine(rewriter, region, partial, element);
+      }
 
     // Lanes: butterfly, lower lanes' partials on the left.
     Value lane =
@@ -113,58 +104,28 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
                                  createI32(rewriter, loc, m.warpStride[axis])),
           createI32(rewriter, loc, warps));
       Value scratch = getSharedScratch(rewriter, loc);
-      SmallVector<int64_t> outputShape(sourceType.getShape());
-      outputShape[axis] = 1;
-      // Source s's partials start at its own offset.
-      SmallVector<int64_t> sourceOffsets;
-      int64_t offset = 0;
-      int64_t slots =
-          sourceType.getNumElements() / sourceType.getDimSize(axis) * warps;
-      for (Value src : op.getSrcs()) {
-        sourceOffsets.push_back(offset);
-        Type element = getElementTypeOrSelf(src.getType());
-        offset += slots * std::max<int64_t>(4, getStorageBytes(element));
-      }
-      auto slotAddress = [&](size_t s, Value slot) {
-        Type element = getElementTypeOrSelf(op.getSrcs()[s].getType());
-        Value bytes = arith::MulIOp::create(
-            rewriter, loc, slot,
-            createI32(rewriter, loc,
-                      std::max<int64_t>(4, getStorageBytes(element))));
-        Value at = arith::AddIOp::create(
-            rewriter, loc, bytes, createI32(rewriter, loc, sourceOffsets[s]));
-        return LLVM::GEPOp::create(rewriter, loc, scratch.getType(),
-                                   rewriter.getI8Type(), scratch,
-                                   ValueRange{at});
-      };
+      WarpPartialSlots slots(op, axis, warps);
       for (int64_t period = 0; period < periods; ++period) {
         gpu::BarrierOp::create(rewriter, loc);
         SmallVector<Value> rows;
         for (int64_t output = 0; output < outputs; ++output) {
-          SmallVector<Value> coordinates = getElementCoordinates(
-              rewriter, loc, m, base, firstElement[output]);
-          coordinates[axis] = createI32(rewriter, loc, 0);
-          Value row = arith::MulIOp::create(
-              rewriter, loc,
-              getRowMajorIndex(rewriter, loc, coordinates, outputShape),
-              createI32(rewriter, loc, warps));
-          rows.push_back(row);
-          Value slot = arith::AddIOp::create(rewriter, loc, row, warpCoord);
+          rows.push_back(
+              slots.getLineIndex(rewriter, loc, m, base, lines[output][0]));
           for (size_t s = 0; s < numSources; ++s)
             LLVM::StoreOp::create(rewriter, loc, partials[output][period][s],
-                                  slotAddress(s, slot));
+                                  slots.getAddress(rewriter, loc, scratch, s,
+                                                   rows[output], warpCoord));
         }
         gpu::BarrierOp::create(rewriter, loc);
         for (int64_t output = 0; output < outputs; ++output) {
           Tuple folded;
           for (int64_t w = 0; w < warps; ++w) {
-            Value slot = arith::AddIOp::create(rewriter, loc, rows[output],
-                                               createI32(rewriter, loc, w));
             Tuple partial;
             for (size_t s = 0; s < numSources; ++s)
               partial.push_back(LLVM::LoadOp::create(
                   rewriter, loc, partials[output][period][s].getType(),
-                  slotAddress(s, slot)));
+                  slots.getAddress(rewriter, loc, scratch, s, rows[output],
+                                   createI32(rewriter, loc, w))));
             folded = folded.empty()
                          ? partial
                          : applyCombine(rewriter, region, folded, partial);

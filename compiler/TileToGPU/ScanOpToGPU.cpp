@@ -95,18 +95,7 @@ struct ScanOpLowering : public OpConversionPattern<tile::ScanOp> {
     int64_t length = m.perThread[axis];
     int64_t run = m.sizePerThread[axis];
     int64_t periods = length / run;
-    SmallVector<SmallVector<int64_t>> lines;
-    llvm::DenseMap<int64_t, int64_t> lineOf;
-    for (int64_t e = 0; e < m.getNumElements(); ++e) {
-      SmallVector<int64_t> indices = m.getIndices(e);
-      int64_t position = indices[axis];
-      indices[axis] = 0;
-      auto [it, inserted] =
-          lineOf.try_emplace(m.getElementIndex(indices), lines.size());
-      if (inserted)
-        lines.emplace_back(length, -1);
-      lines[it->second][position] = e;
-    }
+    SmallVector<SmallVector<int64_t>> lines = getLinesAlong(m, axis);
 
     Value tid = getThreadId(b, loc);
     Value lane =
@@ -151,36 +140,13 @@ struct ScanOpLowering : public OpConversionPattern<tile::ScanOp> {
 
     SmallVector<Value> base;
     Value scratch;
-    SmallVector<int64_t> slotOffsets;
-    SmallVector<int64_t> lineShape(sourceType.getShape());
-    lineShape[axis] = 1;
+    WarpPartialSlots slots(op, axis, warps);
     if (warps > 1) {
       base = getBaseCoordinates(b, loc, m);
       scratch = getSharedScratch(b, loc);
-      int64_t numLines =
-          sourceType.getNumElements() / sourceType.getDimSize(axis);
-      int64_t offset = 0;
-      for (Value src : op.getSrcs()) {
-        slotOffsets.push_back(offset);
-        offset += numLines * warps *
-                  std::max<int64_t>(
-                      4, getStorageBytes(getElementTypeOrSelf(src.getType())));
-      }
     }
     auto slot = [&](size_t s, Value line, Value w) {
-      Type element = getElementTypeOrSelf(op.getSrcs()[s].getType());
-      Value index = arith::AddIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, line, createI32(b, loc, warps)),
-          w);
-      Value bytes = arith::AddIOp::create(
-          b, loc,
-          arith::MulIOp::create(
-              b, loc, index,
-              createI32(b, loc,
-                        std::max<int64_t>(4, getStorageBytes(element)))),
-          createI32(b, loc, slotOffsets[s]));
-      return LLVM::GEPOp::create(b, loc, scratch.getType(), b.getI8Type(),
-                                 scratch, ValueRange{bytes});
+      return slots.getAddress(b, loc, scratch, s, line, w);
     };
 
     SmallVector<SmallVector<Tuple>> results(lines.size(),
@@ -191,12 +157,8 @@ struct ScanOpLowering : public OpConversionPattern<tile::ScanOp> {
       SmallVector<Value> lineIndex;
       if (warps > 1) {
         gpu::BarrierOp::create(b, loc);
-        for (auto &line : lines) {
-          SmallVector<Value> coordinates =
-              getElementCoordinates(b, loc, m, base, line[0]);
-          coordinates[axis] = createI32(b, loc, 0);
-          lineIndex.push_back(getRowMajorIndex(b, loc, coordinates, lineShape));
-        }
+        for (auto &line : lines)
+          lineIndex.push_back(slots.getLineIndex(b, loc, m, base, line[0]));
       }
       SmallVector<Partial> before(lines.size());
       SmallVector<Tuple> periodTotal(lines.size());

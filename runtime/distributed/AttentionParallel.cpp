@@ -15,17 +15,35 @@ namespace {
 
 constexpr int kRingTag = 7300;
 
-void requireHeads(const Communicator &comm, int64_t heads,
-                  const std::vector<int64_t> &lengths) {
-  if (heads % comm.size())
-    throw Error(Status::InvalidArgument,
-                "Ulysses needs the heads to divide by the ranks: " +
-                    std::to_string(heads) + " heads on " +
-                    std::to_string(comm.size()) + " ranks");
-  if (lengths.size() != static_cast<size_t>(comm.size()))
-    throw Error(Status::InvalidArgument,
-                "Ulysses needs one sequence length per rank");
-}
+/// The blocks Ulysses' all-to-alls exchange, the same both ways: block j
+/// holds rank j's tokens (or this rank's, going back) of one rank's share of
+/// the heads, as [B, longest, H/R] rows, padded past each length.
+struct UlyssesBlocks {
+  int64_t share, longest, total = 0;
+  std::vector<int64_t> starts; // each rank's first token in the sequence
+  size_t run, block;           // a token's heads of one block; a block
+
+  UlyssesBlocks(const Communicator &comm, int64_t batch,
+                const std::vector<int64_t> &lengths, int64_t heads,
+                size_t rowBytes) {
+    if (heads % comm.size())
+      throw Error(Status::InvalidArgument,
+                  "Ulysses needs the heads to divide by the ranks: " +
+                      std::to_string(heads) + " heads on " +
+                      std::to_string(comm.size()) + " ranks");
+    if (lengths.size() != static_cast<size_t>(comm.size()))
+      throw Error(Status::InvalidArgument,
+                  "Ulysses needs one sequence length per rank");
+    share = heads / comm.size();
+    longest = *std::max_element(lengths.begin(), lengths.end());
+    for (int64_t length : lengths) {
+      starts.push_back(total);
+      total += length;
+    }
+    run = share * rowBytes;
+    block = batch * longest * run;
+  }
+};
 
 } // namespace
 
@@ -104,23 +122,14 @@ std::vector<char> recur::toHeads(Communicator &comm, const void *in,
                                  int64_t batch,
                                  const std::vector<int64_t> &lengths,
                                  int64_t heads, size_t rowBytes) {
-  requireHeads(comm, heads, lengths);
+  UlyssesBlocks layout(comm, batch, lengths, heads, rowBytes);
   int rank = comm.rank(), size = comm.size();
-  int64_t share = heads / size;
-  int64_t longest = *std::max_element(lengths.begin(), lengths.end());
-  int64_t total = 0;
-  std::vector<int64_t> starts;
-  for (int64_t length : lengths) {
-    starts.push_back(total);
-    total += length;
-  }
-  size_t block = batch * longest * share * rowBytes;
+  auto [share, longest, total, starts, run, block] = layout;
   // Block j of what this rank sends: its tokens of heads [j H/R, (j+1) H/R),
-  // [B, longest, H/R] rows, the tail past its length left zero.
+  // the tail past its length left zero.
   std::vector<char> send(block * size, 0), received(block * size);
   const char *input = static_cast<const char *>(in);
   int64_t mine = lengths[rank];
-  size_t run = share * rowBytes; // a token's heads of one block, contiguous
   for (int j = 0; j < size; ++j)
     for (int64_t b = 0; b < batch; ++b)
       for (int64_t t = 0; t < mine; ++t)
@@ -141,18 +150,9 @@ std::vector<char> recur::toSequence(Communicator &comm, const void *in,
                                     int64_t batch,
                                     const std::vector<int64_t> &lengths,
                                     int64_t heads, size_t rowBytes) {
-  requireHeads(comm, heads, lengths);
+  UlyssesBlocks layout(comm, batch, lengths, heads, rowBytes);
   int rank = comm.rank(), size = comm.size();
-  int64_t share = heads / size;
-  int64_t longest = *std::max_element(lengths.begin(), lengths.end());
-  int64_t total = 0;
-  std::vector<int64_t> starts;
-  for (int64_t length : lengths) {
-    starts.push_back(total);
-    total += length;
-  }
-  size_t run = share * rowBytes;
-  size_t block = batch * longest * run;
+  auto [share, longest, total, starts, run, block] = layout;
   // Block j: rank j's tokens of this rank's heads.
   std::vector<char> send(block * size, 0), received(block * size);
   const char *input = static_cast<const char *>(in);
