@@ -222,16 +222,24 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
     * `tile.dot` accumulates with FMAs from operands in shared memory, or
       with `mma-sync`, runs `nvgpu.mma.sync` on 16x8 tiles per warp where
       the types and shapes fit.
+    * `tile.print` becomes `gpu.printf` (one line per element, from the
+      element's canonical holder) and `tile.assert` becomes `cf.assert`;
+      without `device-printf` (AMD targets) both are errors.
   }];
   let options = [
     Option<"mmaSync", "mma-sync", "bool", /*default=*/"false",
            "Use NVIDIA tensor cores (nvgpu.mma.sync) for the dots that fit "
            "them (f16, or f32 with tf32 precision; shapes of 16x8x16 or 16x8x8)">,
+    Option<"devicePrintf", "device-printf", "bool", /*default=*/"true",
+           "Lower tile.print to gpu.printf and tile.assert to cf.assert; "
+           "without it (targets whose printf needs unlinked device "
+           "libraries) both are errors">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
     "::mlir::LLVM::LLVMDialect", "::mlir::nvgpu::NVGPUDialect",
-    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::scf::SCFDialect", "::mlir::cf::ControlFlowDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 

@@ -109,8 +109,10 @@ std::string recur::GPUTarget::getName() const {
 
 /// tile -> laid-out tiles -> each thread's share in gpu.funcs: what the GPU
 /// and the emulated GPU pipelines have in common.
+/// `emulated`: for the SIMT emulator, which prints for every target.
 static void addDistributionPasses(OpPassManager &pm,
-                                  const recur::GPUPipelineOptions &options) {
+                                  const recur::GPUPipelineOptions &options,
+                                  bool emulated) {
   using namespace recur;
   const GPUTarget &target = options.target;
   if (options.inlineCalls)
@@ -123,6 +125,9 @@ static void addDistributionPasses(OpPassManager &pm,
   pm.addPass(createTileGPUAssignLayouts(layouts));
   ConvertTileToGPUOptions distribute;
   distribute.mmaSync = target.vendor == GPUTarget::Vendor::CUDA;
+  // AMD's printf lives in the ROCm device libraries, which are not linked.
+  distribute.devicePrintf =
+      emulated || target.vendor == GPUTarget::Vendor::CUDA;
   pm.addPass(createConvertTileToGPU(distribute));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -131,7 +136,7 @@ static void addDistributionPasses(OpPassManager &pm,
 void recur::buildGPUPipeline(OpPassManager &pm,
                              const GPUPipelineOptions &options) {
   const GPUTarget &target = options.target;
-  addDistributionPasses(pm, options);
+  addDistributionPasses(pm, options, /*emulated=*/false);
 
   // gpu/nvgpu/vector/arith/scf -> the vendor's LLVM dialect.
   pm.addPass(createSCFToControlFlowPass());
@@ -170,7 +175,7 @@ void recur::buildGPUPipeline(OpPassManager &pm,
 
 void recur::buildEmuPipeline(OpPassManager &pm,
                              const GPUPipelineOptions &options) {
-  addDistributionPasses(pm, options);
+  addDistributionPasses(pm, options, /*emulated=*/true);
   ConvertGPUToEmuOptions emu;
   emu.warpSize = options.target.warpSize;
   pm.addPass(createConvertGPUToEmu(emu));

@@ -67,6 +67,8 @@ void recur::addEmulatorSymbols(
   RECUR_EMU_SYMBOL(__recur_emu_shared_memory);
   RECUR_EMU_SYMBOL(__recur_emu_dynamic_shared_memory);
   RECUR_EMU_SYMBOL(__recur_emu_trap);
+  RECUR_EMU_SYMBOL(__recur_emu_assert);
+  RECUR_EMU_SYMBOL(__recur_emu_printf);
   RECUR_EMU_SYMBOL(__recur_emu_shfl_idx);
   RECUR_EMU_SYMBOL(__recur_emu_shfl_up);
   RECUR_EMU_SYMBOL(__recur_emu_shfl_down);

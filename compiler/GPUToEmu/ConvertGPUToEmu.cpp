@@ -12,6 +12,8 @@
 #include "compiler/Passes.h"
 #include "compiler/TileToGPU/PatternsToGPU.h"
 
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/LLVMIR/FunctionCallUtils.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace recur {
@@ -38,6 +40,27 @@ Value callIntrinsic(PatternRewriter &rewriter, Operation *at, StringRef name,
   }
   auto call = func::CallOp::create(rewriter, at->getLoc(), fn, operands);
   return results.empty() ? Value() : call.getResult(0);
+}
+
+/// The address of a constant global holding a NUL-terminated copy of
+/// `text`, one global per distinct text.
+Value getStringAddress(PatternRewriter &rewriter, Operation *at,
+                       StringRef text) {
+  auto module = at->getParentOfType<ModuleOp>();
+  std::string name =
+      "__recur_emu_str_" + llvm::utohexstr(llvm::hash_value(text), true);
+  auto global = module.lookupSymbol<LLVM::GlobalOp>(name);
+  if (!global) {
+    OpBuilder builder(module.getBodyRegion());
+    std::string data = text.str();
+    data.push_back('\0');
+    global = LLVM::GlobalOp::create(
+        builder, module.getLoc(),
+        LLVM::LLVMArrayType::get(builder.getI8Type(), data.size()),
+        /*isConstant=*/true, LLVM::Linkage::Internal, name,
+        builder.getStringAttr(data));
+  }
+  return LLVM::AddressOfOp::create(rewriter, at->getLoc(), global);
 }
 
 /// gpu.thread_id & co. read the emulated thread's coordinates.
@@ -191,6 +214,48 @@ struct MmaSyncOpLowering : public OpRewritePattern<nvgpu::MmaSyncOp> {
   }
 };
 
+/// `gpu.printf` calls the emulator's printf with the same arguments (the
+/// tile lowering has already widened them as C's varargs would).
+struct PrintfOpLowering : public OpRewritePattern<gpu::PrintfOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(gpu::PrintfOp op,
+                                PatternRewriter &rewriter) const override {
+    auto module = op->getParentOfType<ModuleOp>();
+    auto ptrType = LLVM::LLVMPointerType::get(rewriter.getContext());
+    FailureOr<LLVM::LLVMFuncOp> printf = [&] {
+      OpBuilder::InsertionGuard guard(rewriter);
+      return LLVM::lookupOrCreateFn(
+          rewriter, module, "__recur_emu_printf", {ptrType},
+          LLVM::LLVMVoidType::get(rewriter.getContext()), /*isVarArg=*/true);
+    }();
+    if (failed(printf))
+      return failure();
+    SmallVector<Value> args = {
+        getStringAddress(rewriter, op, op.getFormat())};
+    args.append(op.getArgs().begin(), op.getArgs().end());
+    LLVM::CallOp::create(rewriter, op.getLoc(), *printf, args);
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// `cf.assert` is checked by the emulator, which fails the launch with the
+/// message and the thread that failed.
+struct AssertOpLowering : public OpRewritePattern<cf::AssertOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(cf::AssertOp op,
+                                PatternRewriter &rewriter) const override {
+    Value ok = arith::ExtUIOp::create(rewriter, op.getLoc(),
+                                      rewriter.getI32Type(), op.getArg());
+    callIntrinsic(rewriter, op, "__recur_emu_assert", {},
+                  {ok, getStringAddress(rewriter, op, op.getMsg())});
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 /// The shared-memory scratch is the emulated block's shared memory.
 struct SharedScratchLowering : public OpRewritePattern<LLVM::AddressOfOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -271,8 +336,8 @@ struct ConvertGPUToEmuPass
     patterns.add<IdOpLowering<gpu::BlockDimOp>>(context,
                                                 "__recur_emu_block_dim");
     patterns.add<IdOpLowering<gpu::GridDimOp>>(context, "__recur_emu_grid_dim");
-    patterns.add<BarrierOpLowering, MmaSyncOpLowering, SharedScratchLowering>(
-        context);
+    patterns.add<AssertOpLowering, BarrierOpLowering, MmaSyncOpLowering,
+                 PrintfOpLowering, SharedScratchLowering>(context);
     patterns.add<ShuffleOpLowering>(context, warpSize);
     FrozenRewritePatternSet frozen(std::move(patterns));
     for (func::FuncOp fn : kernels)

@@ -151,6 +151,9 @@ using GPUAccessContiguity = llvm::DenseMap<mlir::Operation *, int64_t>;
 void populateLoadStoreOpToGPUPatterns(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns,
                                       const GPUAccessContiguity &contiguity);
+/// tile.print as `gpu.printf`, tile.assert as `cf.assert`.
+void populateDebugOpToGPUPatterns(const mlir::TypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
 /// `useMmaSync`: NVIDIA tensor cores (`mma.sync`) where the dot fits them.
 void populateDotOpToGPUPatterns(const mlir::TypeConverter &converter,
                                 mlir::RewritePatternSet &patterns,

@@ -45,6 +45,14 @@ void *__recur_emu_dynamic_shared_memory(void);
  * `message` (may be NULL). Does not return. */
 void __recur_emu_trap(const char *message);
 
+/* A device assertion (cf.assert): when `ok` is zero, ends the launch like
+ * __recur_emu_trap, with "assertion failed: " and `message`. */
+void __recur_emu_assert(int32_t ok, const char *message);
+
+/* Device printf (gpu.printf): prints the formatted text to stdout in one
+ * piece, so that lines of different threads do not mix. */
+void __recur_emu_printf(const char *format, ...);
+
 /* Warp shuffles of a 32-bit value with shfl.sync's semantics: `b` is the
  * source lane (idx), the delta (up, down) or the lane mask (xor); `c` packs
  * the clamp value in bits 0-4 and the segment mask in bits 8-12 (bits 0-5 and

@@ -69,3 +69,31 @@ module attributes {gpu.container_module} {
     }
   }
 }
+
+// -----
+
+// gpu.printf calls the emulator's variadic printf with the format as a
+// constant string; cf.assert passes its condition and message to the
+// emulator, which fails the launch naming the thread.
+// CHECK-LABEL: module {
+// CHECK-DAG:     llvm.mlir.global internal constant @[[FMT:__recur_emu_str_[0-9a-f]+]]("v = %d\0A\00")
+// CHECK-DAG:     llvm.mlir.global internal constant @[[MSG:__recur_emu_str_[0-9a-f]+]]("v is small\00")
+// CHECK-DAG:     llvm.func @__recur_emu_printf(!llvm.ptr, ...)
+// CHECK-DAG:     func.func private @__recur_emu_assert(i32, !llvm.ptr)
+// CHECK-LABEL:   func.func @debug
+// CHECK-DAG:       %[[F:.+]] = llvm.mlir.addressof @[[FMT]]
+// CHECK-DAG:       %[[M:.+]] = llvm.mlir.addressof @[[MSG]]
+// CHECK:           llvm.call @__recur_emu_printf(%[[F]], %arg0) vararg(!llvm.func<void (ptr, ...)>) : (!llvm.ptr, i32) -> ()
+// CHECK:           %[[OK:.+]] = arith.extui %{{.+}} : i1 to i32
+// CHECK:           call @__recur_emu_assert(%[[OK]], %[[M]]) : (i32, !llvm.ptr) -> ()
+module attributes {gpu.container_module} {
+  gpu.module @recur_kernels {
+    gpu.func @debug(%v: i32) kernel attributes {known_block_size = array<i32: 32, 1, 1>} {
+      gpu.printf "v = %d\n", %v : i32
+      %c = arith.constant 8 : i32
+      %ok = arith.cmpi slt, %v, %c : i32
+      cf.assert %ok, "v is small"
+      gpu.return
+    }
+  }
+}

@@ -192,10 +192,37 @@ def test_dot_without_tensor_core_shape_uses_fma(device, rng):
 
 @recur.jit
 def print_kernel(x_ptr, N: rl.constexpr):
-    rl.device_print("x", rl.load(x_ptr + rl.arange(0, N)))
+    offs = rl.arange(0, N)
+    rl.device_print("x = ", rl.load(x_ptr + offs))
+    rl.device_print("n = ", N)
 
 
-def test_op_without_gpu_lowering_is_a_clear_error(device):
-    x = np.ones(64, np.float32)
-    with pytest.raises(Exception, match="tile.print.* has no GPU lowering yet"):
-        print_kernel[(1,)](x, N=64)
+def test_device_print_prints_each_element_once(device, capfd):
+    # 64 elements over 128 (or 256) threads: the layout holds copies, and
+    # only each element's canonical holder prints it.
+    x = np.arange(64, dtype=np.float32) * 0.5
+    print_kernel[(2,)](x, N=64)
+    lines = capfd.readouterr().out.splitlines()
+    for pid in (0, 1):
+        mine = [line for line in lines if line.startswith(f"pid ({pid}, 0, 0) idx (")]
+        assert sorted(mine) == sorted(
+            f"pid ({pid}, 0, 0) idx ({i}) x = {x[i]:.9g}" for i in range(64)
+        )
+        assert lines.count(f"pid ({pid}, 0, 0) n = 64") == 1
+
+
+@recur.jit
+def assert_kernel(x_ptr, N: rl.constexpr):
+    x = rl.load(x_ptr + rl.arange(0, N))
+    rl.device_assert(x < 100.0, "x below 100")
+
+
+def test_device_assert_fails_the_launch_with_its_message(device):
+    x = np.zeros(256, np.float32)
+    assert_kernel[(1,)](x, N=256)
+    x[200] = 1e3
+    with pytest.raises(
+        Exception,
+        match=r"block \(0, 0, 0\).*assertion failed: x below 100 at .*test_emulation.py:\d+",
+    ):
+        assert_kernel[(1,)](x, N=256)

@@ -23,7 +23,7 @@ from test_tutorials import (
     matmul_kernel,
     softmax_kernel,
 )
-from test_emulation import dot_kernel, print_kernel
+from test_emulation import assert_kernel, dot_kernel, print_kernel
 
 ptxas = _C.runtime.find_ptxas()
 needs_ptxas = pytest.mark.skipif(ptxas is None, reason="no CUDA toolkit (ptxas) on this machine")
@@ -171,10 +171,24 @@ def test_unknown_target_is_rejected():
 
 
 @needs_ptxas
-def test_unsupported_op_names_itself():
-    with pytest.raises(Exception, match="tile.print.* has no GPU lowering yet"):
+@pytest.mark.parametrize("target", ["cuda:sm_80", "cuda:sm_90"])
+def test_debug_ops_use_vprintf_and_assertfail(target):
+    signature = {"x_ptr": "*fp32"}
+    printing = recur.compile(print_kernel, signature=signature, constexprs={"N": 64}, target=target)
+    assert "vprintf" in printing.asm["ptx"]
+    asserting = recur.compile(
+        assert_kernel, signature=signature, constexprs={"N": 64}, target=target
+    )
+    assert "__assertfail" in asserting.asm["ptx"]
+    for kernel in (printing, asserting):
+        assert kernel.metadata["spill_stores"] == 0
+
+
+@pytest.mark.parametrize("kernel", [print_kernel, assert_kernel])
+def test_debug_ops_on_amd_name_what_is_missing(kernel):
+    with pytest.raises(Exception, match="tile.(print|assert).* ROCm device libraries"):
         recur.compile(
-            print_kernel, signature={"x_ptr": "*fp32"}, constexprs={"N": 64}, target="cuda:sm_80"
+            kernel, signature={"x_ptr": "*fp32"}, constexprs={"N": 64}, target="rocm:gfx942"
         )
 
 
@@ -194,7 +208,16 @@ def test_launching_without_a_gpu_says_why():
         kernel.launcher
 
 
-def test_rocm_kernels_do_not_launch_yet():
+def hip_present():
+    try:
+        device.rocm()
+        return True
+    except ValueError:
+        return False
+
+
+@pytest.mark.skipif(hip_present(), reason="this machine has an AMD GPU")
+def test_launching_on_amd_without_hip_says_why():
     kernel = compile_for("add", "rocm:gfx942")
-    with pytest.raises(RuntimeError, match="not on AMD GPUs yet"):
+    with pytest.raises(ValueError, match="libamdhip64|hipInit|GPU"):
         kernel.launcher
