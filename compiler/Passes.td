@@ -222,6 +222,8 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
     * `tile.dot` accumulates with FMAs from operands in shared memory, or
       with `mma-sync`, runs `nvgpu.mma.sync` on 16x8 tiles per warp where
       the types and shapes fit.
+      With `mfma`, each wavefront runs `amdgpu.mfma` on 16x16 tiles where
+      they fit.
     * `tile.print` becomes `gpu.printf` (one line per element, from the
       element's canonical holder) and `tile.assert` becomes `cf.assert`;
       without `device-printf` (AMD targets) both are errors.
@@ -230,6 +232,10 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
     Option<"mmaSync", "mma-sync", "bool", /*default=*/"false",
            "Use NVIDIA tensor cores (nvgpu.mma.sync) for the dots that fit "
            "them (f16, or f32 with tf32 precision; shapes of 16x8x16 or 16x8x8)">,
+    Option<"mfma", "mfma", "bool", /*default=*/"false",
+           "Use AMD matrix cores (amdgpu.mfma, CDNA2/3, 64-lane wavefronts) "
+           "for the dots that fit them (f16, bf16 or f32 operands, f32 "
+           "accumulator; M, N multiples of 16, K of 16 or 4)">,
     Option<"devicePrintf", "device-printf", "bool", /*default=*/"true",
            "Lower tile.print to gpu.printf and tile.assert to cf.assert; "
            "without it (targets whose printf needs unlinked device "
@@ -238,6 +244,7 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
     "::mlir::LLVM::LLVMDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::amdgpu::AMDGPUDialect",
     "::mlir::scf::SCFDialect", "::mlir::cf::ControlFlowDialect",
     "::mlir::vector::VectorDialect",
   ];
@@ -255,7 +262,8 @@ def ConvertGPUToEmu : Pass<"convert-gpu-to-emu", "::mlir::ModuleOp"> {
     (`__recur_emu_shared_memory`), and pointers of every address space
     become host pointers. The block size and the scratch size are kept as
     `recur.emu.threads` and `recur.emu.shared_bytes`; `nvgpu.mma.sync`
-    becomes the emulator's `mma` of the same shape and types. It runs on
+    becomes the emulator's `mma` of the same shape and types, and
+    `amdgpu.mfma` its `mfma`. It runs on
     the output of `convert-tile-to-gpu`, before the NVVM or ROCDL
     conversion would.
   }];

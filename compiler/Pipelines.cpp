@@ -125,6 +125,7 @@ static void addDistributionPasses(OpPassManager &pm,
   pm.addPass(createTileGPUAssignLayouts(layouts));
   ConvertTileToGPUOptions distribute;
   distribute.mmaSync = target.vendor == GPUTarget::Vendor::CUDA;
+  distribute.mfma = target.vendor == GPUTarget::Vendor::ROCm;
   // AMD's printf lives in the ROCm device libraries, which are not linked.
   distribute.devicePrintf =
       emulated || target.vendor == GPUTarget::Vendor::CUDA;

@@ -256,6 +256,57 @@ struct AssertOpLowering : public OpRewritePattern<cf::AssertOp> {
   }
 };
 
+/// `amdgpu.mfma` is a wavefront collective of the emulator, which takes each
+/// lane's fragments by address in the element order of the op's vector
+/// types (a scalar f32 operand is one element).
+struct MfmaOpLowering : public OpRewritePattern<amdgpu::MFMAOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(amdgpu::MFMAOp op,
+                                PatternRewriter &rewriter) const override {
+    Type element = getElementTypeOrSelf(op.getSourceA().getType());
+    auto shape = std::make_tuple(op.getM(), op.getN(), op.getK());
+    StringRef name;
+    if (shape == std::make_tuple(16u, 16u, 16u) && element.isF16())
+      name = "__recur_emu_mfma_f32_16x16x16f16";
+    else if (shape == std::make_tuple(16u, 16u, 16u) && element.isBF16())
+      name = "__recur_emu_mfma_f32_16x16x16bf16_1k";
+    else if (shape == std::make_tuple(16u, 16u, 4u) && element.isF32())
+      name = "__recur_emu_mfma_f32_16x16x4f32";
+    else if (shape == std::make_tuple(32u, 32u, 8u) && element.isF16())
+      name = "__recur_emu_mfma_f32_32x32x8f16";
+    else
+      return rewriter.notifyMatchFailure(op, "no emulated MFMA of this kind");
+    if (op.getBlocks() != 1 || op.getCbsz() || op.getAbid() ||
+        op.getBlgp() != amdgpu::MFMAPermB::none || op.getNegateA() ||
+        op.getNegateB() || op.getNegateC() || op.getReducePrecision())
+      return rewriter.notifyMatchFailure(op, "only plain one-block MFMAs");
+
+    // One slot per operand, in the entry block (loops must not grow the
+    // stack).
+    Location loc = op.getLoc();
+    auto fn = op->getParentOfType<func::FuncOp>();
+    OpBuilder entry(&fn.getBody().front(), fn.getBody().front().begin());
+    auto ptrType = LLVM::LLVMPointerType::get(rewriter.getContext());
+    auto slot = [&](Type type) {
+      return LLVM::AllocaOp::create(
+          entry, loc, ptrType, type,
+          arith::ConstantIntOp::create(entry, loc, 1, 64));
+    };
+    SmallVector<Value> addresses;
+    for (Value fragment : {op.getSourceA(), op.getSourceB(), op.getDestC()}) {
+      Value address = slot(fragment.getType());
+      LLVM::StoreOp::create(rewriter, loc, fragment, address);
+      addresses.push_back(address);
+    }
+    Value d = slot(op.getType());
+    addresses.push_back(d);
+    callIntrinsic(rewriter, op, name, {}, addresses);
+    rewriter.replaceOpWithNewOp<LLVM::LoadOp>(op, op.getType(), d);
+    return success();
+  }
+};
+
 /// The shared-memory scratch is the emulated block's shared memory.
 struct SharedScratchLowering : public OpRewritePattern<LLVM::AddressOfOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -339,12 +390,14 @@ struct ConvertGPUToEmuPass
     patterns.add<AssertOpLowering, BarrierOpLowering, MmaSyncOpLowering,
                  PrintfOpLowering, SharedScratchLowering>(context);
     patterns.add<ShuffleOpLowering>(context, warpSize);
+    patterns.add<MfmaOpLowering>(context);
     FrozenRewritePatternSet frozen(std::move(patterns));
     for (func::FuncOp fn : kernels)
       if (failed(applyPatternsGreedily(fn, frozen)))
         return signalPassFailure();
     WalkResult left = module.walk([&](Operation *op) {
-      if (isa<gpu::GPUDialect, nvgpu::NVGPUDialect>(op->getDialect()))
+      if (isa<amdgpu::AMDGPUDialect, gpu::GPUDialect, nvgpu::NVGPUDialect>(
+              op->getDialect()))
         return WalkResult(
             op->emitOpError("has no emulation in runtime/emu yet"));
       return WalkResult::advance();

@@ -98,8 +98,9 @@ struct ConvertTileToGPUPass
     TileToGPUTypeConverter converter;
     ConversionTarget target(*context);
     target.addIllegalDialect<tile::TileDialect>();
-    target.addLegalDialect<gpu::GPUDialect, LLVM::LLVMDialect,
-                           nvgpu::NVGPUDialect, vector::VectorDialect>();
+    target.addLegalDialect<amdgpu::AMDGPUDialect, gpu::GPUDialect,
+                           LLVM::LLVMDialect, nvgpu::NVGPUDialect,
+                           vector::VectorDialect>();
     target.addLegalOp<ModuleOp>();
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
@@ -113,6 +114,8 @@ struct ConvertTileToGPUPass
     populateViewOpToGPUPatterns(converter, patterns);
     populateLoadStoreOpToGPUPatterns(converter, patterns, contiguity);
     populateDotOpToGPUPatterns(converter, patterns, mmaSync);
+    if (mfma)
+      populateDotOpToMfmaPatterns(converter, patterns);
     populateReduceOpToGPUPatterns(converter, patterns);
     populateScanOpToGPUPatterns(converter, patterns);
     if (failed(applyFullConversion(module, target, std::move(patterns))))

@@ -30,14 +30,9 @@
 using namespace mlir;
 using namespace recur;
 
-namespace {
-
-/// Stores a distributed tile row-major at element offset `start` of the
-/// scratch, viewed as an array of `type` (each thread its own elements;
-/// copies write the same value to the same place).
-void storeRowMajor(OpBuilder &b, Location loc, Value scratch, Type type,
-                   int64_t start, ArrayRef<Value> elements,
-                   const tile::ThreadMapping &mapping) {
+void recur::storeRowMajor(OpBuilder &b, Location loc, Value scratch, Type type,
+                          int64_t start, ArrayRef<Value> elements,
+                          const tile::ThreadMapping &mapping) {
   SmallVector<Value> base = getBaseCoordinates(b, loc, mapping);
   for (auto [e, element] : llvm::enumerate(elements)) {
     Value index = getRowMajorIndex(
@@ -51,10 +46,9 @@ void storeRowMajor(OpBuilder &b, Location loc, Value scratch, Type type,
   }
 }
 
-/// Loads a blocked tile's elements back from row-major shared memory.
-SmallVector<Value> loadRowMajor(OpBuilder &b, Location loc, Value scratch,
-                                Type type, int64_t start,
-                                const tile::ThreadMapping &mapping) {
+SmallVector<Value> recur::loadRowMajor(OpBuilder &b, Location loc,
+                                       Value scratch, Type type, int64_t start,
+                                       const tile::ThreadMapping &mapping) {
   SmallVector<Value> base = getBaseCoordinates(b, loc, mapping);
   SmallVector<Value> elements;
   for (int64_t e = 0; e < mapping.getNumElements(); ++e) {
@@ -67,6 +61,8 @@ SmallVector<Value> loadRowMajor(OpBuilder &b, Location loc, Value scratch,
   }
   return elements;
 }
+
+namespace {
 
 /// The tensor-core form of a dot, where `mma.sync` fits: 16x8x16 tiles for
 /// f16 operands, 16x8x8 for f32 operands read as tf32.

@@ -85,6 +85,19 @@ llvm::SmallVector<mlir::Value> exchangeThroughShared(
                                    llvm::ArrayRef<mlir::Value>)>
         resultIndex);
 
+/// Stores a distributed tile row-major at element offset `start` of
+/// `scratch` viewed as an array of `elementType` (copies write the same
+/// value to the same place), and loads a tile's elements back from there:
+/// how dots stage their operands and accumulator in shared memory.
+void storeRowMajor(mlir::OpBuilder &builder, mlir::Location loc,
+                   mlir::Value scratch, mlir::Type elementType, int64_t start,
+                   llvm::ArrayRef<mlir::Value> elements,
+                   const tile::ThreadMapping &mapping);
+llvm::SmallVector<mlir::Value>
+loadRowMajor(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value scratch,
+             mlir::Type elementType, int64_t start,
+             const tile::ThreadMapping &mapping);
+
 /// Row-major linear index of i32 coordinates in `shape`.
 mlir::Value getRowMajorIndex(mlir::OpBuilder &builder, mlir::Location loc,
                              llvm::ArrayRef<mlir::Value> coordinates,
@@ -158,6 +171,10 @@ void populateDebugOpToGPUPatterns(const mlir::TypeConverter &converter,
 void populateDotOpToGPUPatterns(const mlir::TypeConverter &converter,
                                 mlir::RewritePatternSet &patterns,
                                 bool useMmaSync);
+/// AMD matrix cores (`amdgpu.mfma`) for the dots that fit them, preferred
+/// over the patterns above (DotOpToMfma.cpp).
+void populateDotOpToMfmaPatterns(const mlir::TypeConverter &converter,
+                                 mlir::RewritePatternSet &patterns);
 void populateReduceOpToGPUPatterns(const mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns);
 void populateScanOpToGPUPatterns(const mlir::TypeConverter &converter,

@@ -8,7 +8,8 @@
 //    mma.m16n8k8" and "... for mma.m16n8k16 with floating point type"
 //    (groupID = lane >> 2, threadID_in_group = lane % 4);
 //  - MFMA (AMD CDNA3): the AMD Matrix Instruction Calculator's register
-//    layouts for v_mfma_f32_16x16x16f16 and v_mfma_f32_32x32x8f16.
+//    layouts for v_mfma_f32_16x16x16f16 (and _16x16x16bf16_1k, the same),
+//    v_mfma_f32_16x16x4f32 and v_mfma_f32_32x32x8f16.
 // Products of f16, bf16 and tf32 values are exact in double and the sum is
 // rounded once to the accumulator type; hardware may differ from that in
 // the last bit of an f32 result, as its accumulation order is unspecified.
@@ -107,6 +108,8 @@ static Coord bMfma16(unsigned l, unsigned v) {
 static Coord dMfma16(unsigned l, unsigned v) {
   return {4 * (l / 16) + v, l % 16};
 }
+static Coord aMfma16x4(unsigned l, unsigned) { return {l % 16, l / 16}; }
+static Coord bMfma16x4(unsigned l, unsigned) { return {l / 16, l % 16}; }
 static Coord aMfma32(unsigned l, unsigned v) {
   return {l % 32, 4 * (l / 32) + v};
 }
@@ -165,6 +168,22 @@ static const MmaShape mfma16x16x16F16{"v_mfma_f32_16x16x16f16",
                                       {Elem::F16, 4, aMfma16},
                                       {Elem::F16, 4, bMfma16},
                                       {Elem::F32, 4, dMfma16}};
+static const MmaShape mfma16x16x16Bf16{"v_mfma_f32_16x16x16bf16_1k",
+                                       64,
+                                       16,
+                                       16,
+                                       16,
+                                       {Elem::BF16, 4, aMfma16},
+                                       {Elem::BF16, 4, bMfma16},
+                                       {Elem::F32, 4, dMfma16}};
+static const MmaShape mfma16x16x4F32{"v_mfma_f32_16x16x4f32",
+                                     64,
+                                     16,
+                                     16,
+                                     4,
+                                     {Elem::F32, 1, aMfma16x4},
+                                     {Elem::F32, 1, bMfma16x4},
+                                     {Elem::F32, 4, dMfma16}};
 static const MmaShape mfma32x32x8F16{"v_mfma_f32_32x32x8f16",
                                      64,
                                      32,
@@ -241,6 +260,10 @@ RECUR_EMU_MMA(mfma16x16x16F16, __recur_emu_mfma_f32_16x16x16f16, uint16_t,
               uint16_t, float)
 RECUR_EMU_MMA(mfma32x32x8F16, __recur_emu_mfma_f32_32x32x8f16, uint16_t,
               uint16_t, float)
+RECUR_EMU_MMA(mfma16x16x16Bf16, __recur_emu_mfma_f32_16x16x16bf16_1k, uint16_t,
+              uint16_t, float)
+RECUR_EMU_MMA(mfma16x16x4F32, __recur_emu_mfma_f32_16x16x4f32, float, float,
+              float)
 
 extern "C" float __recur_emu_cvt_rna_tf32(float value) {
   return roundToTf32(value);

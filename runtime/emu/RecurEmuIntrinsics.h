@@ -120,6 +120,12 @@ void __recur_emu_mfma_f32_16x16x16f16(const uint16_t *a, const uint16_t *b,
                                       const float *c, float *d);
 void __recur_emu_mfma_f32_32x32x8f16(const uint16_t *a, const uint16_t *b,
                                      const float *c, float *d);
+/* v_mfma_f32_16x16x16bf16_1k (gfx90a and later): as 16x16x16f16, with bf16
+ * a and b. v_mfma_f32_16x16x4f32: a, b: 1 float each, c, d: 4 floats. */
+void __recur_emu_mfma_f32_16x16x16bf16_1k(const uint16_t *a, const uint16_t *b,
+                                          const float *c, float *d);
+void __recur_emu_mfma_f32_16x16x4f32(const float *a, const float *b,
+                                     const float *c, float *d);
 
 #ifdef __cplusplus
 }

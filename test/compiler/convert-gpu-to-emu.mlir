@@ -97,3 +97,35 @@ module attributes {gpu.container_module} {
     }
   }
 }
+
+// -----
+
+// amdgpu.mfma is the emulator's wavefront collective of the same shape and
+// types: each lane's fragments go by address, from slots in the entry block
+// (a scalar f32 operand is one element), and D comes back through its slot.
+// CHECK-LABEL: func.func @mfma
+// CHECK-SAME:    (%{{.+}}: i64, %[[A:.+]]: vector<4xf16>, %[[B:.+]]: vector<4xbf16>, %[[S:.+]]: f32, %[[C:.+]]: vector<4xf32>)
+// CHECK-DAG:     %[[SA:.+]] = llvm.alloca %{{.+}} x vector<4xf16> : (i64) -> !llvm.ptr
+// CHECK-DAG:     %[[SS:.+]] = llvm.alloca %{{.+}} x f32 : (i64) -> !llvm.ptr
+// CHECK:         llvm.store %[[A]], %[[SA]] : vector<4xf16>, !llvm.ptr
+// CHECK:         call @__recur_emu_mfma_f32_16x16x16f16(%[[SA]], %{{.+}}, %{{.+}}, %[[D0:.+]]) : (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
+// CHECK:         llvm.load %[[D0]] : !llvm.ptr -> vector<4xf32>
+// CHECK:         llvm.store %[[B]], %{{.+}} : vector<4xbf16>, !llvm.ptr
+// CHECK:         call @__recur_emu_mfma_f32_16x16x16bf16_1k(
+// CHECK:         llvm.store %[[S]], %[[SS]] : f32, !llvm.ptr
+// CHECK:         call @__recur_emu_mfma_f32_16x16x4f32(%[[SS]],
+// CHECK-NOT:     amdgpu.mfma
+// WAVE64-LABEL: func.func @mfma
+// WAVE64:         call @__recur_emu_mfma_f32_16x16x4f32(
+module attributes {gpu.container_module} {
+  gpu.module @recur_kernels {
+    gpu.func @mfma(%x: i64, %a: vector<4xf16>, %b: vector<4xbf16>, %s: f32, %c: vector<4xf32>) kernel {
+      %0 = amdgpu.mfma 16x16x16 %a * %a + %c blgp = none : vector<4xf16>, vector<4xf16>, vector<4xf32>
+      %1 = amdgpu.mfma 16x16x16 %b * %b + %0 blgp = none : vector<4xbf16>, vector<4xbf16>, vector<4xf32>
+      %2 = amdgpu.mfma 16x16x4 %s * %s + %1 blgp = none : f32, f32, vector<4xf32>
+      %p = llvm.inttoptr %x : i64 to !llvm.ptr<1>
+      llvm.store %2, %p : vector<4xf32>, !llvm.ptr<1>
+      gpu.return
+    }
+  }
+}

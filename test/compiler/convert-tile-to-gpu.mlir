@@ -1,5 +1,6 @@
 // RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu | FileCheck %s --check-prefixes=CHECK,FMA
 // RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu=mma-sync=true | FileCheck %s --check-prefixes=CHECK,MMA
+// RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu=mfma=true | FileCheck %s --check-prefixes=CHECK,MFMA
 
 #blocked = #tile.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
 
@@ -179,5 +180,91 @@ tile.func @dot_f16(%pa: !tile.ptr<f16>, %pb: !tile.ptr<f16>) attributes {tile.nu
   %q = tile.addptr %p, %rb : tensor<32x32x!tile.ptr<f16>, #blocked>, tensor<32x32xi32, #blocked>
   %h = arith.truncf %d : tensor<32x32xf32, #blocked> to tensor<32x32xf16, #blocked>
   tile.store %q, %h : tensor<32x32x!tile.ptr<f16>, #blocked>
+  tile.return
+}
+
+// -----
+
+#blocked = #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 8], warpsPerCTA = [2, 1], order = [1, 0]}>
+
+// With mfma (64-lane wavefronts), f16 operands go to amdgpu.mfma on 16x16
+// tiles per wavefront, k in steps of 16: the C fragment comes from the staged
+// accumulator, A's four elements (consecutive in a row) in one 8-byte load,
+// B's four down a column; D goes back to the staging.
+// CHECK-LABEL: gpu.func @dot_mfma_f16
+// CHECK:         gpu.barrier
+// FMA:           math.fma
+// MFMA:          scf.for
+// MFMA:            vector.from_elements %{{.+}} : vector<4xf32>
+// MFMA:            scf.for {{.*}} iter_args(%{{.+}} = %{{.+}}) -> (vector<4xf32>)
+// MFMA:              llvm.load %{{.+}} {alignment = 8 : i64} : !llvm.ptr<3> -> vector<4xf16>
+// MFMA:              vector.from_elements %{{.+}} : vector<4xf16>
+// MFMA:              amdgpu.mfma 16x16x16 %{{.+}} * %{{.+}} + %{{.+}} blgp = none : vector<4xf16>, vector<4xf16>, vector<4xf32>
+// MFMA:          gpu.barrier
+// MFMA-NOT:      math.fma
+tile.func @dot_mfma_f16(%pc: !tile.ptr<f32>) attributes {tile.num_threads = 128 : i32} {
+  %a = arith.constant dense<1.0> : tensor<32x32xf16, #blocked>
+  %b = arith.constant dense<1.0> : tensor<32x32xf16, #blocked>
+  %c = arith.constant dense<0.0> : tensor<32x32xf32, #blocked>
+  %d = tile.dot %a, %b, %c : tensor<32x32xf16, #blocked> * tensor<32x32xf16, #blocked> -> tensor<32x32xf32, #blocked>
+  %p = tile.splat %pc : tensor<32x32x!tile.ptr<f32>, #blocked>
+  tile.store %p, %d : tensor<32x32x!tile.ptr<f32>, #blocked>
+  tile.return
+}
+
+// -----
+
+#blocked = #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 8], warpsPerCTA = [1, 1], order = [1, 0]}>
+
+// bf16 operands take the 16x16x16 bf16 MFMA (bf16_1k on gfx90a and later).
+// CHECK-LABEL: gpu.func @dot_mfma_bf16
+// MFMA:          amdgpu.mfma 16x16x16 %{{.+}} * %{{.+}} + %{{.+}} blgp = none : vector<4xbf16>, vector<4xbf16>, vector<4xf32>
+tile.func @dot_mfma_bf16(%pc: !tile.ptr<f32>) attributes {tile.num_threads = 64 : i32} {
+  %a = arith.constant dense<1.0> : tensor<16x32xbf16, #blocked>
+  %b = arith.constant dense<1.0> : tensor<32x16xbf16, #blocked>
+  %c = arith.constant dense<0.0> : tensor<16x16xf32, #blocked>
+  %d = tile.dot %a, %b, %c : tensor<16x32xbf16, #blocked> * tensor<32x16xbf16, #blocked> -> tensor<16x16xf32, #blocked>
+  %p = tile.splat %pc : tensor<16x16x!tile.ptr<f32>, #blocked>
+  tile.store %p, %d : tensor<16x16x!tile.ptr<f32>, #blocked>
+  tile.return
+}
+
+// -----
+
+#blocked = #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 8], warpsPerCTA = [2, 1], order = [1, 0]}>
+
+// f32 operands run the exact f32 MFMA, 16x16x4, one element of A and B per
+// lane: no tf32 rounding.
+// CHECK-LABEL: gpu.func @dot_mfma_f32
+// MFMA:          scf.for {{.*}} step %{{.+}} iter_args
+// MFMA:            llvm.load %{{.+}} : !llvm.ptr<3> -> f32
+// MFMA:            llvm.load %{{.+}} : !llvm.ptr<3> -> f32
+// MFMA:            amdgpu.mfma 16x16x4 %{{.+}} * %{{.+}} + %{{.+}} blgp = none : f32, f32, vector<4xf32>
+tile.func @dot_mfma_f32(%pc: !tile.ptr<f32>) attributes {tile.num_threads = 128 : i32} {
+  %a = arith.constant dense<1.0> : tensor<32x8xf32, #blocked>
+  %b = arith.constant dense<1.0> : tensor<8x32xf32, #blocked>
+  %c = arith.constant dense<0.0> : tensor<32x32xf32, #blocked>
+  %d = tile.dot %a, %b, %c : tensor<32x8xf32, #blocked> * tensor<8x32xf32, #blocked> -> tensor<32x32xf32, #blocked>
+  %p = tile.splat %pc : tensor<32x32x!tile.ptr<f32>, #blocked>
+  tile.store %p, %d : tensor<32x32x!tile.ptr<f32>, #blocked>
+  tile.return
+}
+
+// -----
+
+#blocked = #tile.blocked<{sizePerThread = [1, 1], threadsPerWarp = [8, 8], warpsPerCTA = [1, 1], order = [1, 0]}>
+
+// 8 rows do not fill a 16x16 MFMA tile: the FMA form.
+// CHECK-LABEL: gpu.func @dot_mfma_fallback
+// CHECK:         math.fma
+// CHECK-NOT:     amdgpu.mfma
+// CHECK:         gpu.return
+tile.func @dot_mfma_fallback(%pc: !tile.ptr<f32>) attributes {tile.num_threads = 64 : i32} {
+  %a = arith.constant dense<1.0> : tensor<8x16xf16, #blocked>
+  %b = arith.constant dense<1.0> : tensor<16x8xf16, #blocked>
+  %c = arith.constant dense<0.0> : tensor<8x8xf32, #blocked>
+  %d = tile.dot %a, %b, %c : tensor<8x16xf16, #blocked> * tensor<16x8xf16, #blocked> -> tensor<8x8xf32, #blocked>
+  %p = tile.splat %pc : tensor<8x8x!tile.ptr<f32>, #blocked>
+  tile.store %p, %d : tensor<8x8x!tile.ptr<f32>, #blocked>
   tile.return
 }

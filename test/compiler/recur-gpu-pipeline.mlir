@@ -1,6 +1,7 @@
 // RUN: recur-opt %s -split-input-file -recur-gpu-pipeline=target=cuda:sm_80 | FileCheck %s --check-prefix=SM80
 // RUN: recur-opt %s -split-input-file -recur-gpu-pipeline=target=cuda:sm_90 | FileCheck %s --check-prefix=SM90
 // RUN: recur-opt %s -split-input-file -recur-gpu-pipeline=target=rocm:gfx942 | FileCheck %s --check-prefix=GFX942
+// RUN: recur-opt %s -split-input-file -recur-gpu-pipeline=target=rocm:gfx90a | FileCheck %s --check-prefix=GFX90A
 
 // The whole GPU pipeline ends in a gpu.binary holding the target's assembly
 // (escaped: \0A is a newline, \09 a tab). A masked 1-D kernel: 16-byte
@@ -18,6 +19,8 @@
 // GFX942-SAME: .amdgcn_target \22amdgcn-amd-amdhsa--gfx942\22
 // GFX942-SAME: global_load_dwordx4
 // GFX942-SAME: global_store_dwordx4
+// GFX90A: #rocdl.target<O = 3, chip = "gfx90a">
+// GFX90A-SAME: .amdgcn_target \22amdgcn-amd-amdhsa--gfx90a\22
 tile.func @vadd(%x: !tile.ptr<f32>, %y: !tile.ptr<f32>, %out: !tile.ptr<f32>, %n: i32) {
   %pid = tile.program_id x
   %c1024 = arith.constant 1024 : i32
@@ -79,10 +82,12 @@ tile.func @column_sums(%x: !tile.ptr<f32>, %out: !tile.ptr<f32>) {
 // -----
 
 // f16 operands with an f32 accumulator run on the tensor cores on NVIDIA
-// targets (mma.sync on sm_80 and sm_90) and with FMAs on AMD for now.
+// targets (mma.sync on sm_80 and sm_90) and on the matrix cores on AMD
+// (MFMA; gfx942 spells it with an underscore before the type).
 // SM80: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // SM90: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
-// GFX942: v_pk_fma_f32
+// GFX942: v_mfma_f32_16x16x16_f16
+// GFX90A: v_mfma_f32_16x16x16f16
 tile.func @dot_f16(%pa: !tile.ptr<f16>, %pc: !tile.ptr<f32>) {
   %r = tile.make_range 0, 32 : tensor<32xi32>
   %r2 = tile.expand_dims %r axis = 0 : tensor<32xi32> -> tensor<1x32xi32>
@@ -92,6 +97,46 @@ tile.func @dot_f16(%pa: !tile.ptr<f16>, %pc: !tile.ptr<f32>) {
   %a = tile.load %q : tensor<32x32x!tile.ptr<f16>>
   %c = arith.constant dense<0.0> : tensor<32x32xf32>
   %d = tile.dot %a, %a, %c : tensor<32x32xf16> * tensor<32x32xf16> -> tensor<32x32xf32>
+  %o = tile.splat %pc : tensor<32x32x!tile.ptr<f32>>
+  %oq = tile.addptr %o, %rb : tensor<32x32x!tile.ptr<f32>>, tensor<32x32xi32>
+  tile.store %oq, %d : tensor<32x32x!tile.ptr<f32>>
+  tile.return
+}
+
+// -----
+
+// bf16 and f32 operands on AMD: the 16x16x16 bf16 MFMA (bf16_1k) and the
+// exact f32 one, 16x16x4.
+// GFX942: v_mfma_f32_16x16x16_bf16
+// GFX90A: v_mfma_f32_16x16x16bf16_1k
+tile.func @dot_bf16(%pa: !tile.ptr<bf16>, %pc: !tile.ptr<f32>) {
+  %r = tile.make_range 0, 32 : tensor<32xi32>
+  %r2 = tile.expand_dims %r axis = 0 : tensor<32xi32> -> tensor<1x32xi32>
+  %rb = tile.broadcast %r2 : tensor<1x32xi32> -> tensor<32x32xi32>
+  %p = tile.splat %pa : tensor<32x32x!tile.ptr<bf16>>
+  %q = tile.addptr %p, %rb : tensor<32x32x!tile.ptr<bf16>>, tensor<32x32xi32>
+  %a = tile.load %q : tensor<32x32x!tile.ptr<bf16>>
+  %c = arith.constant dense<0.0> : tensor<32x32xf32>
+  %d = tile.dot %a, %a, %c : tensor<32x32xbf16> * tensor<32x32xbf16> -> tensor<32x32xf32>
+  %o = tile.splat %pc : tensor<32x32x!tile.ptr<f32>>
+  %oq = tile.addptr %o, %rb : tensor<32x32x!tile.ptr<f32>>, tensor<32x32xi32>
+  tile.store %oq, %d : tensor<32x32x!tile.ptr<f32>>
+  tile.return
+}
+
+// -----
+
+// GFX942: v_mfma_f32_16x16x4_f32
+// GFX90A: v_mfma_f32_16x16x4f32
+tile.func @dot_f32(%pa: !tile.ptr<f32>, %pc: !tile.ptr<f32>) {
+  %r = tile.make_range 0, 32 : tensor<32xi32>
+  %r2 = tile.expand_dims %r axis = 0 : tensor<32xi32> -> tensor<1x32xi32>
+  %rb = tile.broadcast %r2 : tensor<1x32xi32> -> tensor<32x32xi32>
+  %p = tile.splat %pa : tensor<32x32x!tile.ptr<f32>>
+  %q = tile.addptr %p, %rb : tensor<32x32x!tile.ptr<f32>>, tensor<32x32xi32>
+  %a = tile.load %q : tensor<32x32x!tile.ptr<f32>>
+  %c = arith.constant dense<0.0> : tensor<32x32xf32>
+  %d = tile.dot %a, %a, %c : tensor<32x32xf32> * tensor<32x32xf32> -> tensor<32x32xf32>
   %o = tile.splat %pc : tensor<32x32x!tile.ptr<f32>>
   %oq = tile.addptr %o, %rb : tensor<32x32x!tile.ptr<f32>>, tensor<32x32xi32>
   tile.store %oq, %d : tensor<32x32x!tile.ptr<f32>>

@@ -63,6 +63,10 @@ Coord ptxB8Tf32(int lane, int i) {
 Coord mfma16A(int lane, int v) { return {lane % 16, 4 * (lane / 16) + v}; }
 Coord mfma16B(int lane, int v) { return {4 * (lane / 16) + v, lane % 16}; }
 Coord mfma16D(int lane, int v) { return {4 * (lane / 16) + v, lane % 16}; }
+// v_mfma_f32_16x16x4f32: one f32 per lane, A row lane % 16, k lane / 16; B
+// the transpose; D as for 16x16x16.
+Coord mfma16x4A(int lane, int) { return {lane % 16, lane / 16}; }
+Coord mfma16x4B(int lane, int) { return {lane / 16, lane % 16}; }
 // v_mfma_f32_32x32x8f16: D holds four groups of four rows per lane.
 Coord mfma32A(int lane, int v) { return {lane % 32, 4 * (lane / 32) + v}; }
 Coord mfma32B(int lane, int v) { return {4 * (lane / 32) + v, lane % 32}; }
@@ -292,6 +296,57 @@ TEST(EmuMatrix, Mfma32x32x8F16) {
   EXPECT_EQ(
       gather(std::vector<double>(d.begin(), d.end()), 32, 32, 16, mfma32D, 64),
       expected);
+}
+
+TEST(EmuMatrix, Mfma16x16x16Bf16) {
+  // v_mfma_f32_16x16x16bf16_1k lays out its operands as the f16 form does.
+  auto d = runMma<uint16_t, float>(
+      mmaKernel<uint16_t, float, 4, 4, 4, __recur_emu_mfma_f32_16x16x16bf16_1k,
+                mfma16A, mfma16B, mfma16D>,
+      16, 16, 16, encodeBf16, encodeFloat, 4, 64);
+  std::vector<double> expected = reference(16, 16, 16);
+  // Lane 18 holds column 2, rows 4..7.
+  EXPECT_EQ(d[18 * 4 + 1], expected[5 * 16 + 2]);
+  EXPECT_EQ(
+      gather(std::vector<double>(d.begin(), d.end()), 16, 16, 4, mfma16D, 64),
+      expected);
+}
+
+TEST(EmuMatrix, Mfma16x16x4F32) {
+  auto d = runMma<float, float>(
+      mmaKernel<float, float, 1, 1, 4, __recur_emu_mfma_f32_16x16x4f32,
+                mfma16x4A, mfma16x4B, mfma16D>,
+      16, 16, 4, encodeFloat, encodeFloat, 4, 64);
+  // By hand, D[8][5] (lane 37, register 0): C = 8 * 16 + 5 - 50 = 83, A row
+  // 8 = -23.75 + k / 4, B column 5 = 2k - 6.875:
+  // 83 + 163.28125 + 114.5625 + 66.84375 + 20.125 = 447.8125.
+  EXPECT_EQ(d[37 * 4 + 0], 447.8125f);
+  EXPECT_EQ(
+      gather(std::vector<double>(d.begin(), d.end()), 16, 16, 4, mfma16D, 64),
+      reference(16, 16, 4));
+}
+
+// Every lane multiplies 1 + 2^-20 by 1: the f32 MFMA keeps all 24 bits of
+// its operands (no tf32 truncation), so each D is 4 (1 + 2^-20) exactly.
+void mfmaF32Exact(void **args) {
+  float a = 1.0f + std::ldexp(1.0f, -20), b = 1.0f;
+  float c[4] = {}, d[4];
+  __recur_emu_mfma_f32_16x16x4f32(&a, &b, c, d);
+  auto *out = arg<float *>(args, 0);
+  for (int v = 0; v < 4; ++v)
+    out[__recur_emu_lane_id() * 4 + v] = d[v];
+}
+
+TEST(EmuMatrix, Mfma16x16x4F32IsExact) {
+  std::vector<float> d(64 * 4);
+  float *out = d.data();
+  void *args[] = {&out};
+  recur_emu_kernel_t k = kernel(mfmaF32Exact, args, "mfma_f32");
+  k.block[0] = 64;
+  k.warp_size = 64;
+  ASSERT_EQ(recur_emu_launch(&k), RECUR_SUCCESS) << recur_emu_last_error();
+  for (float value : d)
+    EXPECT_EQ(value, 4.0f + std::ldexp(1.0f, -18));
 }
 
 // Half a warp calls mma.sync.
