@@ -43,7 +43,7 @@ DefaultPool &defaultPool() {
 } // namespace
 
 extern "C" const char *recur_status_string(recur_status_t status) {
-  if (status < RECUR_SUCCESS || status > RECUR_ERROR_INTERNAL)
+  if (status < RECUR_SUCCESS || status > RECUR_ERROR_DRIVER_NOT_FOUND)
     return "unknown status";
   return statusString(static_cast<Status>(status));
 }

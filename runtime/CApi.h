@@ -22,11 +22,16 @@ typedef enum recur_status {
   RECUR_ERROR_NOT_FOUND = 3,
   RECUR_ERROR_LAUNCH = 4,
   RECUR_ERROR_ASSERTION = 5,
-  RECUR_ERROR_INTERNAL = 6
+  RECUR_ERROR_INTERNAL = 6,
+  RECUR_ERROR_DRIVER_NOT_FOUND = 7
 } recur_status_t;
 
-/** A stream of launches; NULL is the default CPU worker pool (one worker per
- *  hardware thread, or RECUR_NUM_THREADS). CPU launches are synchronous. */
+/** A stream of launches. CPU kernels: NULL, the default worker pool (one
+ *  worker per hardware thread, or RECUR_NUM_THREADS); CPU launches are
+ *  synchronous. GPU kernels: a CUstream (cuda:*) or a hipStream_t (rocm:*)
+ *  cast to recur_stream_t, NULL being the default stream of the current
+ *  context (CUDA; device 0's primary context when none is current) or
+ *  device (HIP); GPU launches are asynchronous, ordered on the stream. */
 typedef struct recur_stream *recur_stream_t;
 
 /** The kinds of kernel arguments, in the order of the runtime's ArgKind. */
@@ -60,6 +65,42 @@ recur_status_t recur_cpu_launch(recur_stream_t stream, const char *kernel,
                                 const recur_arg_kind_t *kinds,
                                 void *const *values, int32_t num_args,
                                 int64_t gx, int64_t gy, int64_t gz);
+
+/** The GPU platforms of recur_gpu_kernel_t. */
+typedef enum recur_gpu_platform {
+  RECUR_GPU_CUDA = 0, /* a cubin, launched through libcuda */
+  RECUR_GPU_HIP = 1   /* an HSACO code object, launched through HIP */
+} recur_gpu_platform_t;
+
+/** A GPU kernel embedded in an ahead-of-time object: recurc defines one per
+ *  C function, with `state` NULL. The binary is loaded on the first launch
+ *  in each CUDA context (HIP device), once even when threads race. */
+typedef struct recur_gpu_kernel {
+  const char *name;      /* the C function, for messages */
+  const char *function;  /* the kernel's symbol in the binary */
+  const void *binary;    /* a cubin or an HSACO code object */
+  uint64_t binary_size;  /* its size in bytes */
+  int32_t platform;      /* a recur_gpu_platform_t */
+  uint32_t threads;      /* threads per block (along x) */
+  uint32_t shared_bytes; /* dynamic shared memory per block */
+  void *state;           /* the runtime's; NULL until the first launch */
+} recur_gpu_kernel_t;
+
+/** Launches `kernel` on a gx x gy x gz grid on `stream`; `args[i]` points at
+ *  argument i in its own width (a pointer argument: the address of the
+ *  device pointer). Asynchronous; a grid with a zero dimension launches
+ *  nothing. Never throws: without the driver it returns
+ *  RECUR_ERROR_DRIVER_NOT_FOUND, and recur_last_error() says which library
+ *  is missing. */
+recur_status_t recur_gpu_launch(recur_stream_t stream,
+                                recur_gpu_kernel_t *kernel, void **args,
+                                int64_t gx, int64_t gy, int64_t gz);
+
+/** Sets `bytes` bytes of device memory at `pointer` to `value` on `stream`,
+ *  in the context (device) `kernel` launches in. */
+recur_status_t recur_gpu_memset(recur_stream_t stream,
+                                recur_gpu_kernel_t *kernel, void *pointer,
+                                int32_t value, uint64_t bytes);
 
 #ifdef __cplusplus
 }

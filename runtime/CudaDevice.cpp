@@ -1,133 +1,12 @@
 //===- CudaDevice.cpp - NVIDIA GPUs through the CUDA driver API -----------===//
-//
-// The driver API is a stable C ABI: its handles are opaque pointers and
-// its results ints, so Recur declares the few functions it calls instead
-// of including cuda.h (the build needs no CUDA toolkit).
-//
-//===----------------------------------------------------------------------===//
 
 #include "runtime/CudaDevice.h"
+#include "runtime/CudaDriver.h"
 #include "runtime/Error.h"
 
-#include <dlfcn.h>
-
-#include <mutex>
-#include <type_traits>
 #include <vector>
 
 using namespace recur;
-
-namespace recur {
-
-/// The driver functions Recur calls, resolved once per process.
-struct CudaDriver {
-  using Result = int;
-  using Handle = void *;
-  using Pointer = unsigned long long;
-
-  Result (*init)(unsigned);
-  Result (*deviceGet)(int *, int);
-  Result (*deviceGetName)(char *, int, int);
-  Result (*deviceGetAttribute)(int *, int, int);
-  Result (*primaryCtxRetain)(Handle *, int);
-  Result (*ctxSetCurrent)(Handle);
-  Result (*ctxSynchronize)();
-  Result (*moduleLoadData)(Handle *, const void *);
-  Result (*moduleUnload)(Handle);
-  Result (*moduleGetFunction)(Handle *, Handle, const char *);
-  Result (*memAlloc)(Pointer *, size_t);
-  Result (*memFree)(Pointer);
-  Result (*memcpyHtoD)(Pointer, const void *, size_t);
-  Result (*memcpyDtoH)(void *, Pointer, size_t);
-  Result (*launchKernel)(Handle, unsigned, unsigned, unsigned, unsigned,
-                         unsigned, unsigned, unsigned, Handle, void **,
-                         void **);
-  Result (*eventCreate)(Handle *, unsigned);
-  Result (*eventRecord)(Handle, Handle);
-  Result (*eventSynchronize)(Handle);
-  Result (*eventElapsedTime)(float *, Handle, Handle);
-  Result (*eventDestroy)(Handle);
-  Result (*getErrorString)(Result, const char **);
-
-  void check(Result result, const std::string &what) const {
-    if (result == 0)
-      return;
-    const char *message = nullptr;
-    if (getErrorString)
-      getErrorString(result, &message);
-    throw Error(Status::LaunchError, what + ": CUDA error " +
-                                         std::to_string(result) + " (" +
-                                         (message ? message : "unknown") +
-                                         ")");
-  }
-
-  /// The process's driver, or Error(NotFound) saying why there is none.
-  static std::shared_ptr<CudaDriver> get() {
-    static std::once_flag once;
-    static std::shared_ptr<CudaDriver> driver;
-    static std::string failure;
-    std::call_once(once, [] {
-      void *library = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
-      if (!library) {
-        failure = std::string("the CUDA driver (libcuda.so.1) cannot be "
-                              "loaded: ") +
-                  dlerror();
-        return;
-      }
-      auto result = std::make_shared<CudaDriver>();
-      bool complete = true;
-      auto resolve = [&](auto &slot, const char *name) {
-        slot = reinterpret_cast<std::remove_reference_t<decltype(slot)>>(
-            dlsym(library, name));
-        if (!slot) {
-          complete = false;
-          failure = std::string("libcuda.so.1 lacks ") + name;
-        }
-      };
-      resolve(result->init, "cuInit");
-      resolve(result->deviceGet, "cuDeviceGet");
-      resolve(result->deviceGetName, "cuDeviceGetName");
-      resolve(result->deviceGetAttribute, "cuDeviceGetAttribute");
-      resolve(result->primaryCtxRetain, "cuDevicePrimaryCtxRetain");
-      resolve(result->ctxSetCurrent, "cuCtxSetCurrent");
-      resolve(result->ctxSynchronize, "cuCtxSynchronize");
-      resolve(result->moduleLoadData, "cuModuleLoadData");
-      resolve(result->moduleUnload, "cuModuleUnload");
-      resolve(result->moduleGetFunction, "cuModuleGetFunction");
-      resolve(result->memAlloc, "cuMemAlloc_v2");
-      resolve(result->memFree, "cuMemFree_v2");
-      resolve(result->memcpyHtoD, "cuMemcpyHtoD_v2");
-      resolve(result->memcpyDtoH, "cuMemcpyDtoH_v2");
-      resolve(result->launchKernel, "cuLaunchKernel");
-      resolve(result->eventCreate, "cuEventCreate");
-      resolve(result->eventRecord, "cuEventRecord");
-      resolve(result->eventSynchronize, "cuEventSynchronize");
-      // Newer drivers add a _v2 of the event timer; older ones have only
-      // the original.
-      result->eventElapsedTime =
-          reinterpret_cast<decltype(result->eventElapsedTime)>(
-              dlsym(library, "cuEventElapsedTime_v2"));
-      if (!result->eventElapsedTime)
-        resolve(result->eventElapsedTime, "cuEventElapsedTime");
-      resolve(result->eventDestroy, "cuEventDestroy_v2");
-      resolve(result->getErrorString, "cuGetErrorString");
-      if (!complete)
-        return;
-      int status = result->init(0);
-      if (status != 0) {
-        failure = "cuInit failed with CUDA error " + std::to_string(status) +
-                  " (no usable GPU or driver)";
-        return;
-      }
-      driver = std::move(result);
-    });
-    if (!driver)
-      throw Error(Status::NotFound, failure);
-    return driver;
-  }
-};
-
-} // namespace recur
 
 CudaModule::~CudaModule() {
   if (module)
@@ -151,8 +30,9 @@ std::shared_ptr<CudaDevice> CudaDevice::open(int ordinal) {
   device->driver = CudaDriver::get();
   const CudaDriver &cu = *device->driver;
   int handle = 0;
-  cu.check(cu.deviceGet(&handle, ordinal),
-           "GPU " + std::to_string(ordinal) + " not found");
+  if (cu.deviceGet(&handle, ordinal) != 0)
+    throw Error(Status::NotFound, "GPU " + std::to_string(ordinal) +
+                                      " not found (cuDeviceGet failed)");
   char name[256] = {};
   cu.check(cu.deviceGetName(name, sizeof(name), handle), "cuDeviceGetName");
   device->name = name;
@@ -172,11 +52,10 @@ std::string CudaDevice::getTarget() const {
     return "cuda:sm_80";
   if (capability >= 90 && capability < 100)
     return "cuda:sm_90";
-  throw Error(Status::NotFound,
-              "GPU '" + name + "' has compute capability " +
-                  std::to_string(capability / 10) + "." +
-                  std::to_string(capability % 10) +
-                  "; Recur targets sm_80 and sm_90 families");
+  throw Error(Status::NotFound, "GPU '" + name + "' has compute capability " +
+                                    std::to_string(capability / 10) + "." +
+                                    std::to_string(capability % 10) +
+                                    "; Recur targets sm_80 and sm_90 families");
 }
 
 std::shared_ptr<CudaModule>
@@ -223,18 +102,76 @@ void CudaDevice::copyToHost(void *destination, uint64_t source, size_t bytes) {
                   "copy from the GPU");
 }
 
-float CudaDevice::launch(const CudaModule &module, llvm::StringRef kernel,
-                         llvm::ArrayRef<KernelArg> args, Grid grid,
-                         unsigned threads) {
+void CudaDevice::copyToDeviceAsync(uint64_t destination, const void *source,
+                                   size_t bytes, Handle stream) {
+  if (bytes)
+    driver->check(driver->memcpyHtoDAsync(destination, source, bytes, stream),
+                  "asynchronous copy to the GPU");
+}
+
+void CudaDevice::copyToHostAsync(void *destination, uint64_t source,
+                                 size_t bytes, Handle stream) {
+  if (bytes)
+    driver->check(driver->memcpyDtoHAsync(destination, source, bytes, stream),
+                  "asynchronous copy from the GPU");
+}
+
+CudaDevice::Handle CudaDevice::createStream() {
+  driver->check(driver->ctxSetCurrent(context), "cuCtxSetCurrent");
+  Handle stream = nullptr;
+  // CU_STREAM_NON_BLOCKING
+  driver->check(driver->streamCreate(&stream, 1), "cuStreamCreate");
+  return stream;
+}
+
+void CudaDevice::destroyStream(Handle stream) {
+  driver->check(driver->streamDestroy(stream), "cuStreamDestroy");
+}
+
+void CudaDevice::synchronize(Handle stream) {
+  driver->check(driver->ctxSetCurrent(context), "cuCtxSetCurrent");
+  if (stream)
+    driver->check(driver->streamSynchronize(stream), "cuStreamSynchronize");
+  else
+    driver->check(driver->ctxSynchronize(), "cuCtxSynchronize");
+}
+
+CudaDevice::Handle CudaDevice::createEvent() {
+  driver->check(driver->ctxSetCurrent(context), "cuCtxSetCurrent");
+  Handle event = nullptr;
+  driver->check(driver->eventCreate(&event, 0), "cuEventCreate");
+  return event;
+}
+
+void CudaDevice::destroyEvent(Handle event) {
+  driver->check(driver->eventDestroy(event), "cuEventDestroy");
+}
+
+void CudaDevice::recordEvent(Handle event, Handle stream) {
+  driver->check(driver->eventRecord(event, stream), "cuEventRecord");
+}
+
+float CudaDevice::elapsedTime(Handle start, Handle stop) {
+  driver->check(driver->eventSynchronize(stop), "cuEventSynchronize");
+  float milliseconds = 0.0f;
+  driver->check(driver->eventElapsedTime(&milliseconds, start, stop),
+                "cuEventElapsedTime");
+  return milliseconds;
+}
+
+void CudaDevice::launchAsync(const CudaModule &module, llvm::StringRef kernel,
+                             llvm::ArrayRef<KernelArg> args, Grid grid,
+                             unsigned threads, Handle stream) {
   const KernelSignature &signature = module.getSignature(kernel);
   if (args.size() != signature.args.size())
     throw Error(Status::InvalidArgument,
                 "kernel '" + signature.name + "' takes " +
-                    std::to_string(signature.args.size()) +
-                    " arguments, got " + std::to_string(args.size()));
+                    std::to_string(signature.args.size()) + " arguments, got " +
+                    std::to_string(args.size()));
   if (grid.size() == 0)
-    return 0.0f;
-  if (grid.x > 0x7fffffff || grid.y > 65535 || grid.z > 65535)
+    return;
+  if (grid.x < 0 || grid.y < 0 || grid.z < 0 || grid.x > 0x7fffffff ||
+      grid.y > 65535 || grid.z > 65535)
     throw Error(Status::InvalidArgument,
                 "grid of kernel '" + signature.name +
                     "' exceeds the GPU's limits (2^31-1, 65535, 65535)");
@@ -243,23 +180,34 @@ float CudaDevice::launch(const CudaModule &module, llvm::StringRef kernel,
   for (KernelArg &value : values)
     pointers.push_back(value.data());
   driver->check(driver->ctxSetCurrent(context), "cuCtxSetCurrent");
-  void *start = nullptr, *stop = nullptr;
-  driver->check(driver->eventCreate(&start, 0), "cuEventCreate");
-  driver->check(driver->eventCreate(&stop, 0), "cuEventCreate");
-  driver->check(driver->eventRecord(start, nullptr), "cuEventRecord");
   driver->check(driver->launchKernel(module.getFunction(kernel),
                                      static_cast<unsigned>(grid.x),
                                      static_cast<unsigned>(grid.y),
                                      static_cast<unsigned>(grid.z), threads, 1,
-                                     1, 0, nullptr, pointers.data(), nullptr),
+                                     1, 0, stream, pointers.data(), nullptr),
                 "cannot launch kernel '" + signature.name + "'");
-  driver->check(driver->eventRecord(stop, nullptr), "cuEventRecord");
+}
+
+float CudaDevice::launch(const CudaModule &module, llvm::StringRef kernel,
+                         llvm::ArrayRef<KernelArg> args, Grid grid,
+                         unsigned threads) {
+  if (grid.size() == 0) {
+    launchAsync(module, kernel, args, grid, threads, nullptr);
+    return 0.0f;
+  }
+  Handle start = createEvent(), stop = createEvent();
+  struct Destroy {
+    CudaDevice &device;
+    Handle start, stop;
+    ~Destroy() {
+      device.driver->eventDestroy(start);
+      device.driver->eventDestroy(stop);
+    }
+  } destroy{*this, start, stop};
+  recordEvent(start);
+  launchAsync(module, kernel, args, grid, threads, nullptr);
+  recordEvent(stop);
   driver->check(driver->eventSynchronize(stop),
-                "kernel '" + signature.name + "' failed");
-  float milliseconds = 0.0f;
-  driver->check(driver->eventElapsedTime(&milliseconds, start, stop),
-                "cuEventElapsedTime");
-  driver->eventDestroy(start);
-  driver->eventDestroy(stop);
-  return milliseconds;
+                "kernel '" + module.getSignature(kernel).name + "' failed");
+  return elapsedTime(start, stop);
 }

@@ -1,9 +1,10 @@
-//===- CudaDevice.h - NVIDIA GPUs through the CUDA driver API ----*- C++ -*-===//
+//===- CudaDevice.h - NVIDIA GPUs through the CUDA driver -------*- C++ -*-===//
 //
-// The driver library (libcuda.so.1) is loaded with dlopen on first use, so
-// Recur builds and runs on machines without it; `open` then says why there
-// is no device. Launches are synchronous: the kernels' results are ready
-// when `launch` returns.
+// The driver library (libcuda.so.1) is loaded with dlopen on first use
+// (runtime/CudaDriver.h), so Recur builds and runs on machines without it;
+// `open` then says why there is no device. `launch` is synchronous and
+// timed; `launchAsync`, the async copies and events work on streams, which
+// are CUstream handles (0: the default stream).
 //
 //===----------------------------------------------------------------------===//
 
@@ -41,8 +42,11 @@ private:
 
 class CudaDevice {
 public:
-  /// GPU `ordinal`; Error(NotFound) naming the reason when the driver or the
-  /// device is missing.
+  /// A CUstream or CUevent handle.
+  using Handle = void *;
+
+  /// GPU `ordinal`; Error(DriverNotFound) without libcuda, Error(NotFound)
+  /// naming the reason when the device is missing.
   static std::shared_ptr<CudaDevice> open(int ordinal = 0);
 
   const std::string &getName() const { return name; }
@@ -59,12 +63,35 @@ public:
   void release(uint64_t address);
   void copyToDevice(uint64_t destination, const void *source, size_t bytes);
   void copyToHost(void *destination, uint64_t source, size_t bytes);
+  /// Copies ordered on `stream`; host memory must stay valid until the
+  /// stream reaches them (pinned memory makes them truly asynchronous).
+  void copyToDeviceAsync(uint64_t destination, const void *source, size_t bytes,
+                         Handle stream);
+  void copyToHostAsync(void *destination, uint64_t source, size_t bytes,
+                       Handle stream);
+
+  /// A new stream (non-blocking with respect to the default stream).
+  Handle createStream();
+  void destroyStream(Handle stream);
+  /// Waits for `stream`'s work; for the whole device when it is null.
+  void synchronize(Handle stream = nullptr);
+
+  Handle createEvent();
+  void destroyEvent(Handle event);
+  void recordEvent(Handle event, Handle stream = nullptr);
+  /// Milliseconds between two recorded events; waits for `stop`.
+  float elapsedTime(Handle start, Handle stop);
 
   /// Runs `kernel` on `grid` blocks of `threads` threads and waits for it.
   /// Pointer arguments are device addresses. Returns the kernel's time in
   /// milliseconds (CUDA events around the launch).
   float launch(const CudaModule &module, llvm::StringRef kernel,
                llvm::ArrayRef<KernelArg> args, Grid grid, unsigned threads);
+
+  /// Queues `kernel` on `stream` and returns at once.
+  void launchAsync(const CudaModule &module, llvm::StringRef kernel,
+                   llvm::ArrayRef<KernelArg> args, Grid grid, unsigned threads,
+                   Handle stream);
 
 private:
   std::shared_ptr<CudaDriver> driver;

@@ -18,6 +18,8 @@ const char *recur::statusString(Status status) {
     return "device assertion failed";
   case Status::Internal:
     return "internal error";
+  case Status::DriverNotFound:
+    return "GPU driver not found";
   }
   return "unknown status";
 }

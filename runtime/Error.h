@@ -18,6 +18,8 @@ enum class Status : int {
   LaunchError = 4,
   AssertionFailed = 5,
   Internal = 6,
+  /// The GPU driver library (libcuda, libamdhip64) is not installed.
+  DriverNotFound = 7,
 };
 
 /// Human-readable name of a status, e.g. "invalid argument".

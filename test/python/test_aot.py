@@ -233,12 +233,12 @@ def test_recurc_unknown_kernel_and_usage(tmp_path):
         "--grid",
         "1",
         "--target",
-        "cuda:sm_90",
+        "cuda:sm_70",
         "-o",
         tmp_path,
         check=False,
     )
-    assert done.returncode == 2 and "not supported yet" in done.stderr
+    assert done.returncode == 2 and "unknown target 'cuda:sm_70'" in done.stderr
 
 
 def read_write_main(header, call, inputs, outputs):
@@ -458,3 +458,140 @@ def test_newton_rnn_operator_equals_the_jit(tmp_path, rng):
     jit_h, info = ops.newton_rnn("gru_diag", x, params, h0=h0, chunk_size=64)
     np.testing.assert_array_equal(h, jit_h)
     assert int(iterations) == info["iterations"] and float(residual) == np.float32(info["residual"])
+
+
+# GPU targets: the object embeds the cubin or HSACO and launches it through
+# the driver loaded at run time; without one the call says so.
+GPU_TARGETS = ["cuda:sm_80", "cuda:sm_90", "rocm:gfx942"]
+# ELF e_machine of the embedded binaries: EM_CUDA and EM_AMDGPU.
+GPU_MACHINES = {"cuda": 190, "rocm": 224}
+GPU_LIBRARIES = {
+    "cuda": ["libcuda.so.1"],
+    "rocm": ["libamdhip64.so", "/opt/rocm/lib/libamdhip64.so"],
+}
+
+
+def driver_present(platform):
+    import ctypes
+
+    for library in GPU_LIBRARIES[platform]:
+        try:
+            ctypes.CDLL(library)
+            return True
+        except OSError:
+            pass
+    return False
+
+
+def recurc_gpu(tmp_path, target, *args):
+    done = recurc(*args, "--target", target, "-o", tmp_path, check=False)
+    if done.returncode != 0 and (
+        "ptxas not found" in done.stderr or "ld.lld not found" in done.stderr
+    ):
+        pytest.skip(done.stderr.strip())
+    assert done.returncode == 0, done.stderr
+    return tmp_path
+
+
+def recurc_gpu_add(tmp_path, target):
+    return recurc_gpu(
+        tmp_path,
+        target,
+        f"{KERNELS}:add",
+        "--signature",
+        "*fp32:16, *fp32:16, *fp32:16, i32",
+        "--constexpr",
+        "BLOCK=128",
+        "--grid",
+        "cdiv(n, 128)",
+    )
+
+
+def embedded_binary(obj: bytes) -> bytes:
+    """The ELF image inside an object (the first after the object's own)."""
+    start = obj.find(b"\x7fELF", 1)
+    assert start > 0, "no embedded ELF image"
+    return obj[start:]
+
+
+@pytest.mark.parametrize("target", GPU_TARGETS)
+def test_gpu_target_embeds_the_binary(tmp_path, target):
+    platform = target.split(":")[0]
+    out = recurc_gpu_add(tmp_path, target)
+    symbol = "__recur_cubin_add" if platform == "cuda" else "__recur_hsaco_add"
+    nm = subprocess.run(["nm", "-S", str(out / "add.o")], capture_output=True, text=True)
+    symbols = {line.split()[-1]: line.split() for line in nm.stdout.splitlines()}
+    assert symbols["add"][-2] == "T" and symbols["recur_gpu_launch"][-2] == "U"
+    # Internal to the object: several GPU kernels link together.
+    assert symbols[symbol][-2] == "r"
+    image = embedded_binary((out / "add.o").read_bytes())
+    assert int.from_bytes(image[18:20], "little") == GPU_MACHINES[platform]
+    assert int(symbols[symbol][1], 16) > 64
+    assert b"__recur_aot_add" in image
+    header = (out / "add.h").read_text()
+    assert f"compiled for {target} (4 warps per block)" in header
+    assert ("CUstream" if platform == "cuda" else "hipStream_t") in header
+    assert '"target": "' + target + '"' in (out / "add.json").read_text()
+
+
+GPU_MAIN = textwrap.dedent(
+    """
+    #include "add.h"
+    #include <stdio.h>
+
+    int main(void) {
+      /* Device addresses: never dereferenced on the host. */
+      float *x = (float *)(uintptr_t)4096, *y = x + 1024, *out = y + 1024;
+      recur_status_t status = add(NULL, x, y, out, 1000);
+      printf("%d|%s|%s\\n", (int)status, recur_status_string(status), recur_last_error());
+      status = add(NULL, x, NULL, out, 1000);
+      printf("%d|%s\\n", (int)status, recur_last_error());
+      status = add(NULL, x, y, out, 0);
+      printf("%d\\n", (int)status);
+      return 0;
+    }
+    """
+)
+
+
+@pytest.mark.parametrize("target", GPU_TARGETS)
+def test_gpu_entry_without_a_driver_returns_a_status(tmp_path, target):
+    platform = target.split(":")[0]
+    if driver_present(platform):
+        pytest.skip(f"the {platform} driver is installed here (test_cuda_device.py launches)")
+    out = recurc_gpu_add(tmp_path, target)
+    compilers = [("cc", ".c"), ("g++", ".cpp")]
+    clang = shutil.which("clang++") or shutil.which("clang++-22")
+    if clang:
+        compilers.append((clang, ".cpp"))
+    library = GPU_LIBRARIES[platform][0]
+    missing = "the CUDA driver" if platform == "cuda" else "the HIP runtime"
+    for compiler, suffix in compilers:
+        exe = compile_c(tmp_path, GPU_MAIN, [out / "add.o"], compiler, suffix, [f"-I{out}"])
+        printed = run(exe).splitlines()
+        status, text, message = printed[0].split("|")
+        assert (status, text) == ("7", "GPU driver not found"), printed
+        assert message.startswith(f"add: {missing} is not available: {library} cannot be loaded")
+        assert printed[1] == "1|add: 'y_ptr' is a null pointer"
+        # An empty grid launches nothing, but still needs the driver.
+        assert printed[2] == "7"
+
+
+def test_gpu_variants_link_and_do_not_mix_with_cpu(tmp_path):
+    common = ["--constexpr", "BLOCK=64", "--grid", "cdiv(n, 64)"]
+    recurc_gpu(tmp_path, "cuda:sm_80", f"{KERNELS}:scale", "--signature", "*fp32:16, *fp32:16, i32:16",
+               "--constexpr", "FACTOR=2", "--name", "scale_aligned", *common)  # fmt: skip
+    recurc_gpu(tmp_path, "cuda:sm_80", f"{KERNELS}:scale", "--signature", "*fp32, *fp32, i32",
+               "--constexpr", "FACTOR=2", "--name", "scale_any", *common)  # fmt: skip
+    recurc("link", tmp_path / "scale_any.json", tmp_path / "scale_aligned.json",
+           "--name", "scale", "-o", tmp_path)  # fmt: skip
+    assert "CUstream" in (tmp_path / "scale.h").read_text()
+    main = '#include "scale.h"\n#include <stddef.h>\nint main(void) { return scale(NULL, NULL, NULL, 0); }\n'
+    objects = [tmp_path / f"{n}.o" for n in ("scale", "scale_aligned", "scale_any")]
+    exe = compile_c(tmp_path, main, objects, extra=[f"-I{tmp_path}"])
+    assert subprocess.run([str(exe)]).returncode == 1  # a null pointer: the variant's check
+    recurc(f"{KERNELS}:scale", "--signature", "*fp32, *fp32, i32", "--constexpr", "FACTOR=3",
+           "--name", "scale_cpu", *common, "-o", tmp_path)  # fmt: skip
+    done = recurc("link", tmp_path / "scale_any.json", tmp_path / "scale_cpu.json",
+                  "--name", "mixed", "-o", tmp_path, check=False)  # fmt: skip
+    assert done.returncode == 1 and "share one target" in done.stderr, done.stderr

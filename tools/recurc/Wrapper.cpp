@@ -255,8 +255,12 @@ void emitBreach(std::ostream &body, const Argument &argument,
 
 } // namespace
 
-std::string recur::aot::buildWrapperIR(const WrapperSpec &spec,
-                                       const std::string &packedEntry) {
+namespace {
+
+/// The wrapper's IR: `gpu` null for a CPU kernel whose packed entry is
+/// `packedEntry`.
+std::string wrapperIR(const WrapperSpec &spec, const std::string &packedEntry,
+                      const GpuBinary *gpu) {
   std::ostringstream globals, body;
   std::map<std::string, Argument> integers;
   std::vector<std::string> params;
@@ -300,13 +304,27 @@ std::string recur::aot::buildWrapperIR(const WrapperSpec &spec,
               " (the kernel was specialised for it)");
   }
 
-  for (const Argument &argument : spec.arguments)
-    if (argument.zeroFirst) {
-      std::string pointee = typeOf(argument).llvm;
+  for (const Argument &argument : spec.arguments) {
+    if (!argument.zeroFirst)
+      continue;
+    std::string pointee = typeOf(argument).llvm;
+    if (!gpu) {
       body << "  store " << pointee << " "
            << (pointee == "float" || pointee == "double" ? "0.0" : "0")
            << ", ptr %" << argument.name << "\n";
+      continue;
     }
+    // Device memory: zeroed on the stream, before the launch.
+    std::string n = argument.name;
+    body << "  %" << n << ".zeroed = call i32 @recur_gpu_memset(ptr %stream, "
+         << "ptr @" << spec.name << ".gpu, ptr %" << n << ", i32 0, i64 "
+         << (pointee == "double" || pointee == "i64" ? 8 : 4) << ")\n"
+         << "  %" << n << ".failed = icmp ne i32 %" << n << ".zeroed, 0\n"
+         << "  br i1 %" << n << ".failed, label %" << n << ".fail, label %" << n
+         << ".ok\n"
+         << n << ".fail:\n  ret i32 %" << n << ".zeroed\n"
+         << n << ".ok:\n";
+  }
 
   int counter = 0;
   std::vector<std::string> grid;
@@ -341,20 +359,62 @@ std::string recur::aot::buildWrapperIR(const WrapperSpec &spec,
           << stringConstant(spec.name + ".kernel", spec.name);
 
   std::ostringstream ir;
-  ir << "declare i32 @recur_set_error(i32, ptr)\n"
-     << "declare i32 @recur_cpu_launch(ptr, ptr, ptr, ptr, ptr, i32, i64, "
-        "i64, i64)\n"
-     << "declare void @" << packedEntry << "(ptr)\n"
-     << globals.str() << "define i32 @" << spec.name << "(ptr %stream";
+  ir << "declare i32 @recur_set_error(i32, ptr)\n";
+  if (gpu) {
+    // recur_gpu_kernel_t, laid out as C lays it out.
+    bool hip = spec.target.rfind("rocm:", 0) == 0;
+    std::string binary =
+        std::string(hip ? "__recur_hsaco_" : "__recur_cubin_") + spec.name;
+    ir << "declare i32 @recur_gpu_launch(ptr, ptr, ptr, i64, i64, i64)\n"
+       << "declare i32 @recur_gpu_memset(ptr, ptr, ptr, i32, i64)\n"
+       << stringConstant(spec.name + ".function", gpu->function) << "@"
+       << binary << " = internal constant [" << gpu->binary.size()
+       << " x i8] c\"";
+    static const char *hex = "0123456789ABCDEF";
+    for (unsigned char c : gpu->binary)
+      ir << '\\' << hex[c >> 4] << hex[c & 15];
+    ir << "\", align 64\n@" << spec.name
+       << ".gpu = internal global { ptr, ptr, ptr, i64, i32, i32, i32, ptr } "
+       << "{ ptr @" << spec.name << ".kernel, ptr @" << spec.name
+       << ".function, ptr @" << binary << ", i64 " << gpu->binary.size()
+       << ", i32 " << (hip ? RECUR_GPU_HIP : RECUR_GPU_CUDA) << ", i32 "
+       << gpu->threads << ", i32 0, ptr null }\n";
+  } else {
+    ir << "declare i32 @recur_cpu_launch(ptr, ptr, ptr, ptr, ptr, i32, i64, "
+          "i64, i64)\n"
+       << "declare void @" << packedEntry << "(ptr)\n";
+  }
+  ir << globals.str() << "define i32 @" << spec.name << "(ptr %stream";
   for (const std::string &param : params)
     ir << ", " << param;
-  ir << ") {\nentry:\n"
-     << body.str() << "  %status = call i32 @recur_cpu_launch(ptr %stream, "
-     << "ptr @" << spec.name << ".kernel, ptr @" << packedEntry << ", ptr @"
-     << spec.name << ".kinds, ptr %values, i32 " << n << ", i64 " << grid[0]
-     << ", i64 " << grid[1] << ", i64 " << grid[2] << ")\n"
-     << "  ret i32 %status\n}\n";
+  ir << ") {\nentry:\n" << body.str();
+  if (gpu)
+    ir << "  %status = call i32 @recur_gpu_launch(ptr %stream, ptr @"
+       << spec.name << ".gpu, ptr %values, i64 " << grid[0] << ", i64 "
+       << grid[1] << ", i64 " << grid[2] << ")\n";
+  else
+    ir << "  %status = call i32 @recur_cpu_launch(ptr %stream, "
+       << "ptr @" << spec.name << ".kernel, ptr @" << packedEntry << ", ptr @"
+       << spec.name << ".kinds, ptr %values, i32 " << n << ", i64 " << grid[0]
+       << ", i64 " << grid[1] << ", i64 " << grid[2] << ")\n";
+  ir << "  ret i32 %status\n}\n";
   return ir.str();
+}
+
+} // namespace
+
+bool recur::aot::isGpuTarget(const std::string &target) {
+  return target.rfind("cuda:", 0) == 0 || target.rfind("rocm:", 0) == 0;
+}
+
+std::string recur::aot::buildWrapperIR(const WrapperSpec &spec,
+                                       const std::string &packedEntry) {
+  return wrapperIR(spec, packedEntry, nullptr);
+}
+
+std::string recur::aot::buildGpuWrapperIR(const WrapperSpec &spec,
+                                          const GpuBinary &gpu) {
+  return wrapperIR(spec, "", &gpu);
 }
 
 std::string recur::aot::buildHeader(const WrapperSpec &spec) {
@@ -370,6 +430,15 @@ std::string recur::aot::buildHeader(const WrapperSpec &spec) {
   for (const Argument &argument : spec.arguments)
     if (!argument.doc.empty())
       h << " * " << argument.name << ": " << argument.doc << "\n";
+  if (isGpuTarget(spec.target)) {
+    bool hip = spec.target.rfind("rocm:", 0) == 0;
+    h << " * Pointers are device addresses. `stream` is a "
+      << (hip ? "hipStream_t" : "CUstream") << " cast to recur_stream_t\n"
+      << " * (NULL: the default stream); the launch is asynchronous. "
+         "Without\n"
+      << " * " << (hip ? "HIP" : "the CUDA driver")
+      << " the call returns RECUR_ERROR_DRIVER_NOT_FOUND.\n";
+  }
   h << " * Returns RECUR_SUCCESS, or a status with recur_last_error() set "
        "when\n"
     << " * an argument breaks the specialisation or the launch fails. */\n"
@@ -394,6 +463,7 @@ std::string recur::aot::describe(const WrapperSpec &spec) {
                          {"kernel", spec.kernel},
                          {"grid", spec.grid},
                          {"description", spec.description},
+                         {"target", spec.target},
                          {"arguments", arguments}})
       .dump(2);
 }
@@ -407,6 +477,7 @@ WrapperSpec recur::aot::parseDescription(const std::string &text) {
   spec.kernel = json.value("kernel", "");
   spec.grid = json.value("grid", "");
   spec.description = json.value("description", "");
+  spec.target = json.value("target", "cpu");
   for (const auto &argument : json["arguments"])
     spec.arguments.push_back(
         {argument.value("name", ""), argument.value("type", ""),
@@ -431,6 +502,12 @@ recur::aot::buildDispatcherIR(const std::string &name,
                                                "' does not take the arguments "
                                                "of '" +
                                                variants.front().name + "'");
+    if (variant.target != variants.front().target)
+      throw Error(Status::InvalidArgument,
+                  "variant '" + variant.name + "' was compiled for " +
+                      variant.target + ", '" + variants.front().name +
+                      "' for " + variants.front().target +
+                      "; a dispatcher's variants share one target");
   }
   // Most specialised first; ties keep the order given.
   std::vector<const WrapperSpec *> order;

@@ -4,8 +4,9 @@
 // one exported C function, `recur_status_t NAME(recur_stream_t stream,
 // <runtime arguments>)`, that checks the arguments against the
 // specialisation, evaluates the grid expression and launches the packed
-// entry through the C API. This file writes that function as LLVM IR and
-// its declaration as a C header.
+// entry through the C API (a GPU kernel: its embedded binary, through
+// recur_gpu_launch). This file writes that function as LLVM IR and its
+// declaration as a C header.
 //
 //===----------------------------------------------------------------------===//
 
@@ -43,13 +44,35 @@ struct WrapperSpec {
   std::string grid;
   /// How the kernel was specialised, for the header's comment.
   std::string description;
+  /// What it was compiled for: "cpu", "cuda:sm_90", "rocm:gfx942", ...
+  std::string target = "cpu";
 };
+
+/// A GPU wrapper's kernel: the binary embedded in the object and how to
+/// launch it.
+struct GpuBinary {
+  /// A cubin (cuda:*) or an HSACO code object (rocm:*).
+  std::string binary;
+  /// The kernel's symbol in the binary.
+  std::string function;
+  /// Threads per block.
+  unsigned threads = 0;
+};
+
+/// Whether `target` names a GPU ("cuda:..." or "rocm:...").
+bool isGpuTarget(const std::string &target);
 
 /// The wrapper as LLVM IR text. Throws recur::Error(InvalidArgument) for an
 /// unknown type or a grid expression that does not parse, naming the
 /// offending text.
 std::string buildWrapperIR(const WrapperSpec &spec,
                            const std::string &packedEntry);
+
+/// The wrapper of a GPU kernel (spec.target "cuda:*" or "rocm:*") as LLVM
+/// IR: the binary as an internal constant `__recur_cubin_NAME` (or
+/// `__recur_hsaco_NAME`), its recur_gpu_kernel_t, and a function that
+/// checks the arguments, evaluates the grid and calls recur_gpu_launch.
+std::string buildGpuWrapperIR(const WrapperSpec &spec, const GpuBinary &gpu);
 
 /// The C header declaring the wrapper.
 std::string buildHeader(const WrapperSpec &spec);

@@ -2,7 +2,8 @@
 //
 //   recurc FILE.py:KERNEL --signature "*fp32:16, *fp32, i32"
 //          [--constexpr BLOCK=128 ...] --grid "cdiv(n,128),1,1"
-//          [--target cpu] [--name NAME] -o DIR
+//          [--target cpu|cuda:sm_80|cuda:sm_90|rocm:gfx90a|rocm:gfx942]
+//          [--num-warps 4] [--name NAME] -o DIR
 //   recurc op NAME [--heads H] [--kv-heads H] [--head-dim-k K]
 //          [--head-dim-v V] [--dtype f32] [--chunk C] [--initial-state]
 //          [--varlen] [--causal] [--scale S] [--normalize] [--name NAME]
@@ -11,9 +12,10 @@
 //   recurc --cflags | --libs
 //
 // Writes DIR/NAME.h and DIR/NAME.o: the kernel compiled for the host CPU
-// and a C function `recur_status_t NAME(recur_stream_t, <arguments>)` that
-// checks the arguments against the specialisation, evaluates the grid and
-// launches through the C API (runtime/CApi.h, installed as <recur/recur.h>).
+// (or a GPU: its cubin or HSACO embedded in the object) and a C function
+// `recur_status_t NAME(recur_stream_t, <arguments>)` that checks the
+// arguments against the specialisation, evaluates the grid and launches
+// through the C API (runtime/CApi.h, installed as <recur/recur.h>).
 // The DSL kernel is specialised by `python -m recur.aot` (the only step that
 // needs Python); the output needs only the RecurCpuRuntime library.
 //
@@ -26,6 +28,7 @@
 #include "ops/OperatorFunctions.h"
 #include "runtime/CpuCompiler.h"
 #include "runtime/Error.h"
+#include "runtime/GpuCompiler.h"
 #include "tools/recurc/Wrapper.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -77,16 +80,36 @@ const Layout &layout() {
   return found;
 }
 
+[[noreturn]] void usage(const std::string &problem);
+
 struct Options {
   std::string file, kernel, signature, grid, target = "cpu", name, output;
   std::vector<std::string> constexprs;
+  unsigned numWarps = 4;
 };
+
+/// The targets recurc compiles for.
+const char *const targetList =
+    "cpu, cuda:sm_80, cuda:sm_90, rocm:gfx90a, rocm:gfx942";
+
+bool knownTarget(const std::string &target) {
+  return target == "cpu" || GPUTarget::parse(target).has_value();
+}
+
+/// --num-warps: a power of two from 1 to 32.
+unsigned parseNumWarps(const std::string &text) {
+  char *end = nullptr;
+  long value = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end || value < 1 || value > 32 || (value & (value - 1)))
+    usage("--num-warps takes a power of two from 1 to 32, got '" + text + "'");
+  return static_cast<unsigned>(value);
+}
 
 [[noreturn]] void usage(const std::string &problem) {
   std::cerr << "recurc: " << problem << "\n"
             << "usage: recurc FILE.py:KERNEL --signature SIG "
-               "[--constexpr NAME=VALUE ...] --grid X[,Y[,Z]] [--target cpu] "
-               "[--name NAME] -o DIR\n"
+               "[--constexpr NAME=VALUE ...] --grid X[,Y[,Z]] [--target T] "
+               "[--num-warps W] [--name NAME] -o DIR\n"
                "       recurc op NAME [options] -o DIR\n"
                "       recurc link A.json B.json ... --name NAME -o DIR\n"
                "       recurc --cflags | --libs\n";
@@ -110,6 +133,8 @@ Options parseArguments(int argc, char **argv) {
       options.grid = value();
     else if (arg == "--target")
       options.target = value();
+    else if (arg == "--num-warps")
+      options.numWarps = parseNumWarps(value());
     else if (arg == "--name")
       options.name = value();
     else if (arg == "-o")
@@ -131,9 +156,9 @@ Options parseArguments(int argc, char **argv) {
   if (options.signature.empty() || options.grid.empty() ||
       options.output.empty())
     usage("--signature, --grid and -o are required");
-  if (options.target != "cpu")
-    usage("target '" + options.target +
-          "' is not supported yet; recurc compiles for 'cpu' (the host)");
+  if (!knownTarget(options.target))
+    usage("unknown target '" + options.target + "' (targets: " + targetList +
+          ")");
   if (options.name.empty())
     options.name = options.kernel;
   return options;
@@ -222,13 +247,42 @@ void writeFile(const std::string &path, const std::string &data) {
     throw Error(Status::Internal, "cannot write " + path);
 }
 
+/// For "cpu", how the kernel was compiled, for the header.
+std::string describeTarget(const std::string &target, unsigned numWarps) {
+  if (target == "cpu")
+    return "compiled for this host's CPU.";
+  return "compiled for " + target + " (" + std::to_string(numWarps) +
+         " warps per block).";
+}
+
 void writeOutputs(const std::string &directory, const aot::WrapperSpec &spec,
-                  const std::string &tile) {
+                  const std::string &tile, unsigned numWarps) {
   CpuCompileOptions compileOptions;
-  compileOptions.linkIR =
-      aot::buildWrapperIR(spec, packedEntryName(spec.kernel));
   compileOptions.exported = {spec.name};
-  CpuArtifact artifact = compileForCpu(tile, compileOptions);
+  CpuArtifact artifact;
+  if (aot::isGpuTarget(spec.target)) {
+    // The kernel becomes a cubin or HSACO; the object holds it and the
+    // host-side wrapper only.
+    GpuCompileOptions gpuOptions;
+    gpuOptions.pipeline.target = *GPUTarget::parse(spec.target);
+    gpuOptions.pipeline.numWarps = numWarps;
+    GpuArtifact gpu = compileForGpu(tile, gpuOptions);
+    aot::GpuBinary binary;
+    binary.binary = gpu.binary;
+    binary.function = spec.kernel;
+    for (const GpuKernelInfo &kernel : gpu.kernels)
+      if (kernel.signature.name == spec.kernel)
+        binary.threads = kernel.threads;
+    if (binary.threads == 0)
+      throw Error(Status::Internal,
+                  "the GPU binary has no kernel " + spec.kernel);
+    compileOptions.linkIR = aot::buildGpuWrapperIR(spec, binary);
+    artifact = compileForCpu("module {}", compileOptions);
+  } else {
+    compileOptions.linkIR =
+        aot::buildWrapperIR(spec, packedEntryName(spec.kernel));
+    artifact = compileForCpu(tile, compileOptions);
+  }
   if (std::error_code error = llvm::sys::fs::create_directories(directory))
     throw Error(Status::Internal,
                 "cannot create " + directory + ": " + error.message());
@@ -286,6 +340,7 @@ int compile(const Options &options) {
   spec.name = options.name;
   spec.kernel = "__recur_aot_" + options.name;
   spec.grid = options.grid;
+  spec.target = options.target;
   for (const auto &arg : specialised.at("args"))
     spec.arguments.push_back({arg.at("name").get<std::string>(),
                               arg.at("type").get<std::string>(),
@@ -297,19 +352,21 @@ int compile(const Options &options) {
   spec.description = options.kernel + " from " +
                      llvm::sys::path::filename(options.file).str() +
                      ", signature \"" + options.signature + "\"" +
-                     (constexprs.empty() ? "" : ", " + constexprs) +
-                     "; compiled for this host's CPU.";
+                     (constexprs.empty() ? "" : ", " + constexprs) + "; " +
+                     describeTarget(options.target, options.numWarps);
 
   std::string tile =
       renameKernel(specialised.at("tile").get<std::string>(),
                    specialised.at("kernel").get<std::string>(), spec.kernel);
-  writeOutputs(options.output, spec, tile);
+  writeOutputs(options.output, spec, tile, options.numWarps);
   return 0;
 }
 
 /// `recurc op NAME ...`: a built-in operator (ops/) as a C function.
 struct OperatorOptions {
   std::string op, dtype = "f32", name, output, cell = "gru_diag", D = "none";
+  std::string target = "cpu";
+  unsigned numWarps = 4;
   int64_t heads = 1, kvHeads = 0, keyDim = 64, valueDim = 0, chunk = 0;
   int64_t groups = 1, stateDim = 16, channels = 0, inputDim = 0, hidden = 0;
   bool initialState = false, varlen = false, causal = false, normalize = false,
@@ -389,9 +446,13 @@ OperatorOptions parseOperatorArguments(int argc, char **argv) {
     else if (arg == "--name")
       options.name = value();
     else if (arg == "--target") {
-      if (value() != "cpu")
-        usage("recurc op compiles for 'cpu' (the host) only for now");
-    } else if (arg == "-o")
+      options.target = value();
+      if (!knownTarget(options.target))
+        usage("unknown target '" + options.target +
+              "' (targets: " + targetList + ")");
+    } else if (arg == "--num-warps")
+      options.numWarps = parseNumWarps(value());
+    else if (arg == "-o")
       options.output = value();
     else
       usage("unknown option " + arg);
@@ -432,6 +493,7 @@ int compileOperator(int argc, char **argv) {
   aot::WrapperSpec spec;
   spec.name = options.name;
   spec.kernel = "__recur_aot_" + options.name;
+  spec.target = options.target;
   std::string H = std::to_string(options.heads),
               K = std::to_string(options.keyDim),
               V = std::to_string(options.valueDim);
@@ -650,8 +712,8 @@ int compileOperator(int argc, char **argv) {
   spec.description = "recur.ops." + options.op + " (" + options.dtype +
                      ", chunk " + std::to_string(chunk) +
                      "): the operator of the same name in Python; tensors "
-                     "are contiguous, row-major; compiled for this host's "
-                     "CPU.";
+                     "are contiguous, row-major; " +
+                     describeTarget(options.target, options.numWarps);
 
   mlir::PassManager pm(&context);
   ConvertSeqToTileOptions lowering;
@@ -663,7 +725,7 @@ int compileOperator(int argc, char **argv) {
   llvm::raw_string_ostream os(tile);
   module->print(os);
   writeOutputs(options.output, spec,
-               renameKernel(tile, kernelName, spec.kernel));
+               renameKernel(tile, kernelName, spec.kernel), options.numWarps);
   return 0;
 }
 
@@ -676,7 +738,7 @@ int main(int argc, char **argv) {
   }
   if (argc == 2 && std::string(argv[1]) == "--libs") {
     std::cout << "-L" << layout().library
-              << " -lRecurCpuRuntime -lstdc++ -lm -lpthread\n";
+              << " -lRecurCpuRuntime -lstdc++ -lm -lpthread -ldl\n";
     return 0;
   }
   try {
