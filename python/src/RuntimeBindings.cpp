@@ -19,6 +19,7 @@
 #include "runtime/EmuDevice.h"
 #include "runtime/Error.h"
 #include "runtime/GpuCompiler.h"
+#include "runtime/HipDevice.h"
 #include "runtime/TuningDatabase.h"
 
 #include <pybind11/functional.h>
@@ -71,14 +72,22 @@ public:
                     });
   }
 
-  static Launcher onCuda(std::shared_ptr<CudaDevice> device,
-                         std::shared_ptr<CudaModule> module,
-                         const std::string &name, unsigned threads) {
+  /// On a CudaDevice or HipDevice: waits for the kernel on the default
+  /// stream (0), or queues it on `stream`.
+  template <typename Device, typename Module>
+  static Launcher onGpu(std::shared_ptr<Device> device,
+                        std::shared_ptr<Module> module, const std::string &name,
+                        unsigned threads, uintptr_t stream) {
     const KernelSignature *signature = &module->getSignature(name);
+    auto *handle = reinterpret_cast<void *>(stream);
     return Launcher(module, signature,
-                    [device = std::move(device), module, name,
-                     threads](llvm::ArrayRef<KernelArg> args, Grid grid) {
-                      device->launch(*module, name, args, grid, threads);
+                    [device = std::move(device), module, name, threads,
+                     handle](llvm::ArrayRef<KernelArg> args, Grid grid) {
+                      if (handle)
+                        device->launchAsync(*module, name, args, grid, threads,
+                                            handle);
+                      else
+                        device->launch(*module, name, args, grid, threads);
                     });
   }
 
@@ -170,6 +179,106 @@ std::vector<KernelSignature> toSignatures(const KernelKinds &kernels) {
   return signatures;
 }
 
+/// CudaDevice and HipDevice, which share their interface: `binary` is a
+/// cubin or an HSACO; streams and events are handles passed as ints (0: the
+/// default stream).
+template <typename Device, typename Module>
+py::class_<Device, std::shared_ptr<Device>>
+bindGpuDevice(py::module_ &m, const char *deviceName, const char *moduleName) {
+  py::class_<Module, std::shared_ptr<Module>>(m, moduleName);
+  auto handle = [](uintptr_t value) { return reinterpret_cast<void *>(value); };
+  auto number = [](void *value) { return reinterpret_cast<uintptr_t>(value); };
+  return py::class_<Device, std::shared_ptr<Device>>(m, deviceName)
+      .def_static("open", &Device::open, py::arg("ordinal") = 0,
+                  "GPU `ordinal`; ValueError saying why when there is none")
+      .def_property_readonly("name", &Device::getName)
+      .def_property_readonly("target", &Device::getTarget)
+      .def(
+          "load",
+          [](Device &self, py::bytes binary, const KernelKinds &kernels) {
+            std::vector<KernelSignature> signatures = toSignatures(kernels);
+            return self.load(std::string(binary), std::move(signatures));
+          },
+          py::arg("binary"), py::arg("kernels"))
+      .def("allocate", &Device::allocate, py::arg("bytes"))
+      .def("release", &Device::release, py::arg("address"))
+      .def(
+          "copy_to_device",
+          [=](Device &self, uint64_t destination, uint64_t source, size_t bytes,
+              uintptr_t stream) {
+            if (stream)
+              self.copyToDeviceAsync(destination,
+                                     reinterpret_cast<const void *>(source),
+                                     bytes, handle(stream));
+            else
+              self.copyToDevice(destination,
+                                reinterpret_cast<const void *>(source), bytes);
+          },
+          py::arg("destination"), py::arg("source"), py::arg("bytes"),
+          py::arg("stream") = 0)
+      .def(
+          "copy_to_host",
+          [=](Device &self, uint64_t destination, uint64_t source, size_t bytes,
+              uintptr_t stream) {
+            if (stream)
+              self.copyToHostAsync(reinterpret_cast<void *>(destination),
+                                   source, bytes, handle(stream));
+            else
+              self.copyToHost(reinterpret_cast<void *>(destination), source,
+                              bytes);
+          },
+          py::arg("destination"), py::arg("source"), py::arg("bytes"),
+          py::arg("stream") = 0)
+      .def("create_stream",
+           [=](Device &self) { return number(self.createStream()); })
+      .def(
+          "destroy_stream",
+          [=](Device &self, uintptr_t stream) {
+            self.destroyStream(handle(stream));
+          },
+          py::arg("stream"))
+      .def(
+          "synchronize",
+          [=](Device &self, uintptr_t stream) {
+            py::gil_scoped_release release;
+            self.synchronize(handle(stream));
+          },
+          py::arg("stream") = 0)
+      .def("create_event",
+           [=](Device &self) { return number(self.createEvent()); })
+      .def(
+          "destroy_event",
+          [=](Device &self, uintptr_t event) {
+            self.destroyEvent(handle(event));
+          },
+          py::arg("event"))
+      .def(
+          "record_event",
+          [=](Device &self, uintptr_t event, uintptr_t stream) {
+            self.recordEvent(handle(event), handle(stream));
+          },
+          py::arg("event"), py::arg("stream") = 0)
+      .def(
+          "elapsed_time",
+          [=](Device &self, uintptr_t start, uintptr_t stop) {
+            py::gil_scoped_release release;
+            return self.elapsedTime(handle(start), handle(stop));
+          },
+          py::arg("start"), py::arg("stop"),
+          "Milliseconds between two recorded events")
+      .def(
+          "make_launcher",
+          [](std::shared_ptr<Device> self, std::shared_ptr<Module> module,
+             const std::string &name, unsigned threads, uintptr_t stream) {
+            return Launcher::onGpu(std::move(self), std::move(module), name,
+                                   threads, stream);
+          },
+          py::arg("module"), py::arg("kernel"), py::arg("threads"),
+          py::arg("stream") = 0,
+          "A launcher that waits for the kernel (stream 0) or queues it on "
+          "`stream`");
+}
+
 /// A kernel's argument kinds by name ("ptr", "i32", ...).
 py::list argKindNames(const KernelSignature &signature) {
   py::list kinds;
@@ -202,6 +311,7 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
         return;
       case Status::InvalidArgument:
       case Status::NotFound:
+      case Status::DriverNotFound:
         PyErr_SetString(PyExc_ValueError, error.what());
         return;
       default:
@@ -408,48 +518,11 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
           },
           py::arg("module"), py::arg("kernel"));
 
-  py::class_<CudaModule, std::shared_ptr<CudaModule>>(m, "CudaModule");
-  py::class_<CudaDevice, std::shared_ptr<CudaDevice>>(m, "CudaDevice")
-      .def_static("open", &CudaDevice::open, py::arg("ordinal") = 0,
-                  "GPU `ordinal`; ValueError saying why when there is none")
-      .def_property_readonly("name", &CudaDevice::getName)
+  bindGpuDevice<CudaDevice, CudaModule>(m, "CudaDevice", "CudaModule")
       .def_property_readonly("compute_capability",
-                             &CudaDevice::getComputeCapability)
-      .def_property_readonly("target", &CudaDevice::getTarget)
-      .def(
-          "load",
-          [](CudaDevice &self, py::bytes cubin, const KernelKinds &kernels) {
-            std::vector<KernelSignature> signatures = toSignatures(kernels);
-            return self.load(std::string(cubin), std::move(signatures));
-          },
-          py::arg("cubin"), py::arg("kernels"))
-      .def("allocate", &CudaDevice::allocate, py::arg("bytes"))
-      .def("release", &CudaDevice::release, py::arg("address"))
-      .def(
-          "copy_to_device",
-          [](CudaDevice &self, uint64_t destination, uint64_t source,
-             size_t bytes) {
-            self.copyToDevice(destination,
-                              reinterpret_cast<const void *>(source), bytes);
-          },
-          py::arg("destination"), py::arg("source"), py::arg("bytes"))
-      .def(
-          "copy_to_host",
-          [](CudaDevice &self, uint64_t destination, uint64_t source,
-             size_t bytes) {
-            self.copyToHost(reinterpret_cast<void *>(destination), source,
-                            bytes);
-          },
-          py::arg("destination"), py::arg("source"), py::arg("bytes"))
-      .def(
-          "make_launcher",
-          [](std::shared_ptr<CudaDevice> self,
-             std::shared_ptr<CudaModule> module, const std::string &name,
-             unsigned threads) {
-            return Launcher::onCuda(std::move(self), std::move(module), name,
-                                    threads);
-          },
-          py::arg("module"), py::arg("kernel"), py::arg("threads"));
+                             &CudaDevice::getComputeCapability);
+  bindGpuDevice<HipDevice, HipModule>(m, "HipDevice", "HipModule")
+      .def_property_readonly("arch", &HipDevice::getArchName);
 
   py::class_<EmuDevice, std::shared_ptr<EmuDevice>>(m, "EmuDevice")
       .def(py::init<unsigned, uint32_t>(), py::arg("num_workers") = 0,

@@ -8,6 +8,7 @@ object. The figures come from `ptxas -v`.
 
 import shutil
 
+import numpy as np
 import pytest
 
 import recur
@@ -221,3 +222,15 @@ def test_launching_on_amd_without_hip_says_why():
     kernel = compile_for("add", "rocm:gfx942")
     with pytest.raises(ValueError, match="libamdhip64|hipInit|GPU"):
         kernel.launcher
+
+
+def test_dlpack_arrays_are_read_in_place():
+    # GPU arrays from DLPack producers go to kernels by address; the capsule
+    # reader is checked here on numpy's CPU capsules.
+    from recur.runtime.cuda import _dlpack_tensor
+
+    a = np.arange(12, dtype=np.float32).reshape(3, 4)
+    address = a.__array_interface__["data"][0]
+    assert _dlpack_tensor(a.__dlpack__()) == (address, np.dtype(np.float32), True)
+    assert _dlpack_tensor(a[1:].__dlpack__())[0] == address + 16
+    assert _dlpack_tensor(a[:, ::2].__dlpack__())[2] is False

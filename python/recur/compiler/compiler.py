@@ -69,24 +69,19 @@ class CompiledKernel:
     @property
     def launcher(self):
         target = self.metadata["target"]
-        if target.startswith("rocm:"):
-            raise RuntimeError(
-                f"{self.name} was compiled for {target}; this build launches on the CPU, "
-                "NVIDIA GPUs (RECUR_DEVICE=cuda) and the emulated GPUs (emu:*), not on AMD "
-                "GPUs yet"
-            )
         if self._launcher is None:
             from ..runtime import device
 
-            if target.startswith("cuda:"):
-                gpu = device.cuda()
+            if target in GPU_TARGETS:
+                platform = target.split(":")[0]
+                gpu = device.gpu(platform)
                 if gpu.target != target:
                     raise RuntimeError(
                         f"{self.name} was compiled for {target}; this GPU ({gpu.name}) "
                         f"needs {gpu.target}"
                     )
                 kernels = [(k, list(kinds)) for k, kinds in self.metadata["kernels"]]
-                module = gpu.load(self.asm["cubin"], kernels)
+                module = gpu.load(self.asm[_GPU_STAGES[platform][1]], kernels)
                 self._launcher = gpu.make_launcher(module, self.name, self.metadata["num_threads"])
                 return self._launcher
 

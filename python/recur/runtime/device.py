@@ -19,8 +19,10 @@ EMULATED_TARGETS = {
     "emu:gfx90a": "rocm:gfx90a",
     "emu:gfx942": "rocm:gfx942",
 }
-KNOWN_DEVICES = ("cpu", "cuda") + tuple(EMULATED_TARGETS)
+KNOWN_DEVICES = ("cpu", "cuda", "rocm") + tuple(EMULATED_TARGETS)
+GPU_DEVICES = ("cuda", "rocm")
 _cuda = None
+_rocm = None
 
 
 def current() -> str:
@@ -58,10 +60,33 @@ def cuda():
     return _cuda
 
 
+def rocm():
+    """The first AMD GPU (HIP, libamdhip64 loaded with dlopen); ValueError
+    saying why when there is none."""
+    global _rocm
+    if _rocm is None:
+        with _lock:
+            if _rocm is None:
+                from .. import _C
+
+                _rocm = _C.runtime.HipDevice.open(0)
+    return _rocm
+
+
+def gpu(name: str | None = None):
+    """The GPU device ``name`` ("cuda" or "rocm"; default: RECUR_DEVICE's)."""
+    name = name or current()
+    if name == "cuda":
+        return cuda()
+    if name == "rocm":
+        return rocm()
+    raise ValueError(f"device {name!r} is not a GPU (GPUs: {', '.join(GPU_DEVICES)})")
+
+
 def compile_target() -> str:
     """The target kernels compile for on the current device."""
     name = current()
-    return cuda().target if name == "cuda" else name
+    return gpu(name).target if name in GPU_DEVICES else name
 
 
 def emu():

@@ -142,14 +142,14 @@ class JITFunction:
         bound = self.bind_call(args, kwargs)
         if os.environ.get("RECUR_INTERPRET", "0") not in ("", "0"):
             return self._interpret(bound, grid)
-        if device.current() == "cuda":
-            return self._run_on_cuda(bound, grid, num_warps, num_stages)
+        if device.current() in device.GPU_DEVICES:
+            return self._run_on_gpu(bound, grid, num_warps, num_stages)
         kernel, values = self._specialize(bound, num_warps, num_stages)
         gx, gy, gz = launch.normalize_grid(grid, bound)
         kernel.launcher(gx, gy, gz, *values)
         return kernel
 
-    def _run_on_cuda(self, bound, grid, num_warps, num_stages):
+    def _run_on_gpu(self, bound, grid, num_warps, num_stages):
         from .cuda import Staging
 
         staging = Staging()
