@@ -2,12 +2,15 @@
 #
 #   recur_add_kernels(TARGET lib SOURCES file.py:kernel SIGNATURE "..."
 #                     GRID "..." [CONSTEXPR NAME=VALUE ...] [NAME name]
-#                     [TARGETS cpu])
-#   recur_add_kernels(TARGET lib OPERATOR gla ARGS --heads 4 ... [NAME name])
+#                     [NUM_WARPS w] [TARGETS cpu cuda:sm_90 ...])
+#   recur_add_kernels(TARGET lib OPERATOR gla ARGS --heads 4 ... [NAME name]
+#                     [NUM_WARPS w] [TARGETS ...])
 #
-# Each call runs recurc at build time and adds the object to the static
+# Each call runs recurc at build time and adds the objects to the static
 # library `lib` (created on first use), whose users get the generated headers
-# and Recur::RecurCpuRuntime.
+# and Recur::RecurCpuRuntime (which loads the GPU drivers at run time). With
+# one target the C function is `name`; with several, one per target:
+# `name_cpu`, `name_cuda_sm_90`, `name_rocm_gfx942`, ...
 
 include(CMakeFindDependencyMacro)
 find_dependency(Threads)
@@ -17,16 +20,25 @@ get_filename_component(RECUR_PREFIX "${CMAKE_CURRENT_LIST_DIR}/../../.." ABSOLUT
 set(RECUR_RECURC "${RECUR_PREFIX}/bin/recurc" CACHE FILEPATH "The recurc compiler")
 
 function(recur_add_kernels)
-  cmake_parse_arguments(ARG "" "TARGET;SIGNATURE;GRID;NAME;OPERATOR"
+  cmake_parse_arguments(ARG "" "TARGET;SIGNATURE;GRID;NAME;OPERATOR;NUM_WARPS"
                         "SOURCES;CONSTEXPR;TARGETS;ARGS" ${ARGN})
   if(NOT ARG_TARGET)
     message(FATAL_ERROR "recur_add_kernels: TARGET is required")
   endif()
+  if(NOT ARG_TARGETS)
+    set(ARG_TARGETS cpu)
+  endif()
+  set(known cpu cuda:sm_80 cuda:sm_90 rocm:gfx90a rocm:gfx942)
   foreach(target IN LISTS ARG_TARGETS)
-    if(NOT target STREQUAL "cpu")
-      message(FATAL_ERROR "recur_add_kernels: target '${target}' is not supported yet (cpu)")
+    if(NOT target IN_LIST known)
+      message(FATAL_ERROR "recur_add_kernels: unknown target '${target}' (${known})")
     endif()
   endforeach()
+  list(LENGTH ARG_TARGETS target_count)
+  set(warps)
+  if(ARG_NUM_WARPS)
+    set(warps --num-warps ${ARG_NUM_WARPS})
+  endif()
   set(dir "${CMAKE_CURRENT_BINARY_DIR}/recur/${ARG_TARGET}")
   if(NOT TARGET ${ARG_TARGET})
     add_library(${ARG_TARGET} STATIC)
@@ -37,23 +49,31 @@ function(recur_add_kernels)
 
   set(jobs)
   if(ARG_OPERATOR)
-    set(name "${ARG_NAME}")
-    if(NOT name)
-      set(name "recur_${ARG_OPERATOR}_fwd")
+    set(base "${ARG_NAME}")
+    if(NOT base)
+      set(base "recur_${ARG_OPERATOR}_fwd")
     endif()
-    list(APPEND jobs "${name}")
-    set(command_${name} "${RECUR_RECURC}" op ${ARG_OPERATOR} ${ARG_ARGS}
-        --name ${name} -o "${dir}")
-    set(depends_${name} "${RECUR_RECURC}")
+    foreach(target IN LISTS ARG_TARGETS)
+      set(name "${base}")
+      if(target_count GREATER 1)
+        string(REPLACE ":" "_" suffix "${target}")
+        set(name "${base}_${suffix}")
+      endif()
+      list(APPEND jobs "${name}")
+      set(command_${name} "${RECUR_RECURC}" op ${ARG_OPERATOR} ${ARG_ARGS}
+          --target ${target} ${warps} --name ${name} -o "${dir}")
+      set(depends_${name} "${RECUR_RECURC}")
+    endforeach()
   endif()
   foreach(source IN LISTS ARG_SOURCES)
     if(NOT source MATCHES "^(.+):([A-Za-z_][A-Za-z0-9_]*)$")
       message(FATAL_ERROR "recur_add_kernels: SOURCES entries are file.py:kernel, got '${source}'")
     endif()
     get_filename_component(file "${CMAKE_MATCH_1}" ABSOLUTE)
-    set(name "${ARG_NAME}")
-    if(NOT name)
-      set(name "${CMAKE_MATCH_2}")
+    set(kernel "${CMAKE_MATCH_2}")
+    set(base "${ARG_NAME}")
+    if(NOT base)
+      set(base "${kernel}")
     endif()
     if(NOT ARG_SIGNATURE OR NOT ARG_GRID)
       message(FATAL_ERROR "recur_add_kernels: ${source} needs SIGNATURE and GRID")
@@ -62,11 +82,18 @@ function(recur_add_kernels)
     foreach(constexpr IN LISTS ARG_CONSTEXPR)
       list(APPEND constexprs --constexpr ${constexpr})
     endforeach()
-    list(APPEND jobs "${name}")
-    set(command_${name} "${RECUR_RECURC}" "${file}:${CMAKE_MATCH_2}"
-        --signature "${ARG_SIGNATURE}" ${constexprs} --grid "${ARG_GRID}"
-        --target cpu --name ${name} -o "${dir}")
-    set(depends_${name} "${RECUR_RECURC}" "${file}")
+    foreach(target IN LISTS ARG_TARGETS)
+      set(name "${base}")
+      if(target_count GREATER 1)
+        string(REPLACE ":" "_" suffix "${target}")
+        set(name "${base}_${suffix}")
+      endif()
+      list(APPEND jobs "${name}")
+      set(command_${name} "${RECUR_RECURC}" "${file}:${kernel}"
+          --signature "${ARG_SIGNATURE}" ${constexprs} --grid "${ARG_GRID}"
+          --target ${target} ${warps} --name ${name} -o "${dir}")
+      set(depends_${name} "${RECUR_RECURC}" "${file}")
+    endforeach()
   endforeach()
 
   foreach(name IN LISTS jobs)

@@ -595,3 +595,51 @@ def test_gpu_variants_link_and_do_not_mix_with_cpu(tmp_path):
     done = recurc("link", tmp_path / "scale_any.json", tmp_path / "scale_cpu.json",
                   "--name", "mixed", "-o", tmp_path, check=False)  # fmt: skip
     assert done.returncode == 1 and "share one target" in done.stderr, done.stderr
+
+
+def test_cmake_package_builds_one_function_per_target(tmp_path):
+    build = recurc_path().parents[1]
+    if not (shutil.which("cmake") and shutil.which("ninja")):
+        pytest.skip("cmake and ninja are needed")
+    prefix = tmp_path / "install"
+    done = subprocess.run(
+        ["cmake", "--install", str(build), "--prefix", str(prefix)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "CMakeLists.txt").write_text(textwrap.dedent(f"""
+        cmake_minimum_required(VERSION 3.20)
+        project(GpuKernels C CXX)
+        find_package(Recur REQUIRED)
+        recur_add_kernels(TARGET kernels SOURCES {KERNELS}:add
+          SIGNATURE "*fp32:16, *fp32:16, *fp32:16, i32" CONSTEXPR BLOCK=128
+          GRID "cdiv(n, 128)" TARGETS cpu cuda:sm_90 rocm:gfx942)
+        add_executable(app main.cpp)
+        target_compile_options(app PRIVATE -Wall -Wextra -Werror)
+        target_link_libraries(app PRIVATE kernels)
+        """))  # fmt: skip
+    (project / "main.cpp").write_text(textwrap.dedent("""
+        #include "add_cpu.h"
+        #include "add_cuda_sm_90.h"
+        #include "add_rocm_gfx942.h"
+        #include <cstdio>
+        int main() {
+          alignas(64) float x[4] = {1, 2, 3, 4}, out[4] = {};
+          int cpu = add_cpu(nullptr, x, x, out, 4);
+          std::printf("%d %g\\n", cpu, out[3]);
+          return cpu;
+        }
+        """))  # fmt: skip
+    for command in (
+        ["cmake", "-G", "Ninja", "-S", project, "-B", tmp_path / "b",
+         f"-DRecur_DIR={prefix}/lib/cmake/Recur"],
+        ["ninja", "-C", tmp_path / "b"],
+    ):  # fmt: skip
+        done = subprocess.run(list(map(str, command)), capture_output=True, text=True)
+        if done.returncode and (
+            "ptxas not found" in done.stdout or "ld.lld not found" in done.stdout
+        ):
+            pytest.skip("no ptxas or ld.lld to build the GPU targets")
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert run(tmp_path / "b" / "app") == "0 8\n"
