@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything that needs an NVIDIA GPU, in one command (well under eight
-# minutes): build (incremental), the GPU tests (test_cuda_device.py and the
-# DSL tutorials with RECUR_DEVICE=cuda), the GPU benchmark (bench/ops_gpu.py,
+# minutes): build (incremental), the GPU tests (test_cuda_device.py: JIT and
+# ahead-of-time kernels, streams and events; the DSL tutorials with
+# RECUR_DEVICE=cuda), the GPU benchmark (bench/ops_gpu.py,
 # which writes bench/results/ops-gpu.{json,md}) and a log of it all in
 # bench/results/gpu-check.log. Without a GPU it says so and exits 0.
 set -uo pipefail
