@@ -81,5 +81,9 @@ void recur::addEmulatorSymbols(
   RECUR_EMU_SYMBOL(__recur_emu_mma_m16n8k16_f32_bf16);
   RECUR_EMU_SYMBOL(__recur_emu_mma_m16n8k8_f32_tf32);
   RECUR_EMU_SYMBOL(__recur_emu_ldmatrix);
+  RECUR_EMU_SYMBOL(__recur_emu_mfma_f32_16x16x16f16);
+  RECUR_EMU_SYMBOL(__recur_emu_mfma_f32_16x16x16bf16_1k);
+  RECUR_EMU_SYMBOL(__recur_emu_mfma_f32_16x16x4f32);
+  RECUR_EMU_SYMBOL(__recur_emu_mfma_f32_32x32x8f16);
 #undef RECUR_EMU_SYMBOL
 }
