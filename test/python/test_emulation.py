@@ -9,6 +9,7 @@ numpy's pairwise sum, 1e-5 relative; integer and exactly representable
 results are compared exactly.
 """
 
+import ml_dtypes
 import numpy as np
 import pytest
 
@@ -188,6 +189,50 @@ def test_dot_without_tensor_core_shape_uses_fma(device, rng):
     kernel = dot_kernel[(1,)](a, b, c, M=8, N=8, K=16, PRECISION="ieee")
     assert "__recur_emu_mma" not in kernel.asm["llir"]
     assert_matmul_close(c, a, b)
+
+
+# AMD matrix cores (MFMA), on every emulated AMD device. Each product of
+# f16 or bf16 values is exact in f32, so the result differs from float64 on
+# the same inputs only by the f32 accumulation over K <= 64 terms, at most
+# about K 2^-24 (|a| @ |b|): 1e-4 (|a| @ |b|) bounds it with room to spare.
+# f32 operands are multiplied exactly as well (16x16x4 f32 reads all 24
+# bits, no tf32), so the same bound holds there ten times tighter.
+AMD_DEVICES = ["emu:gfx942", "emu:gfx90a"]
+MFMA_TOLERANCE = {np.float16: 1e-4, ml_dtypes.bfloat16: 1e-4, np.float32: 1e-5}
+
+
+def assert_dot_close(c, a, b, rtol):
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    err = np.abs(c - a64 @ b64)
+    bound = rtol * (np.abs(a64) @ np.abs(b64))
+    assert np.all(err <= bound), f"max error {err.max()}"
+
+
+@pytest.mark.parametrize("device_name", AMD_DEVICES)
+@pytest.mark.parametrize("dtype", list(MFMA_TOLERANCE), ids=["f16", "bf16", "f32"])
+@pytest.mark.parametrize("M,N,K", [(64, 64, 64), (32, 16, 16), (128, 64, 32)])
+@pytest.mark.parametrize("num_warps", [1, 2, 4])
+def test_matrix_core_dot(monkeypatch, compiled, rng, device_name, dtype, M, N, K, num_warps):
+    monkeypatch.setenv("RECUR_DEVICE", device_name)
+    a = rng.standard_normal((M, K)).astype(dtype)
+    b = rng.standard_normal((K, N)).astype(dtype)
+    c = np.zeros((M, N), np.float32)
+    kernel = dot_kernel[(1,)](a, b, c, M=M, N=N, K=K, PRECISION="ieee", num_warps=num_warps)
+    suffix = {np.float16: "16x16x16f16", ml_dtypes.bfloat16: "16x16x16bf16_1k"}
+    assert f"__recur_emu_mfma_f32_{suffix.get(dtype, '16x16x4f32')}" in kernel.asm["llir"]
+    assert_dot_close(c, a, b, MFMA_TOLERANCE[dtype])
+
+
+@pytest.mark.parametrize("device_name", AMD_DEVICES)
+def test_dot_without_matrix_core_shape_uses_fma(monkeypatch, compiled, rng, device_name):
+    # 8 rows do not fill a 16x16 MFMA tile: the FMA form.
+    monkeypatch.setenv("RECUR_DEVICE", device_name)
+    a = rng.standard_normal((8, 32)).astype(np.float16)
+    b = rng.standard_normal((32, 16)).astype(np.float16)
+    c = np.zeros((8, 16), np.float32)
+    kernel = dot_kernel[(1,)](a, b, c, M=8, N=16, K=32, PRECISION="ieee", num_warps=2)
+    assert "__recur_emu_mfma" not in kernel.asm["llir"]
+    assert_dot_close(c, a, b, 1e-4)
 
 
 @recur.jit

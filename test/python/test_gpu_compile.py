@@ -6,6 +6,8 @@ cubin that ptxas accepts with no spills, AMDGCN assembly and an HSACO code
 object. The figures come from `ptxas -v`.
 """
 
+import re
+import re
 import shutil
 
 import numpy as np
@@ -132,6 +134,19 @@ def test_unit_stride_accesses_are_vectorised(target):
 
 
 @needs_ptxas
+def test_divisible_arguments_drop_the_alignment_test():
+    # Without divisibility each 16-byte run tests its address (and.b64 with
+    # 15) before the vector access; with pointers divisible by 16 the
+    # analysis proves every run aligned.
+    alignment_test = re.compile(r"and\.b64\s+%rd\d+, %rd\d+, 15;")
+    plain = compile_for("add", "cuda:sm_80").asm["ptx"]
+    hinted = compile_for("add_hinted", "cuda:sm_80").asm["ptx"]
+    assert alignment_test.search(plain)
+    assert not alignment_test.search(hinted)
+    assert "ld.global.v4.b32" in hinted and "st.global.v4.b32" in hinted
+
+
+@needs_ptxas
 @pytest.mark.parametrize("target", ["cuda:sm_80", "cuda:sm_90"])
 def test_f16_dot_uses_tensor_cores(target):
     signature = {"a_ptr": "*fp16", "b_ptr": "*fp16", "c_ptr": "*fp32"}
@@ -139,6 +154,31 @@ def test_f16_dot_uses_tensor_cores(target):
     kernel = recur.compile(dot_kernel, signature=signature, constexprs=constexprs, target=target)
     assert "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32" in kernel.asm["ptx"]
     assert kernel.metadata["spill_stores"] == 0
+
+
+# LLVM spells the gfx942 MFMAs with an underscore before the input type.
+MFMA = {
+    ("rocm:gfx90a", "fp16"): "v_mfma_f32_16x16x16f16",
+    ("rocm:gfx90a", "bf16"): "v_mfma_f32_16x16x16bf16_1k",
+    ("rocm:gfx90a", "fp32"): "v_mfma_f32_16x16x4f32",
+    ("rocm:gfx942", "fp16"): "v_mfma_f32_16x16x16_f16",
+    ("rocm:gfx942", "bf16"): "v_mfma_f32_16x16x16_bf16",
+    ("rocm:gfx942", "fp32"): "v_mfma_f32_16x16x4_f32",
+}
+
+
+@needs_lld
+@pytest.mark.parametrize("target,dtype", sorted(MFMA))
+def test_amd_dots_use_matrix_cores(target, dtype):
+    signature = {"a_ptr": f"*{dtype}", "b_ptr": f"*{dtype}", "c_ptr": "*fp32"}
+    constexprs = {"M": 64, "N": 64, "K": 64, "PRECISION": "ieee"}
+    kernel = recur.compile(dot_kernel, signature=signature, constexprs=constexprs, target=target)
+    asm = kernel.asm["amdgcn"]
+    assert MFMA[target, dtype] in asm
+    # The code object's metadata: no spills, the staging within the 64 KiB LDS.
+    figures = dict(re.findall(r"\.(vgpr_spill_count|group_segment_fixed_size):\s+(\d+)", asm))
+    assert figures["vgpr_spill_count"] == "0"
+    assert 0 < int(figures["group_segment_fixed_size"]) <= 64 * 1024
 
 
 @needs_ptxas
