@@ -7,7 +7,6 @@ object. The figures come from `ptxas -v`.
 """
 
 import re
-import re
 import shutil
 
 import numpy as np
