@@ -31,12 +31,41 @@ static bool isSplatOf(Value tile, int64_t value) {
   return false;
 }
 
+/// The largest power of two a value may be said to be divisible by: 2^30,
+/// as in Triton, for zero and for products that would exceed it.
+static constexpr int64_t kMaxDivisibility = int64_t(1) << 30;
+
+/// The largest power of two dividing `value`.
+static int64_t powerOfTwoDividing(int64_t value) {
+  if (value == 0)
+    return kMaxDivisibility;
+  return std::min<int64_t>(kMaxDivisibility, value & -value);
+}
+
 /// a + b: a contiguous run of a plus a constant run of b stays contiguous
-/// over the runs' common length; constant plus constant stays constant.
+/// over the runs' common length; constant plus constant stays constant; the
+/// sum of the runs' first values keeps the divisibility both share.
 static LastDimInfo addInfo(LastDimInfo a, LastDimInfo b) {
   return {std::max(std::gcd(a.contiguity, b.constancy),
                    std::gcd(b.contiguity, a.constancy)),
-          std::gcd(a.constancy, b.constancy)};
+          std::gcd(a.constancy, b.constancy),
+          std::min(a.divisibility, b.divisibility)};
+}
+
+/// The greatest facts that hold for both a and b.
+static LastDimInfo meetInfo(LastDimInfo a, LastDimInfo b) {
+  return {std::gcd(a.contiguity, b.contiguity),
+          std::gcd(a.constancy, b.constancy),
+          std::min(a.divisibility, b.divisibility)};
+}
+
+/// The divisibility of a scalar integer: a constant's, the `tile.divisibility`
+/// a function argument is marked with, or 1.
+static int64_t getScalarDivisibility(Value value) {
+  APInt constant;
+  if (matchPattern(value, m_ConstantInt(&constant)))
+    return powerOfTwoDividing(constant.getSExtValue());
+  return 1;
 }
 
 LastDimInfo ContiguityAnalysis::getInfo(Value value) {
@@ -66,8 +95,7 @@ LastDimInfo ContiguityAnalysis::computeLoopArgument(Value argument) {
     loopArguments_[argument] = current;
     cache_.clear();
     LastDimInfo body = getInfo(yielded);
-    LastDimInfo next = {std::gcd(current.contiguity, body.contiguity),
-                        std::gcd(current.constancy, body.constancy)};
+    LastDimInfo next = meetInfo(current, body);
     if (next == current)
       return current;
     current = next;
@@ -81,20 +109,35 @@ LastDimInfo ContiguityAnalysis::computeLoopArgument(Value argument) {
 LastDimInfo ContiguityAnalysis::compute(Value value) {
   int64_t size = lastDimSize(value);
   if (auto blockArg = dyn_cast<BlockArgument>(value)) {
-    if (isa<scf::ForOp>(blockArg.getOwner()->getParentOp()) &&
-        blockArg.getArgNumber() > 0)
-      return computeLoopArgument(value);
+    Operation *owner = blockArg.getOwner()->getParentOp();
+    if (auto loop = dyn_cast<scf::ForOp>(owner)) {
+      if (blockArg.getArgNumber() > 0)
+        return computeLoopArgument(value);
+      // The induction variable: lb + i * step.
+      return {1, 1,
+              std::min(getInfo(loop.getLowerBound()).divisibility,
+                       getInfo(loop.getStep()).divisibility)};
+    }
+    if (auto fn = dyn_cast<tile::FuncOp>(owner))
+      if (auto known = fn.getArgAttrOfType<IntegerAttr>(blockArg.getArgNumber(),
+                                                        "tile.divisibility"))
+        return {1, size, powerOfTwoDividing(known.getInt())};
     return {};
   }
   Operation *op = value.getDefiningOp();
-  if (isa<tile::MakeRangeOp>(op))
-    return {size, 1};
-  if (isa<tile::SplatOp>(op))
-    return {1, size};
+  if (auto range = dyn_cast<tile::MakeRangeOp>(op))
+    return {size, 1, powerOfTwoDividing(range.getStart())};
+  if (auto splat = dyn_cast<tile::SplatOp>(op))
+    return {1, size, getInfo(splat.getSrc()).divisibility};
   if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
-    if (isa<SplatElementsAttr>(constant.getValue()))
-      return {1, size};
-    return {};
+    if (auto splat = dyn_cast<SplatElementsAttr>(constant.getValue())) {
+      int64_t divisibility = 1;
+      if (splat.getElementType().isInteger())
+        divisibility =
+            powerOfTwoDividing(splat.getSplatValue<APInt>().getSExtValue());
+      return {1, size, divisibility};
+    }
+    return {1, 1, getScalarDivisibility(value)};
   }
   if (auto broadcast = dyn_cast<tile::BroadcastOp>(op)) {
     if (lastDimSize(broadcast.getSrc()) == 1)
@@ -106,23 +149,40 @@ LastDimInfo ContiguityAnalysis::compute(Value value) {
       return {};
     return getInfo(expand.getSrc());
   }
-  if (auto addptr = dyn_cast<tile::AddPtrOp>(op))
-    return addInfo(getInfo(addptr.getPtr()), getInfo(addptr.getOffset()));
+  if (auto addptr = dyn_cast<tile::AddPtrOp>(op)) {
+    // Offsets count elements; pointer divisibility counts bytes.
+    LastDimInfo offset = getInfo(addptr.getOffset());
+    auto pointee = cast<tile::PtrType>(getElementTypeOrSelf(addptr.getType()))
+                       .getPointeeType();
+    int64_t bytes =
+        pointee.isIntOrFloat()
+            ? std::max<int64_t>(1, (pointee.getIntOrFloatBitWidth() + 7) / 8)
+            : 8; // a pointer
+    offset.divisibility =
+        std::min(kMaxDivisibility, offset.divisibility * bytes);
+    return addInfo(getInfo(addptr.getPtr()), offset);
+  }
   if (auto add = dyn_cast<arith::AddIOp>(op))
     return addInfo(getInfo(add.getLhs()), getInfo(add.getRhs()));
   if (auto sub = dyn_cast<arith::SubIOp>(op)) {
     LastDimInfo a = getInfo(sub.getLhs()), b = getInfo(sub.getRhs());
     return {std::gcd(a.contiguity, b.constancy),
-            std::gcd(a.constancy, b.constancy)};
+            std::gcd(a.constancy, b.constancy),
+            std::min(a.divisibility, b.divisibility)};
   }
   if (auto mul = dyn_cast<arith::MulIOp>(op)) {
     LastDimInfo a = getInfo(mul.getLhs()), b = getInfo(mul.getRhs());
     int64_t constancy = std::gcd(a.constancy, b.constancy);
+    // Only constant runs keep their first values' product divisible.
+    int64_t divisibility =
+        a.contiguity == 1 && b.contiguity == 1
+            ? std::min(kMaxDivisibility, a.divisibility * b.divisibility)
+            : 1;
     if (isSplatOf(mul.getRhs(), 1))
-      return {a.contiguity, constancy};
+      return {a.contiguity, constancy, a.divisibility};
     if (isSplatOf(mul.getLhs(), 1))
-      return {b.contiguity, constancy};
-    return {1, constancy};
+      return {b.contiguity, constancy, b.divisibility};
+    return {1, constancy, divisibility};
   }
   // Width changes keep both facts (as in Triton, offsets are assumed not to
   // overflow their type).

@@ -2,9 +2,11 @@
 //-*-===//
 //
 // A small form of Triton's AxisInfo: along the last dimension of an integer or
-// pointer tile, how many consecutive lanes step by exactly one element, and
-// how many hold the same value. A load whose pointer tile has runs of 16
-// consecutive addresses can use vector loads instead of gathers.
+// pointer tile, how many consecutive lanes step by exactly one element, how
+// many hold the same value, and what power of two divides the first value of
+// each run. A load whose pointer tile has runs of 16 consecutive addresses
+// can use vector loads instead of gathers, with no alignment test when the
+// divisibility proves the runs aligned.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,13 +21,17 @@ namespace recur {
 /// Facts about the last dimension (of size L) of a tile. Lanes split into
 /// aligned groups of `contiguity` lanes whose values increase by one from
 /// lane to lane, and into aligned groups of `constancy` equal values. Both
-/// divide L; 1 says nothing.
+/// divide L; 1 says nothing. The first value of each contiguous group is a
+/// multiple of `divisibility`, a power of two (in bytes for pointers), known
+/// from constants and from function arguments marked `tile.divisibility`.
 struct LastDimInfo {
   int64_t contiguity = 1;
   int64_t constancy = 1;
+  int64_t divisibility = 1;
 
   bool operator==(const LastDimInfo &other) const {
-    return contiguity == other.contiguity && constancy == other.constancy;
+    return contiguity == other.contiguity && constancy == other.constancy &&
+           divisibility == other.divisibility;
   }
 };
 

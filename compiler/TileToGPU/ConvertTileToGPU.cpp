@@ -90,7 +90,7 @@ struct ConvertTileToGPUPass
     module.walk([&](Operation *op) {
       if (isa<tile::LoadOp, tile::StoreOp>(op) &&
           isa<RankedTensorType>(op->getOperand(0).getType()))
-        contiguity[op] = analysis.getInfo(op->getOperand(0)).contiguity;
+        contiguity[op] = analysis.getInfo(op->getOperand(0));
     });
     if (failed(buildGPUModule(module)))
       return signalPassFailure();

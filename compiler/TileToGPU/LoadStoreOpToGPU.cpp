@@ -4,9 +4,10 @@
 // elements that the layout keeps together in one thread, and whose
 // addresses the contiguity analysis proves consecutive, is one vector
 // access (`ld.global.v4.f32`) when its first address is aligned and its
-// mask lanes are all set; otherwise (checked at run time, since alignment
-// of the base pointer is not known here) the run falls back to one
-// predicated access per element. Copies of elements that a layout
+// mask lanes are all set. The analysis's divisibility (from arguments the
+// JIT marked divisible by 16) proves the alignment where it can; elsewhere
+// it is tested at run time. Where either test fails the run falls back to
+// one predicated access per element. Copies of elements that a layout
 // replicates are stored only by their canonical holder.
 //
 //===----------------------------------------------------------------------===//
@@ -66,6 +67,23 @@ Value isAligned(OpBuilder &builder, Location loc, Value address,
   return arith::CmpIOp::create(
       builder, loc, arith::CmpIPredicate::eq, low,
       arith::ConstantIntOp::create(builder, loc, 0, 64));
+}
+
+/// Whether a run of `bytes` at `address` may be one vector access: aligned
+/// (proven by `info`'s divisibility, or tested) and, with masks, every lane
+/// set. Null when nothing needs testing.
+Value canAccessAsVector(OpBuilder &builder, Location loc, Value address,
+                        int64_t bytes, LastDimInfo info,
+                        ArrayRef<Value> masks) {
+  Value fast;
+  if (info.divisibility % bytes != 0)
+    fast = isAligned(builder, loc, address, bytes);
+  if (!masks.empty() && masks.front()) {
+    Value all = allTrue(builder, loc, masks);
+    fast =
+        fast ? arith::AndIOp::create(builder, loc, fast, all).getResult() : all;
+  }
+  return fast;
 }
 
 struct AddPtrOpLowering : public OpConversionPattern<tile::AddPtrOp> {
@@ -153,9 +171,9 @@ struct LoadOpLowering : public OpConversionPattern<tile::LoadOp> {
       masks = unpackElements(rewriter, loc, adaptor.getMask());
     if (adaptor.getOther())
       others = unpackElements(rewriter, loc, adaptor.getOther());
+    LastDimInfo info = contiguity.lookup(op);
     int64_t run =
-        isVolatile ? 1
-                   : getRunLength(mapping, contiguity.lookup(op), elementType);
+        isVolatile ? 1 : getRunLength(mapping, info.contiguity, elementType);
     int64_t runBytes = run * getStorageBytes(elementType);
     SmallVector<Value> values;
     for (int64_t first = 0; first < mapping.getNumElements(); first += run) {
@@ -176,18 +194,22 @@ struct LoadOpLowering : public OpConversionPattern<tile::LoadOp> {
         continue;
       }
       auto vectorType = VectorType::get({run}, memoryType);
-      Value fast = isAligned(rewriter, loc, addresses[first], runBytes);
-      if (!runMasks.empty())
-        fast = arith::AndIOp::create(rewriter, loc, fast,
-                                     allTrue(rewriter, loc, runMasks));
-      SmallVector<Type> resultTypes(run, elementType);
+      auto loadVector = [&](OpBuilder &b) {
+        Value vector = LLVM::LoadOp::create(
+            b, loc, vectorType, toGlobalPointer(b, loc, addresses[first]),
+            static_cast<unsigned>(runBytes));
+        return unpackElements(b, loc, vector);
+      };
+      Value fast = canAccessAsVector(rewriter, loc, addresses[first], runBytes,
+                                     info, runMasks);
+      if (!fast) {
+        values.append(loadVector(rewriter));
+        continue;
+      }
       auto branch = scf::IfOp::create(
           rewriter, loc, fast,
           [&](OpBuilder &b, Location) {
-            Value vector = LLVM::LoadOp::create(
-                b, loc, vectorType, toGlobalPointer(b, loc, addresses[first]),
-                static_cast<unsigned>(runBytes));
-            scf::YieldOp::create(b, loc, unpackElements(b, loc, vector));
+            scf::YieldOp::create(b, loc, loadVector(b));
           },
           [&](OpBuilder &b, Location) {
             scf::YieldOp::create(b, loc, perElement(b));
@@ -256,7 +278,8 @@ struct StoreOpLowering : public OpConversionPattern<tile::StoreOp> {
                 ? arith::AndIOp::create(rewriter, loc, mask, holder).getResult()
                 : holder;
 
-    int64_t run = getRunLength(mapping, contiguity.lookup(op), elementType);
+    LastDimInfo info = contiguity.lookup(op);
+    int64_t run = getRunLength(mapping, info.contiguity, elementType);
     int64_t runBytes = run * getStorageBytes(elementType);
     for (int64_t first = 0; first < mapping.getNumElements(); first += run) {
       ArrayRef<Value> runValues = ArrayRef<Value>(values).slice(first, run);
@@ -269,18 +292,23 @@ struct StoreOpLowering : public OpConversionPattern<tile::StoreOp> {
         perElement(rewriter);
         continue;
       }
-      Value fast = isAligned(rewriter, loc, addresses[first], runBytes);
-      if (runMasks.front())
-        fast = arith::AndIOp::create(rewriter, loc, fast,
-                                     allTrue(rewriter, loc, runMasks));
+      auto storeVector = [&](OpBuilder &b) {
+        Value vector =
+            packElements(b, loc, VectorType::get({run}, memoryType), runValues);
+        LLVM::StoreOp::create(b, loc, vector,
+                              toGlobalPointer(b, loc, addresses[first]),
+                              static_cast<unsigned>(runBytes));
+      };
+      Value fast = canAccessAsVector(rewriter, loc, addresses[first], runBytes,
+                                     info, runMasks);
+      if (!fast) {
+        storeVector(rewriter);
+        continue;
+      }
       scf::IfOp::create(
           rewriter, loc, fast,
           [&](OpBuilder &b, Location) {
-            Value vector = packElements(
-                b, loc, VectorType::get({run}, memoryType), runValues);
-            LLVM::StoreOp::create(b, loc, vector,
-                                  toGlobalPointer(b, loc, addresses[first]),
-                                  static_cast<unsigned>(runBytes));
+            storeVector(b);
             scf::YieldOp::create(b, loc);
           },
           [&](OpBuilder &b, Location) {

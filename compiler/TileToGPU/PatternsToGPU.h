@@ -13,6 +13,7 @@
 #ifndef RECUR_COMPILER_TILETOGPU_PATTERNSTOGPU_H
 #define RECUR_COMPILER_TILETOGPU_PATTERNSTOGPU_H
 
+#include "compiler/Analysis/Contiguity.h"
 #include "dialects/tile/TileLayouts.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -158,9 +159,9 @@ void populateElementwiseOpToGPUPatterns(const mlir::TypeConverter &converter,
                                         mlir::RewritePatternSet &patterns);
 void populateViewOpToGPUPatterns(const mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns);
-/// Contiguity, along the last dimension, of the pointer tile of each load
-/// and store, computed before conversion.
-using GPUAccessContiguity = llvm::DenseMap<mlir::Operation *, int64_t>;
+/// Contiguity and divisibility, along the last dimension, of the pointer
+/// tile of each load and store (computed before the tiles are distributed).
+using GPUAccessContiguity = llvm::DenseMap<mlir::Operation *, LastDimInfo>;
 void populateLoadStoreOpToGPUPatterns(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns,
                                       const GPUAccessContiguity &contiguity);

@@ -268,3 +268,49 @@ tile.func @dot_mfma_fallback(%pc: !tile.ptr<f32>) attributes {tile.num_threads =
   tile.store %p, %d : tensor<8x8x!tile.ptr<f32>, #blocked>
   tile.return
 }
+
+// -----
+
+#blocked = #tile.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+
+// Arguments marked divisible by 16 prove every run of four f32 aligned
+// (base + 4 · k · 4 bytes): the runs are vector accesses with no alignment
+// test; a masked run tests only its mask.
+// CHECK-LABEL: gpu.func @copy_aligned
+// CHECK-NOT:     arith.andi %{{.+}}, %c15_i64
+// CHECK:         %[[V:.+]] = llvm.load %{{.+}} {alignment = 16 : i64} : !llvm.ptr<1> -> vector<4xf32>
+// CHECK:         llvm.store %{{.+}}, %{{.+}} {alignment = 16 : i64} : vector<4xf32>, !llvm.ptr<1>
+// CHECK:         %[[ALL:.+]] = arith.andi
+// CHECK:         scf.if
+// CHECK:           llvm.store %{{.+}}, %{{.+}} {alignment = 16 : i64} : vector<4xf32>, !llvm.ptr<1>
+// CHECK:         gpu.return
+tile.func @copy_aligned(%x: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %out: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %n: i32) attributes {tile.num_threads = 128 : i32} {
+  %r = tile.make_range 0, 512 : tensor<512xi32, #blocked>
+  %xb = tile.splat %x : tensor<512x!tile.ptr<f32>, #blocked>
+  %xp = tile.addptr %xb, %r : tensor<512x!tile.ptr<f32>, #blocked>, tensor<512xi32, #blocked>
+  %v = tile.load %xp : tensor<512x!tile.ptr<f32>, #blocked>
+  %ob = tile.splat %out : tensor<512x!tile.ptr<f32>, #blocked>
+  %op = tile.addptr %ob, %r : tensor<512x!tile.ptr<f32>, #blocked>, tensor<512xi32, #blocked>
+  tile.store %op, %v : tensor<512x!tile.ptr<f32>, #blocked>
+  %ns = tile.splat %n : tensor<512xi32, #blocked>
+  %m = arith.cmpi slt, %r, %ns : tensor<512xi32, #blocked>
+  tile.store %op, %v, %m : tensor<512x!tile.ptr<f32>, #blocked>
+  tile.return
+}
+
+// -----
+
+#blocked = #tile.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+
+// An offset of 2 elements breaks the proof: the alignment is tested.
+// CHECK-LABEL: gpu.func @copy_offset
+// CHECK:         arith.andi %{{.+}}, %c15_i64
+// CHECK:         scf.if
+tile.func @copy_offset(%x: !tile.ptr<f32> {tile.divisibility = 16 : i32}) attributes {tile.num_threads = 128 : i32} {
+  %r = tile.make_range 2, 514 : tensor<512xi32, #blocked>
+  %xb = tile.splat %x : tensor<512x!tile.ptr<f32>, #blocked>
+  %xp = tile.addptr %xb, %r : tensor<512x!tile.ptr<f32>, #blocked>, tensor<512xi32, #blocked>
+  %v = tile.load %xp : tensor<512x!tile.ptr<f32>, #blocked>
+  tile.store %xp, %v : tensor<512x!tile.ptr<f32>, #blocked>
+  tile.return
+}
