@@ -19,6 +19,12 @@ per rank around one carry step:
    ``"ring"`` (the sequential pass);
 3. the operator on the slice from the entering state gives the outputs.
 
+Packed sequences (``cu_seqlens``) carry the state of the sequence open at
+each slice's end, the fold resetting where a sequence starts; each
+sequence's final state comes from the rank where it ends.
+``linear_attn(normalize=True)`` carries the running key sum as one more
+value column.
+
 Softmax attention (``flash_attn``) runs by ``"ring"``, ``"zigzag_ring"``,
 ``"ulysses"`` or ``"hybrid"`` (``recur/_attention_parallel.py``).
 
@@ -71,6 +77,48 @@ def _step_sizes(dt, bias, softplus):
     if bias is not None:
         delta = delta + np.asarray(bias, np.float64)
     return np.logaddexp(0.0, delta) if softplus else delta
+
+
+class _Packed:
+    """Packed sequences (``cu_seqlens``, global offsets) over the ranks'
+    contiguous slices of ``lengths`` steps, as rank ``rank`` sees them.
+
+    ``resets[j]``: a sequence starts inside rank ``j``'s slice, so the state
+    it passes on is that sequence's alone; ``receives[j]``: rank ``j`` needs
+    the state entering its slice (its first sequence began earlier, or it is
+    empty and passes the state to a rank that does); ``ended[j]``: how many
+    sequences end in rank ``j``'s slice (each non-empty sequence ends in
+    one). ``pieces``: this rank's ``(sequence, start, end)``, local steps.
+    """
+
+    def __init__(self, cu, lengths, rank):
+        cu = np.asarray(cu, np.int64)
+        bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        starts, ends = cu[:-1], cu[1:]
+        size = len(lengths)
+        inside = [(starts >= bounds[j]) & (starts < bounds[j + 1]) for j in range(size)]
+        self.resets = [bool(lengths[j] and inside[j].any()) for j in range(size)]
+        continues = [bool(lengths[j] and bounds[j] not in starts) for j in range(size)]
+        self.receives = [False] * size
+        for j in reversed(range(1, size)):
+            follows = j + 1 < size and self.receives[j + 1]
+            self.receives[j] = continues[j] if lengths[j] else follows
+        nonempty = ends > starts
+        self.nonempty = np.flatnonzero(nonempty)
+        self.ended = [
+            int(np.sum(nonempty & (ends > bounds[j]) & (ends <= bounds[j + 1])))
+            for j in range(size)
+        ]
+        t0, t1 = int(bounds[rank]), int(bounds[rank + 1])
+        self.reset, self.continues = self.resets[rank], continues[rank]
+        self.pieces = []
+        if t1 > t0:
+            first = int(np.searchsorted(cu, t0, "right")) - 1
+            last = int(np.searchsorted(cu, t1 - 1, "right")) - 1
+            for n in range(first, last + 1):
+                lo, hi = max(int(cu[n]), t0), min(int(cu[n + 1]), t1)
+                if hi > lo:
+                    self.pieces.append((n, lo - t0, hi - t0, int(cu[n + 1]) <= t1))
 
 
 class SequenceParallel:
@@ -247,25 +295,187 @@ class SequenceParallel:
         o, _ = run(q, k, v, *gates, scale=scale, initial_state=incoming, **kw)
         return o, (final if output_final_state else None)
 
+    def _packed(self, name, q, k, v, gates, scale, initial_state, output_final_state, cu, **kw):
+        """The linear recurrences on packed sequences (``cu``: global offsets).
+
+        The carry moves one sequence's state, the one open at each slice's
+        end: a rank where a sequence starts resets the fold to that
+        sequence's state. Such a rank runs the sequences that start in its
+        slice before the carry (their outputs and final states need nothing
+        from other ranks; the last one's state is its summary) and only its
+        first, continued sequence after it; a rank inside one sequence runs
+        it from zero for its summary, then from the entering state. Final
+        states are gathered from the ranks where the sequences end.
+        """
+        q, k, v = (as_array(x, n) for x, n in ((q, "q"), (k, "k"), (v, "v")))
+        gates = [as_array(x, "gate") for x in gates]
+        cu_ = np.asarray(as_array(cu, "cu_seqlens"))
+        description = (
+            q.shape[0],
+            q.shape[2:],
+            v.shape[3:],
+            str(q.dtype),
+            len(gates),
+            None if initial_state is None else np.shape(initial_state),
+            scale,
+            tuple(sorted(kw.items())),
+            str(cu_.dtype),
+            tuple(cu_.ravel().tolist()),
+        )
+        self._agree(name, description)
+        lengths = self.comm.allgather(q.shape[1])
+        total = sum(lengths)
+        if q.ndim != 4 or q.shape[0] != 1:
+            raise ValueError(
+                f"SequenceParallel.{name}: with cu_seqlens the batch is 1: slices are "
+                f"[1, T_r, H, K], got {q.shape}"
+            )
+        if (
+            cu_.ndim != 1
+            or cu_.size < 2
+            or cu_.dtype not in (np.int32, np.int64)
+            or cu_[0] != 0
+            or cu_[-1] != total
+            or np.any(np.diff(cu_) < 0)
+        ):
+            raise ValueError(
+                f"SequenceParallel.{name}: cu_seqlens must be 1-D int32/int64 offsets rising "
+                f"from 0 to the {total} steps of all slices, got {cu_.tolist()}"
+            )
+        _, _, H, K = q.shape
+        V = v.shape[3]
+        N = cu_.size - 1
+        init = None
+        if initial_state is not None:
+            init = np.asarray(as_array(initial_state, "initial_state"), np.float32)
+            if init.shape != (N, H, K, V):
+                raise ValueError(
+                    f"SequenceParallel.{name}: initial_state must be [N, H, K, V] = "
+                    f"{(N, H, K, V)}, got {init.shape}"
+                )
+        layout = _Packed(cu_, lengths, self.rank)
+        run = getattr(ops, name)
+        arrays = [q, k, v] + gates
+        matrix = name in ("delta_rule", "gated_delta_rule")
+
+        def run_pieces(pieces, initial, no_values=False):
+            lo, hi = pieces[0][1], pieces[-1][2]
+            parts = [np.ascontiguousarray(a[:, lo:hi]) for a in arrays]
+            if no_values:  # the transition: K x K "values" of zero
+                parts[2] = np.zeros_like(parts[1])
+            offsets = np.array([0] + [p[2] - lo for p in pieces], np.int64)
+            return run(
+                *parts,
+                scale=scale,
+                initial_state=initial,
+                output_final_state=True,
+                cu_seqlens=offsets,
+                **kw,
+            )
+
+        def initials(pieces):
+            return None if init is None else init[[p[0] for p in pieces]]
+
+        o = np.zeros(v.shape, q.dtype)
+        finals = {}
+        head = layout.pieces[0] if layout.continues else None
+        tail = layout.pieces[1:] if head else layout.pieces
+        # 1. The summary of the sequence open at the slice's end.
+        transition = None
+        if layout.reset:
+            o_tail, f_tail = run_pieces(tail, initials(tail))
+            o[:, tail[0][1] :] = o_tail
+            finals.update((p[0], f) for p, f in zip(tail, f_tail))
+            contribution = f_tail[-1:]
+            if matrix:  # ignored where the fold resets
+                transition = np.zeros((1, H, K, K), np.float32)
+            elif gates:
+                transition = np.zeros((1, H, K), np.float32)
+        elif head:  # one sequence through the whole slice
+            _, contribution = run_pieces([head], None)
+            if matrix:
+                identity = np.broadcast_to(np.eye(K, dtype=np.float32), (1, H, K, K))
+                _, transition = run_pieces([head], np.ascontiguousarray(identity), True)
+            elif gates:
+                transition = np.exp(gates[0].astype(np.float64).sum(axis=1)).astype(np.float32)
+        else:  # an empty slice passes the state on
+            contribution = np.zeros((1, H, K, V), np.float32)
+            if matrix:
+                transition = np.ascontiguousarray(
+                    np.broadcast_to(np.eye(K, dtype=np.float32), (1, H, K, K))
+                )
+            elif gates:
+                transition = np.ones((1, H, K), np.float32)
+        # 2. The state entering this slice.
+        strategy = self._strategy(
+            name, contribution.nbytes, 0 if transition is None else transition.nbytes
+        )
+        incoming, _ = self._distributed.carry_linear_state(
+            self._transport,
+            np.ascontiguousarray(contribution),
+            None if matrix else transition,
+            None,
+            strategy,
+            transition if matrix else None,
+            resets=layout.resets,
+            receives=layout.receives,
+            final=False,
+        )
+        # 3. The continued sequence from it.
+        if head:
+            o_head, f_head = run_pieces([head], incoming)
+            o[:, : head[2]] = o_head
+            finals[head[0]] = f_head[0]
+        if not output_final_state:
+            return o, None
+        # 4. Every sequence's final state, from the rank where it ends.
+        mine = [finals[p[0]] for p in layout.pieces if p[3]]
+        rows = np.stack(mine) if mine else np.zeros((0, H, K, V), np.float32)
+        gathered = self._distributed.allgather_rows(self._transport, rows, layout.ended)
+        final = np.zeros((N, H, K, V), np.float32) if init is None else init.copy()
+        final[layout.nonempty] = gathered
+        return o, final
+
     def linear_attn(
         self, q, k, v, scale=None, initial_state=None, output_final_state=False, **kwargs
     ):
         """``recur.ops.linear_attn`` on this rank's slice ``[B, T_r, H, K]``."""
-        if kwargs.get("normalize"):
-            raise NotImplementedError(
-                "SequenceParallel.linear_attn: normalize=True needs the running key sum "
-                "carried too; it is not supported yet"
+        if kwargs.pop("normalize", False):
+            return self._normalized(q, k, v, scale, initial_state, output_final_state, **kwargs)
+        cu = kwargs.pop("cu_seqlens", None)
+        if cu is not None:
+            return self._packed(
+                "linear_attn", q, k, v, [], scale, initial_state, output_final_state, cu, **kwargs
             )
-        if kwargs.get("cu_seqlens") is not None:
-            raise NotImplementedError("SequenceParallel: cu_seqlens is not supported yet")
         return self._linear(
             "linear_attn", q, k, v, None, scale, initial_state, output_final_state, **kwargs
         )
 
+    def _normalized(self, q, k, v, scale, initial_state, output_final_state, **kwargs):
+        """``linear_attn(normalize=True)``: the normaliser's running key sum is
+        one more value column of ones, carried with the state (from zero, as
+        the single-device operator counts only the sequence's own keys):
+        ``o_t = scale q_t S_t / (scale q_t · Σ_{s≤t} k_s + 1e-10)``."""
+        v = as_array(v, "v")
+        extended = np.concatenate([v, np.ones(v.shape[:-1] + (1,), v.dtype)], axis=-1)
+        if initial_state is not None:
+            initial_state = np.asarray(as_array(initial_state, "initial_state"), np.float32)
+            column = np.zeros(initial_state.shape[:-1] + (1,), np.float32)
+            initial_state = np.concatenate([initial_state, column], axis=-1)
+        o, final = self.linear_attn(
+            q, k, extended, scale, initial_state, output_final_state, **kwargs
+        )
+        denominator = o[..., -1:].astype(np.float64) + 1e-10
+        o = (o[..., :-1] / denominator).astype(o.dtype)
+        return o, (None if final is None else np.ascontiguousarray(final[..., :-1]))
+
     def gla(self, q, k, v, g, scale=None, initial_state=None, output_final_state=False, **kwargs):
         """``recur.ops.gla`` on this rank's slice; ``g`` is this rank's gates."""
-        if kwargs.get("cu_seqlens") is not None:
-            raise NotImplementedError("SequenceParallel: cu_seqlens is not supported yet")
+        cu = kwargs.pop("cu_seqlens", None)
+        if cu is not None:
+            return self._packed(
+                "gla", q, k, v, [g], scale, initial_state, output_final_state, cu, **kwargs
+            )
         return self._linear("gla", q, k, v, g, scale, initial_state, output_final_state, **kwargs)
 
     def _delta(self, name, q, k, v, gates, scale, initial_state, output_final_state, **kw):
@@ -299,8 +509,20 @@ class SequenceParallel:
     ):
         """``recur.ops.delta_rule`` on this rank's slice. The slice's transition
         is a K x K matrix: the carry sends N H K (K + V) floats per summary."""
-        if kwargs.get("cu_seqlens") is not None:
-            raise NotImplementedError("SequenceParallel: cu_seqlens is not supported yet")
+        cu = kwargs.pop("cu_seqlens", None)
+        if cu is not None:
+            return self._packed(
+                "delta_rule",
+                q,
+                k,
+                v,
+                [beta],
+                scale,
+                initial_state,
+                output_final_state,
+                cu,
+                **kwargs,
+            )
         return self._delta(
             "delta_rule", q, k, v, [beta], scale, initial_state, output_final_state, **kwargs
         )
@@ -310,8 +532,20 @@ class SequenceParallel:
     ):
         """``recur.ops.gated_delta_rule`` on this rank's slice (``g``, ``beta``
         ``[B, T_r, H]``)."""
-        if kwargs.get("cu_seqlens") is not None:
-            raise NotImplementedError("SequenceParallel: cu_seqlens is not supported yet")
+        cu = kwargs.pop("cu_seqlens", None)
+        if cu is not None:
+            return self._packed(
+                "gated_delta_rule",
+                q,
+                k,
+                v,
+                [g, beta],
+                scale,
+                initial_state,
+                output_final_state,
+                cu,
+                **kwargs,
+            )
         return self._delta(
             "gated_delta_rule",
             q,

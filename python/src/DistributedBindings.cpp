@@ -187,7 +187,9 @@ PYBIND11_MODULE(_distributed, m) {
       "carry_linear_state",
       [](Communicator &comm, FloatArray state, std::optional<FloatArray> decay,
          std::optional<FloatArray> initial, const std::string &strategy,
-         std::optional<FloatArray> matrix) {
+         std::optional<FloatArray> matrix,
+         std::optional<std::vector<uint8_t>> resets,
+         std::optional<std::vector<uint8_t>> receives, bool final) {
         if (state.ndim() != 4)
           throw Error(Status::InvalidArgument, "state must be [N, H, K, V]");
         LinearSummary summary;
@@ -212,17 +214,61 @@ PYBIND11_MODULE(_distributed, m) {
         if (initial && initial->size() != state.size())
           throw Error(Status::InvalidArgument,
                       "initial state must be [N, H, K, V]");
+        for (const auto *flags : {&resets, &receives})
+          if (*flags && (*flags)->size() != static_cast<size_t>(comm.size()))
+            throw Error(Status::InvalidArgument,
+                        "resets and receives hold one flag per rank");
+        summary.resets = resets ? resets->data() : nullptr;
+        summary.receives = receives ? receives->data() : nullptr;
+        summary.final = final;
         LinearCarry carry;
         {
           py::gil_scoped_release release;
           carry = carryLinearState(comm, summary, strategy);
         }
         std::vector<py::ssize_t> shape(state.shape(), state.shape() + 4);
+        py::object final_ = py::none();
+        if (final)
+          final_ = toArray(std::move(carry.final), shape);
         return py::make_tuple(toArray(std::move(carry.incoming), shape),
-                              toArray(std::move(carry.final), shape));
+                              final_);
       },
       py::arg("comm"), py::arg("state"), py::arg("decay"), py::arg("initial"),
       py::arg("strategy"), py::arg("matrix") = std::nullopt,
+      py::arg("resets") = std::nullopt, py::arg("receives") = std::nullopt,
+      py::arg("final") = true,
       "The states entering this rank's slice and leaving the sequence "
-      "(runtime/distributed/LinearCarry.h)");
+      "(runtime/distributed/LinearCarry.h); resets/receives: per-rank flags "
+      "of packed sequences");
+  m.def(
+      "allgather_rows",
+      [](Communicator &comm, FloatArray rows,
+         const std::vector<int64_t> &counts) {
+        if (rows.ndim() < 1 ||
+            counts.size() != static_cast<size_t>(comm.size()) ||
+            rows.shape(0) != counts[comm.rank()])
+          throw Error(Status::InvalidArgument,
+                      "allgather_rows: rows [n_r, ...] with n_r this rank's "
+                      "entry of counts (one per rank)");
+        size_t rowFloats = 1;
+        for (py::ssize_t axis = 1; axis < rows.ndim(); ++axis)
+          rowFloats *= rows.shape(axis);
+        std::vector<size_t> bytes;
+        int64_t total = 0;
+        for (int64_t n : counts) {
+          bytes.push_back(n * rowFloats * sizeof(float));
+          total += n;
+        }
+        std::vector<py::ssize_t> shape(rows.shape(),
+                                       rows.shape() + rows.ndim());
+        shape[0] = total;
+        py::array_t<float> out(shape);
+        {
+          py::gil_scoped_release release;
+          comm.allgatherv(rows.data(), out.mutable_data(), bytes);
+        }
+        return out;
+      },
+      py::arg("comm"), py::arg("rows"), py::arg("counts"),
+      "Every rank's rows (counts[r] of them from rank r), in rank order");
 }

@@ -1,6 +1,7 @@
 //===- Communicator.h - Collective transport between ranks ------*- C++ -*-===//
 //
-// What sequence parallelism needs from a transport: all-gather, all-to-all,
+// What sequence parallelism needs from a transport: all-gather (of equal or
+// per-rank sizes), all-to-all,
 // blocking and non-blocking point-to-point and a max all-reduce, with the
 // payload bytes each rank sends
 // counted (the strategies' costs are stated in those bytes). Back ends wrap
@@ -14,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace recur {
 
@@ -35,6 +37,11 @@ public:
   /// Every rank's `bytes` bytes of `in`, in rank order, into `out`
   /// (size() * bytes). Counts bytes * (size() - 1) sent.
   virtual void allgather(const void *in, void *out, size_t bytes) = 0;
+  /// Every rank's block of `in`, rank r's `bytesPerRank[r]` bytes (the same
+  /// list on every rank), in rank order, into `out` (their sum). Counts
+  /// bytesPerRank[rank()] * (size() - 1) sent.
+  virtual void allgatherv(const void *in, void *out,
+                          const std::vector<size_t> &bytesPerRank) = 0;
   /// Block r of `in` (bytesPerRank each) to rank r; block r of `out` from
   /// rank r. Counts bytesPerRank * (size() - 1) sent.
   virtual void alltoall(const void *in, void *out, size_t bytesPerRank) = 0;

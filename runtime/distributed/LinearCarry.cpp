@@ -1,5 +1,4 @@
-//===- LinearCarry.cpp - States of diagonal linear recurrences across ranks
-//===//
+//===- LinearCarry.cpp - States of linear recurrences across ranks --------===//
 
 #include "runtime/distributed/LinearCarry.h"
 #include "runtime/Error.h"
@@ -13,7 +12,7 @@ namespace {
 
 constexpr int kCarryTag = 7001, kFinalTag = 7002, kBlockTag = 7100;
 
-/// "allscan" splits the state into this many blocks of rows.
+/// "allscan" splits the state into this many blocks.
 constexpr int64_t kScanBlocks = 8;
 
 /// Rows [begin, end) of a diagonal fold: state = diag(decay) state + add.
@@ -28,30 +27,40 @@ void foldRows(float *state, const float *decay, const float *add, int64_t begin,
   }
 }
 
-/// state = diag(decay) state + add, decay per (n, h, k) row of V values; or
-/// state = M state + add with M the [K, K] matrix of each (n, h).
-void fold(std::vector<float> &state, const float *decay, const float *add,
-          const LinearSummary &s) {
+/// Value columns [begin, end) of a matrix fold, state = M state + add, with
+/// M the [K, K] matrix of each (n, h): columns do not couple.
+void foldColumns(float *state, const float *matrix, const float *add,
+                 int64_t begin, int64_t end, const LinearSummary &s) {
   int64_t K = s.keyDim, V = s.valueDim;
-  if (s.matrix && decay) {
-    std::vector<float> product(K * V);
-    for (int64_t nh = 0; nh < s.sequences * s.heads; ++nh) {
-      const float *m = decay + nh * K * K;
-      float *S = state.data() + nh * K * V;
+  std::vector<double> column(K);
+  for (int64_t nh = 0; nh < s.sequences * s.heads; ++nh) {
+    const float *m = matrix + nh * K * K;
+    float *S = state + nh * K * V;
+    const float *a = add + nh * K * V;
+    for (int64_t v = begin; v < end; ++v) {
+      for (int64_t i = 0; i < K; ++i) {
+        double sum = 0;
+        for (int64_t j = 0; j < K; ++j)
+          sum += double(m[i * K + j]) * S[j * V + v];
+        column[i] = sum;
+      }
       for (int64_t i = 0; i < K; ++i)
-        for (int64_t v = 0; v < V; ++v) {
-          double sum = 0;
-          for (int64_t j = 0; j < K; ++j)
-            sum += double(m[i * K + j]) * S[j * V + v];
-          product[i * V + v] = float(sum);
-        }
-      for (int64_t i = 0; i < K * V; ++i)
-        S[i] = product[i] + add[nh * K * V + i];
+        S[i * V + v] = float(column[i]) + a[i * V + v];
     }
-    return;
   }
-  foldRows(state.data(), decay, add, 0, s.sequences * s.heads * s.keyDim,
-           s.valueDim);
+}
+
+/// state = fold(state, (add, transition)) over the whole state, or
+/// state = add where the summary resets.
+void fold(std::vector<float> &state, const float *transition, const float *add,
+          const LinearSummary &s, bool reset) {
+  if (reset)
+    std::copy(add, add + state.size(), state.begin());
+  else if (s.matrix)
+    foldColumns(state.data(), transition, add, 0, s.valueDim, s);
+  else
+    foldRows(state.data(), transition, add, 0, s.sequences * s.heads * s.keyDim,
+             s.valueDim);
 }
 
 /// The last rank's final state to every other rank.
@@ -69,6 +78,51 @@ void shareFinal(Communicator &comm, LinearCarry &carry,
   }
 }
 
+/// One block of the state for "allscan": rows [begin, end) of a diagonal
+/// fold (contiguous), or value columns [begin, end) of every (n, h, k) row
+/// of a matrix fold (packed into a buffer to travel).
+struct Block {
+  int64_t begin, end;
+  bool columns;
+  const LinearSummary &s;
+
+  size_t floats() const {
+    return (end - begin) *
+           (columns ? s.sequences * s.heads * s.keyDim : s.valueDim);
+  }
+  void pack(const float *state, float *buffer) const {
+    if (!columns) {
+      std::copy(state + begin * s.valueDim, state + end * s.valueDim, buffer);
+      return;
+    }
+    for (int64_t row = 0; row < s.sequences * s.heads * s.keyDim; ++row)
+      for (int64_t v = begin; v < end; ++v)
+        *buffer++ = state[row * s.valueDim + v];
+  }
+  void unpack(const float *buffer, float *state) const {
+    if (!columns) {
+      std::copy(buffer, buffer + floats(), state + begin * s.valueDim);
+      return;
+    }
+    for (int64_t row = 0; row < s.sequences * s.heads * s.keyDim; ++row)
+      for (int64_t v = begin; v < end; ++v)
+        state[row * s.valueDim + v] = *buffer++;
+  }
+  /// out's block = fold(in's block, (add, transition)), or add's on a reset.
+  void fold(const float *in, float *out, const float *transition,
+            const float *add, bool reset) const {
+    std::vector<float> buffer(floats());
+    pack(reset ? add : in, buffer.data());
+    unpack(buffer.data(), out);
+    if (reset)
+      return;
+    if (columns)
+      foldColumns(out, transition, add, begin, end, s);
+    else
+      foldRows(out, transition, add, begin, end, s.valueDim);
+  }
+};
+
 } // namespace
 
 LinearCarry recur::carryLinearState(Communicator &comm, const LinearSummary &s,
@@ -85,6 +139,11 @@ LinearCarry recur::carryLinearState(Communicator &comm, const LinearSummary &s,
   if (s.initial)
     std::memcpy(carry.incoming.data(), s.initial, stateSize * sizeof(float));
   int rank = comm.rank(), size = comm.size();
+  auto resets = [&](int r) { return s.resets && s.resets[r]; };
+  auto receives = [&](int r) {
+    return r > 0 && r < size && (!s.receives || s.receives[r]);
+  };
+  bool reset = resets(rank);
 
   if (strategy == "allgather") {
     // One message per rank: [S_r | D_r].
@@ -100,49 +159,66 @@ LinearCarry recur::carryLinearState(Communicator &comm, const LinearSummary &s,
       if (r == rank)
         carry.incoming = running;
       const float *summary = all.data() + r * summarySize;
-      fold(running, transition ? summary + stateSize : nullptr, summary, s);
+      fold(running, transition ? summary + stateSize : nullptr, summary, s,
+           resets(r));
     }
-    carry.final = std::move(running);
+    if (s.final)
+      carry.final = std::move(running);
     return carry;
   }
   if (strategy == "ring") {
-    if (rank > 0)
-      comm.recv(rank - 1, carry.incoming.data(), stateSize * sizeof(float),
-                kCarryTag);
-    std::vector<float> outgoing = carry.incoming;
-    fold(outgoing, transition, s.state, s);
-    if (rank + 1 < size)
+    // A resetting rank's outgoing state does not depend on its incoming one:
+    // it sends first, so the chain breaks at sequence starts.
+    std::vector<float> outgoing(stateSize);
+    auto receive = [&] {
+      if (receives(rank))
+        comm.recv(rank - 1, carry.incoming.data(), stateSize * sizeof(float),
+                  kCarryTag);
+    };
+    if (!reset)
+      receive();
+    outgoing = carry.incoming;
+    fold(outgoing, transition, s.state, s, reset);
+    if (receives(rank + 1))
       comm.send(rank + 1, outgoing.data(), stateSize * sizeof(float),
                 kCarryTag);
-    shareFinal(comm, carry, std::move(outgoing), stateSize);
+    if (reset)
+      receive();
+    if (s.final)
+      shareFinal(comm, carry, std::move(outgoing), stateSize);
     return carry;
   }
   if (strategy == "allscan") {
-    // ZeCO-style: the state passes once along the ranks in blocks of rows,
-    // so rank r + 1 folds block j while rank r folds and sends block j + 1.
-    if (s.matrix)
-      throw Error(Status::InvalidArgument,
-                  "strategy 'allscan' needs a diagonal transition (a matrix "
-                  "couples every row); use 'allgather' or 'ring'");
-    int64_t rows = s.sequences * s.heads * s.keyDim;
-    int64_t blocks = std::max<int64_t>(1, std::min(rows, kScanBlocks));
-    std::vector<float> outgoing(stateSize);
+    // ZeCO-style: the state passes once along the ranks in blocks, so rank
+    // r + 1 folds block j while rank r folds and sends block j + 1.
+    bool columns = s.matrix != nullptr;
+    int64_t units = columns ? s.valueDim : s.sequences * s.heads * s.keyDim;
+    int64_t blocks = std::max<int64_t>(1, std::min(units, kScanBlocks));
+    std::vector<float> outgoing(stateSize), buffer;
     for (int64_t b = 0; b < blocks; ++b) {
-      int64_t begin = rows * b / blocks, end = rows * (b + 1) / blocks;
-      size_t offset = begin * s.valueDim,
-             bytes = (end - begin) * s.valueDim * sizeof(float);
-      if (rank > 0)
-        comm.recv(rank - 1, carry.incoming.data() + offset, bytes,
-                  kBlockTag + static_cast<int>(b));
-      std::copy(carry.incoming.begin() + offset,
-                carry.incoming.begin() + offset + (end - begin) * s.valueDim,
-                outgoing.begin() + offset);
-      foldRows(outgoing.data(), s.decay, s.state, begin, end, s.valueDim);
-      if (rank + 1 < size)
-        comm.send(rank + 1, outgoing.data() + offset, bytes,
-                  kBlockTag + static_cast<int>(b));
+      Block block{units * b / blocks, units * (b + 1) / blocks, columns, s};
+      buffer.resize(block.floats());
+      size_t bytes = buffer.size() * sizeof(float);
+      int tag = kBlockTag + static_cast<int>(b);
+      auto receive = [&] {
+        if (!receives(rank))
+          return;
+        comm.recv(rank - 1, buffer.data(), bytes, tag);
+        block.unpack(buffer.data(), carry.incoming.data());
+      };
+      if (!reset)
+        receive();
+      block.fold(carry.incoming.data(), outgoing.data(), transition, s.state,
+                 reset);
+      if (receives(rank + 1)) {
+        block.pack(outgoing.data(), buffer.data());
+        comm.send(rank + 1, buffer.data(), bytes, tag);
+      }
+      if (reset)
+        receive();
     }
-    shareFinal(comm, carry, std::move(outgoing), stateSize);
+    if (s.final)
+      shareFinal(comm, carry, std::move(outgoing), stateSize);
     return carry;
   }
   throw Error(Status::InvalidArgument,

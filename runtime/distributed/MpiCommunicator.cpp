@@ -5,6 +5,7 @@
 
 #include <climits>
 #include <string>
+#include <vector>
 
 using namespace recur;
 
@@ -79,6 +80,24 @@ void MpiCommunicator::allgather(const void *in, void *out, size_t bytes) {
                       comm_),
         "Allgather");
   countSent(bytes * (size_ - 1));
+}
+
+void MpiCommunicator::allgatherv(const void *in, void *out,
+                                 const std::vector<size_t> &bytesPerRank) {
+  if (bytesPerRank.size() != static_cast<size_t>(size_))
+    throw Error(Status::InvalidArgument,
+                "allgatherv: one byte count per rank is needed");
+  std::vector<int> counts(size_), displacements(size_);
+  size_t offset = 0;
+  for (int r = 0; r < size_; ++r) {
+    counts[r] = count(bytesPerRank[r]);
+    displacements[r] = count(offset);
+    offset += bytesPerRank[r];
+  }
+  check(MPI_Allgatherv(in, counts[rank_], MPI_BYTE, out, counts.data(),
+                       displacements.data(), MPI_BYTE, comm_),
+        "Allgatherv");
+  countSent(bytesPerRank[rank_] * (size_ - 1));
 }
 
 void MpiCommunicator::alltoall(const void *in, void *out, size_t bytesPerRank) {

@@ -20,6 +20,8 @@ public:
   int rank() const override { return rank_; }
   int size() const override { return size_; }
   void allgather(const void *in, void *out, size_t bytes) override;
+  void allgatherv(const void *in, void *out,
+                  const std::vector<size_t> &bytesPerRank) override;
   void alltoall(const void *in, void *out, size_t bytesPerRank) override;
   void send(int destination, const void *data, size_t bytes, int tag) override;
   void recv(int source, void *data, size_t bytes, int tag) override;

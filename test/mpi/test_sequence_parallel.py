@@ -113,7 +113,7 @@ def test_ssd_matches_the_single_device_run(strategy):
     assert agree(error < 1e-4), f"rank {sp.rank}: error {error}"
 
 
-@pytest.mark.parametrize("strategy", ["allgather", "ring"])
+@pytest.mark.parametrize("strategy", ["allgather", "allscan", "ring"])
 @pytest.mark.parametrize("op", ["delta_rule", "gated_delta_rule"])
 def test_delta_rules_match_the_single_device_run(strategy, op):
     sp = SequenceParallel(strategy=strategy)
@@ -185,12 +185,159 @@ def test_selective_scan_matches_the_single_device_run(strategy):
     assert agree(error < 1e-4), f"rank {sp.rank}: error {error}"
 
 
-def test_allscan_needs_a_diagonal_transition():
-    sp = SequenceParallel(strategy="allscan")
-    q, k, v, _, _ = inputs(19)
-    beta = np.full(q.shape[:3], 0.5, np.float32)
-    with pytest.raises(ValueError, match="'allscan' needs a diagonal transition"):
-        sp.delta_rule(*(sp.shard(a) for a in (q, k, v, beta)))
+# ----------------------------------------------------------------------
+# Packed sequences (cu_seqlens) of the linear recurrences, T = 61 (slices of
+# 31/30 steps on 2 ranks, 16/15/15/15 on 4). PACKED_A: a sequence inside
+# rank 0; one across the boundaries at 16 and 31 (two ranks' on 4); an empty
+# one; one inside rank 2 (of 4); one across 46; one to the end. PACKED_B:
+# sequences starting exactly at the boundaries (16, 31) and one across 46.
+# Tolerance 1e-4 absolute, as above: float32 chunked sums plus the float32
+# carry of one sequence's state (observed ~1e-6).
+
+PACKED_A = [0, 3, 40, 40, 44, 47, 61]
+PACKED_B = [0, 16, 31, 50, 61]
+
+
+def packed_inputs(op, cu, seed=23, T=61, H=2, K=8, V=4):
+    rng = np.random.default_rng(seed)  # the same on every rank
+    q = (0.5 * rng.standard_normal((1, T, H, K))).astype(np.float32)
+    k = rng.standard_normal((1, T, H, K))
+    k = (0.5 * k / np.linalg.norm(k, axis=-1, keepdims=True)).astype(np.float32)
+    v = rng.standard_normal((1, T, H, V)).astype(np.float32)
+    s0 = rng.standard_normal((len(cu) - 1, H, K, V)).astype(np.float32)
+    gates = {
+        "linear_attn": [],
+        "gla": [-rng.uniform(0, 0.5, (1, T, H, K)).astype(np.float32)],
+        "delta_rule": [rng.uniform(0, 1, (1, T, H)).astype(np.float32)],
+        "gated_delta_rule": [
+            -rng.uniform(0, 0.3, (1, T, H)).astype(np.float32),
+            rng.uniform(0, 1, (1, T, H)).astype(np.float32),
+        ],
+    }[op]
+    return [q, k, v] + gates, s0
+
+
+def continued_boundaries(sp, cu, T):
+    """Per rank r: whether a sequence runs on across the start of rank r's
+    slice (the carry then reaches it from rank r - 1)."""
+    starts = np.cumsum([0] + COMM.allgather(len(sp._positions(T, sp.rank))))
+    return [r > 0 and starts[r] not in cu[:-1] for r in range(sp.size)]
+
+
+@pytest.mark.parametrize("strategy", ["allgather", "allscan", "ring", "auto"])
+@pytest.mark.parametrize("op", ["linear_attn", "gla", "delta_rule", "gated_delta_rule"])
+@pytest.mark.parametrize("cu", [PACKED_A, PACKED_B], ids=["A", "B"])
+@pytest.mark.parametrize("with_state", [False, True])
+def test_packed_sequences_match_the_single_device_run(strategy, op, cu, with_state):
+    sp = SequenceParallel(strategy=strategy)
+    full, s0 = packed_inputs(op, cu)
+    s0 = s0 if with_state else None
+    cu = np.array(cu, np.int32)
+    o_full, final_full = getattr(ops, op)(
+        *full, initial_state=s0, output_final_state=True, cu_seqlens=cu
+    )
+    o, final = getattr(sp, op)(
+        *(sp.shard(a) for a in full), initial_state=s0, output_final_state=True, cu_seqlens=cu
+    )
+    error = max(np.abs(o - sp.shard(o_full)).max(initial=0.0), np.abs(final - final_full).max())
+    assert agree(error < 1e-4), f"rank {sp.rank}: error {error}"
+
+
+@pytest.mark.parametrize("strategy", ["allgather", "allscan", "ring"])
+@pytest.mark.parametrize("op", ["gla", "delta_rule"])
+def test_packed_bytes_sent_match_the_formulas(strategy, op):
+    sp = SequenceParallel(strategy=strategy)
+    full, s0 = packed_inputs(op, PACKED_A)
+    cu = np.array(PACKED_A, np.int64)
+    H, K, V = 2, 8, 4
+    state = H * K * V * 4  # one sequence's state
+    transition = H * K * 4 if op == "gla" else H * K * K * 4
+    continued = continued_boundaries(sp, cu, 61)
+    for output_final_state in (False, True):
+        sp.reset_counters()
+        o, final = getattr(sp, op)(
+            *(sp.shard(a) for a in full),
+            initial_state=s0,
+            output_final_state=output_final_state,
+            cu_seqlens=cu,
+        )
+        if strategy == "allgather":
+            expected = (sp.size - 1) * (state + transition)
+        else:  # only where the next rank continues this rank's last sequence
+            expected = state if sp.rank + 1 < sp.size and continued[sp.rank + 1] else 0
+        if output_final_state:  # the final states of the sequences ending here
+            bounds = np.cumsum([0] + COMM.allgather(o.shape[1]))
+            lo, hi = bounds[sp.rank], bounds[sp.rank + 1]
+            ending = sum(lo < e <= hi and e > b for b, e in zip(cu[:-1], cu[1:]))
+            expected += (sp.size - 1) * ending * state
+        assert agree(sp.bytes_sent == expected), (sp.rank, sp.bytes_sent, expected)
+
+
+def test_packed_sequences_with_empty_slices():
+    # Fewer steps than ranks on 4 ranks: empty slices pass the state on.
+    sp = SequenceParallel(strategy="ring")
+    full, s0 = packed_inputs("gla", [0, 1, 3], T=3)
+    cu = np.array([0, 1, 3], np.int64)
+    o_full, final_full = ops.gla(*full, initial_state=s0, output_final_state=True, cu_seqlens=cu)
+    o, final = sp.gla(
+        *(sp.shard(a) for a in full), initial_state=s0, output_final_state=True, cu_seqlens=cu
+    )
+    error = max(np.abs(o - sp.shard(o_full)).max(initial=0.0), np.abs(final - final_full).max())
+    assert agree(error < 1e-4), f"rank {sp.rank}: error {error}"
+
+
+def test_packed_sequences_errors_raise_on_every_rank():
+    sp = SequenceParallel(strategy="allgather")
+    full, _ = packed_inputs("linear_attn", PACKED_A)
+    local = [sp.shard(a) for a in full]
+    cu = np.array(PACKED_A if sp.rank != 1 else PACKED_B, np.int64)
+    with pytest.raises(ValueError, match="every rank must pass the same"):
+        sp.linear_attn(*local, cu_seqlens=cu)
+    with pytest.raises(ValueError, match="rising from 0 to the 61 steps"):
+        sp.linear_attn(*local, cu_seqlens=np.array([0, 5, 60], np.int64))
+    with pytest.raises(ValueError, match=r"initial_state must be \[N, H, K, V\]"):
+        sp.linear_attn(
+            *local,
+            cu_seqlens=np.array(PACKED_B, np.int64),
+            initial_state=np.zeros((2, 2, 8, 4), np.float32),
+        )
+
+
+# ----------------------------------------------------------------------
+# linear_attn(normalize=True): positive feature maps (as linear attention
+# layers apply, e.g. elu + 1) keep the normaliser q·Σk well away from zero,
+# so the float32 outputs keep the 1e-4 tolerance of the plain recurrence.
+
+
+@pytest.mark.parametrize("strategy", ["allgather", "allscan", "ring"])
+@pytest.mark.parametrize("cu", [None, PACKED_A], ids=["whole", "packed"])
+@pytest.mark.parametrize("with_state", [False, True])
+def test_normalized_linear_attention(strategy, cu, with_state):
+    sp = SequenceParallel(strategy=strategy)
+    rng = np.random.default_rng(29)
+    B = 2 if cu is None else 1
+    N = B if cu is None else len(cu) - 1
+    T, H, K, V = 61, 2, 8, 4
+    q, k = (rng.uniform(0.1, 1.0, (B, T, H, K)).astype(np.float32) for _ in range(2))
+    v = rng.standard_normal((B, T, H, V)).astype(np.float32)
+    s0 = rng.standard_normal((N, H, K, V)).astype(np.float32) if with_state else None
+    kw = {} if cu is None else {"cu_seqlens": np.array(cu, np.int64)}
+    o_full, final_full = ops.linear_attn(
+        q, k, v, initial_state=s0, output_final_state=True, normalize=True, **kw
+    )
+    sp.reset_counters()
+    o, final = sp.linear_attn(
+        *(sp.shard(a) for a in (q, k, v)),
+        initial_state=s0,
+        output_final_state=True,
+        normalize=True,
+        **kw,
+    )
+    error = max(np.abs(o - sp.shard(o_full)).max(initial=0.0), np.abs(final - final_full).max())
+    assert agree(error < 1e-4), f"rank {sp.rank}: error {error}"
+    if cu is None and strategy == "allgather":  # the key sum: one more value column
+        expected = (sp.size - 1) * B * H * K * (V + 1) * 4
+        assert agree(sp.bytes_sent == expected), (sp.rank, sp.bytes_sent, expected)
 
 
 # ----------------------------------------------------------------------

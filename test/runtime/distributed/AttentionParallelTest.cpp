@@ -64,6 +64,17 @@ public:
     world_.barrier();
     countSent(bytes * (world_.size - 1));
   }
+  void allgatherv(const void *in, void *out,
+                  const std::vector<size_t> &bytes) override {
+    publish(in);
+    size_t offset = 0;
+    for (int r = 0; r < world_.size; ++r) {
+      std::memcpy(static_cast<char *>(out) + offset, world_.slots[r], bytes[r]);
+      offset += bytes[r];
+    }
+    world_.barrier();
+    countSent(bytes[rank_] * (world_.size - 1));
+  }
   void alltoall(const void *in, void *out, size_t bytes) override {
     publish(in);
     for (int r = 0; r < world_.size; ++r)
