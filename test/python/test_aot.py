@@ -643,3 +643,27 @@ def test_cmake_package_builds_one_function_per_target(tmp_path):
             pytest.skip("no ptxas or ld.lld to build the GPU targets")
         assert done.returncode == 0, done.stdout + done.stderr
     assert run(tmp_path / "b" / "app") == "0 8\n"
+
+
+@pytest.mark.parametrize("target", ["cuda:sm_80", "rocm:gfx942"])
+def test_gpu_operators_embed_their_binary(tmp_path, target):
+    platform = target.split(":")[0]
+    recurc_gpu(tmp_path, target, "op", "linear_attn", "--heads", 2, "--head-dim-k", 16)
+    names = ["recur_linear_attn_fwd"]
+    newton = recurc("op", "newton_rnn", "--input-dim", 4, "--hidden", 8, "--target", target,
+                    "-o", tmp_path, check=False)  # fmt: skip
+    if newton.returncode == 0:
+        names.append("recur_newton_rnn_fwd")
+        # Its accumulators are zeroed in device memory, on the stream.
+        nm = subprocess.run(
+            ["nm", str(tmp_path / "recur_newton_rnn_fwd.o")], capture_output=True, text=True
+        ).stdout
+        assert "U recur_gpu_memset" in nm
+    else:
+        # Its cells call math functions of the ROCm device libraries, which
+        # this machine may lack; recurc says so.
+        assert platform == "rocm" and "amdgcn/bitcode" in newton.stderr, newton.stderr
+    for name in names:
+        image = embedded_binary((tmp_path / f"{name}.o").read_bytes())
+        assert int.from_bytes(image[18:20], "little") == GPU_MACHINES[platform]
+        assert f"compiled for {target}" in (tmp_path / f"{name}.h").read_text()
