@@ -222,6 +222,9 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
     * `tile.dot` accumulates with FMAs from operands in shared memory, or
       with `mma-sync`, runs `nvgpu.mma.sync` on 16x8 tiles per warp where
       the types and shapes fit.
+      With `wgmma` (sm_90a), each warpgroup runs `nvvm.wgmma.mma_async`
+      on 64xN tiles, its operands read from shared memory through matrix
+      descriptors.
       With `mfma`, each wavefront runs `amdgpu.mfma` on 16x16 tiles where
       they fit.
     * `tile.print` becomes `gpu.printf` (one line per element, from the
@@ -232,6 +235,11 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
     Option<"mmaSync", "mma-sync", "bool", /*default=*/"false",
            "Use NVIDIA tensor cores (nvgpu.mma.sync) for the dots that fit "
            "them (f16, or f32 with tf32 precision; shapes of 16x8x16 or 16x8x8)">,
+    Option<"wgmma", "wgmma", "bool", /*default=*/"false",
+           "Use NVIDIA warpgroup MMA (sm_90a wgmma.mma_async, operands in "
+           "shared memory) for the dots that fit it (f16/bf16, or f32 with "
+           "tf32 precision, f32 accumulator; M a multiple of 64, N of 8, K of "
+           "16 or 8; warps a multiple of 4), preferred over mma-sync">,
     Option<"mfma", "mfma", "bool", /*default=*/"false",
            "Use AMD matrix cores (amdgpu.mfma, CDNA2/3, 64-lane wavefronts) "
            "for the dots that fit them (f16, bf16 or f32 operands, f32 "
@@ -244,7 +252,7 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
     "::mlir::LLVM::LLVMDialect", "::mlir::nvgpu::NVGPUDialect",
-    "::mlir::amdgpu::AMDGPUDialect",
+    "::mlir::NVVM::NVVMDialect", "::mlir::amdgpu::AMDGPUDialect",
     "::mlir::scf::SCFDialect", "::mlir::cf::ControlFlowDialect",
     "::mlir::vector::VectorDialect",
   ];
@@ -263,7 +271,11 @@ def ConvertGPUToEmu : Pass<"convert-gpu-to-emu", "::mlir::ModuleOp"> {
     become host pointers. The block size and the scratch size are kept as
     `recur.emu.threads` and `recur.emu.shared_bytes`; `nvgpu.mma.sync`
     becomes the emulator's `mma` of the same shape and types, and
-    `amdgpu.mfma` its `mfma`. It runs on
+    `amdgpu.mfma` its `mfma`; `nvvm.mma.sync` (bf16) becomes its `mma`,
+    `nvvm.wgmma.mma_async` its warpgroup `wgmma` (wgmma's fence, commit
+    and wait and `nvvm.fence.proxy` calls of those names), and a
+    shared-memory address taken as an integer is its offset in the block's
+    shared memory. It runs on
     the output of `convert-tile-to-gpu`, before the NVVM or ROCDL
     conversion would.
   }];

@@ -107,6 +107,10 @@ std::string recur::GPUTarget::getName() const {
   return (vendor == Vendor::CUDA ? "cuda:" : "rocm:") + chip;
 }
 
+std::string recur::GPUTarget::getArch() const {
+  return hasWgmma() ? chip + "a" : chip;
+}
+
 /// tile -> laid-out tiles -> each thread's share in gpu.funcs: what the GPU
 /// and the emulated GPU pipelines have in common.
 /// `emulated`: for the SIMT emulator, which prints for every target.
@@ -125,6 +129,7 @@ static void addDistributionPasses(OpPassManager &pm,
   pm.addPass(createTileGPUAssignLayouts(layouts));
   ConvertTileToGPUOptions distribute;
   distribute.mmaSync = target.vendor == GPUTarget::Vendor::CUDA;
+  distribute.wgmma = target.hasWgmma();
   distribute.mfma = target.vendor == GPUTarget::Vendor::ROCm;
   // AMD's printf lives in the ROCm device libraries, which are not linked.
   distribute.devicePrintf =
@@ -146,6 +151,8 @@ void recur::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertVectorToLLVMPass());
   if (target.vendor == GPUTarget::Vendor::CUDA) {
     pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps());
+    // NVVM ops without an LLVM intrinsic (wgmma.mma_async) as inline PTX.
+    pm.addNestedPass<gpu::GPUModuleOp>(createConvertNVVMToLLVMPass());
   } else {
     ConvertGpuOpsToROCDLOpsOptions rocdl;
     rocdl.chipset = target.chip;
@@ -156,7 +163,7 @@ void recur::buildGPUPipeline(OpPassManager &pm,
   // Assembly, through LLVM's NVPTX or AMDGPU back end.
   if (target.vendor == GPUTarget::Vendor::CUDA) {
     GpuNVVMAttachTargetOptions attach;
-    attach.chip = target.chip;
+    attach.chip = target.getArch();
     attach.features = "+ptx80";
     attach.optLevel = 3;
     pm.addPass(createGpuNVVMAttachTarget(attach));

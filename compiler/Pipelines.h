@@ -41,6 +41,12 @@ struct GPUTarget {
   /// Parses a target name; std::nullopt names an unknown one.
   static std::optional<GPUTarget> parse(llvm::StringRef name);
   std::string getName() const;
+  /// The architecture code is generated for (PTX `.target`, `ptxas
+  /// -arch`): `sm_90a` for sm_90, whose warpgroup MMA (`wgmma`) exists
+  /// only in the arch-specific feature set; the chip otherwise.
+  std::string getArch() const;
+  /// Whether dots may use warpgroup MMA (`wgmma`, sm_90).
+  bool hasWgmma() const { return vendor == Vendor::CUDA && chip == "sm_90"; }
 };
 
 /// Options of the GPU pipelines. They are part of the compile-cache key.

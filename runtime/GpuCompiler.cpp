@@ -189,7 +189,7 @@ GpuArtifact recur::compileForGpu(llvm::StringRef source,
 
   if (target.vendor == GPUTarget::Vendor::CUDA) {
     artifact.assembly = serialize(module, "isa", "");
-    assembleWithPtxas(artifact, target.chip);
+    assembleWithPtxas(artifact, target.getArch());
     return artifact;
   }
 

@@ -307,6 +307,140 @@ struct MfmaOpLowering : public OpRewritePattern<amdgpu::MFMAOp> {
   }
 };
 
+/// An entry-block slot for `type` (loops must not grow the stack).
+Value allocateSlot(Operation *op, Type type) {
+  auto fn = op->getParentOfType<func::FuncOp>();
+  OpBuilder entry(&fn.getBody().front(), fn.getBody().front().begin());
+  return LLVM::AllocaOp::create(
+      entry, op->getLoc(), LLVM::LLVMPointerType::get(op->getContext()), type,
+      arith::ConstantIntOp::create(entry, op->getLoc(), 1, 64));
+}
+
+/// `nvvm.mma.sync` with bf16 operands (the tile lowering's bf16 mma, which
+/// nvgpu cannot express): the emulator's mma, with the packed 32-bit
+/// registers as its pairs of bf16.
+struct NVVMMmaOpLowering : public OpRewritePattern<NVVM::MmaOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(NVVM::MmaOp op,
+                                PatternRewriter &rewriter) const override {
+    NVVM::MMAShapeAttr shape = op.getShape();
+    if (op.getMultiplicandAPtxType() != NVVM::MMATypes::bf16 ||
+        op.getMultiplicandBPtxType() != NVVM::MMATypes::bf16 ||
+        shape.getM() != 16 || shape.getN() != 8 || shape.getK() != 16 ||
+        op.getOperandA().size() != 4 || op.getOperandB().size() != 2 ||
+        op.getOperandC().size() != 4 ||
+        !op.getOperandC().front().getType().isF32())
+      return rewriter.notifyMatchFailure(op, "only m16n8k16 bf16 -> f32");
+    Location loc = op.getLoc();
+    SmallVector<Value> addresses;
+    for (ValueRange values :
+         {op.getOperandA(), op.getOperandB(), op.getOperandC()}) {
+      auto type = VectorType::get({static_cast<int64_t>(values.size())},
+                                  values.front().getType());
+      Value address = allocateSlot(op, type);
+      LLVM::StoreOp::create(
+          rewriter, loc,
+          vector::FromElementsOp::create(rewriter, loc, type, values), address);
+      addresses.push_back(address);
+    }
+    auto dType = VectorType::get({4}, rewriter.getF32Type());
+    Value d = allocateSlot(op, dType);
+    addresses.push_back(d);
+    callIntrinsic(rewriter, op, "__recur_emu_mma_m16n8k16_f32_bf16", {},
+                  addresses);
+    Value values = LLVM::LoadOp::create(rewriter, loc, dType, d);
+    Value result = LLVM::UndefOp::create(rewriter, loc, op.getType());
+    for (int64_t i = 0; i < 4; ++i)
+      result = LLVM::InsertValueOp::create(
+          rewriter, loc, result,
+          vector::ExtractOp::create(rewriter, loc, values, i),
+          ArrayRef<int64_t>{i});
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// `nvvm.wgmma.mma_async` is a warpgroup collective of the emulator, which
+/// reads A and B through the descriptors and updates each thread's
+/// accumulator registers in place (the op's struct, through memory).
+struct WgmmaOpLowering : public OpRewritePattern<NVVM::WgmmaMmaAsyncOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(NVVM::WgmmaMmaAsyncOp op,
+                                PatternRewriter &rewriter) const override {
+    NVVM::WGMMATypes type = op.getTypeA();
+    int64_t code = type == NVVM::WGMMATypes::f16    ? 0
+                   : type == NVVM::WGMMATypes::bf16 ? 1
+                   : type == NVVM::WGMMATypes::tf32 ? 2
+                                                    : -1;
+    NVVM::MMAShapeAttr shape = op.getShape();
+    if (code < 0 || op.getTypeB() != type ||
+        op.getTypeD() != NVVM::WGMMATypes::f32 || shape.getM() != 64 ||
+        shape.getK() != (code == 2 ? 8 : 16) ||
+        op.getLayoutA() != NVVM::MMALayout::row ||
+        op.getLayoutB() != NVVM::MMALayout::col ||
+        op.getScaleA() != NVVM::WGMMAScaleIn::one ||
+        op.getScaleB() != NVVM::WGMMAScaleIn::one)
+      return rewriter.notifyMatchFailure(
+          op, "only K-major f16/bf16/tf32 -> f32 wgmma");
+    Location loc = op.getLoc();
+    Value acc = allocateSlot(op, op.getInouts().getType());
+    LLVM::StoreOp::create(rewriter, loc, op.getInouts(), acc);
+    bool scale = op.getScaleD() == NVVM::WGMMAScaleOut::one;
+    callIntrinsic(rewriter, op, "__recur_emu_wgmma", {},
+                  {createI32(rewriter, loc, code),
+                   createI32(rewriter, loc, shape.getN()), op.getDescriptorA(),
+                   op.getDescriptorB(), createI32(rewriter, loc, scale), acc});
+    rewriter.replaceOpWithNewOp<LLVM::LoadOp>(op, op.getType(), acc);
+    return success();
+  }
+};
+
+/// wgmma's fence, commit and wait and `fence.proxy.async` become the
+/// emulator's calls of the same names (which order nothing: its wgmma has
+/// finished when the collective returns).
+template <typename NVVMOp>
+struct OrderingOpLowering : public OpRewritePattern<NVVMOp> {
+  OrderingOpLowering(MLIRContext *context, StringRef intrinsic)
+      : OpRewritePattern<NVVMOp>(context), intrinsic(intrinsic) {}
+
+  LogicalResult matchAndRewrite(NVVMOp op,
+                                PatternRewriter &rewriter) const override {
+    SmallVector<Value> operands;
+    if constexpr (std::is_same_v<NVVMOp, NVVM::WgmmaWaitGroupSyncOp>)
+      operands.push_back(createI32(rewriter, op.getLoc(), op.getGroup()));
+    if constexpr (std::is_same_v<NVVMOp, NVVM::FenceProxyOp>)
+      if (op.getKind() != NVVM::ProxyKind::async &&
+          op.getKind() != NVVM::ProxyKind::async_shared)
+        return rewriter.notifyMatchFailure(op, "only async proxy fences");
+    callIntrinsic(rewriter, op, intrinsic, {}, operands);
+    rewriter.eraseOp(op);
+    return success();
+  }
+
+  std::string intrinsic;
+};
+
+/// A shared-memory address taken as an integer (wgmma's descriptors) is its
+/// offset in the block's shared memory, as on the GPU, where the shared
+/// window starts at 0. Runs before the pointers lose their address space.
+void rebaseSharedAddresses(func::FuncOp fn) {
+  fn.walk([&](LLVM::PtrToIntOp op) {
+    auto ptr = dyn_cast<LLVM::LLVMPointerType>(op.getArg().getType());
+    if (!ptr || ptr.getAddressSpace() != 3)
+      return;
+    OpBuilder b(op);
+    b.setInsertionPointAfter(op);
+    Value base =
+        LLVM::AddressOfOp::create(b, op.getLoc(), ptr, kSharedScratchName);
+    Value baseInt =
+        LLVM::PtrToIntOp::create(b, op.getLoc(), op.getType(), base);
+    auto offset = LLVM::SubOp::create(b, op.getLoc(), op.getResult(), baseInt);
+    op.getResult().replaceAllUsesExcept(offset, offset);
+  });
+}
+
 /// The shared-memory scratch is the emulated block's shared memory.
 struct SharedScratchLowering : public OpRewritePattern<LLVM::AddressOfOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -373,6 +507,7 @@ struct ConvertGPUToEmuPass
           func::ReturnOp::create(at, ret.getLoc());
           ret.erase();
         });
+        rebaseSharedAddresses(fn);
         retypePointers(fn);
         kernels.push_back(fn);
       }
@@ -390,14 +525,23 @@ struct ConvertGPUToEmuPass
     patterns.add<AssertOpLowering, BarrierOpLowering, MmaSyncOpLowering,
                  PrintfOpLowering, SharedScratchLowering>(context);
     patterns.add<ShuffleOpLowering>(context, warpSize);
+    patterns.add<NVVMMmaOpLowering, WgmmaOpLowering>(context);
+    patterns.add<OrderingOpLowering<NVVM::WgmmaFenceAlignedOp>>(
+        context, "__recur_emu_wgmma_fence");
+    patterns.add<OrderingOpLowering<NVVM::WgmmaGroupSyncAlignedOp>>(
+        context, "__recur_emu_wgmma_commit_group");
+    patterns.add<OrderingOpLowering<NVVM::WgmmaWaitGroupSyncOp>>(
+        context, "__recur_emu_wgmma_wait_group");
+    patterns.add<OrderingOpLowering<NVVM::FenceProxyOp>>(
+        context, "__recur_emu_fence_proxy_async");
     patterns.add<MfmaOpLowering>(context);
     FrozenRewritePatternSet frozen(std::move(patterns));
     for (func::FuncOp fn : kernels)
       if (failed(applyPatternsGreedily(fn, frozen)))
         return signalPassFailure();
     WalkResult left = module.walk([&](Operation *op) {
-      if (isa<amdgpu::AMDGPUDialect, gpu::GPUDialect, nvgpu::NVGPUDialect>(
-              op->getDialect()))
+      if (isa<amdgpu::AMDGPUDialect, gpu::GPUDialect, nvgpu::NVGPUDialect,
+              NVVM::NVVMDialect>(op->getDialect()))
         return WalkResult(
             op->emitOpError("has no emulation in runtime/emu yet"));
       return WalkResult::advance();

@@ -99,8 +99,8 @@ struct ConvertTileToGPUPass
     ConversionTarget target(*context);
     target.addIllegalDialect<tile::TileDialect>();
     target.addLegalDialect<amdgpu::AMDGPUDialect, gpu::GPUDialect,
-                           LLVM::LLVMDialect, nvgpu::NVGPUDialect,
-                           vector::VectorDialect>();
+                           LLVM::LLVMDialect, NVVM::NVVMDialect,
+                           nvgpu::NVGPUDialect, vector::VectorDialect>();
     target.addLegalOp<ModuleOp>();
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
@@ -114,6 +114,8 @@ struct ConvertTileToGPUPass
     populateViewOpToGPUPatterns(converter, patterns);
     populateLoadStoreOpToGPUPatterns(converter, patterns, contiguity);
     populateDotOpToGPUPatterns(converter, patterns, mmaSync);
+    if (wgmma)
+      populateDotOpToWgmmaPatterns(converter, patterns);
     if (mfma)
       populateDotOpToMfmaPatterns(converter, patterns);
     populateReduceOpToGPUPatterns(converter, patterns);

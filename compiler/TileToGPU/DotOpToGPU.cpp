@@ -6,9 +6,11 @@
 // its elements need, once each, and does one multiply-add per element, as
 // Triton's FMA dot does. Correct for every shape and element type.
 //
-// On NVIDIA targets, f16 operands (and f32 operands that allow tf32)
-// with an f32 accumulator and shapes that divide into 16x8x16 (16x8x8) go
-// to the tensor cores instead: after the same staging of the operands (and
+// On NVIDIA targets, f16 and bf16 operands (and f32 operands that allow
+// tf32) with an f32 accumulator and shapes that divide into 16x8x16
+// (16x8x8) go to the tensor cores instead (bf16 as nvvm.mma.sync, which
+// nvgpu cannot lower; sm_90 prefers wgmma, DotOpToWgmma.cpp, where it
+// fits): after the same staging of the operands (and
 // of the accumulator) in shared memory, each warp takes 16x8 tiles of the
 // result in turn and runs `mma.sync` over k, loading its lanes' fragments
 // as the PTX ISA lays them out (groupID g = lane / 4, t = lane % 4; see
@@ -22,6 +24,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -65,10 +68,11 @@ SmallVector<Value> recur::loadRowMajor(OpBuilder &b, Location loc,
 namespace {
 
 /// The tensor-core form of a dot, where `mma.sync` fits: 16x8x16 tiles for
-/// f16 operands, 16x8x8 for f32 operands read as tf32.
+/// f16 and bf16 operands, 16x8x8 for f32 operands read as tf32.
 struct MmaShape {
   int64_t k;
   bool tf32;
+  bool bf16 = false;
 };
 
 std::optional<MmaShape> getMmaShape(tile::DotOp op) {
@@ -77,9 +81,8 @@ std::optional<MmaShape> getMmaShape(tile::DotOp op) {
   if (element != b.getElementType() || !op.getType().getElementType().isF32())
     return std::nullopt;
   MmaShape shape;
-  // bf16 waits for upstream: nvgpu.mma.sync cannot lower it to NVVM yet.
-  if (element.isF16()) {
-    shape = {16, false};
+  if (element.isF16() || element.isBF16()) {
+    shape = {16, false, element.isBF16()};
   } else if (element.isF32() && op.getInputPrecision() &&
              *op.getInputPrecision() == tile::InputPrecision::tf32) {
     shape = {8, true};
@@ -89,6 +92,42 @@ std::optional<MmaShape> getMmaShape(tile::DotOp op) {
   if (a.getDimSize(0) % 16 || b.getDimSize(1) % 8 || a.getDimSize(1) % shape.k)
     return std::nullopt;
   return shape;
+}
+
+/// `mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32` straight in NVVM,
+/// since nvgpu.mma.sync does not lower bf16: the fragments' pairs packed
+/// into 32-bit registers (the first element in the low half), the
+/// accumulator a vector<2x2xf32> as in the nvgpu form.
+Value mmaSyncBf16(OpBuilder &b, Location loc, ArrayRef<Value> aValues,
+                  ArrayRef<Value> bValues, Value c) {
+  Type i32 = b.getI32Type(), f32 = b.getF32Type();
+  auto pack = [&](ArrayRef<Value> values) {
+    SmallVector<Value> words;
+    auto pairType = VectorType::get({2}, values.front().getType());
+    for (size_t i = 0; i < values.size(); i += 2) {
+      Value pair =
+          vector::FromElementsOp::create(b, loc, pairType, values.slice(i, 2));
+      words.push_back(LLVM::BitcastOp::create(b, loc, i32, pair));
+    }
+    return words;
+  };
+  SmallVector<Value> cValues;
+  for (int64_t i = 0; i < 4; ++i)
+    cValues.push_back(
+        vector::ExtractOp::create(b, loc, c, ArrayRef<int64_t>{i >> 1, i & 1}));
+  auto resultType = LLVM::LLVMStructType::getLiteral(b.getContext(),
+                                                     SmallVector<Type>(4, f32));
+  Value d = NVVM::MmaOp::create(
+      b, loc, resultType, pack(aValues), pack(bValues), cValues,
+      ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
+      std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                     NVVM::MMALayout::col});
+  SmallVector<Value> dValues;
+  for (int64_t i = 0; i < 4; ++i)
+    dValues.push_back(
+        LLVM::ExtractValueOp::create(b, loc, d, ArrayRef<int64_t>{i}));
+  return vector::FromElementsOp::create(b, loc, c.getType(), dValues);
 }
 
 struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
@@ -326,9 +365,13 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
                     kb, loc, VectorType::get({4, pair}, element), aValues);
                 Value bFragment = vector::FromElementsOp::create(
                     kb, loc, VectorType::get({2, pair}, element), bValues);
-                Value d = nvgpu::MmaSyncOp::create(
-                    kb, loc, a, bFragment, carried[0],
-                    ArrayRef<int64_t>{16, 8, shape.k}, shape.tf32);
+                Value d =
+                    shape.bf16
+                        ? mmaSyncBf16(kb, loc, aValues, bValues, carried[0])
+                        : nvgpu::MmaSyncOp::create(
+                              kb, loc, a, bFragment, carried[0],
+                              ArrayRef<int64_t>{16, 8, shape.k}, shape.tf32)
+                              .getResult();
                 scf::YieldOp::create(kb, loc, d);
               });
           Value d = kLoop.getResult(0);

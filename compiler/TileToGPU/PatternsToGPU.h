@@ -172,6 +172,10 @@ void populateDebugOpToGPUPatterns(const mlir::TypeConverter &converter,
 void populateDotOpToGPUPatterns(const mlir::TypeConverter &converter,
                                 mlir::RewritePatternSet &patterns,
                                 bool useMmaSync);
+/// NVIDIA warpgroup MMA (`wgmma`, sm_90a) for the dots that fit it,
+/// preferred over the patterns above (DotOpToWgmma.cpp).
+void populateDotOpToWgmmaPatterns(const mlir::TypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
 /// AMD matrix cores (`amdgpu.mfma`) for the dots that fit them, preferred
 /// over the patterns above (DotOpToMfma.cpp).
 void populateDotOpToMfmaPatterns(const mlir::TypeConverter &converter,

@@ -33,6 +33,8 @@ Block::Block(const recur_emu_kernel_t &kernel, size_t stackSize)
     warps_[w].size = std::min(warpSize, numThreads_ - w * warpSize);
   }
   laneArgs_.resize(warpSize);
+  groups_.resize(warps_.size());
+  groupArgs_.resize(numThreads_);
   sharedBytes_ = alignUp(kernel.static_shared_bytes, kDynamicAlign) +
                  kernel.dynamic_shared_bytes;
   shared_ = static_cast<char *>(
@@ -98,6 +100,8 @@ recur_status_t Block::run(uint64_t linearId) {
     warp.arrived = 0;
     warp.op = nullptr;
   }
+  for (Group &group : groups_)
+    group = Group();
   runQueue_.clear();
   // splitmix64 of the seed and the block, so that blocks differ.
   random_ = (uint64_t(kernel_.schedule_seed) << 32 ^ linearId) +
@@ -271,6 +275,59 @@ void Block::completeCollective(unsigned warpIndex) {
       wake(warp.first + lane);
 }
 
+void Block::groupCollective(const CollectiveOp &op, uint32_t key, void *args,
+                            unsigned warps) {
+  unsigned size = warps * warpSize();
+  unsigned first = running_ / size * size;
+  if (first + size > numThreads_)
+    fail(RECUR_ERROR_LAUNCH,
+         where() + ": " + op.name + " needs all " + std::to_string(size) +
+             " threads of its warpgroup, and the block has " +
+             std::to_string(numThreads_));
+  for (unsigned t = first; t < first + size; ++t)
+    if (fibers_[t].state == State::Exited)
+      fail(RECUR_ERROR_LAUNCH, "mismatched warpgroup collectives: " + where() +
+                                   " calls " + op.name + " after " +
+                                   threadName(t) +
+                                   " of its warpgroup has exited");
+  Group &group = groups_[first / warpSize()];
+  if (group.arrived == 0) {
+    group.size = size;
+    group.op = &op;
+    group.key = key;
+    group.waiter = running_;
+  } else if (group.op != &op || group.key != key || group.size != size) {
+    fail(RECUR_ERROR_LAUNCH,
+         "mismatched warpgroup collectives: " + where() + " calls " + op.name +
+             " (" + std::to_string(key) + ") while " +
+             threadName(group.waiter) + " waits at " + group.op->name + " (" +
+             std::to_string(group.key) + ")");
+  }
+  Fiber &fiber = fibers_[running_];
+  fiber.state = State::InGroupCollective;
+  fiber.args = args;
+  if (++group.arrived < size) {
+    yield();
+    return;
+  }
+  for (unsigned lane = 0; lane < size; ++lane)
+    groupArgs_[lane] = fibers_[first + lane].args;
+  const CollectiveOp *complete = group.op;
+  group.arrived = 0;
+  group.op = nullptr;
+  complete->complete(*this,
+                     WarpView{first / warpSize(), size, groupArgs_.data()});
+  for (unsigned t = first; t < first + size; ++t)
+    wake(t);
+}
+
+const Block::Group *Block::groupWaitingFor(unsigned thread) const {
+  for (const Group &group : groups_)
+    if (group.arrived > 0 && thread / group.size == group.waiter / group.size)
+      return &group;
+  return nullptr;
+}
+
 void Block::exitThread() {
   Fiber &fiber = fibers_[running_];
   fiber.state = State::Exited;
@@ -281,6 +338,10 @@ void Block::exitThread() {
     fail(RECUR_ERROR_LAUNCH, "barrier divergence: " + where() +
                                  " exits while " + threadName(firstAtBarrier_) +
                                  " waits for it at a barrier");
+  if (const Group *group = groupWaitingFor(running_))
+    fail(RECUR_ERROR_LAUNCH, "mismatched warpgroup collectives: " + where() +
+                                 " exits while " + threadName(group->waiter) +
+                                 " waits for it at " + group->op->name);
   // The lanes left behind at a collective may now be all the live ones.
   Warp &warp = warps_[running_ / warpSize()];
   --warp.live;
@@ -290,14 +351,19 @@ void Block::exitThread() {
 }
 
 std::string Block::deadlockMessage() const {
-  int atBarrier = -1, inCollective = -1;
+  int atBarrier = -1, inCollective = -1, inGroup = -1;
   for (unsigned t = 0; t < numThreads_; ++t) {
     if (fibers_[t].state == State::AtBarrier && atBarrier < 0)
       atBarrier = static_cast<int>(t);
     if (fibers_[t].state == State::InCollective && inCollective < 0)
       inCollective = static_cast<int>(t);
+    if (fibers_[t].state == State::InGroupCollective && inGroup < 0)
+      inGroup = static_cast<int>(t);
   }
   std::string message = "deadlock in " + blockName() + ":";
+  if (inGroup >= 0 && inCollective < 0 && atBarrier < 0)
+    return message + " " + threadName(inGroup) +
+           " waits for its warpgroup at " + groupWaitingFor(inGroup)->op->name;
   if (inCollective >= 0)
     message += " " + threadName(inCollective) + " waits for its warp at " +
                warps_[inCollective / warpSize()].op->name;

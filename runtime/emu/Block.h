@@ -79,6 +79,15 @@ public:
   /// Waits until every live lane of the running thread's warp has called
   /// `op` with `key`; `args` is this lane's record for op.complete.
   void collective(const CollectiveOp &op, uint32_t key, void *args);
+  /// Waits until every thread of the running thread's group of `warps`
+  /// consecutive warps (the first a multiple of `warps`: a warpgroup of
+  /// four for wgmma) has called `op` with `key`; the last to arrive runs
+  /// op.complete with a view of warps * warpSize lanes, numbered from the
+  /// group's first thread. Unlike a warp collective, every thread of the
+  /// group must take part: a thread that has exited, a group the block
+  /// does not fill, or another op or key ends the launch.
+  void groupCollective(const CollectiveOp &op, uint32_t key, void *args,
+                       unsigned warps);
   /// Ends the block with an error; never returns to the caller.
   [[noreturn]] void fail(recur_status_t status, const std::string &message);
   /// Whether one of this block's fibers is running (not the scheduler).
@@ -94,7 +103,13 @@ public:
   std::string threadName(unsigned thread) const;
 
 private:
-  enum class State : uint8_t { Runnable, AtBarrier, InCollective, Exited };
+  enum class State : uint8_t {
+    Runnable,
+    AtBarrier,
+    InCollective,
+    InGroupCollective,
+    Exited
+  };
   struct Fiber {
     FiberContext context;
     FiberStack stack;
@@ -109,7 +124,16 @@ private:
     unsigned waiter = 0; // a lane waiting at op, for messages
   };
 
+  /// A group collective in progress, kept at the index of its first warp.
+  struct Group {
+    unsigned size = 0, arrived = 0;
+    const CollectiveOp *op = nullptr;
+    uint32_t key = 0;
+    unsigned waiter = 0;
+  };
+
   static void fiberMain();
+  const Group *groupWaitingFor(unsigned thread) const;
   void exitThread();
   void yield();
   void wake(unsigned thread);
@@ -125,6 +149,8 @@ private:
   std::vector<Fiber> fibers_;
   std::vector<Warp> warps_;
   std::vector<void *> laneArgs_;
+  std::vector<Group> groups_;
+  std::vector<void *> groupArgs_;
   std::deque<unsigned> runQueue_;
   FiberContext scheduler_;
   char *shared_ = nullptr;

@@ -114,6 +114,30 @@ void __recur_emu_ldmatrix(const void *row, int32_t num_matrices, int32_t trans,
 void __recur_emu_stmatrix(void *row, int32_t num_matrices, int32_t trans,
                           const uint32_t *in);
 
+/* wgmma.mma_async.sync.aligned.m64nNk16.f32.{f16,bf16}.{f16,bf16} and
+ * .m64nNk8.f32.tf32.tf32 (sm_90a), a collective of the 128 threads of a
+ * warpgroup: A (64 x K) and B (N x K, i.e. B transposed) are read from
+ * shared memory through the 64-bit matrix descriptors desc_a, desc_b
+ * (K-major, swizzle mode 0 only; the start address is an offset in the
+ * block's shared memory), n is N (8..256, a multiple of 8), acc the
+ * thread's N/2 accumulator registers, read when scale_d is nonzero
+ * (D = A B + D) and written. Every thread of the warpgroup must pass the
+ * same type, n, scale_d and descriptors. */
+enum {
+  RECUR_EMU_WGMMA_F16 = 0,
+  RECUR_EMU_WGMMA_BF16 = 1,
+  RECUR_EMU_WGMMA_TF32 = 2,
+};
+void __recur_emu_wgmma(int32_t type, int32_t n, uint64_t desc_a,
+                       uint64_t desc_b, int32_t scale_d, float *acc);
+/* wgmma.fence, wgmma.commit_group, wgmma.wait_group and fence.proxy.async:
+ * the emulated wgmma completes inside its collective, so these order
+ * nothing; they only check that they run inside a launch. */
+void __recur_emu_wgmma_fence(void);
+void __recur_emu_wgmma_commit_group(void);
+void __recur_emu_wgmma_wait_group(int32_t pending);
+void __recur_emu_fence_proxy_async(void);
+
 /* v_mfma_f32_16x16x16f16 on a 64-lane wavefront: a, b: 4 halves each, c, d:
  * 4 floats. v_mfma_f32_32x32x8f16: a, b: 4 halves, c, d: 16 floats. */
 void __recur_emu_mfma_f32_16x16x16f16(const uint16_t *a, const uint16_t *b,

@@ -129,3 +129,48 @@ module attributes {gpu.container_module} {
     }
   }
 }
+
+// -----
+
+// wgmma is the emulator's warpgroup collective: the accumulator struct goes
+// by address (an entry-block slot), with the operand type (0 f16, 1 bf16,
+// 2 tf32), N, the descriptors and scale-d; its fences, commit and wait are
+// calls. A shared address taken as an integer is its offset from the
+// block's shared memory. nvvm.mma.sync (bf16) is the emulator's bf16 mma,
+// the packed registers stored as they are.
+// CHECK-LABEL: func.func @wgmma
+// CHECK-DAG:     %[[ACC:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(f32, f32, f32, f32)> : (i64) -> !llvm.ptr
+// CHECK-DAG:     %[[SA:.+]] = llvm.alloca %{{.+}} x vector<4xi32> : (i64) -> !llvm.ptr
+// CHECK:         %[[BASE:.+]] = call @__recur_emu_shared_memory()
+// CHECK:         %[[ADDR:.+]] = llvm.ptrtoint %[[BASE]] : !llvm.ptr to i64
+// CHECK:         %[[ORIGIN:.+]] = llvm.ptrtoint %[[BASE]] : !llvm.ptr to i64
+// CHECK:         %[[OFFSET:.+]] = llvm.sub %[[ADDR]], %[[ORIGIN]] : i64
+// CHECK:         call @__recur_emu_fence_proxy_async() : () -> ()
+// CHECK:         call @__recur_emu_wgmma_fence() : () -> ()
+// CHECK:         llvm.store %{{.+}}, %[[ACC]] : !llvm.struct<(f32, f32, f32, f32)>, !llvm.ptr
+// CHECK:         call @__recur_emu_wgmma(%{{.+}}, %{{.+}}, %[[OFFSET]], %[[OFFSET]], %{{.+}}, %[[ACC]]) : (i32, i32, i64, i64, i32, !llvm.ptr) -> ()
+// CHECK:         llvm.load %[[ACC]] : !llvm.ptr -> !llvm.struct<(f32, f32, f32, f32)>
+// CHECK:         call @__recur_emu_wgmma_commit_group() : () -> ()
+// CHECK:         call @__recur_emu_wgmma_wait_group(%{{.+}}) : (i32) -> ()
+// CHECK:         llvm.store %{{.+}}, %[[SA]] : vector<4xi32>, !llvm.ptr
+// CHECK:         call @__recur_emu_mma_m16n8k16_f32_bf16(%[[SA]], %{{.+}}, %{{.+}}, %{{.+}}) : (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
+// CHECK-NOT:     nvvm.
+module attributes {gpu.container_module} {
+  gpu.module @recur_kernels {
+    llvm.mlir.global internal @__recur_shared() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<4096 x i8>
+    gpu.func @wgmma(%x: i64, %acc: !llvm.struct<(f32, f32, f32, f32)>, %r: i32, %f: f32) kernel {
+      %shared = llvm.mlir.addressof @__recur_shared : !llvm.ptr<3>
+      %desc = llvm.ptrtoint %shared : !llvm.ptr<3> to i64
+      nvvm.fence.proxy {kind = #nvvm.proxy_kind<async>}
+      nvvm.wgmma.fence.aligned
+      %d = nvvm.wgmma.mma_async %desc, %desc, %acc, <m = 64, n = 8, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <col>] : !llvm.struct<(f32, f32, f32, f32)> -> !llvm.struct<(f32, f32, f32, f32)>
+      nvvm.wgmma.commit.group.sync.aligned
+      nvvm.wgmma.wait.group.sync.aligned 0
+      %m = nvvm.mma.sync A[%r, %r, %r, %r] B[%r, %r] C[%f, %f, %f, %f] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+      %p = llvm.inttoptr %x : i64 to !llvm.ptr<1>
+      llvm.store %d, %p : !llvm.struct<(f32, f32, f32, f32)>, !llvm.ptr<1>
+      llvm.store %m, %p : !llvm.struct<(f32, f32, f32, f32)>, !llvm.ptr<1>
+      gpu.return
+    }
+  }
+}

@@ -1,6 +1,7 @@
 // RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu | FileCheck %s --check-prefixes=CHECK,FMA
 // RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu=mma-sync=true | FileCheck %s --check-prefixes=CHECK,MMA
 // RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu=mfma=true | FileCheck %s --check-prefixes=CHECK,MFMA
+// RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu="mma-sync=true wgmma=true" | FileCheck %s --check-prefixes=CHECK,WGMMA
 
 #blocked = #tile.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
 
@@ -180,6 +181,68 @@ tile.func @dot_f16(%pa: !tile.ptr<f16>, %pb: !tile.ptr<f16>) attributes {tile.nu
   %q = tile.addptr %p, %rb : tensor<32x32x!tile.ptr<f16>, #blocked>, tensor<32x32xi32, #blocked>
   %h = arith.truncf %d : tensor<32x32xf32, #blocked> to tensor<32x32xf16, #blocked>
   tile.store %q, %h : tensor<32x32x!tile.ptr<f16>, #blocked>
+  tile.return
+}
+
+// -----
+
+#blocked = #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [2, 16], warpsPerCTA = [4, 1], order = [1, 0]}>
+
+// With wgmma, a dot whose 64 rows and 4 warps fill a warpgroup stages A and
+// B in core-matrix order, fences the generic-proxy stores for the async
+// proxy, and runs one m64n64k16 per k step from matrix descriptors
+// (leading byte offset 128 = 8 << 4 in bits 16-29, stride 512 = 32 << 4 in
+// bits 32-45: 137439477760 = 8 << 16 | 32 << 32), then commits and waits.
+// bf16 without wgmma goes to nvvm.mma.sync (nvgpu cannot lower it).
+// CHECK-LABEL: gpu.func @dot_warpgroup
+// WGMMA:         gpu.barrier
+// WGMMA:         nvvm.fence.proxy {kind = #nvvm.proxy_kind<async>}
+// WGMMA-NEXT:    gpu.barrier
+// WGMMA:         %[[FIELDS:.+]] = arith.constant 137439477760 : i64
+// WGMMA:         scf.for
+// WGMMA:           nvvm.wgmma.fence.aligned
+// WGMMA:           nvvm.wgmma.mma_async %{{.+}}, %{{.+}}, %{{.+}}, <m = 64, n = 64, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
+// WGMMA:           nvvm.wgmma.mma_async
+// WGMMA-NEXT:      nvvm.wgmma.commit.group.sync.aligned
+// WGMMA-NEXT:      nvvm.wgmma.wait.group.sync.aligned 0
+// WGMMA-NOT:       nvvm.wgmma.mma_async
+// WGMMA:         gpu.barrier
+// MMA:           nvvm.mma.sync A[{{.+}}] B[{{.+}}] C[{{.+}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>}
+tile.func @dot_warpgroup(%pc: !tile.ptr<f32>) attributes {tile.num_threads = 128 : i32} {
+  %a = arith.constant dense<1.0> : tensor<64x32xbf16, #blocked>
+  %b = arith.constant dense<1.0> : tensor<32x64xbf16, #blocked>
+  %c = arith.constant dense<0.0> : tensor<64x64xf32, #blocked>
+  %d = tile.dot %a, %b, %c : tensor<64x32xbf16, #blocked> * tensor<32x64xbf16, #blocked> -> tensor<64x64xf32, #blocked>
+  %r = tile.make_range 0, 64 : tensor<64xi32, #tile.slice<{dim = 0, parent = #blocked}>>
+  %r2 = tile.expand_dims %r axis = 0 : tensor<64xi32, #tile.slice<{dim = 0, parent = #blocked}>> -> tensor<1x64xi32, #blocked>
+  %rb = tile.broadcast %r2 : tensor<1x64xi32, #blocked> -> tensor<64x64xi32, #blocked>
+  %p = tile.splat %pc : tensor<64x64x!tile.ptr<f32>, #blocked>
+  %q = tile.addptr %p, %rb : tensor<64x64x!tile.ptr<f32>, #blocked>, tensor<64x64xi32, #blocked>
+  tile.store %q, %d : tensor<64x64x!tile.ptr<f32>, #blocked>
+  tile.return
+}
+
+// -----
+
+#blocked = #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [2, 16], warpsPerCTA = [2, 1], order = [1, 0]}>
+
+// Two warps are half a warpgroup: the same dot falls back to mma.sync.
+// CHECK-LABEL: gpu.func @dot_two_warps
+// WGMMA-NOT:     nvvm.wgmma
+// WGMMA:         nvgpu.mma.sync
+// WGMMA-NOT:     nvvm.wgmma
+// CHECK:         gpu.return
+tile.func @dot_two_warps(%pc: !tile.ptr<f32>) attributes {tile.num_threads = 64 : i32} {
+  %a = arith.constant dense<1.0> : tensor<64x32xf16, #blocked>
+  %b = arith.constant dense<1.0> : tensor<32x64xf16, #blocked>
+  %c = arith.constant dense<0.0> : tensor<64x64xf32, #blocked>
+  %d = tile.dot %a, %b, %c : tensor<64x32xf16, #blocked> * tensor<32x64xf16, #blocked> -> tensor<64x64xf32, #blocked>
+  %r = tile.make_range 0, 64 : tensor<64xi32, #tile.slice<{dim = 0, parent = #blocked}>>
+  %r2 = tile.expand_dims %r axis = 0 : tensor<64xi32, #tile.slice<{dim = 0, parent = #blocked}>> -> tensor<1x64xi32, #blocked>
+  %rb = tile.broadcast %r2 : tensor<1x64xi32, #blocked> -> tensor<64x64xi32, #blocked>
+  %p = tile.splat %pc : tensor<64x64x!tile.ptr<f32>, #blocked>
+  %q = tile.addptr %p, %rb : tensor<64x64x!tile.ptr<f32>, #blocked>, tensor<64x64xi32, #blocked>
+  tile.store %q, %d : tensor<64x64x!tile.ptr<f32>, #blocked>
   tile.return
 }
 

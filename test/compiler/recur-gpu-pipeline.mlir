@@ -12,8 +12,9 @@
 // SM80-SAME: .maxntid 128, 1, 1
 // SM80-SAME: ld.global.v4.b32
 // SM80-SAME: st.global.v4.b32
-// SM90: #nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">
-// SM90-SAME: .target sm_90
+// sm_90 compiles for sm_90a, whose arch-specific features include wgmma.
+// SM90: #nvvm.target<O = 3, chip = "sm_90a", features = "+ptx80">
+// SM90-SAME: .target sm_90a
 // SM90-SAME: ld.global.v4.b32
 // GFX942: #rocdl.target<O = 3, chip = "gfx942">
 // GFX942-SAME: .amdgcn_target \22amdgcn-amd-amdhsa--gfx942\22
@@ -106,7 +107,10 @@ tile.func @dot_f16(%pa: !tile.ptr<f16>, %pc: !tile.ptr<f32>) {
 // -----
 
 // bf16 and f32 operands on AMD: the 16x16x16 bf16 MFMA (bf16_1k) and the
-// exact f32 one, 16x16x4.
+// exact f32 one, 16x16x4. bf16 on NVIDIA: nvvm.mma.sync (32 rows are too
+// few for sm_90's wgmma).
+// SM80: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// SM90: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
 // GFX942: v_mfma_f32_16x16x16_bf16
 // GFX90A: v_mfma_f32_16x16x16bf16_1k
 tile.func @dot_bf16(%pa: !tile.ptr<bf16>, %pc: !tile.ptr<f32>) {
@@ -140,5 +144,36 @@ tile.func @dot_f32(%pa: !tile.ptr<f32>, %pc: !tile.ptr<f32>) {
   %o = tile.splat %pc : tensor<32x32x!tile.ptr<f32>>
   %oq = tile.addptr %o, %rb : tensor<32x32x!tile.ptr<f32>>, tensor<32x32xi32>
   tile.store %oq, %d : tensor<32x32x!tile.ptr<f32>>
+  tile.return
+}
+
+// -----
+
+// 64 rows and 4 warps fill a warpgroup: sm_90a runs wgmma with A and B in
+// shared memory (after fence.proxy.async makes the staging stores visible
+// to it), one m64n64k16 per k step, then commits and waits; sm_80 stays on
+// mma.sync.
+// SM80-NOT: wgmma.mma_async
+// SM80: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// SM90: fence.proxy.async;
+// SM90-SAME: wgmma.fence.sync.aligned;
+// SM90-SAME: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16
+// SM90-SAME: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16
+// SM90-SAME: wgmma.commit_group.sync.aligned;
+// SM90-SAME: wgmma.wait_group.sync.aligned \090;
+tile.func @dot_wgmma(%pa: !tile.ptr<f16>, %pc: !tile.ptr<f32>) {
+  %r = tile.make_range 0, 64 : tensor<64xi32>
+  %r2 = tile.expand_dims %r axis = 0 : tensor<64xi32> -> tensor<1x64xi32>
+  %rb = tile.broadcast %r2 : tensor<1x64xi32> -> tensor<64x64xi32>
+  %ra = tile.broadcast %r2 : tensor<1x64xi32> -> tensor<32x64xi32>
+  %p = tile.splat %pa : tensor<32x64x!tile.ptr<f16>>
+  %q = tile.addptr %p, %ra : tensor<32x64x!tile.ptr<f16>>, tensor<32x64xi32>
+  %b = tile.load %q : tensor<32x64x!tile.ptr<f16>>
+  %a = tile.trans %b order = [1, 0] : tensor<32x64xf16> -> tensor<64x32xf16>
+  %c = arith.constant dense<0.0> : tensor<64x64xf32>
+  %d = tile.dot %a, %b, %c : tensor<64x32xf16> * tensor<32x64xf16> -> tensor<64x64xf32>
+  %o = tile.splat %pc : tensor<64x64x!tile.ptr<f32>>
+  %oq = tile.addptr %o, %rb : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xi32>
+  tile.store %oq, %d : tensor<64x64x!tile.ptr<f32>>
   tile.return
 }

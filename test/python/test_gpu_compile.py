@@ -146,13 +146,63 @@ def test_divisible_arguments_drop_the_alignment_test():
 
 
 @needs_ptxas
-@pytest.mark.parametrize("target", ["cuda:sm_80", "cuda:sm_90"])
-def test_f16_dot_uses_tensor_cores(target):
-    signature = {"a_ptr": "*fp16", "b_ptr": "*fp16", "c_ptr": "*fp32"}
+@pytest.mark.parametrize("dtype", ["fp16", "bf16"])
+def test_sm80_dots_use_mma_sync(dtype):
+    # bf16 goes to nvvm.mma.sync directly (nvgpu cannot lower it).
+    signature = {"a_ptr": f"*{dtype}", "b_ptr": f"*{dtype}", "c_ptr": "*fp32"}
     constexprs = {"M": 64, "N": 64, "K": 64, "PRECISION": "ieee"}
-    kernel = recur.compile(dot_kernel, signature=signature, constexprs=constexprs, target=target)
-    assert "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32" in kernel.asm["ptx"]
+    kernel = recur.compile(
+        dot_kernel, signature=signature, constexprs=constexprs, target="cuda:sm_80"
+    )
+    ptype = dtype.replace("fp", "f")
+    assert f"mma.sync.aligned.m16n8k16.row.col.f32.{ptype}.{ptype}.f32" in kernel.asm["ptx"]
     assert kernel.metadata["spill_stores"] == 0
+
+
+@needs_ptxas
+@pytest.mark.parametrize(
+    "dtype,precision,ptype,k",
+    [("fp16", "ieee", "f16", 16), ("bf16", "ieee", "bf16", 16), ("fp32", "tf32", "tf32", 8)],
+)
+@pytest.mark.parametrize(
+    "M,N,K,num_warps,n", [(64, 64, 64, 4, 64), (128, 32, 32, 8, 32), (64, 128, 32, 8, 64)]
+)
+def test_sm90_dots_use_wgmma(dtype, precision, ptype, k, M, N, K, num_warps, n):
+    # Whole warpgroups and 64-row tiles: wgmma from shared memory (sm_90a),
+    # one m64nNk instruction per k step, N split so every warpgroup has a tile.
+    signature = {"a_ptr": f"*{dtype}", "b_ptr": f"*{dtype}", "c_ptr": "*fp32"}
+    constexprs = {"M": M, "N": N, "K": K, "PRECISION": precision}
+    kernel = recur.compile(
+        dot_kernel,
+        signature=signature,
+        constexprs=constexprs,
+        target="cuda:sm_90",
+        num_warps=num_warps,
+    )
+    ptx = kernel.asm["ptx"]
+    assert ".target sm_90a" in ptx
+    assert f"wgmma.mma_async.sync.aligned.m64n{n}k{k}.f32.{ptype}.{ptype}" in ptx
+    assert "mma.sync.aligned" not in ptx
+    for step in ("fence.proxy.async", "wgmma.fence.sync.aligned", "wgmma.commit_group.sync"):
+        assert step in ptx
+    assert re.search(r"wgmma\.wait_group\.sync\.aligned\s+0;", ptx)
+    assert kernel.metadata["spill_stores"] == 0 and kernel.metadata["spill_loads"] == 0
+
+
+@needs_ptxas
+@pytest.mark.parametrize("M,num_warps", [(16, 4), (64, 2)])
+def test_sm90_dots_that_do_not_fill_a_warpgroup_use_mma_sync(M, num_warps):
+    signature = {"a_ptr": "*fp16", "b_ptr": "*fp16", "c_ptr": "*fp32"}
+    constexprs = {"M": M, "N": 32, "K": 32, "PRECISION": "ieee"}
+    kernel = recur.compile(
+        dot_kernel,
+        signature=signature,
+        constexprs=constexprs,
+        target="cuda:sm_90",
+        num_warps=num_warps,
+    )
+    assert "wgmma.mma_async" not in kernel.asm["ptx"]
+    assert "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32" in kernel.asm["ptx"]
 
 
 # LLVM spells the gfx942 MFMAs with an underscore before the input type.
