@@ -323,3 +323,11 @@ def test_dlpack_arrays_are_read_in_place():
     assert _dlpack_tensor(a.__dlpack__()) == (address, np.dtype(np.float32), True)
     assert _dlpack_tensor(a[1:].__dlpack__())[0] == address + 16
     assert _dlpack_tensor(a[:, ::2].__dlpack__())[2] is False
+
+
+@pytest.mark.skipif(hip_present(), reason="this machine has an AMD GPU")
+def test_recur_device_rocm_without_hip_says_why(monkeypatch):
+    monkeypatch.setenv("RECUR_DEVICE", "rocm")
+    x = np.ones(8, np.float32)
+    with pytest.raises(ValueError, match="the HIP runtime is not available: libamdhip64"):
+        add_kernel[(1,)](x, x, x, 8, BLOCK=8)
