@@ -7,7 +7,7 @@
 //   recurc op NAME [--heads H] [--kv-heads H] [--head-dim-k K]
 //          [--head-dim-v V] [--dtype f32] [--chunk C] [--initial-state]
 //          [--varlen] [--causal] [--scale S] [--normalize] [--name NAME]
-//          -o DIR
+//          [--target T] [--num-warps W] -o DIR
 //   recurc link A.json B.json ... --name NAME -o DIR
 //   recurc --cflags | --libs
 //
