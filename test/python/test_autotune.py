@@ -245,3 +245,44 @@ def test_tuning_database_survives_a_killed_writer(tuning_dir, subprocess_env):
     # The database still takes new measurements.
     result = database.tune("key-0", ["config-0", "fresh"], lambda config: None, 0, 1)
     assert result["timed"] == ["fresh"]
+
+
+@recur.jit
+def block_square(a_ptr, c_ptr, BLOCK: rl.constexpr):
+    r = rl.arange(0, BLOCK)
+    offs = r[:, None] * BLOCK + r[None, :]
+    a = rl.load(a_ptr + offs)
+    rl.store(c_ptr + offs, rl.dot(a, a))
+
+
+def test_gpu_configs_beyond_a_block_are_pruned(tuning_dir, monkeypatch, capsys, rng):
+    # On a GPU (here its emulation) the FMA dot stages both operands in shared
+    # memory: 2 x 128 x 128 f32 is 128 KiB, beyond a block's 48 KiB, so the
+    # 128 config is never timed; 32 needs 8 KiB.
+    monkeypatch.setenv("RECUR_DEVICE", "emu:sm_80")
+    kernel = recur.autotune(
+        configs=[recur.Config({"BLOCK": 128}), recur.Config({"BLOCK": 32})], key=[]
+    )(block_square)
+    a = rng.standard_normal(32 * 32).astype(np.float32)
+    c = np.zeros_like(a)
+    kernel[(1,)](a, c)
+    assert "timed 1 of 1" in capsys.readouterr().out
+    (timings,) = kernel.timings.values()
+    assert list(timings) == [recur.Config({"BLOCK": 32}).identity()]
+    a2 = a.reshape(32, 32).astype(np.float64)
+    np.testing.assert_allclose(c.reshape(32, 32), a2 @ a2, rtol=1e-4, atol=1e-4)
+
+
+def test_gpu_resource_model():
+    from recur.runtime.autotuner import gpu_overuse, gpu_resources
+
+    ptxas = {"target": "cuda:sm_80", "shared": 1024, "num_threads": 512, "registers": 255}
+    needs = gpu_resources({**ptxas, "spill_stores": 8, "spill_loads": 8})
+    assert needs["spilled"] == 16
+    # 255 registers x 512 threads exceed a multiprocessor's 65536.
+    assert gpu_overuse(needs) == ["255 registers x 512 threads > 65536"]
+    assert gpu_overuse(gpu_resources({**ptxas, "num_threads": 128})) == []
+    emulated = gpu_resources({"target": "emu:gfx942", "blocks": [[256, 64, 70000]]})
+    assert emulated["vendor"] == "rocm" and emulated["registers"] is None
+    assert gpu_overuse(emulated) == ["70000 B of shared memory > 65536"]
+    assert gpu_resources({"target": "cpu"}) is None

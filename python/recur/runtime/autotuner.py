@@ -6,9 +6,12 @@ arguments and the device — and keeps the fastest. Measurements live in the
 tuning database under ``RECUR_CACHE_DIR`` (``recur._C.runtime.TuningDatabase``,
 one atomically written record per config), so other processes reuse them
 and adding a config times only the new one. Before timing, configs are
-compiled in parallel and pruned: by ``prune_configs_by`` and by a CPU
-resource model (configs that compile to the same code are timed once; tiles
-larger than the L2 cache are dropped while smaller ones remain).
+compiled in parallel and pruned: by ``prune_configs_by`` and by a resource
+model (configs that compile to the same code are timed once; on the CPU,
+tiles larger than the L2 cache are dropped while smaller ones remain; on
+GPUs and their emulations, configs whose shared memory, registers or
+threads exceed a block's limits are dropped, and so are configs that spill
+registers while others do not).
 ``RECUR_PRINT_AUTOTUNING=1`` prints each choice.
 """
 
@@ -54,6 +57,14 @@ class Config:
 
 
 def _device_name() -> str:
+    from . import device
+
+    name = device.current()
+    if name in device.GPU_DEVICES:
+        gpu = device.gpu(name)
+        return f"{name}:{gpu.name}:{gpu.target}"
+    if name != "cpu":
+        return name  # an emulated GPU: its timings are the emulator's
     model = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
@@ -90,6 +101,63 @@ def _largest_tile_bytes(tile_ir: str) -> int:
         width = int(bits) // 8 if bits else 8  # pointers
         largest = max(largest, elements * max(width, 1))
     return largest
+
+
+# A block's limits per GPU vendor: static shared memory (CUDA's 48 KiB
+# without opting in to more; an AMD workgroup's 64 KiB of LDS), registers of
+# a multiprocessor (or SIMD) and threads.
+_GPU_LIMITS = {
+    "cuda": {"shared": 48 << 10, "registers": 64 << 10, "threads": 1024},
+    "rocm": {"shared": 64 << 10, "registers": 128 << 10, "threads": 1024},
+}
+
+
+def gpu_resources(metadata):
+    """What a GPU kernel needs of a block, from its compile metadata:
+    ``{"vendor", "shared", "threads", "registers", "spilled"}`` (registers and
+    spilled bytes are known only from ptxas; None otherwise), or None for a
+    CPU kernel."""
+    target = metadata.get("target", "")
+    if target.startswith("emu:"):
+        from .device import EMULATED_TARGETS
+
+        target = EMULATED_TARGETS.get(target, "")
+        blocks = metadata.get("blocks") or [[0, 0, 0]]
+        return {
+            "vendor": target.split(":")[0],
+            "shared": max(b[2] for b in blocks),
+            "threads": max(b[0] for b in blocks),
+            "registers": None,
+            "spilled": None,
+        }
+    if target.startswith(("cuda:", "rocm:")):
+        spilled = metadata.get("spill_stores")
+        if spilled is not None:
+            spilled += metadata.get("spill_loads", 0)
+        return {
+            "vendor": target.split(":")[0],
+            "shared": metadata.get("shared", 0),
+            "threads": metadata.get("num_threads", 0),
+            "registers": metadata.get("registers"),
+            "spilled": spilled,
+        }
+    return None
+
+
+def gpu_overuse(resources) -> list[str]:
+    """The block limits a kernel's ``gpu_resources`` exceed, in words."""
+    limits = _GPU_LIMITS[resources["vendor"]]
+    over = []
+    if resources["shared"] > limits["shared"]:
+        over.append(f"{resources['shared']} B of shared memory > {limits['shared']}")
+    if resources["threads"] > limits["threads"]:
+        over.append(f"{resources['threads']} threads > {limits['threads']}")
+    registers = resources["registers"]
+    if registers is not None and registers * resources["threads"] > limits["registers"]:
+        over.append(
+            f"{registers} registers x {resources['threads']} threads > {limits['registers']}"
+        )
+    return over
 
 
 def _database():
@@ -203,8 +271,13 @@ class Autotuner(_KernelWrapper):
             return list(ex.map(compile_one, configs))
 
     def _resource_prune(self, configs, kernels):
-        """The CPU's resource model: one config per distinct compiled kernel,
-        and no tile larger than the L2 cache while smaller ones exist."""
+        """The resource model: one config per distinct compiled kernel; on
+        GPUs, only configs within a block's limits, and none that spill
+        while others do not; on the CPU, no tile larger than the L2 cache
+        while smaller ones exist."""
+        resources = [gpu_resources(getattr(k, "metadata", None) or {}) for k in kernels]
+        if any(r is not None for r in resources):
+            return self._gpu_prune(configs, kernels, resources)
         distinct = {}
         for config, kernel in zip(configs, kernels):
             asm = getattr(kernel, "asm", {}) or {}
@@ -219,6 +292,27 @@ class Autotuner(_KernelWrapper):
         candidates = list(distinct.values())
         fitting = [c for c, size in candidates if size <= _l2_bytes()]
         return fitting or [c for c, _ in candidates]
+
+    def _gpu_prune(self, configs, kernels, resources):
+        fitting, rejected, seen = [], [], set()
+        for config, kernel, needs in zip(configs, kernels, resources):
+            over = gpu_overuse(needs)
+            if over:
+                rejected.append(f"{config}: {'; '.join(over)}")
+                continue
+            asm = getattr(kernel, "asm", {}) or {}
+            code = asm.get("ptx") or asm.get("amdgcn") or asm.get("llir") or config.identity()
+            digest = hashlib.sha256(code.encode() if isinstance(code, str) else code).hexdigest()
+            if digest not in seen:
+                seen.add(digest)
+                fitting.append((config, needs["spilled"]))
+        if not fitting:
+            raise ValueError(
+                f"recur.autotune: no config of {self.__name__} fits a GPU block: "
+                + " | ".join(rejected)
+            )
+        unspilled = [c for c, spilled in fitting if not spilled]
+        return unspilled or [c for c, _ in fitting]
 
     def run(self, *args, grid, **kwargs):
         named = dict(zip(self.arg_names, args))
