@@ -231,7 +231,12 @@ def test_tuning_database_survives_a_killed_writer(tuning_dir, subprocess_env):
     child = subprocess.Popen(
         [sys.executable, "-c", script, str(directory)], env=subprocess_env(tuning_dir)
     )
-    time.sleep(1.0)
+    # Kill it mid-way once it is writing (starting Python may take seconds on
+    # a loaded machine).
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any(p.is_file() for p in directory.rglob("*")):
+        time.sleep(0.05)
+    time.sleep(0.5)
     child.send_signal(signal.SIGKILL)
     child.wait()
     database = _C.runtime.TuningDatabase(str(directory))
