@@ -191,6 +191,62 @@ def test_dot_without_tensor_core_shape_uses_fma(device, rng):
     assert_matmul_close(c, a, b)
 
 
+# Warpgroup MMA on the emulated sm_90: dots with 64-row tiles and whole
+# warpgroups run wgmma from shared memory. The inputs are rounded first (to
+# f16, bf16, or tf32 by dropping the 13 mantissa bits the tensor cores do
+# not read), so every product is exact and the result differs from float64
+# on the same inputs only by the f32 accumulation over K <= 64 terms, about
+# K 2^-24 (|a| @ |b|) at most: the tolerance is 1e-4 (|a| @ |b|).
+WGMMA_DTYPES = {
+    "f16": (np.float16, "ieee"),
+    "bf16": (ml_dtypes.bfloat16, "ieee"),
+    "tf32": (np.float32, "tf32"),
+}
+
+
+@pytest.mark.parametrize("dtype", sorted(WGMMA_DTYPES))
+@pytest.mark.parametrize(
+    "M,N,K,num_warps", [(64, 64, 64, 4), (128, 32, 32, 4), (128, 32, 32, 8), (64, 64, 32, 8)]
+)
+def test_wgmma_dot(monkeypatch, compiled, rng, dtype, M, N, K, num_warps):
+    monkeypatch.setenv("RECUR_DEVICE", "emu:sm_90")
+    element, precision = WGMMA_DTYPES[dtype]
+    a = rng.standard_normal((M, K)).astype(element)
+    b = rng.standard_normal((K, N)).astype(element)
+    c = np.zeros((M, N), np.float32)
+    kernel = dot_kernel[(1,)](a, b, c, M=M, N=N, K=K, PRECISION=precision, num_warps=num_warps)
+    assert "__recur_emu_wgmma" in kernel.asm["llir"]
+    assert "__recur_emu_mma_" not in kernel.asm["llir"]
+    if dtype == "tf32":
+        a, b = tf32(a), tf32(b)
+    assert_dot_close(c, a, b, 1e-4)
+
+
+@pytest.mark.parametrize("M,num_warps", [(16, 4), (64, 2)])
+def test_wgmma_falls_back_without_a_whole_warpgroup_tile(monkeypatch, compiled, rng, M, num_warps):
+    # 16 rows do not fill a 64-row wgmma tile, and 2 warps are half a
+    # warpgroup: mma.sync instead, with the same tolerance.
+    monkeypatch.setenv("RECUR_DEVICE", "emu:sm_90")
+    a = rng.standard_normal((M, 32)).astype(np.float16)
+    b = rng.standard_normal((32, 32)).astype(np.float16)
+    c = np.zeros((M, 32), np.float32)
+    kernel = dot_kernel[(1,)](a, b, c, M=M, N=32, K=32, PRECISION="ieee", num_warps=num_warps)
+    assert "__recur_emu_wgmma" not in kernel.asm["llir"]
+    assert "__recur_emu_mma_m16n8k16_f32_f16" in kernel.asm["llir"]
+    assert_dot_close(c, a, b, 1e-4)
+
+
+def test_bf16_dot_on_sm80_uses_mma_sync(monkeypatch, compiled, rng):
+    # bf16 on sm_80: nvvm.mma.sync m16n8k16, the emulator's bf16 mma.
+    monkeypatch.setenv("RECUR_DEVICE", "emu:sm_80")
+    a = rng.standard_normal((64, 32)).astype(ml_dtypes.bfloat16)
+    b = rng.standard_normal((32, 64)).astype(ml_dtypes.bfloat16)
+    c = np.zeros((64, 64), np.float32)
+    kernel = dot_kernel[(1,)](a, b, c, M=64, N=64, K=32, PRECISION="ieee")
+    assert "__recur_emu_mma_m16n8k16_f32_bf16" in kernel.asm["llir"]
+    assert_dot_close(c, a, b, 1e-4)
+
+
 # AMD matrix cores (MFMA), on every emulated AMD device. Each product of
 # f16 or bf16 values is exact in f32, so the result differs from float64 on
 # the same inputs only by the f32 accumulation over K <= 64 terms, at most
