@@ -25,6 +25,9 @@ sequence's final state comes from the rank where it ends.
 ``linear_attn(normalize=True)`` carries the running key sum as one more
 value column.
 
+``newton_rnn`` solves each Newton step's linear recurrence with the same
+carry (``recur/_newton_parallel.py``).
+
 Softmax attention (``flash_attn``) runs by ``"ring"``, ``"zigzag_ring"``,
 ``"ulysses"`` or ``"hybrid"`` (``recur/_attention_parallel.py``).
 
@@ -645,6 +648,17 @@ class SequenceParallel:
         )
         y, _ = ops.selective_scan(u, delta, A, B, C, **kw, initial_state=incoming[..., 0])
         return y, (final[..., 0] if return_last_state else None)
+
+    def newton_rnn(self, cell, x, params, h0=None, max_iters=None, tol=None):
+        """``recur.ops.newton_rnn`` on this rank's slice ``x`` ``[B, T_r, D]``
+        (``"gru_diag"`` or ``"lstm_diag"``; ``h0`` the sequence's, the same
+        on every rank): returns this rank's slice of ``h`` and ``info``, the
+        same on every rank. Each Newton step's linear solve carries its
+        ``δ`` across ranks by the linear carry; the stopping test uses the
+        residual's maximum over all ranks (``recur/_newton_parallel.py``)."""
+        from . import _newton_parallel
+
+        return _newton_parallel.newton_rnn(self, cell, x, params, h0, max_iters, tol)
 
     def flash_attn(
         self,

@@ -241,6 +241,22 @@ PYBIND11_MODULE(_distributed, m) {
       "(runtime/distributed/LinearCarry.h); resets/receives: per-rank flags "
       "of packed sequences");
   m.def(
+      "shift",
+      [](Communicator &comm, const py::array &x) {
+        contiguous(x, "x");
+        py::array out(x.dtype(), std::vector<py::ssize_t>(
+                                     x.shape(), x.shape() + x.ndim()));
+        std::memset(out.mutable_data(), 0, out.nbytes());
+        {
+          py::gil_scoped_release release;
+          shiftToNext(comm, x.data(), out.mutable_data(), x.nbytes());
+        }
+        return out;
+      },
+      py::arg("comm"), py::arg("x"),
+      "This rank's array to the next rank; the previous rank's (zeros on "
+      "rank 0), every rank passing the same shape and dtype");
+  m.def(
       "allgather_rows",
       [](Communicator &comm, FloatArray rows,
          const std::vector<int64_t> &counts) {

@@ -10,7 +10,8 @@ using namespace recur;
 
 namespace {
 
-constexpr int kCarryTag = 7001, kFinalTag = 7002, kBlockTag = 7100;
+constexpr int kCarryTag = 7001, kFinalTag = 7002, kShiftTag = 7003,
+              kBlockTag = 7100;
 
 /// "allscan" splits the state into this many blocks.
 constexpr int64_t kScanBlocks = 8;
@@ -224,4 +225,16 @@ LinearCarry recur::carryLinearState(Communicator &comm, const LinearSummary &s,
   throw Error(Status::InvalidArgument,
               "unknown strategy '" + strategy +
                   "' for a linear recurrence (allgather, allscan, ring)");
+}
+
+void recur::shiftToNext(Communicator &comm, const void *data, void *out,
+                        size_t bytes) {
+  int rank = comm.rank(), size = comm.size();
+  std::unique_ptr<Request> sent;
+  if (rank + 1 < size)
+    sent = comm.isend(rank + 1, data, bytes, kShiftTag);
+  if (rank > 0)
+    comm.recv(rank - 1, out, bytes, kShiftTag);
+  if (sent)
+    sent->wait();
 }

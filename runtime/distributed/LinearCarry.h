@@ -76,6 +76,11 @@ struct LinearCarry {
 LinearCarry carryLinearState(Communicator &comm, const LinearSummary &summary,
                              const std::string &strategy);
 
+/// The halo of a slice: this rank's `bytes` bytes of `data` to rank + 1,
+/// rank - 1's into `out` (untouched on rank 0); both transfers in flight at
+/// once. Sends `bytes` on every rank but the last.
+void shiftToNext(Communicator &comm, const void *data, void *out, size_t bytes);
+
 } // namespace recur
 
 #endif // RECUR_RUNTIME_DISTRIBUTED_LINEARCARRY_H

@@ -543,3 +543,76 @@ def test_flash_attn_auto_cost_model(monkeypatch, capsys):
         assert f"flash_attn on {sp.size} ranks: " in printed and "(model: ring " in printed
     else:
         assert printed == ""
+
+
+# ----------------------------------------------------------------------
+# newton_rnn: T = 61 split over the ranks. Float64 within 1e-9 of the
+# single-device operator (both stop at a residual of 1e-12; the carried δ
+# is float32, which Newton's next step corrects); float32 within 1e-4, as
+# the single-device float32 tests allow against the float64 reference.
+
+NEWTON_GATES = {"gru_diag": "zrc", "lstm_diag": "ifoc"}
+
+
+def newton_inputs(cell, dtype, B=2, T=61, D=4, H=6, seed=31):
+    rng = np.random.default_rng(seed)  # the same on every rank
+    x = rng.standard_normal((B, T, D)).astype(dtype)
+    params = {}
+    for gate in NEWTON_GATES[cell]:
+        params[f"W_{gate}"] = (rng.standard_normal((H, D)) / np.sqrt(D)).astype(dtype)
+    for gate in NEWTON_GATES[cell]:
+        params[f"a_{gate}"] = rng.uniform(-1, 1, H).astype(dtype)
+    for gate in NEWTON_GATES[cell]:
+        params[f"b_{gate}"] = (0.1 * rng.standard_normal(H)).astype(dtype)
+    h0 = (0.5 * rng.standard_normal((B, H))).astype(dtype)
+    if cell == "lstm_diag":
+        h0 = ((0.5 * rng.standard_normal((B, H))).astype(dtype), h0)
+    return x, params, h0
+
+
+@pytest.mark.parametrize("strategy", ["allgather", "allscan", "ring"])
+@pytest.mark.parametrize("cell", ["gru_diag", "lstm_diag"])
+@pytest.mark.parametrize("dtype,atol", [(np.float64, 1e-9), (np.float32, 1e-4)])
+@pytest.mark.parametrize("with_h0", [False, True])
+def test_newton_rnn_matches_the_single_device_run(strategy, cell, dtype, atol, with_h0):
+    sp = SequenceParallel(strategy=strategy)
+    x, params, h0 = newton_inputs(cell, dtype)
+    h0 = h0 if with_h0 else None
+    h_full, info_full = ops.newton_rnn(cell, x, params, h0=h0)
+    h, info = sp.newton_rnn(cell, sp.shard(x), params, h0=h0)
+    error = np.abs(h.astype(np.float64) - sp.shard(h_full)).max()
+    assert agree(error < atol), f"rank {sp.rank}: error {error}"
+    everyone = COMM.allgather(info)
+    assert all(i == everyone[0] for i in everyone), everyone
+    assert info["converged"] and info_full["converged"]
+    assert abs(info["iterations"] - info_full["iterations"]) <= 1, (info, info_full)
+
+
+@pytest.mark.parametrize("strategy", ["allgather", "allscan", "ring"])
+@pytest.mark.parametrize("cell", ["gru_diag", "lstm_diag"])
+def test_newton_rnn_bytes_sent_match_the_formulas(strategy, cell):
+    sp = SequenceParallel(strategy=strategy)
+    x, params, _ = newton_inputs(cell, np.float64)
+    B, H, S = 2, 6, 2 if cell == "lstm_diag" else 1
+    sp.reset_counters()
+    _, info = sp.newton_rnn(cell, sp.shard(x), params)
+    state = B * S * H * 4  # the carried δ, float32
+    transition = B * H * S * S * 4  # a decay per channel, or a 2 x 2 matrix
+    halo = B * S * H * 8  # the last iterate, in the compute type
+    last = sp.rank + 1 == sp.size
+    if strategy == "allgather":
+        per_step = (sp.size - 1) * (state + transition) + (0 if last else halo)
+    else:
+        per_step = 0 if last else state + halo
+    expected = info["iterations"] * per_step
+    assert agree(sp.bytes_sent == expected), (sp.rank, sp.bytes_sent, expected)
+
+
+def test_newton_rnn_errors_raise_on_every_rank():
+    sp = SequenceParallel(strategy="allgather")
+    x, params, _ = newton_inputs("gru_diag", np.float64, H=6 if sp.rank != 1 else 5)
+    with pytest.raises(ValueError, match="every rank must pass the same"):
+        sp.newton_rnn("gru_diag", sp.shard(x), params)
+    x, params, _ = newton_inputs("gru_diag", np.float64)
+    with pytest.raises(ValueError, match=r"h0 must be \[B, H\]"):
+        sp.newton_rnn("gru_diag", sp.shard(x), params, h0=np.zeros((2, 5)))
