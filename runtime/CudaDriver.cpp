@@ -4,6 +4,7 @@
 #include "runtime/DynamicLibrary.h"
 #include "runtime/Error.h"
 
+#include <cstdlib>
 #include <mutex>
 
 using namespace recur;
@@ -74,7 +75,9 @@ std::shared_ptr<CudaDriver> CudaDriver::get() {
   static std::string failure;
   std::call_once(once, [] {
     try {
-      driver = load("libcuda.so.1");
+      // The override lets tests load a stand-in (test/runtime/fake).
+      const char *library = std::getenv("RECUR_CUDA_DRIVER");
+      driver = load(library && *library ? library : "libcuda.so.1");
     } catch (const Error &error) {
       status = error.status();
       failure = error.what();

@@ -62,9 +62,10 @@ struct CudaDriver {
   /// unless `result` is CUDA_SUCCESS.
   void check(Result result, const std::string &what) const;
 
-  /// The process's driver (libcuda.so.1, initialised), loaded on first
-  /// call. Throws Error(DriverNotFound) when the library cannot be loaded
-  /// or lacks a function, Error(NotFound) when cuInit fails (no GPU).
+  /// The process's driver (libcuda.so.1, or $RECUR_CUDA_DRIVER;
+  /// initialised), loaded on first call. Throws Error(DriverNotFound) when the
+  /// library cannot be loaded or lacks a function, Error(NotFound) when cuInit
+  /// fails (no GPU).
   static std::shared_ptr<CudaDriver> get();
 
   /// Loads `library` without caching, as `get` does; for tests.

@@ -128,24 +128,23 @@ recur_status_t fail(Status status, const std::string &message) {
 
 void launch(void *stream, recur_gpu_kernel_t *kernel, void **args,
             const unsigned grid[3]) {
-  std::string name = nameOf(kernel);
   if (kernel->platform == RECUR_GPU_CUDA) {
     inCudaContext(stream, [&](const CudaDriver &cu, void *context) {
       void *function = lookup(
           kernel, context,
           [&](void **module) {
             cu.check(cu.moduleLoadData(module, kernel->binary),
-                     name + ": cannot load the cubin");
+                     "cannot load the cubin");
           },
           [&](void **function, void *module) {
             cu.check(cu.moduleGetFunction(function, module, kernel->function),
-                     name + ": no kernel '" + std::string(kernel->function) +
+                     "no kernel '" + std::string(kernel->function) +
                          "' in the cubin");
           });
       cu.check(cu.launchKernel(function, grid[0], grid[1], grid[2],
                                kernel->threads, 1, 1, kernel->shared_bytes,
                                stream, args, nullptr),
-               name + ": cannot launch");
+               "cannot launch");
     });
     return;
   }
@@ -155,17 +154,17 @@ void launch(void *stream, recur_gpu_kernel_t *kernel, void **args,
         kernel, where,
         [&](void **module) {
           hip.check(hip.moduleLoadData(module, kernel->binary),
-                    name + ": cannot load the code object");
+                    "cannot load the code object");
         },
         [&](void **function, void *module) {
           hip.check(hip.moduleGetFunction(function, module, kernel->function),
-                    name + ": no kernel '" + std::string(kernel->function) +
+                    "no kernel '" + std::string(kernel->function) +
                         "' in the code object");
         });
     hip.check(hip.moduleLaunchKernel(
                   function, grid[0], grid[1], grid[2], kernel->threads, 1, 1,
                   kernel->shared_bytes, stream, args, nullptr),
-              name + ": cannot launch");
+              "cannot launch");
   });
 }
 
@@ -224,12 +223,12 @@ extern "C" recur_status_t recur_gpu_memset(recur_stream_t stream,
         cu.check(
             cu.memsetD8Async(reinterpret_cast<CudaDriver::Pointer>(pointer),
                              static_cast<unsigned char>(value), bytes, stream),
-            name + ": cuMemsetD8Async");
+            "cuMemsetD8Async");
       });
     else
       onHipDevice(stream, [&](const HipDriver &hip, int) {
         hip.check(hip.memsetAsync(pointer, value, bytes, stream),
-                  name + ": hipMemsetAsync");
+                  "hipMemsetAsync");
       });
     return RECUR_SUCCESS;
   } catch (const Error &error) {
