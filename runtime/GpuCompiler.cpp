@@ -122,6 +122,54 @@ void assembleWithPtxas(GpuArtifact &artifact, llvm::StringRef chip) {
   }
 }
 
+/// Reads each kernel's resources from the code-object metadata that the
+/// AMDGPU back end writes into the assembly (`amdhsa.kernels`, YAML): one
+/// list entry per kernel with `.name`, `.vgpr_count`, `.agpr_count`,
+/// `.group_segment_fixed_size` (LDS), `.private_segment_fixed_size`
+/// (scratch) and `.vgpr_spill_count`. A spilled VGPR is 4 bytes per lane,
+/// written and read back: both spill figures count it.
+void readAmdgpuMetadata(GpuArtifact &artifact) {
+  llvm::StringRef text = artifact.assembly;
+  size_t start = text.find("amdhsa.kernels:");
+  if (start == llvm::StringRef::npos)
+    return;
+  text = text.substr(start);
+  text = text.substr(0, text.find(".end_amdgpu_metadata"));
+  llvm::SmallVector<llvm::StringRef> entries;
+  text.split(entries, "\n  - ");
+  for (llvm::StringRef entry : llvm::drop_begin(entries)) {
+    llvm::StringMap<int64_t> numbers;
+    std::string name;
+    llvm::SmallVector<llvm::StringRef> lines;
+    entry.split(lines, '\n');
+    for (auto [i, line] : llvm::enumerate(lines)) {
+      // The entry's own keys; its arguments' are indented further.
+      bool own =
+          i == 0 || (line.starts_with("    .") && !line.starts_with("     "));
+      if (!own)
+        continue;
+      auto [key, value] = line.trim().split(':');
+      key = key.trim();
+      value = value.trim();
+      if (key == ".name")
+        name = value.str();
+      int64_t number;
+      if (!value.getAsInteger(10, number))
+        numbers[key] = number;
+    }
+    for (GpuKernelInfo &kernel : artifact.kernels) {
+      if (kernel.signature.name != name)
+        continue;
+      kernel.registers =
+          numbers.lookup(".vgpr_count") + numbers.lookup(".agpr_count");
+      kernel.sharedBytes = numbers.lookup(".group_segment_fixed_size");
+      kernel.stackBytes = numbers.lookup(".private_segment_fixed_size");
+      kernel.spillStoreBytes = kernel.spillLoadBytes =
+          4 * numbers.lookup(".vgpr_spill_count");
+    }
+  }
+}
+
 /// ld.lld for HSACO code objects: upstream's serialisation runs
 /// `<toolkit>/llvm/bin/ld.lld`; a ROCm installation is such a toolkit,
 /// and without one a private directory in that shape points at LLVM's lld.
@@ -195,6 +243,7 @@ GpuArtifact recur::compileForGpu(llvm::StringRef source,
 
   mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
   artifact.assembly = serialize(module, "isa", "");
+  readAmdgpuMetadata(artifact);
   std::optional<std::string> lld = findLld();
   if (!lld)
     throw Error(Status::NotFound, "ld.lld not found: install lld or ROCm, or "

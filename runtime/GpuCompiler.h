@@ -3,8 +3,8 @@
 // Compilation for GPU targets needs no GPU: the assembly comes from LLVM's
 // NVPTX or AMDGPU back end; the binary from the CUDA toolkit's `ptxas`
 // (found at run time) or from `ld.lld`. The resource figures that `ptxas -v`
-// reports (registers, shared memory, spills) feed the autotuner's resource
-// model and the tests.
+// or the AMDGPU code-object metadata report (registers, shared memory,
+// spills) feed the autotuner's resource model and the tests.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,7 +30,8 @@ struct GpuCompileOptions {
 struct GpuKernelInfo {
   KernelSignature signature;
   unsigned threads = 0;
-  /// From `ptxas -v` on CUDA; -1 where not known (ROCm).
+  /// From `ptxas -v` on CUDA, from the code-object metadata on ROCm
+  /// (registers: VGPRs and AGPRs); -1 where not known.
   int64_t registers = -1;
   int64_t sharedBytes = 0;
   int64_t spillStoreBytes = 0, spillLoadBytes = 0, stackBytes = 0;

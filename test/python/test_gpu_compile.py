@@ -120,6 +120,9 @@ def test_tutorial_kernel_compiles(name, target):
     else:
         assert f"amdgcn-amd-amdhsa--{target.split(':')[1]}" in kernel.asm["amdgcn"]
         assert kernel.asm["hsaco"][:4] == b"\x7fELF"
+        # From the code-object metadata: VGPRs (+ AGPRs), LDS, scratch.
+        assert 0 < meta["registers"] <= 512
+        assert meta["spill_stores"] == 0 and meta["stack"] == 0
 
 
 @pytest.mark.parametrize("target", TARGETS)
