@@ -63,8 +63,8 @@ struct HipDriver {
   /// ("gfx942:sramecc+:xnack-"), or "" when this HIP cannot say.
   std::string getArchName(int device) const;
 
-  /// The process's HIP runtime, loaded on first call (libamdhip64.so, or
-  /// $ROCM_PATH/lib/libamdhip64.so). Throws Error(DriverNotFound) when it
+  /// The process's HIP runtime, loaded on first call ($RECUR_HIP_LIBRARY,
+  /// libamdhip64.so, or $ROCM_PATH/lib/libamdhip64.so). Throws Error(DriverNotFound) when it
   /// cannot be loaded or lacks a function, Error(NotFound) when it finds
   /// no GPU.
   static std::shared_ptr<HipDriver> get();

@@ -692,13 +692,15 @@ FAKE_MAIN = textwrap.dedent(
 )
 
 
-def test_gpu_entry_launches_through_a_stand_in_driver(tmp_path, monkeypatch):
-    # libRecurFakeCuda (test/runtime/fake) runs "add" kernels on the host:
-    # the wrapper's arguments, grid and block reach cuLaunchKernel intact.
-    fake = recurc_path().parents[1] / "lib" / "libRecurFakeCuda.so"
+@pytest.mark.parametrize("target", ["cuda:sm_80", "rocm:gfx942"])
+def test_gpu_entry_launches_through_a_stand_in_driver(tmp_path, monkeypatch, target):
+    # The stand-ins of test/runtime/fake run "add" kernels on the host: the
+    # wrapper's arguments, grid and block reach the launch intact.
+    cuda = target.startswith("cuda")
+    fake = recurc_path().parents[1] / "lib" / f"libRecurFake{'Cuda' if cuda else 'Hip'}.so"
     if not fake.exists():
-        pytest.skip("build the RecurFakeCuda target")
-    out = recurc_gpu_add(tmp_path, "cuda:sm_80")
+        pytest.skip(f"build {fake.name}")
+    out = recurc_gpu_add(tmp_path, target)
     exe = compile_c(tmp_path, FAKE_MAIN, [out / "add.o"], extra=[f"-I{out}"])
-    monkeypatch.setenv("RECUR_CUDA_DRIVER", str(fake))
+    monkeypatch.setenv("RECUR_CUDA_DRIVER" if cuda else "RECUR_HIP_LIBRARY", str(fake))
     assert run(exe) == "ok\n"

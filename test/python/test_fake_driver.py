@@ -1,8 +1,10 @@
-# The Python GPU runtime against the stand-in CUDA driver (test/runtime/fake:
-# host memory as device memory, kernels named "...add" run on the host),
-# loaded with RECUR_CUDA_DRIVER in a second process: RECUR_DEVICE=cuda stages
-# numpy arrays, loads the cubin and launches; CudaDevice's streams, events and
-# async copies work through the bindings. Needs ptxas (the cubin is real).
+# The Python GPU runtime against the stand-in CUDA driver and HIP runtime
+# (test/runtime/fake: host memory as device memory, kernels named "...add" run
+# on the host), loaded with RECUR_CUDA_DRIVER / RECUR_HIP_LIBRARY in a second
+# process: RECUR_DEVICE=cuda (rocm) stages numpy arrays, loads the cubin
+# (HSACO) and launches; GPU arrays go in place; the devices' streams, events
+# and async copies work through the bindings. The binaries are real: cuda
+# needs ptxas.
 
 import subprocess
 import sys
@@ -11,19 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from test_gpu_compile import needs_ptxas
+from test_gpu_compile import ptxas
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def fake_driver():
+def fake_library(name):
     import recur
 
     for build in (ROOT / "build", Path(recur.__file__).resolve().parents[2]):
-        candidate = build / "lib" / "libRecurFakeCuda.so"
+        candidate = build / "lib" / f"lib{name}.so"
         if candidate.exists():
             return candidate
-    pytest.skip("build the RecurFakeCuda target")
+    pytest.skip(f"build the {name} target")
 
 
 SCRIPT = textwrap.dedent(
@@ -32,8 +34,13 @@ SCRIPT = textwrap.dedent(
     from recur.runtime import device
     from aot_kernels import add
 
-    gpu = device.cuda()
-    assert (gpu.name, gpu.target, gpu.compute_capability) == ("Fake GPU", "cuda:sm_80", 80)
+    gpu = device.gpu()
+    if device.current() == "cuda":
+        assert (gpu.name, gpu.target, gpu.compute_capability) == ("Fake GPU", "cuda:sm_80", 80)
+    else:
+        assert (gpu.name, gpu.target, gpu.arch) == (
+            "Fake AMD GPU", "rocm:gfx942", "gfx942:sramecc+:xnack-"
+        )
 
     # A JIT launch: numpy arrays are staged through "device" memory.
     n = 1000
@@ -41,7 +48,7 @@ SCRIPT = textwrap.dedent(
     y = np.full(n, 2.0, np.float32)
     out = np.zeros(n, np.float32)
     kernel = add[(-(-n // 128),)](x, y, out, n, BLOCK=128)
-    assert kernel.metadata["target"] == "cuda:sm_80"
+    assert kernel.metadata["target"] == gpu.target
     np.testing.assert_array_equal(out, x + y)
 
     # GPU arrays go to the kernel by address, without staging: the kernel
@@ -76,7 +83,7 @@ SCRIPT = textwrap.dedent(
     gpu.copy_to_host(back.ctypes.data, address, x.nbytes, stream)
     gpu.record_event(stop, stream)
     gpu.synchronize(stream)
-    assert gpu.elapsed_time(start, stop) == 0.5
+    assert gpu.elapsed_time(start, stop) == (0.5 if device.current() == "cuda" else 0.25)
     np.testing.assert_array_equal(back, x)
     gpu.release(address)
     gpu.destroy_event(start)
@@ -87,10 +94,15 @@ SCRIPT = textwrap.dedent(
 )
 
 
-@needs_ptxas
-def test_jit_and_streams_on_the_stand_in_driver(tmp_path, subprocess_env):
+@pytest.mark.parametrize("platform", ["cuda", "rocm"])
+def test_jit_and_streams_on_a_stand_in_driver(tmp_path, subprocess_env, platform):
+    if platform == "cuda" and ptxas is None:
+        pytest.skip("no ptxas for the cubin")
     env = subprocess_env(tmp_path / "cache", extra_path=Path(__file__).parent)
-    env.update(RECUR_DEVICE="cuda", RECUR_CUDA_DRIVER=str(fake_driver()))
+    if platform == "cuda":
+        env.update(RECUR_DEVICE="cuda", RECUR_CUDA_DRIVER=str(fake_library("RecurFakeCuda")))
+    else:
+        env.update(RECUR_DEVICE="rocm", RECUR_HIP_LIBRARY=str(fake_library("RecurFakeHip")))
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=300
     )

@@ -1,9 +1,10 @@
 //===- FakeDriverTest.cpp - GPU launches of AOT kernels, without a GPU ----===//
 //
-// recur_gpu_launch against the stand-in driver of FakeCudaDriver.cpp (its
-// own test binary: the driver is chosen once per process): the binary is
-// loaded once per context even when threads race, arguments and grids reach
-// cuLaunchKernel as the kernel expects them, memsets run.
+// recur_gpu_launch against the stand-ins of FakeCudaDriver.cpp and
+// FakeHipRuntime.cpp (in a test binary of its own: the driver is chosen
+// once per process): the binary is loaded once per context (device) even
+// when threads race, arguments and grids reach the launch as the kernel
+// expects them, memsets run.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,10 +41,29 @@ Stats stats() {
 const char image[] = "\x7f"
                      "ELF fake cubin";
 
-recur_gpu_kernel_t addKernel() {
-  return {
-      "add",  "__recur_aot_add", image, sizeof(image), RECUR_GPU_CUDA, 128, 0,
-      nullptr};
+recur_gpu_kernel_t addKernel(int32_t platform = RECUR_GPU_CUDA) {
+  recur_gpu_kernel_t kernel = {};
+  kernel.name = "add";
+  kernel.function = "__recur_aot_add";
+  kernel.binary = image;
+  kernel.binary_size = sizeof(image);
+  kernel.platform = platform;
+  kernel.threads = 128;
+  return kernel;
+}
+
+/// The HIP stand-in's counters; the first call makes it the runtime.
+Stats hipStats() {
+  static auto *report = [] {
+    setenv("RECUR_HIP_LIBRARY", RECUR_FAKE_HIP, 1);
+    void *library = dlopen(RECUR_FAKE_HIP, RTLD_NOW | RTLD_LOCAL);
+    EXPECT_NE(library, nullptr) << dlerror();
+    return reinterpret_cast<void (*)(int *, int *, int *)>(
+        dlsym(library, "fakeHipStats"));
+  }();
+  Stats result;
+  report(&result.loads, &result.launches, &result.memsets);
+  return result;
 }
 
 /// Launches `kernel` as the wrapper of `add(x, y, out, n)` would.
@@ -130,6 +150,26 @@ TEST(FakeDriver, DriverErrorsAreLaunchErrorsNamingTheKernel) {
   EXPECT_EQ(launchAdd(kernel, nullptr, x, y, out), RECUR_ERROR_LAUNCH);
   EXPECT_STREQ(recur_last_error(),
                "add: cannot load the cubin: CUDA error 200 (fake error)");
+}
+
+TEST(FakeDriver, HipLaunchesLoadOncePerDeviceAndMemsetsRun) {
+  Stats before = hipStats();
+  recur_gpu_kernel_t kernel = addKernel(RECUR_GPU_HIP);
+  std::vector<float> x(700, 1.5f), y(700, 2.0f), out(700);
+  int stream = 0; // the stand-in's streams are all on device 0
+  ASSERT_EQ(launchAdd(kernel, nullptr, x, y, out), RECUR_SUCCESS)
+      << recur_last_error();
+  ASSERT_EQ(
+      launchAdd(kernel, reinterpret_cast<recur_stream_t>(&stream), x, y, out),
+      RECUR_SUCCESS);
+  EXPECT_EQ(out[699], 3.5f);
+  ASSERT_EQ(recur_gpu_memset(nullptr, &kernel, out.data(), 0, 4),
+            RECUR_SUCCESS);
+  EXPECT_EQ(out[0], 0.0f);
+  Stats after = hipStats();
+  EXPECT_EQ(after.loads - before.loads, 1);
+  EXPECT_EQ(after.launches - before.launches, 2);
+  EXPECT_EQ(after.memsets - before.memsets, 1);
 }
 
 } // namespace
