@@ -21,20 +21,18 @@ echo "== pytest: Python package (from the build tree)"
 PYTHONPATH="$BUILD/python${PYTHONPATH:+:$PYTHONPATH}" \
   python3 -m pytest -q "$ROOT/test/python" || status=1
 
-echo "== pytest: the DSL tutorials on the emulated GPUs (GPU lowering)"
-# gfx942 runs each block's threads in a shuffled order: a missing barrier
-# in the lowering would change results.
-for device in emu:sm_80 emu:gfx942; do
+echo "== pytest: the DSL tutorials and the operators on the emulated GPUs"
+# Each emulated target runs its own lowering: mma.sync on sm_80, wgmma on
+# sm_90, MFMA on gfx942. gfx942 runs each block's threads in a shuffled
+# order: a missing barrier in the lowering would change results.
+for device in emu:sm_80 emu:sm_90 emu:gfx942; do
   seed=0
   [[ "$device" == emu:gfx942 ]] && seed=7
   RECUR_DEVICE="$device" RECUR_EMU_SCHEDULE_SEED="$seed" \
     PYTHONPATH="$BUILD/python${PYTHONPATH:+:$PYTHONPATH}" \
-    python3 -m pytest -q -p no:cacheprovider "$ROOT/test/python/test_tutorials.py" || status=1
+    python3 -m pytest -q -p no:cacheprovider "$ROOT/test/python/test_tutorials.py" \
+    "$ROOT"/test/python/test_ops_*.py || status=1
 done
-
-echo "== pytest: the operators on the emulated sm_80 (GPU lowering)"
-RECUR_DEVICE=emu:sm_80 PYTHONPATH="$BUILD/python${PYTHONPATH:+:$PYTHONPATH}" \
-  python3 -m pytest -q -p no:cacheprovider "$ROOT"/test/python/test_ops_*.py || status=1
 
 echo "== MPI: sequence parallelism on 2 and 4 ranks"
 mpi_cache="$(mktemp -d)"
