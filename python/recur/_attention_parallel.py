@@ -174,8 +174,12 @@ class AttentionRun:
         self.sp, self.q, self.k, self.v = sp, q, k, v
         self.causal, self.scale, self.block_size = causal, scale, block_size
         self.return_lse, self.window = return_lse, window
-        # Packed sequences' global offsets (batch 1), or None.
+        # Packed sequences' global offsets (batch 1), queries' and keys', or
+        # None; per sequence, the keys' end minus the queries' (its bottom-right
+        # alignment: 0 for self-attention).
+        self.offsets_q, self.offsets_k = offsets if offsets is not None else (None, None)
         self.offsets = offsets
+        self.shift = None if offsets is None else offsets[1][1:] - offsets[0][1:]
         self.B, _, self.H, self.D = q.shape
         self.Hk, self.Dv = k.shape[2], v.shape[3]
 
@@ -209,8 +213,10 @@ class AttentionRun:
         self.sp._distributed.ring_pass(transport, own, sizes, compute)
         return acc
 
-    def ring(self, transport, q, k, v, lengths, rank):
-        """The contiguous ring: block ``j`` is before, at or after this rank's."""
+    def ring(self, transport, q, k, v, lengths, rank, q_lengths=None):
+        """The contiguous ring: block ``j`` is before, at or after this rank's.
+        ``lengths``: the key blocks'; ``q_lengths``: the queries' slices when
+        they differ (packed cross-attention)."""
 
         def visit(acc, source, k_j, v_j):
             if not self.causal or source < rank:
@@ -219,9 +225,14 @@ class AttentionRun:
                 acc.add(*self.attend(q, k_j, v_j, True))
 
         if self.aligned:
-            starts = np.concatenate([[0], np.cumsum(lengths)]).tolist()
-            pieces = [self._pieces([(start, end)]) for start, end in zip(starts, starts[1:])]
-            visit = self._aligned_visit(q, pieces, rank)
+
+            def pieces(slices, offsets):
+                starts = np.concatenate([[0], np.cumsum(slices)]).tolist()
+                return [self._pieces([r], offsets) for r in zip(starts, starts[1:])]
+
+            keys = pieces(lengths, self.offsets_k)
+            queries = pieces(q_lengths or lengths, self.offsets_q)[rank]
+            visit = self._aligned_visit(q, queries, keys)
         return self._ring(transport, q, k, v, lengths, rank, visit)
 
     @property
@@ -230,16 +241,16 @@ class AttentionRun:
         sequences (keys of other sequences masked off)."""
         return tuple(self.window) != (-1, -1) or self.offsets is not None
 
-    def _pieces(self, ranges):
-        """Global ``[start, end)`` ranges cut at sequence boundaries, as
-        ``(start, end, sequence)`` (sequence 0 without packed sequences)."""
-        if self.offsets is None:
+    def _pieces(self, ranges, offsets):
+        """Global ``[start, end)`` ranges cut at the boundaries of ``offsets``,
+        as ``(start, end, sequence)`` (sequence 0 without packed sequences)."""
+        if offsets is None:
             return [(start, end, 0) for start, end in ranges]
         out = []
         for start, end in ranges:
             while start < end:
-                sequence = int(np.searchsorted(self.offsets, start, side="right")) - 1
-                stop = min(end, int(self.offsets[sequence + 1]))
+                sequence = int(np.searchsorted(offsets, start, side="right")) - 1
+                stop = min(end, int(offsets[sequence + 1]))
                 out.append((start, stop, sequence))
                 start = stop
         return out
@@ -256,19 +267,23 @@ class AttentionRun:
         lower = diagonal - left if left >= 0 else -math.inf
         return queries > 0 and keys > 0 and upper >= 0 and lower <= keys - 1
 
-    def _aligned_visit(self, q, pieces, rank):
+    def _aligned_visit(self, q, queries, key_pieces):
         """Windows need the global alignment of every pair of pieces: this
-        rank's query pieces against a source's key pieces (``pieces[j]``: the
-        global ``[start, end)`` ranges rank ``j`` holds, in order), each pair
-        by ``flash_attn_aligned`` with the difference of their starts, pairs
-        that see nothing skipped."""
+        rank's query pieces (``queries``) against a source's key pieces
+        (``key_pieces[j]``: the global ``[start, end)`` ranges rank ``j`` holds, in
+        order), each pair by ``flash_attn_aligned`` with the difference of
+        their starts (plus the sequence's keys' end minus its queries' for
+        packed cross-attention: bottom-right per sequence), pairs that see
+        nothing skipped."""
 
         def visit(acc, source, k_j, v_j):
             row = 0
-            for q_start, q_end, q_sequence in pieces[rank]:
+            for q_start, q_end, q_sequence in queries:
                 column = 0
-                for k_start, k_end, k_sequence in pieces[source]:
+                for k_start, k_end, k_sequence in key_pieces[source]:
                     diagonal = q_start - k_start
+                    if self.shift is not None:
+                        diagonal += int(self.shift[q_sequence])
                     if q_sequence == k_sequence and self._sees(
                         q_end - q_start, k_end - k_start, diagonal
                     ):
@@ -291,10 +306,11 @@ class AttentionRun:
 
         return visit
 
-    def zigzag_ring(self, T):
+    def zigzag_ring(self, T, Tk=None):
         sp = self.sp
         R, rank = sp.size, sp.rank
-        lengths = [zigzag_length(T, R, j) for j in range(R)]
+        Tk = T if Tk is None else Tk
+        lengths = [zigzag_length(Tk, R, j) for j in range(R)]
         first = [end - start for start, end in (zigzag_chunks(T, R, j)[0] for j in range(R))]
         q = self.q
 
@@ -314,13 +330,15 @@ class AttentionRun:
                 acc.add(*self.attend(q[:, n:], k_j, v_j, False), row_offset=n)
 
         if self.aligned:
-            pieces = [self._pieces(zigzag_chunks(T, R, j)) for j in range(R)]
-            visit = self._aligned_visit(q, pieces, rank)
+            keys = [self._pieces(zigzag_chunks(Tk, R, j), self.offsets_k) for j in range(R)]
+            queries = self._pieces(zigzag_chunks(T, R, rank), self.offsets_q)
+            visit = self._aligned_visit(q, queries, keys)
         return self._ring(sp._transport, q, self.k, self.v, lengths, rank, visit)
 
-    def ulysses(self, transport, q, k, v, lengths, rank_in_group, group, inner):
-        """Ulysses over ``transport`` (``group`` ranks, slices of ``lengths``),
-        with ``inner(q_h, k_h, v_h) -> accumulator`` on the head shares."""
+    def ulysses(self, transport, q, k, v, lengths, rank_in_group, group, inner, k_lengths=None):
+        """Ulysses over ``transport`` (``group`` ranks, slices of ``lengths``;
+        the keys' of ``k_lengths`` when they differ), with ``inner(q_h, k_h,
+        v_h) -> accumulator`` on the head shares."""
         dist = self.sp._distributed
         if self.H % group:
             raise ValueError(
@@ -332,7 +350,8 @@ class AttentionRun:
             repeat = self.H // self.Hk
             k, v = (np.ascontiguousarray(np.repeat(x, repeat, axis=2)) for x in (k, v))
         q_h, k_h, v_h = (
-            dist.to_heads(transport, np.ascontiguousarray(x), lengths) for x in (q, k, v)
+            dist.to_heads(transport, np.ascontiguousarray(x), n)
+            for x, n in ((q, lengths), (k, k_lengths or lengths), (v, k_lengths or lengths))
         )
         acc = inner(q_h, k_h, v_h)
         o = dist.to_sequence(transport, np.ascontiguousarray(acc.o.astype(q.dtype)), lengths)
@@ -357,8 +376,8 @@ class AttentionRun:
             causal=self.causal,
             softmax_scale=self.scale,
             window_size=self.window,
-            cu_seqlens_q=self.offsets,
-            cu_seqlens_k=self.offsets,
+            cu_seqlens_q=self.offsets_q,
+            cu_seqlens_k=self.offsets_k,
             block_size=self.block_size,
             return_lse=True,
         )
@@ -380,29 +399,37 @@ def run(
     return_lse,
     window,
     offsets=None,
+    Tk=None,
 ):
     """(o, lse) of this rank's slice by ``strategy``; lse is None unless
-    ``return_lse``. ``offsets``: packed sequences' global offsets (B = 1)."""
+    ``return_lse``. ``offsets``: packed sequences' global offsets (B = 1),
+    ``(queries', keys')``; ``Tk``: the keys' total when it differs from
+    ``T`` (packed cross-attention)."""
     job = AttentionRun(sp, q, k, v, causal, scale, block_size, return_lse, window, offsets)
     R, rank = sp.size, sp.rank
-    lengths = split(T, R)
+    Tk = T if Tk is None else Tk
+    lengths, k_lengths = split(T, R), split(Tk, R)
     if strategy == "ring":
-        acc = job.ring(sp._transport, q, k, v, lengths, rank)
+        acc = job.ring(sp._transport, q, k, v, k_lengths, rank, lengths)
     elif strategy == "zigzag_ring":
-        acc = job.zigzag_ring(T)
+        acc = job.zigzag_ring(T, Tk)
     elif strategy == "ulysses":
-        return job.ulysses(sp._transport, q, k, v, lengths, rank, R, job.local)
+        return job.ulysses(sp._transport, q, k, v, lengths, rank, R, job.local, k_lengths)
     else:  # hybrid
         u = ulysses_size
         group_comm, ring_comm = sp._hybrid_transports(u)
         groups = R // u
-        members = lengths[(rank // u) * u : (rank // u + 1) * u]
-        group_lengths = [sum(lengths[g * u : (g + 1) * u]) for g in range(groups)]
+        members = slice((rank // u) * u, (rank // u + 1) * u)
+
+        def totals(slices):
+            return [sum(slices[g * u : (g + 1) * u]) for g in range(groups)]
 
         def inner(q_h, k_h, v_h):
-            return job.ring(ring_comm, q_h, k_h, v_h, group_lengths, rank // u)
+            return job.ring(ring_comm, q_h, k_h, v_h, totals(k_lengths), rank // u, totals(lengths))
 
-        return job.ulysses(group_comm, q, k, v, members, rank % u, u, inner)
+        return job.ulysses(
+            group_comm, q, k, v, lengths[members], rank % u, u, inner, k_lengths[members]
+        )
     o = acc.o.astype(q.dtype)
     return o, (acc.lse if return_lse else None)
 

@@ -703,26 +703,42 @@ class SequenceParallel:
             softmax_scale,
             block_size,
             bool(return_lse),
-            None if offsets is None else tuple(offsets.tolist()),
+            None if offsets is None else tuple(tuple(o.tolist()) for o in offsets),
         )
         self._agree("flash_attn", description)
         lengths = self.comm.allgather((q.shape[1], k.shape[1], v.shape[1]))
         T = sum(n for n, _, _ in lengths)
+        Tk = sum(m for _, m, _ in lengths)
+        cross = offsets is not None and not np.array_equal(*offsets)
+        if not cross:
+            Tk = T
         expected = [len(self._positions(T, r)) for r in range(self.size)]
-        bad = [r for r, (n, m, w) in enumerate(lengths) if not n == m == w == expected[r]]
+        expected_k = [len(self._positions(Tk, r)) for r in range(self.size)]
+        bad = [
+            r
+            for r, (n, m, w) in enumerate(lengths)
+            if not (n == expected[r] and m == w == expected_k[r])
+        ]
         if bad:
             raise ValueError(
                 f"SequenceParallel.flash_attn: ranks {bad} pass q/k/v lengths "
-                f"{[lengths[r] for r in bad]}; a sequence of {T} steps gives them "
-                f"{[expected[r] for r in bad]} (q, k and v sliced alike by shard)"
+                f"{[lengths[r] for r in bad]}; a sequence of {T} query and {Tk} key steps "
+                f"gives them {[(expected[r], expected_k[r]) for r in bad]} (q, k and v "
+                "sliced by shard)"
             )
         B, _, H, D = q.shape
         Hk, Dv = k.shape[2], v.shape[3]
-        if offsets is not None and (B != 1 or offsets[-1] != T):
+        if offsets is not None and (
+            B != 1
+            or offsets[0][-1] != T
+            or offsets[1][-1] != Tk
+            or offsets[0].size != offsets[1].size
+        ):
             raise ValueError(
                 f"SequenceParallel.flash_attn: with cu_seqlens the batch is 1 and the "
-                f"offsets end at the sequence's {T} steps; got B = {B}, offsets ending at "
-                f"{offsets[-1]}"
+                f"offsets (as many for queries as for keys) end at the {T} query and {Tk} "
+                f"key steps; got B = {B}, offsets {offsets[0].tolist()} and "
+                f"{offsets[1].tolist()}"
             )
         if Hk == 0 or H % Hk:
             raise ValueError(
@@ -768,6 +784,7 @@ class SequenceParallel:
             bool(return_lse),
             window,
             offsets,
+            Tk,
         )
         if offsets is not None:
             # flash-attention's varlen layouts: lse [H, T_r], o as q came.
@@ -776,29 +793,24 @@ class SequenceParallel:
 
     @staticmethod
     def _attention_offsets(cu_seqlens_q, cu_seqlens_k):
-        """Packed sequences' global offsets for self-attention (the same for
-        queries and keys), or None."""
+        """Packed sequences' global offsets ``(queries', keys')``, or None."""
         if cu_seqlens_q is None and cu_seqlens_k is None:
             return None
         if cu_seqlens_q is None or cu_seqlens_k is None:
             raise ValueError(
                 "SequenceParallel.flash_attn: cu_seqlens_q and cu_seqlens_k go together"
             )
-        cu_q, cu_k = (np.asarray(as_array(c, "cu_seqlens")) for c in (cu_seqlens_q, cu_seqlens_k))
-        if not np.array_equal(cu_q, cu_k):
-            raise NotImplementedError(
-                "SequenceParallel.flash_attn: packed sequences need cu_seqlens_q == "
-                "cu_seqlens_k (self-attention); cross-attention is not supported"
-            )
-        if (
-            cu_q.ndim != 1
-            or cu_q.size < 2
-            or cu_q.dtype not in (np.int32, np.int64)
-            or cu_q[0] != 0
-            or np.any(np.diff(cu_q) < 0)
-        ):
-            raise ValueError(
-                "SequenceParallel.flash_attn: cu_seqlens must be 1-D int32/int64 offsets "
-                f"rising from 0, got {cu_q.tolist()}"
-            )
-        return cu_q
+        offsets = tuple(np.asarray(as_array(c, "cu_seqlens")) for c in (cu_seqlens_q, cu_seqlens_k))
+        for cu in offsets:
+            if (
+                cu.ndim != 1
+                or cu.size < 2
+                or cu.dtype not in (np.int32, np.int64)
+                or cu[0] != 0
+                or np.any(np.diff(cu) < 0)
+            ):
+                raise ValueError(
+                    "SequenceParallel.flash_attn: cu_seqlens must be 1-D int32/int64 offsets "
+                    f"rising from 0, got {cu.tolist()}"
+                )
+        return offsets
