@@ -76,8 +76,8 @@ void *primaryContext(const CudaDriver &cu) {
   return context;
 }
 
-/// Runs `body(context)` with the CUDA context of `stream` (or the current
-/// one, or GPU 0's primary context) pushed, popping it afterwards.
+/// Runs `body(driver, context)` with the CUDA context of `stream` (or the
+/// current one, or GPU 0's primary context) pushed, popping it afterwards.
 template <typename Body> void inCudaContext(void *stream, Body body) {
   std::shared_ptr<CudaDriver> driver = CudaDriver::get();
   const CudaDriver &cu = *driver;
@@ -99,8 +99,8 @@ template <typename Body> void inCudaContext(void *stream, Body body) {
   body(cu, context);
 }
 
-/// Runs `body(device)` on the device of `stream` (or the current one),
-/// restoring the current device afterwards.
+/// Runs `body(driver, device)` on the device of `stream` (or the current
+/// one), restoring the current device afterwards.
 template <typename Body> void onHipDevice(void *stream, Body body) {
   std::shared_ptr<HipDriver> driver = HipDriver::get();
   const HipDriver &hip = *driver;
