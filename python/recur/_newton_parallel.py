@@ -22,7 +22,8 @@ The single-device operator runs the whole solve in one compiled kernel
 (projections, sweeps and stopping test fused), which has no place to stop
 between the sweep and the carry, so the ranks evaluate the built-in cells
 in numpy with the kernel's formulas (``compiler/SeqToTile/NewtonRNN.cpp``),
-in its compute type.
+in its compute type, and a custom cell's ``step`` and ``jacobian`` on the
+interpreter (``recur.interpreter``), as ``[B·T_r, H]`` tiles.
 """
 
 from __future__ import annotations
@@ -71,6 +72,33 @@ def _lstm(prev, u, a, b):
     return nxt, jac
 
 
+def _custom(cell, compute):
+    """A custom cell's (next, Jacobian) on the interpreter: its functions
+    called on [B·T, H] tiles, the per-channel vectors broadcast to them."""
+    from .interpreter import InterpreterBackend
+    from .language import core
+    from .language.semantic import Semantic
+
+    element = core.float64 if compute == np.float64 else core.float32
+
+    def call(fn, tiles):
+        tile = core.block_type(element, list(tiles[0].shape))
+        backend = InterpreterBackend((1, 1, 1), None, fn.__name__)
+        with np.errstate(all="ignore"), core.use_semantic(Semantic(backend)):
+            out = fn.fn(*(core.tensor(np.ascontiguousarray(t, compute), tile) for t in tiles))
+        return np.asarray(out.handle, compute)
+
+    def evaluate(prev, u, a, b):
+        B, T, _, H = prev.shape
+        rows = lambda x: np.broadcast_to(x, (B, T, H)).reshape(B * T, H)  # noqa: E731
+        tiles = [rows(prev[:, :, 0])] + [rows(u[:, :, g]) for g in range(u.shape[2])]
+        tiles += [rows(p) for p in b]
+        nxt, jac = (call(fn, tiles).reshape(B, T, H) for fn in (cell.step, cell.jacobian))
+        return nxt[:, :, None], jac[:, :, None, None]
+
+    return evaluate
+
+
 def _affine_scan(J, r):
     """Prefixes of the affine maps ``δ -> J_t δ + r_t`` along axis 1: ``(A_t,
     b_t)`` with ``δ_t = A_t δ_in + b_t`` (Hillis-Steele, log2 T steps)."""
@@ -86,12 +114,7 @@ def _affine_scan(J, r):
 
 def newton_rnn(sp, cell, x, params, h0, max_iters, tol):
     name = "newton_rnn"
-    if isinstance(cell, _newton.Cell):
-        raise NotImplementedError(
-            "SequenceParallel.newton_rnn: custom cells are not supported across ranks "
-            "(their step and Jacobian are compiled into the single-device kernel); "
-            "use 'gru_diag' or 'lstm_diag'"
-        )
+    custom = isinstance(cell, _newton.Cell)
     labels, arrays, gates = _newton._parameters(cell, params, f"SequenceParallel.{name}")
     x = np.ascontiguousarray(as_array(x, "x"))
     states = 2 if cell == "lstm_diag" else 1
@@ -100,7 +123,7 @@ def newton_rnn(sp, cell, x, params, h0, max_iters, tol):
         parts = list(h0) if states == 2 else [h0]
         parts = [np.asarray(as_array(p, "h0")) for p in parts]
     description = (
-        cell,
+        repr(cell) if custom else cell,
         x.ndim,
         x.shape[:1] + x.shape[2:],
         str(x.dtype),
@@ -139,9 +162,13 @@ def newton_rnn(sp, cell, x, params, h0, max_iters, tol):
     if not tol > 0:
         raise ValueError(f"SequenceParallel.{name}: tol must be positive, got {tol!r}")
     weights = [a.astype(compute) for a in arrays[:gates]]
-    a = [v.astype(compute) for v in arrays[gates : 2 * gates]]
-    b = [v.astype(compute) for v in arrays[2 * gates :]]
-    evaluate = _lstm if states == 2 else _gru
+    if custom:  # the vectors p_j, in order
+        a, b = [], [v.astype(compute) for v in arrays[gates:]]
+        evaluate = _custom(cell, compute)
+    else:  # a_*, then b_*
+        a = [v.astype(compute) for v in arrays[gates : 2 * gates]]
+        b = [v.astype(compute) for v in arrays[2 * gates :]]
+        evaluate = _lstm if states == 2 else _gru
     u = np.stack([x.astype(compute) @ w.T for w in weights], axis=2)  # [B, T, G, H]
 
     halo = np.zeros((batch, states, hidden), compute)

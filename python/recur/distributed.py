@@ -651,9 +651,9 @@ class SequenceParallel:
 
     def newton_rnn(self, cell, x, params, h0=None, max_iters=None, tol=None):
         """``recur.ops.newton_rnn`` on this rank's slice ``x`` ``[B, T_r, D]``
-        (``"gru_diag"`` or ``"lstm_diag"``; ``h0`` the sequence's, the same
-        on every rank): returns this rank's slice of ``h`` and ``info``, the
-        same on every rank. Each Newton step's linear solve carries its
+        (``"gru_diag"``, ``"lstm_diag"`` or a ``recur.ops.Cell``; ``h0`` the
+        sequence's, the same on every rank): returns this rank's slice of
+        ``h`` and ``info``, the same on every rank. Each Newton step's linear solve carries its
         ``δ`` across ranks by the linear carry; the stopping test uses the
         residual's maximum over all ranks (``recur/_newton_parallel.py``)."""
         from . import _newton_parallel

@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from mpi4py import MPI
 
+import recur
+import recur.language as rl
 from recur import ops
 from recur.distributed import SequenceParallel
 
@@ -638,6 +640,39 @@ def test_newton_rnn_bytes_sent_match_the_formulas(strategy, cell):
         per_step = 0 if last else state + halo
     expected = info["iterations"] * per_step
     assert agree(sp.bytes_sent == expected), (sp.rank, sp.bytes_sent, expected)
+
+
+@recur.jit
+def elman_step(h, u, a, b):
+    return rl.tanh(u + a * h + b)
+
+
+@recur.jit
+def elman_jacobian(h, u, a, b):
+    y = rl.tanh(u + a * h + b)
+    return (1 - y * y) * a
+
+
+@pytest.mark.parametrize("strategy", ["allgather", "ring"])
+@pytest.mark.parametrize("dtype,atol", [(np.float64, 1e-9), (np.float32, 1e-4)])
+def test_newton_rnn_custom_cell(strategy, dtype, atol):
+    """A recur.ops.Cell: its step and Jacobian run on the interpreter;
+    against the Elman recurrence run step by step."""
+    sp = SequenceParallel(strategy=strategy)
+    rng = np.random.default_rng(37)
+    B, T, D, H = 2, 61, 4, 6
+    x = rng.standard_normal((B, T, D)).astype(dtype)
+    W = (rng.standard_normal((H, D)) / 2).astype(dtype)
+    a, b = rng.uniform(-0.9, 0.9, H).astype(dtype), (0.1 * rng.standard_normal(H)).astype(dtype)
+    h0 = (0.5 * rng.standard_normal((B, H))).astype(dtype)
+    cell = ops.Cell(elman_step, elman_jacobian, gates=1)
+    h_full, state = np.empty((B, T, H)), h0.astype(np.float64)
+    for t in range(T):
+        state = np.tanh(x[:, t].astype(np.float64) @ W.T + a * state + b)
+        h_full[:, t] = state
+    h, info = sp.newton_rnn(cell, sp.shard(x), [W, a, b], h0=h0)
+    error = np.abs(h.astype(np.float64) - sp.shard(h_full)).max()
+    assert agree(error < atol and info["converged"]), f"rank {sp.rank}: error {error}"
 
 
 def test_newton_rnn_errors_raise_on_every_rank():
