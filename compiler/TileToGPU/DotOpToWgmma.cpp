@@ -84,6 +84,10 @@ std::optional<WgmmaShape> getWgmmaShape(tile::DotOp op) {
   tile::ThreadMapping acc = getMapping(c);
   if (m % 64 || n % 8 || k % shape.k || acc.warpSize != 32 || acc.numWarps % 4)
     return std::nullopt;
+  // The descriptors' 14-bit fields count 16-byte units: the operands must
+  // lie in the first 256 KiB of shared memory (all of it on sm_90).
+  if ((m + n) * k * shape.elementBytes >= (1 << 18))
+    return std::nullopt;
   shape.n = chooseInstructionN(m, n, acc.numWarps / 4);
   return shape;
 }
