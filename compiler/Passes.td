@@ -127,7 +127,8 @@ def ConvertSeqToTile : Pass<"convert-seq-to-tile", "::mlir::ModuleOp"> {
     with `normalize`, the running key sum divides each output. `seq.gla`
     adds per-key decays taken from chunk-local cumulative log gates `G` and
     exponentiated only as non-positive differences: the intra-chunk weights
-    `exp(G_t - G_s)` (`s <= t`, a `[C, C, K]` tile), `exp(G_t)` on `q S`, and
+    `exp(G_t - G_s)` (`s <= t`, a `[C, C, K]` tile, or with `gpu` a loop
+    over the keys of `[C, C]` terms), `exp(G_t)` on `q S`, and
     `exp(G_C - G_s)` on the state update, so strong gates cannot overflow.
     `seq.ssd` is the same chunked form with a scalar log decay `dt A` per
     step (its own `chunk_size`), keys `dt B` of the head's group, queries
@@ -158,6 +159,10 @@ def ConvertSeqToTile : Pass<"convert-seq-to-tile", "::mlir::ModuleOp"> {
   let options = [
     Option<"chunkSize", "chunk-size", "int64_t", /*default=*/"64",
            "Time steps per chunk (a power of two)">,
+    Option<"gpu", "gpu", "bool", /*default=*/"false",
+           "Shape the kernels for GPU threads, which hold tiles in "
+           "registers: GLA's exact intra-chunk weights are summed key by key "
+           "rather than built as a [C, C, K] tile">,
   ];
   let dependentDialects = [
     "::recur::tile::TileDialect", "::mlir::arith::ArithDialect",

@@ -146,6 +146,55 @@ loadChunk(TileBuilder &cb, OpTy op, const LinearFamilyProgram &p,
 /// intra-chunk weights are factored into a matmul (factors within e^±40).
 constexpr double kFactorSpan = 80.0;
 
+/// GLA's intra-chunk weights of a chunk, exactly: sum_k q_tk k_sk
+/// exp(G_tk - G_sk) for s <= t, 0 above the diagonal, exponentiating only
+/// differences <= 0 (masked exponents are -inf).
+///
+/// On the CPU they come from one [C, C, K] tile. For GPUs (`gpu`) the sum
+/// runs over the keys in a loop, one [C, C] term per key from the key's
+/// columns of q, k and g (G by a cumulative sum of the column): the tile
+/// would take C C K / threads registers per GPU thread (2048 at C = K = 64
+/// and 128 threads). The terms are added in key order, as the tile's sum
+/// adds them. (On the CPU the loop takes about twice the tile's time.)
+template <typename OpTy>
+Value exactGatedScores(TileBuilder &eb, OpTy op, const LinearFamilyProgram &p,
+                       const KernelOperands &kernel, const LinearFamilyChunk &c,
+                       Value causal, Value q, Value k, Value G, Value gPtr,
+                       int64_t chunk, bool gpu) {
+  Type compute = p.compute;
+  if (!gpu) {
+    Value exponent =
+        eb.sub(eb.expandDims(G, 1), eb.expandDims(G, 0)); // [C, C, K]
+    exponent = eb.select(eb.expandDims(causal, 2), exponent,
+                         eb.floatConst(-INFINITY, compute));
+    Value pairs = eb.mul(eb.expandDims(q, 1), eb.expandDims(k, 0));
+    return eb.sum(eb.mul(pairs, eb.exp(exponent)), 2);
+  }
+  Value qPtr = kernel.pointers.lookup(op.getQ());
+  Value kPtr = kernel.pointers.lookup(op.getK());
+  Value rowStarts = eb.mul(c.rows, eb.i32(p.keyDim));
+  auto loop = scf::ForOp::create(
+      eb.builder(), eb.getLoc(), eb.i32(0), eb.i32(p.keyDim), eb.i32(1),
+      ValueRange{eb.zeros({chunk, chunk}, compute)},
+      [&](OpBuilder &b, Location l, Value key, ValueRange carried) {
+        TileBuilder kb(b, l);
+        Value offsets = kb.add(rowStarts, key);
+        auto column = [&](Value pointer) {
+          return kb.castFloat(kb.load(pointer, offsets, c.timeMask), compute);
+        };
+        Value keyG = kb.cumsum(column(gPtr), 0);
+        Value exponent = kb.select(
+            causal, kb.sub(kb.expandDims(keyG, 1), kb.expandDims(keyG, 0)),
+            kb.floatConst(-INFINITY, compute));
+        Value pairs = kb.mul(kb.expandDims(column(qPtr), 1),
+                             kb.expandDims(column(kPtr), 0));
+        scf::YieldOp::create(
+            b, l,
+            ValueRange{kb.add(carried[0], kb.mul(pairs, kb.exp(exponent)))});
+      });
+  return loop.getResult(0);
+}
+
 /// The chunked linear attention (ungated, or GLA's per-key gates) of one
 /// (head, sequence) program.
 ///
@@ -153,13 +202,14 @@ constexpr double kFactorSpan = 80.0;
 /// ... + g_t within the chunk). The intra-chunk weights exp(G_t - G_s),
 /// s <= t, are a matmul of q exp(G - r) and k exp(r - G) when every key's G
 /// spans at most kFactorSpan in the chunk (r the middle of the span, so no
-/// factor leaves e^±40). Otherwise the chunk builds them as a [C, C, K] tile
-/// that exponentiates only differences <= 0 (masked exponents are -inf), so
+/// factor leaves e^±40). Otherwise the chunk computes them exactly
+/// (exactGatedScores), exponentiating only differences <= 0, so
 /// arbitrarily strong gates never overflow: a global factorisation
 /// q exp(G) * k exp(-G) is what overflows.
 template <typename OpTy>
 LogicalResult buildLinearAttn(OpBuilder &builder, OpTy op,
-                              const KernelOperands &kernel, int64_t chunk) {
+                              const KernelOperands &kernel, int64_t chunk,
+                              bool gpu) {
   Location loc = op.getLoc();
   TileBuilder tb(builder, loc);
   FailureOr<LinearFamilyProgram> program = setUpLinearFamily(tb, op, kernel);
@@ -200,7 +250,7 @@ LogicalResult buildLinearAttn(OpBuilder &builder, OpTy op,
           // Where each key's G spans at most kFactorSpan within the chunk,
           // q exp(G - r) and k exp(r - G), with r the middle of the span,
           // stay within exp(±kFactorSpan / 2): the intra-chunk weights become
-          // one matmul. Chunks with stronger gates (or NaN) take the [C, C, K]
+          // one matmul. Chunks with stronger gates (or NaN) take the exact
           // form, which exponentiates only differences <= 0.
           Value zero = cb.floatConst(0.0, compute);
           Value high = cb.max(G, 0),
@@ -229,12 +279,8 @@ LogicalResult buildLinearAttn(OpBuilder &builder, OpTy op,
               },
               [&](OpBuilder &tb2, Location l2) {
                 TileBuilder eb(tb2, l2);
-                Value exponent = eb.sub(eb.expandDims(G, 1),
-                                        eb.expandDims(G, 0)); // [C, C, K]
-                exponent = eb.select(eb.expandDims(causal, 2), exponent,
-                                     eb.floatConst(-INFINITY, compute));
-                Value pairs = eb.mul(eb.expandDims(q, 1), eb.expandDims(k, 0));
-                Value intra = eb.sum(eb.mul(pairs, eb.exp(exponent)), 2);
+                Value intra = exactGatedScores(eb, op, p, kernel, c, causal, q,
+                                               k, G, gPtr, chunk, gpu);
                 Value inner = eb.dot(eb.mul(q, eb.exp(G)), S,
                                      eb.zeros({chunk, blockV}, compute));
                 Value keys =
@@ -798,7 +844,7 @@ Operation *getOperator(func::FuncOp function) {
   return op;
 }
 
-LogicalResult convertFunction(func::FuncOp function, int64_t chunk) {
+LogicalResult convertFunction(func::FuncOp function, int64_t chunk, bool gpu) {
   Operation *op = getOperator(function);
   if (!op)
     return success(); // not an operator function
@@ -845,10 +891,10 @@ LogicalResult convertFunction(func::FuncOp function, int64_t chunk) {
   LogicalResult built =
       llvm::TypeSwitch<Operation *, LogicalResult>(op)
           .Case([&](seq::LinearAttnOp attn) {
-            return buildLinearAttn(builder, attn, operands, chunk);
+            return buildLinearAttn(builder, attn, operands, chunk, gpu);
           })
           .Case([&](seq::GLAOp gla) {
-            return buildLinearAttn(builder, gla, operands, chunk);
+            return buildLinearAttn(builder, gla, operands, chunk, gpu);
           })
           .Case([&](seq::AttentionOp attention) {
             return buildAttention(builder, attention, operands, chunk);
@@ -891,7 +937,7 @@ struct ConvertSeqToTilePass
     }
     for (auto function :
          llvm::make_early_inc_range(getOperation().getOps<func::FuncOp>()))
-      if (failed(convertFunction(function, chunkSize)))
+      if (failed(convertFunction(function, chunkSize, gpu)))
         return signalPassFailure();
   }
 };

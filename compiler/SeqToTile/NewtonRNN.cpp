@@ -219,7 +219,11 @@ LogicalResult recur::buildNewtonRNN(OpBuilder &builder, seq::NewtonRNNOp op,
     cell = customCell(op.getStepAttr(), op.getJacobianAttr());
   }
   unsigned numVectors = op.getParams().size() - gates;
-  int64_t blockD = std::min<int64_t>(nextPowerOf2(inputDim), 64);
+  // Inputs in blocks of 16: the [C, 16] blocks of x are no larger than the
+  // [C, W] tiles of the sweeps, so a GPU layout sized on the largest rank-2
+  // tile holds those without copies (blocks of 64 made the LSTM's scan
+  // spill on sm_80 and sm_90).
+  int64_t blockD = std::min<int64_t>(nextPowerOf2(inputDim), 16);
   int64_t numBlocksD = (inputDim + blockD - 1) / blockD;
   int64_t maxIters =
       op.getMaxIters().value_or(seq::NewtonRNNOp::getDefaultMaxIters());

@@ -1,4 +1,5 @@
 // RUN: recur-opt %s -split-input-file -convert-seq-to-tile=chunk-size=32 -verify-diagnostics | FileCheck %s
+// RUN: recur-opt %s -split-input-file -convert-seq-to-tile="chunk-size=32 gpu=true" -verify-diagnostics | FileCheck %s --check-prefix=GPU
 
 // An operator function becomes a kernel over pointers: the arguments, then
 // the results, then the sequence length. Program (h, n) walks the chunks of
@@ -68,19 +69,39 @@ func.func @dynamic_heads(%q: tensor<?x?x?x16xf32>, %k: tensor<?x?x?x16xf32>, %v:
 
 // -----
 
-// GLA: chunk-local cumulative gates; the intra-chunk weights exp(G_t - G_s)
-// form a [C, C, K] tile whose masked exponents are -inf, and only
-// non-positive differences are ever exponentiated.
+// GLA: chunk-local cumulative gates. A chunk whose gates allow it takes the
+// factored matmul; the others build the intra-chunk weights exp(G_t - G_s)
+// as a [C, C, K] tile whose masked exponents are -inf, so only non-positive
+// differences are ever exponentiated. With `gpu` the exact form sums them
+// key by key instead, a [C, C] term per key from the key's columns (no
+// [C, C, K] tile).
 
 // CHECK-LABEL: tile.func @gla(
 // CHECK:         scf.for
 // CHECK:           %[[G:.*]] = tile.scan(%{{.*}}) axis = 0
-// CHECK:           %[[DIFF:.*]] = arith.subf %{{.*}}, %{{.*}} : tensor<32x32x16xf32>
-// CHECK:           %[[NEGINF:.*]] = tile.splat %{{.*}} : tensor<32x32x16xf32>
-// CHECK:           %[[EXPONENT:.*]] = arith.select %{{.*}}, %[[DIFF]], %[[NEGINF]] : tensor<32x32x16xi1>, tensor<32x32x16xf32>
-// CHECK:           math.exp %[[EXPONENT]] : tensor<32x32x16xf32>
-// CHECK:           tile.reduce(%{{.*}}) axis = 2 : (tensor<32x32x16xf32>) -> tensor<32x32xf32>
-// CHECK:           math.exp %[[G]] : tensor<32x16xf32>
+// CHECK:           scf.if
+// CHECK:             tile.dot %{{.*}}, %{{.*}}, %{{.*}} : tensor<32x16xf32> * tensor<16x32xf32> -> tensor<32x32xf32>
+// CHECK:           } else {
+// CHECK:             %[[DIFF:.*]] = arith.subf %{{.*}}, %{{.*}} : tensor<32x32x16xf32>
+// CHECK:             %[[NEGINF:.*]] = tile.splat %{{.*}} : tensor<32x32x16xf32>
+// CHECK:             %[[EXPONENT:.*]] = arith.select %{{.*}}, %[[DIFF]], %[[NEGINF]] : tensor<32x32x16xi1>, tensor<32x32x16xf32>
+// CHECK:             math.exp %[[EXPONENT]] : tensor<32x32x16xf32>
+// CHECK:             tile.reduce(%{{.*}}) axis = 2 : (tensor<32x32x16xf32>) -> tensor<32x32xf32>
+// CHECK:             math.exp %[[G]] : tensor<32x16xf32>
+
+// GPU-LABEL: tile.func @gla(
+// GPU:         scf.for
+// GPU:           %[[G:.*]] = tile.scan(%{{.*}}) axis = 0
+// GPU:           scf.if
+// GPU:           } else {
+// GPU:             scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<32x32xf32>)
+// GPU:               tile.scan(%{{.*}}) axis = 0 : (tensor<32xf32>) -> tensor<32xf32>
+// GPU:               %[[DIFF:.*]] = arith.subf %{{.*}}, %{{.*}} : tensor<32x32xf32>
+// GPU:               %[[NEGINF:.*]] = tile.splat %{{.*}} : tensor<32x32xf32>
+// GPU:               %[[EXPONENT:.*]] = arith.select %{{.*}}, %[[DIFF]], %[[NEGINF]] : tensor<32x32xi1>, tensor<32x32xf32>
+// GPU:               math.exp %[[EXPONENT]] : tensor<32x32xf32>
+// GPU:             math.exp %[[G]] : tensor<32x16xf32>
+// GPU-NOT:       tensor<32x32x16xf32>
 func.func @gla(%q: tensor<?x?x2x16xf32>, %k: tensor<?x?x2x16xf32>, %v: tensor<?x?x2x8xf32>, %g: tensor<?x?x2x16xf32>) -> (tensor<?x?x2x8xf32>, tensor<?x2x16x8xf32>) {
   %o, %s = seq.gla %q, %k, %v, %g : (tensor<?x?x2x16xf32>, tensor<?x?x2x16xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2x16xf32>) -> (tensor<?x?x2x8xf32>, tensor<?x2x16x8xf32>)
   return %o, %s : tensor<?x?x2x8xf32>, tensor<?x2x16x8xf32>
