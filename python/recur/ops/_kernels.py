@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import threading
+from typing import NamedTuple
 
 import numpy as np
 
@@ -24,16 +25,32 @@ _kernels = {}
 _choices = {}
 _sources = {}
 
-# Each operator's config space (its chunk or key-block size) and the tested
-# default used when tuning is off (RECUR_AUTOTUNE=0) or a size is given.
+
+class ConfigSpace(NamedTuple):
+    """An operator's config space: the chunk (or key-block) sizes tuned on
+    the CPU, the tested CPU default used when tuning is off
+    (RECUR_AUTOTUNE=0), and the GPU config ``(size, num_warps)`` used on
+    GPU targets and their emulations (``emu:*``), where timing on the host
+    says nothing. Each GPU config compiles for sm_80 and sm_90 with no
+    spills and at most 48 KiB of static shared memory at the shapes of
+    docs/gpu.md (test/python/test_ops_gpu_compile.py)."""
+
+    sizes: tuple
+    default: int
+    gpu: tuple
+
+
 CONFIG_SPACES = {
-    "linear_attn": ((32, 64, 128), 64),
-    "gla": ((16, 32, 64), 64),
-    "delta_rule": ((16, 32), 16),
-    "gated_delta_rule": ((16, 32), 16),
-    "flash_attn": ((64, 128), 128),
-    "selective_scan": ((16, 32, 64), 32),
-    "newton_rnn": ((32, 64), 64),
+    "linear_attn": ConfigSpace((32, 64, 128), 64, (64, 8)),
+    "gla": ConfigSpace((16, 32, 64), 64, (32, 8)),
+    "delta_rule": ConfigSpace((16, 32), 16, (16, 8)),
+    "gated_delta_rule": ConfigSpace((16, 32), 16, (16, 8)),
+    "flash_attn": ConfigSpace((64, 128), 128, (64, 8)),
+    "selective_scan": ConfigSpace((16, 32, 64), 32, (32, 4)),
+    "newton_rnn": ConfigSpace((32, 64), 64, (16, 8)),
+    # ssd's chunk is its own argument (mamba_ssm's chunk_size): only the
+    # warps are chosen here.
+    "ssd": ConfigSpace((64,), 64, (64, 8)),
 }
 
 _MLIR_TYPES = {
@@ -117,7 +134,9 @@ def resolve_size(name: str, size, source: str, length: int, batch: int, run) -> 
     default when RECUR_AUTOTUNE=0."""
     if size is not None:
         return size
-    candidates, default = CONFIG_SPACES[name]
+    candidates, default, gpu = CONFIG_SPACES[name]
+    if on_gpu():
+        return gpu[0]
     if os.environ.get("RECUR_AUTOTUNE", "1").lower() in ("0", "", "false", "off"):
         return default
     bucket = (name, source, _bucket(length), _bucket(batch))
@@ -139,6 +158,41 @@ def resolve_size(name: str, size, source: str, length: int, batch: int, run) -> 
     return choice
 
 
+def on_gpu() -> bool:
+    """Whether operators run on a GPU target (today: an emulated one)."""
+    from ..compiler.compiler import EMULATED_TARGETS
+    from ..runtime import device
+
+    return device.current() in EMULATED_TARGETS
+
+
+def gpu_warps(name: str) -> int:
+    """Warps per block of the operator's kernels on GPU targets."""
+    return CONFIG_SPACES[name].gpu[1]
+
+
+def compile_gpu(name: str, source: str, chunk_size: int, target: str, num_warps=None):
+    """Compiles an operator function for a GPU target (``cuda:sm_80`` ...)
+    without running it: a list of ``{name, registers, shared, spill_stores,
+    spill_loads, stack, threads}`` per kernel, from ptxas. Cached on disk
+    like the kernels themselves."""
+    from .. import _C
+
+    num_warps = num_warps or gpu_warps(name)
+    options = {"chunk_size": chunk_size, "target": target, "num_warps": num_warps}
+    key = _C.runtime.sha256(json.dumps([_C.runtime.version(), source, sorted(options.items())]))
+    entry = cache.disk().lookup(key)
+    if entry is not None and "metadata" in entry:
+        return json.loads(entry["metadata"])
+    context = _C.ir.Context()
+    module = _C.ir.Module.parse(context, source)
+    module.run_pipeline(f"convert-seq-to-tile{{chunk-size={chunk_size} gpu=true}}")
+    result = _C.runtime.compile_gpu(module.to_text(debug_info=False), target, num_warps)
+    metadata = [{k: v for k, v in kernel.items() if k != "args"} for kernel in result["kernels"]]
+    cache.disk().store(key, {"metadata": json.dumps(metadata).encode()})
+    return metadata
+
+
 class OperatorKernel:
     """One compiled operator function, ready to launch."""
 
@@ -151,6 +205,9 @@ class OperatorKernel:
         target = device.current()
         emulate = EMULATED_TARGETS.get(target, "")
         options = {"chunk_size": chunk_size, "target": target}
+        num_warps = 4
+        if emulate:
+            num_warps = options["num_warps"] = gpu_warps(name)
         key = _C.runtime.sha256(json.dumps([_C.runtime.version(), source, sorted(options.items())]))
         entry = cache.disk().lookup(key)
         if entry is not None and "obj" in entry and "kernels" in entry:
@@ -161,9 +218,10 @@ class OperatorKernel:
             cache.record("misses")
             context = _C.ir.Context()
             module = _C.ir.Module.parse(context, source)
-            module.run_pipeline(f"convert-seq-to-tile{{chunk-size={chunk_size}}}")
+            gpu = "true" if emulate else "false"
+            module.run_pipeline(f"convert-seq-to-tile{{chunk-size={chunk_size} gpu={gpu}}}")
             tile = module.to_text(debug_info=False)
-            result = _C.runtime.compile_cpu(tile, 3, emulate)
+            result = _C.runtime.compile_cpu(tile, 3, emulate, num_warps)
             obj, kernels = result["obj"], [[k, list(a)] for k, a in result["kernels"]]
             blocks = [list(b) for b in result["blocks"]]
             cache.disk().store(

@@ -1,0 +1,115 @@
+"""Every operator's GPU config compiles for sm_80 and sm_90 within budget.
+
+Each operator of recur.ops is built at a representative shape (head
+dimensions K = V = D = 64; SSD with P = N = 64; the selective scan with
+N = 16; the Newton RNN with H = 256, D = 128), lowered at its GPU config
+(``CONFIG_SPACES[name].gpu``: chunk or block size and warps, the config the
+operators take on GPU targets and ``emu:*``) and compiled by ``ptxas -v``:
+no spill stores or loads and at most 48 KiB of shared memory (the static
+limit), as docs/gpu.md tabulates. The kernels are compiled once per target
+(module fixture) and cached on disk.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from recur import _C, ops
+from recur.ops import _kernels
+
+pytestmark = pytest.mark.skipif(
+    _C.runtime.find_ptxas() is None, reason="no CUDA toolkit (ptxas) on this machine"
+)
+
+TARGETS = ("cuda:sm_80", "cuda:sm_90")
+STATIC_SHARED_LIMIT = 48 * 1024
+
+
+def _run_every_operator(rng):
+    """Calls each operator once, at the shapes of the module docstring."""
+
+    def normal(*shape):
+        return rng.standard_normal(shape).astype(np.float32)
+
+    B, T, H, K = 1, 64, 2, 64
+    q, k, v = normal(B, T, H, K), normal(B, T, H, K), normal(B, T, H, K)
+    ops.linear_attn(q, k, v)
+    ops.gla(q, k, v, -np.abs(normal(B, T, H, K)))
+    ops.delta_rule(q, k, v, np.abs(normal(B, T, H)))
+    ops.gated_delta_rule(q, k, v, -np.abs(normal(B, T, H)), np.abs(normal(B, T, H)))
+    ops.flash_attn(q, k, v, causal=True)
+    ops.ssd(
+        q, np.abs(normal(B, T, H)), -np.abs(normal(H)), normal(B, T, 1, 64), normal(B, T, 1, 64)
+    )
+    d, n = 256, 16
+    ops.selective_scan(
+        normal(B, d, T),
+        np.abs(normal(B, d, T)),
+        -np.abs(normal(d, n)),
+        normal(B, n, T),
+        normal(B, n, T),
+    )
+    hidden, inputs = 256, 128
+    for cell, gates in (("gru_diag", "zrc"), ("lstm_diag", "ifoc")):
+        params = {f"W_{g}": normal(hidden, inputs) for g in gates}
+        params.update({f"a_{g}": normal(hidden) for g in gates})
+        params.update({f"b_{g}": normal(hidden) for g in gates})
+        ops.newton_rnn(cell, normal(B, T, inputs), params)
+
+
+@pytest.fixture(scope="module")
+def operator_functions():
+    """(operator, cell, source, size) of every operator function the calls
+    build, with the sizes the operators choose on a GPU target."""
+    captured = []
+
+    def capture(name, source, chunk_size):
+        captured.append((name, source, chunk_size))
+        return lambda *args: None
+
+    with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the skipped launches "do not converge"
+        mp.setenv("RECUR_DEVICE", "emu:sm_80")
+        mp.setattr(_kernels, "get_kernel", capture)
+        _run_every_operator(np.random.default_rng(0))
+    cells = iter(("gru_diag", "lstm_diag"))
+    return [
+        (name, next(cells) if name == "newton_rnn" else "", source, size)
+        for name, source, size in captured
+    ]
+
+
+@pytest.fixture(scope="module")
+def compiled(operator_functions):
+    """Per target, the ptxas figures of every operator's kernels."""
+    return {
+        target: [
+            (name, cell, size, _kernels.compile_gpu(name, source, size, target))
+            for name, cell, source, size in operator_functions
+        ]
+        for target in TARGETS
+    }
+
+
+def test_every_operator_is_covered(operator_functions):
+    names = {name for name, *_ in operator_functions}
+    assert names == set(_kernels.CONFIG_SPACES)
+    for name, _, _, size in operator_functions:
+        assert size == _kernels.CONFIG_SPACES[name].gpu[0]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_operator_kernels_fit_without_spills(compiled, target):
+    failures = []
+    for name, cell, size, kernels in compiled[target]:
+        for kernel in kernels:
+            label = f"{name}{'/' + cell if cell else ''} (size {size}): {kernel}"
+            assert kernel["threads"] == 32 * _kernels.gpu_warps(name), label
+            if kernel["spill_stores"] or kernel["spill_loads"]:
+                failures.append(f"spills: {label}")
+            if kernel["shared"] > STATIC_SHARED_LIMIT:
+                failures.append(f"shared memory over 48 KiB: {label}")
+            if not 0 < kernel["registers"] <= 255:
+                failures.append(f"registers: {label}")
+    assert not failures, "\n".join(failures)
