@@ -162,7 +162,8 @@ def ConvertSeqToTile : Pass<"convert-seq-to-tile", "::mlir::ModuleOp"> {
     Option<"gpu", "gpu", "bool", /*default=*/"false",
            "Shape the kernels for GPU threads, which hold tiles in "
            "registers: GLA's exact intra-chunk weights are summed key by key "
-           "rather than built as a [C, C, K] tile">,
+           "rather than built as a [C, C, K] tile, and the Newton RNN projects "
+           "its inputs in blocks of 16 rather than 64">,
   ];
   let dependentDialects = [
     "::recur::tile::TileDialect", "::mlir::arith::ArithDialect",

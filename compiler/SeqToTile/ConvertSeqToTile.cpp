@@ -911,7 +911,7 @@ LogicalResult convertFunction(func::FuncOp function, int64_t chunk, bool gpu) {
             return buildDeltaRule(builder, delta, operands, chunk);
           })
           .Case([&](seq::NewtonRNNOp newton) {
-            return buildNewtonRNN(builder, newton, operands, chunk);
+            return buildNewtonRNN(builder, newton, operands, chunk, gpu);
           })
           .Default([&](Operation *other) {
             return other->emitOpError("has no tile lowering yet");

@@ -163,8 +163,8 @@ SmallVector<Value> affine(TileBuilder &tb, ValueRange m, ValueRange v,
 } // namespace
 
 LogicalResult recur::buildNewtonRNN(OpBuilder &builder, seq::NewtonRNNOp op,
-                                    const KernelOperands &kernel,
-                                    int64_t chunk) {
+                                    const KernelOperands &kernel, int64_t chunk,
+                                    bool gpu) {
   Location loc = op.getLoc();
   TileBuilder tb(builder, loc);
   auto xType = op.getX().getType();
@@ -219,11 +219,11 @@ LogicalResult recur::buildNewtonRNN(OpBuilder &builder, seq::NewtonRNNOp op,
     cell = customCell(op.getStepAttr(), op.getJacobianAttr());
   }
   unsigned numVectors = op.getParams().size() - gates;
-  // Inputs in blocks of 16: the [C, 16] blocks of x are no larger than the
-  // [C, W] tiles of the sweeps, so a GPU layout sized on the largest rank-2
-  // tile holds those without copies (blocks of 64 made the LSTM's scan
-  // spill on sm_80 and sm_90).
-  int64_t blockD = std::min<int64_t>(nextPowerOf2(inputDim), 16);
+  // Inputs in blocks of 64, or of 16 on GPUs: there the [C, 16] blocks of x
+  // are no larger than the [C, W] tiles of the sweeps, so a layout sized on
+  // the largest rank-2 tile holds those without copies (blocks of 64 made
+  // the LSTM's scan spill on sm_80 and sm_90).
+  int64_t blockD = std::min<int64_t>(nextPowerOf2(inputDim), gpu ? 16 : 64);
   int64_t numBlocksD = (inputDim + blockD - 1) / blockD;
   int64_t maxIters =
       op.getMaxIters().value_or(seq::NewtonRNNOp::getDefaultMaxIters());

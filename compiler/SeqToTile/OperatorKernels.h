@@ -29,10 +29,12 @@ struct KernelOperands {
 /// The smallest power of two >= max(n, 1): tiles have power-of-two sizes.
 int64_t nextPowerOf2(int64_t n);
 
-/// ParaRNN's Newton solve of `op` (see NewtonRNN.cpp).
+/// ParaRNN's Newton solve of `op` (see NewtonRNN.cpp); `gpu` as
+/// convert-seq-to-tile's option.
 mlir::LogicalResult buildNewtonRNN(mlir::OpBuilder &builder,
                                    seq::NewtonRNNOp op,
-                                   const KernelOperands &kernel, int64_t chunk);
+                                   const KernelOperands &kernel, int64_t chunk,
+                                   bool gpu);
 
 } // namespace recur
 
