@@ -257,12 +257,22 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+
+    With `mma-layouts`, a `tile.dot` that `mma.sync` can run gives its
+    result (and the loop-carried accumulator it updates) the blocked layout
+    whose elements are exactly the accumulator fragments of `mma.sync`:
+    `sizePerThread = [1, 2]`, `threadsPerWarp = [8, 4]`, warps split over
+    both dimensions. The accumulator then stays in registers across the
+    dots of a loop.
     "::mlir::LLVM::LLVMDialect", "::mlir::nvgpu::NVGPUDialect",
     "::mlir::NVVM::NVVMDialect", "::mlir::amdgpu::AMDGPUDialect",
     "::mlir::scf::SCFDialect", "::mlir::cf::ControlFlowDialect",
     "::mlir::vector::VectorDialect",
   ];
 }
+    Option<"mmaLayouts", "mma-layouts", "bool", /*default=*/"false",
+           "Give the results of dots that mma.sync can run its accumulator "
+           "fragment layout (NVIDIA targets without wgmma)">,
 
 def ConvertGPUToEmu : Pass<"convert-gpu-to-emu", "::mlir::ModuleOp"> {
   let summary = "Turn GPU kernels into host functions for the SIMT emulator";

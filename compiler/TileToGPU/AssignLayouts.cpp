@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Passes.h"
+#include "compiler/TileToGPU/PatternsToGPU.h"
 #include "dialects/tile/TileLayouts.h"
 #include "dialects/tile/TileOps.h"
 
@@ -31,8 +32,10 @@ int64_t floorPowerOf2(int64_t value) {
 
 class LayoutAssigner {
 public:
-  LayoutAssigner(tile::FuncOp kernel, unsigned numWarps, unsigned warpSize)
-      : kernel(kernel), numWarps(numWarps), warpSize(warpSize) {
+  LayoutAssigner(tile::FuncOp kernel, unsigned numWarps, unsigned warpSize,
+                 bool mmaLayouts)
+      : kernel(kernel), numWarps(numWarps), warpSize(warpSize),
+        mmaLayouts(mmaLayouts) {
     kernel.walk([&](Operation *op) {
       for (Value result : op->getResults())
         noteShape(result.getType());
@@ -58,6 +61,9 @@ private:
   }
 
   tile::BlockedLayoutAttr getDefaultLayout(unsigned rank);
+  /// The mma.sync accumulator layout for the result of `value`'s producer:
+  /// a dot that mma.sync runs, or a loop whose result such a dot yields.
+  Attribute getMmaLayout(Value value, unsigned depth = 0);
   Attribute getHint(Value value, unsigned depth = 0);
   RankedTensorType withLayout(Type type, Attribute layout) {
     auto tensor = cast<RankedTensorType>(type);
@@ -71,6 +77,7 @@ private:
 
   tile::FuncOp kernel;
   unsigned numWarps, warpSize;
+  bool mmaLayouts;
   llvm::DenseMap<unsigned, SmallVector<int64_t>> largestShape;
   llvm::DenseMap<unsigned, tile::BlockedLayoutAttr> defaults;
 };
@@ -121,6 +128,23 @@ tile::BlockedLayoutAttr LayoutAssigner::getDefaultLayout(unsigned rank) {
                                              lanes, warps, order);
   defaults[rank] = layout;
   return layout;
+}
+
+Attribute LayoutAssigner::getMmaLayout(Value value, unsigned depth) {
+  if (!mmaLayouts || warpSize != 32 || depth > 8)
+    return {};
+  if (auto dot = value.getDefiningOp<tile::DotOp>()) {
+    if (!getMmaShape(dot))
+      return {};
+    RankedTensorType type = dot.getType();
+    return getMmaAccumulatorLayout(kernel.getContext(), type.getDimSize(0),
+                                   type.getDimSize(1), numWarps);
+  }
+  if (auto loop = value.getDefiningOp<scf::ForOp>())
+    return getMmaLayout(
+        loop.getYieldedValues()[cast<OpResult>(value).getResultNumber()],
+        depth + 1);
+  return {};
 }
 
 /// A slice of the next rank's layout for tiles that reach a
@@ -203,9 +227,13 @@ LogicalResult LayoutAssigner::assign(Operation *op) {
 
   // Region-carrying ops: each result keeps one layout on every path.
   if (op->getNumRegions() > 0 && !isa<tile::ReduceOp, tile::ScanOp>(op)) {
-    for (Value result : op->getResults())
-      if (isRankedTile(result.getType()))
-        setResultLayout(result, getHint(result));
+    for (Value result : op->getResults()) {
+      if (!isRankedTile(result.getType()))
+        continue;
+      // A loop-carried dot accumulator keeps the dot's layout.
+      Attribute layout = getMmaLayout(result);
+      setResultLayout(result, layout ? layout : getHint(result));
+    }
     if (auto loop = dyn_cast<scf::ForOp>(op)) {
       for (auto [arg, result, init] :
            llvm::zip(loop.getRegionIterArgs(), loop.getResults(),
@@ -275,7 +303,8 @@ LogicalResult LayoutAssigner::assign(Operation *op) {
   if (isa<tile::DotOp, tile::TransOp, tile::ReshapeOp>(op)) {
     // a, b and the sources of trans/reshape go through shared memory in any
     // layout; the accumulator matches the result.
-    setResultLayout(result, getHint(result));
+    Attribute layout = getMmaLayout(result);
+    setResultLayout(result, layout ? layout : getHint(result));
     if (auto dot = dyn_cast<tile::DotOp>(op))
       require(op, dot.getAccMutable(), getLayout(result));
     return success();
@@ -336,7 +365,7 @@ struct TileGPUAssignLayoutsPass
                            "lowering");
         return signalPassFailure();
       }
-      LayoutAssigner assigner(kernel, numWarps, warpSize);
+      LayoutAssigner assigner(kernel, numWarps, warpSize, mmaLayouts);
       if (failed(assigner.run()))
         return signalPassFailure();
       // The block size every layout of the kernel was made for.

@@ -20,7 +20,7 @@ namespace {
 /// Moves the kernels into the GPU module and gives it the shared-memory
 /// scratch its ops need. A walk, not a pattern: it restructures the module
 /// around the ops the patterns then convert.
-LogicalResult buildGPUModule(ModuleOp module) {
+LogicalResult buildGPUModule(ModuleOp module, bool registerAccumulators) {
   OpBuilder builder(module.getContext());
   SmallVector<tile::FuncOp> kernels;
   for (auto fn : module.getOps<tile::FuncOp>()) {
@@ -32,7 +32,8 @@ LogicalResult buildGPUModule(ModuleOp module) {
   int64_t scratch = 0;
   for (tile::FuncOp fn : kernels)
     fn.walk([&](Operation *op) {
-      scratch = std::max(scratch, getSharedScratchBytes(op));
+      scratch =
+          std::max(scratch, getSharedScratchBytes(op, registerAccumulators));
     });
 
   module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
@@ -92,7 +93,8 @@ struct ConvertTileToGPUPass
           isa<RankedTensorType>(op->getOperand(0).getType()))
         contiguity[op] = analysis.getInfo(op->getOperand(0));
     });
-    if (failed(buildGPUModule(module)))
+    // wgmma (which stages its accumulator) takes the dots that fit it first.
+    if (failed(buildGPUModule(module, mmaSync && !wgmma)))
       return signalPassFailure();
 
     TileToGPUTypeConverter converter;

@@ -184,7 +184,7 @@ SmallVector<Value> recur::exchangeThroughShared(
   return loaded;
 }
 
-int64_t recur::getSharedScratchBytes(Operation *op) {
+int64_t recur::getSharedScratchBytes(Operation *op, bool registerAccumulators) {
   auto tileBytes = [](Type type) {
     auto tensor = cast<RankedTensorType>(type);
     return tensor.getNumElements() * getStorageBytes(tensor.getElementType());
@@ -203,6 +203,11 @@ int64_t recur::getSharedScratchBytes(Operation *op) {
     // accumulator in f32.
     RankedTensorType a = dot.getA().getType(), b = dot.getB().getType();
     RankedTensorType c = dot.getType();
+    // An accumulator in mma.sync's fragment layout stays in registers.
+    if (registerAccumulators && getMmaShape(dot) &&
+        isMmaAccumulatorLayout(c.getEncoding(), c.getShape()))
+      return (a.getNumElements() + b.getNumElements()) *
+             getStorageBytes(a.getElementType());
     int64_t bytes = std::max(getStorageBytes(a.getElementType()),
                              getStorageBytes(c.getElementType()));
     return (a.getNumElements() + b.getNumElements()) * bytes +

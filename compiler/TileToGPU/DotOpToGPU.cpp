@@ -65,17 +65,7 @@ SmallVector<Value> recur::loadRowMajor(OpBuilder &b, Location loc,
   return elements;
 }
 
-namespace {
-
-/// The tensor-core form of a dot, where `mma.sync` fits: 16x8x16 tiles for
-/// f16 and bf16 operands, 16x8x8 for f32 operands read as tf32.
-struct MmaShape {
-  int64_t k;
-  bool tf32;
-  bool bf16 = false;
-};
-
-std::optional<MmaShape> getMmaShape(tile::DotOp op) {
+std::optional<MmaShape> recur::getMmaShape(tile::DotOp op) {
   RankedTensorType a = op.getA().getType(), b = op.getB().getType();
   Type element = a.getElementType();
   if (element != b.getElementType() || !op.getType().getElementType().isF32())
@@ -93,6 +83,42 @@ std::optional<MmaShape> getMmaShape(tile::DotOp op) {
     return std::nullopt;
   return shape;
 }
+
+tile::BlockedLayoutAttr recur::getMmaAccumulatorLayout(MLIRContext *context,
+                                                       int64_t m, int64_t n,
+                                                       unsigned numWarps) {
+  // Per k step a warp loads one A fragment per 16 rows and one B fragment
+  // per 8 columns of its share: split the warps to load the fewest.
+  std::optional<std::pair<unsigned, unsigned>> best;
+  int64_t fewest = 0;
+  for (unsigned wm = 1; wm <= numWarps; wm *= 2) {
+    unsigned wn = numWarps / wm;
+    if (m % (16 * wm) || n % (8 * wn))
+      continue;
+    int64_t loads = m / (16 * wm) + n / (8 * wn);
+    if (!best || loads <= fewest) {
+      best = {wm, wn};
+      fewest = loads;
+    }
+  }
+  if (!best)
+    return {};
+  return tile::BlockedLayoutAttr::get(context, {1, 2}, {8, 4},
+                                      {best->first, best->second}, {1, 0});
+}
+
+bool recur::isMmaAccumulatorLayout(Attribute layout, ArrayRef<int64_t> shape) {
+  auto blocked = dyn_cast_or_null<tile::BlockedLayoutAttr>(layout);
+  if (!blocked || shape.size() != 2)
+    return false;
+  ArrayRef<unsigned> warps = blocked.getWarpsPerCTA();
+  return blocked.getSizePerThread() == ArrayRef<unsigned>{1, 2} &&
+         blocked.getThreadsPerWarp() == ArrayRef<unsigned>{8, 4} &&
+         blocked.getOrder() == ArrayRef<unsigned>{1, 0} &&
+         shape[0] % (16 * warps[0]) == 0 && shape[1] % (8 * warps[1]) == 0;
+}
+
+namespace {
 
 /// `mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32` straight in NVVM,
 /// since nvgpu.mma.sync does not lower bf16: the fragments' pairs packed
@@ -130,6 +156,23 @@ Value mmaSyncBf16(OpBuilder &b, Location loc, ArrayRef<Value> aValues,
   return vector::FromElementsOp::create(b, loc, c.getType(), dValues);
 }
 
+/// One `mma.sync` on a lane's fragments (A: 8 or, for tf32, 4 elements;
+/// B: 4 or 2; C: a vector<2x2xf32>) in the PTX ISA's element order.
+Value mmaSync(OpBuilder &b, Location loc, MmaShape shape,
+              ArrayRef<Value> aValues, ArrayRef<Value> bValues, Value c) {
+  if (shape.bf16)
+    return mmaSyncBf16(b, loc, aValues, bValues, c);
+  Type element = aValues.front().getType();
+  int64_t pair = shape.tf32 ? 1 : 2;
+  Value a = vector::FromElementsOp::create(
+      b, loc, VectorType::get({4, pair}, element), aValues);
+  Value bFragment = vector::FromElementsOp::create(
+      b, loc, VectorType::get({2, pair}, element), bValues);
+  return nvgpu::MmaSyncOp::create(b, loc, a, bFragment, c,
+                                  ArrayRef<int64_t>{16, 8, shape.k}, shape.tf32)
+      .getResult();
+}
+
 struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
   DotOpLowering(const TypeConverter &converter, MLIRContext *context,
                 bool useMmaSync)
@@ -142,7 +185,11 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
       return rewriter.notifyMatchFailure(op, "accumulator layout not blocked");
     if (useMmaSync)
       if (std::optional<MmaShape> shape = getMmaShape(op)) {
-        rewriter.replaceOp(op, lowerWithMmaSync(op, adaptor, *shape, rewriter));
+        rewriter.replaceOp(
+            op, isMmaAccumulatorLayout(op.getType().getEncoding(),
+                                       op.getType().getShape())
+                    ? lowerWithMmaRegisters(op, adaptor, *shape, rewriter)
+                    : lowerWithMmaSync(op, adaptor, *shape, rewriter));
         return success();
       }
     Location loc = op.getLoc();
@@ -239,6 +286,153 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
     gpu::BarrierOp::create(rewriter, loc);
     rewriter.replaceOp(op, loop.getResult(0));
     return success();
+  }
+
+  /// The accumulator in mma.sync's fragment layout (see
+  /// getMmaAccumulatorLayout) stays in registers: each thread's elements
+  /// are its fragments, and only a and b go through shared memory. Warp
+  /// (wm_i, wn_j) owns the 16x8 tiles whose rows are 8 wm_i + 16 wm p + g
+  /// and that + 8 wm (the instruction's row halves), and whose columns are
+  /// 8 wn_j + 8 wn c + [0, 8).
+  Value lowerWithMmaRegisters(tile::DotOp op, OpAdaptor adaptor, MmaShape shape,
+                              ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    RankedTensorType aType = op.getA().getType(), cType = op.getType();
+    int64_t M = aType.getDimSize(0), K = aType.getDimSize(1);
+    int64_t N = cType.getDimSize(1);
+    Type element = aType.getElementType();
+    auto layout = cast<tile::BlockedLayoutAttr>(cType.getEncoding());
+    int64_t wm = layout.getWarpsPerCTA()[0], wn = layout.getWarpsPerCTA()[1];
+    tile::ThreadMapping acc = getMapping(cType);
+    int64_t bStart = M * K;
+    Value scratch = getSharedScratch(b, loc);
+    gpu::BarrierOp::create(b, loc);
+    storeRowMajor(b, loc, scratch, element, 0,
+                  unpackElements(b, loc, adaptor.getA()), getMapping(aType));
+    storeRowMajor(b, loc, scratch, element, bStart,
+                  unpackElements(b, loc, adaptor.getB()),
+                  getMapping(op.getB().getType()));
+    gpu::BarrierOp::create(b, loc);
+
+    auto constant = [&](OpBuilder &ob, int64_t c) {
+      return createI32(ob, loc, c);
+    };
+    auto add = [&](OpBuilder &ob, Value x, Value y) -> Value {
+      return arith::AddIOp::create(ob, loc, x, y);
+    };
+    auto mul = [&](OpBuilder &ob, Value x, int64_t c) -> Value {
+      return arith::MulIOp::create(ob, loc, x, constant(ob, c));
+    };
+    Value tid = getThreadId(b, loc);
+    Value lane = arith::RemUIOp::create(b, loc, tid, constant(b, 32));
+    Value warp = arith::DivUIOp::create(b, loc, tid, constant(b, 32));
+    Value g = arith::DivUIOp::create(b, loc, lane, constant(b, 4));
+    Value t = arith::RemUIOp::create(b, loc, lane, constant(b, 4));
+    // Order [1, 0]: the warp's column index varies fastest.
+    Value warpRow = arith::DivUIOp::create(b, loc, warp, constant(b, wn));
+    Value warpCol = arith::RemUIOp::create(b, loc, warp, constant(b, wn));
+    Value rowBase = add(b, mul(b, warpRow, 8), g);
+    Value colBase = add(b, mul(b, warpCol, 8), g);
+
+    // The thread's element at compile-time offsets (row, col) of its base.
+    llvm::DenseMap<std::pair<int64_t, int64_t>, int64_t> elementAt;
+    for (int64_t e = 0; e < acc.getNumElements(); ++e) {
+      SmallVector<int64_t> offsets = acc.getOffsets(e);
+      elementAt[{offsets[0], offsets[1]}] = e;
+    }
+    int64_t rowTiles = M / (16 * wm), colTiles = N / (8 * wn);
+    auto fragmentElements = [&](int64_t p, int64_t c) {
+      SmallVector<int64_t> elements;
+      for (int64_t half : {0, 1})
+        for (int64_t column : {0, 1})
+          elements.push_back(
+              elementAt.at({16 * wm * p + 8 * wm * half, 8 * wn * c + column}));
+      return elements;
+    };
+    SmallVector<Value> accElements = unpackElements(b, loc, adaptor.getAcc());
+    auto fragmentType = VectorType::get({2, 2}, b.getF32Type());
+    SmallVector<Value> initial;
+    for (int64_t p = 0; p < rowTiles; ++p)
+      for (int64_t c = 0; c < colTiles; ++c) {
+        SmallVector<Value> values;
+        for (int64_t e : fragmentElements(p, c))
+          values.push_back(accElements[e]);
+        initial.push_back(
+            vector::FromElementsOp::create(b, loc, fragmentType, values));
+      }
+
+    auto load = [&](OpBuilder &ob, Value row, Value col, int64_t stride,
+                    int64_t start) -> Value {
+      Value index =
+          add(ob, add(ob, mul(ob, row, stride), col), constant(ob, start));
+      Value address = LLVM::GEPOp::create(ob, loc, scratch.getType(), element,
+                                          scratch, ValueRange{index});
+      return LLVM::LoadOp::create(ob, loc, element, address);
+    };
+    auto kLoop = scf::ForOp::create(
+        b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+        arith::ConstantIndexOp::create(b, loc, K),
+        arith::ConstantIndexOp::create(b, loc, shape.k), initial,
+        [&](OpBuilder &kb, Location, Value kIndex, ValueRange carried) {
+          Value k0 =
+              arith::IndexCastOp::create(kb, loc, kb.getI32Type(), kIndex);
+          // A fragments per row tile, B fragments per column tile, each
+          // loaded once per k step (see lowerWithMmaSync for the lane
+          // layouts).
+          SmallVector<SmallVector<Value>> aFragments, bFragments;
+          for (int64_t p = 0; p < rowTiles; ++p) {
+            Value rows[2] = {
+                add(kb, rowBase, constant(kb, 16 * wm * p)),
+                add(kb, rowBase, constant(kb, 16 * wm * p + 8 * wm))};
+            SmallVector<Value> values;
+            for (int64_t i = 0; i < (shape.tf32 ? 4 : 8); ++i) {
+              Value row, col;
+              if (shape.tf32) {
+                row = rows[i & 1];
+                col = add(kb, t, constant(kb, 4 * (i >> 1)));
+              } else {
+                row = rows[(i >> 1) & 1];
+                col = add(kb, mul(kb, t, 2),
+                          constant(kb, (i & 1) + 8 * (i >> 2)));
+              }
+              values.push_back(load(kb, row, add(kb, col, k0), K, 0));
+            }
+            aFragments.push_back(values);
+          }
+          for (int64_t c = 0; c < colTiles; ++c) {
+            Value col = add(kb, colBase, constant(kb, 8 * wn * c));
+            SmallVector<Value> values;
+            for (int64_t i = 0; i < (shape.tf32 ? 2 : 4); ++i) {
+              Value row = shape.tf32
+                              ? add(kb, t, constant(kb, 4 * i))
+                              : add(kb, mul(kb, t, 2),
+                                    constant(kb, (i & 1) + 8 * (i >> 1)));
+              values.push_back(load(kb, add(kb, row, k0), col, N, bStart));
+            }
+            bFragments.push_back(values);
+          }
+          SmallVector<Value> next;
+          for (int64_t p = 0; p < rowTiles; ++p)
+            for (int64_t c = 0; c < colTiles; ++c)
+              next.push_back(mmaSync(kb, loc, shape, aFragments[p],
+                                     bFragments[c], carried[p * colTiles + c]));
+          scf::YieldOp::create(kb, loc, next);
+        });
+    // Another exchange may reuse the scratch once every warp is done.
+    gpu::BarrierOp::create(b, loc);
+
+    SmallVector<Value> result(accElements);
+    for (int64_t p = 0; p < rowTiles; ++p)
+      for (int64_t c = 0; c < colTiles; ++c) {
+        Value d = kLoop.getResult(p * colTiles + c);
+        for (auto [i, e] : llvm::enumerate(fragmentElements(p, c)))
+          result[e] = vector::ExtractOp::create(
+              b, loc, d,
+              ArrayRef<int64_t>{static_cast<int64_t>(i >> 1),
+                                static_cast<int64_t>(i & 1)});
+      }
+    return packElements(b, loc, getTypeConverter()->convertType(cType), result);
   }
 
   Value lowerWithMmaSync(tile::DotOp op, OpAdaptor adaptor, MmaShape shape,
@@ -360,19 +554,9 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
                       kb, loc, element,
                       at(kb, scratch, element, row, col, N, bStart)));
                 }
-                int64_t pair = shape.tf32 ? 1 : 2;
-                Value a = vector::FromElementsOp::create(
-                    kb, loc, VectorType::get({4, pair}, element), aValues);
-                Value bFragment = vector::FromElementsOp::create(
-                    kb, loc, VectorType::get({2, pair}, element), bValues);
-                Value d =
-                    shape.bf16
-                        ? mmaSyncBf16(kb, loc, aValues, bValues, carried[0])
-                        : nvgpu::MmaSyncOp::create(
-                              kb, loc, a, bFragment, carried[0],
-                              ArrayRef<int64_t>{16, 8, shape.k}, shape.tf32)
-                              .getResult();
-                scf::YieldOp::create(kb, loc, d);
+                scf::YieldOp::create(
+                    kb, loc,
+                    mmaSync(kb, loc, shape, aValues, bValues, carried[0]));
               });
           Value d = kLoop.getResult(0);
           for (int64_t i = 0; i < 4; ++i) {

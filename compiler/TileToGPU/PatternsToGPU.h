@@ -14,13 +14,19 @@
 #define RECUR_COMPILER_TILETOGPU_PATTERNSTOGPU_H
 
 #include "compiler/Analysis/Contiguity.h"
+#include "dialects/tile/TileDialect.h"
 #include "dialects/tile/TileLayouts.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <optional>
+
 namespace recur {
+namespace tile {
+class DotOp;
+} // namespace tile
 
 /// Name of the `gpu.module` that holds the lowered kernels.
 constexpr llvm::StringLiteral kGPUModuleName = "recur_kernels";
@@ -151,7 +157,9 @@ private:
 };
 
 /// Shared-memory bytes `op` needs as scratch (0 for most ops).
-int64_t getSharedScratchBytes(mlir::Operation *op);
+/// `registerAccumulators`: dots whose accumulator has mma.sync's fragment
+/// layout run mma.sync on it in registers (no other form takes them).
+int64_t getSharedScratchBytes(mlir::Operation *op, bool registerAccumulators);
 
 void populateFuncOpToGPUPatterns(const mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns);
@@ -159,6 +167,29 @@ void populateElementwiseOpToGPUPatterns(const mlir::TypeConverter &converter,
                                         mlir::RewritePatternSet &patterns);
 void populateViewOpToGPUPatterns(const mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns);
+/// The tensor-core form of a dot, where `mma.sync` fits: 16x8x16 tiles for
+/// f16 and bf16 operands, 16x8x8 for f32 operands read as tf32.
+struct MmaShape {
+  int64_t k;
+  bool tf32;
+  bool bf16 = false;
+};
+std::optional<MmaShape> getMmaShape(tile::DotOp op);
+
+/// The blocked layout of an `[m, n]` tile whose elements are exactly the
+/// accumulator fragments of `mma.sync` (m16n8): `sizePerThread = [1, 2]`,
+/// `threadsPerWarp = [8, 4]`, order `[1, 0]`, and the `numWarps` 32-lane
+/// warps split over both dimensions so that each warp's share has whole
+/// 16x8 tiles, as few fragment loads per k step as possible. Each thread's
+/// rows come in pairs 8 * warpsPerCTA[0] apart: the two row halves of one
+/// instruction. Null when no split fits.
+tile::BlockedLayoutAttr getMmaAccumulatorLayout(mlir::MLIRContext *context,
+                                                int64_t m, int64_t n,
+                                                unsigned numWarps);
+/// Whether `layout` of a tile of `shape` is such a layout.
+bool isMmaAccumulatorLayout(mlir::Attribute layout,
+                            llvm::ArrayRef<int64_t> shape);
+
 /// Contiguity and divisibility, along the last dimension, of the pointer
 /// tile of each load and store (computed before the tiles are distributed).
 using GPUAccessContiguity = llvm::DenseMap<mlir::Operation *, LastDimInfo>;

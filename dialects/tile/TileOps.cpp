@@ -3,7 +3,9 @@
 #include "dialects/tile/TileOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/FunctionImplementation.h"
 
 using namespace mlir;
@@ -207,6 +209,47 @@ LogicalResult AtomicRMWOp::verify() {
 // Compute
 //===----------------------------------------------------------------------===//
 
+namespace {
+/// Whether `value` is a tile of zeros (a dense splat or a tile.splat).
+bool isZeroTile(Value value) {
+  if (auto splat = value.getDefiningOp<SplatOp>())
+    value = splat.getSrc();
+  return matchPattern(value, m_AnyZeroFloat()) || matchPattern(value, m_Zero());
+}
+
+/// add(x, dot(a, b, 0)) -> dot(a, b, x): `acc += dot(a, b)` accumulates
+/// into acc directly, as Triton combines it, so that the accumulator stays
+/// where the dot keeps it (in registers, in mma.sync's fragment layout).
+template <typename AddOp>
+struct AccumulateIntoDot : public OpRewritePattern<AddOp> {
+  using OpRewritePattern<AddOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(AddOp add,
+                                PatternRewriter &rewriter) const override {
+    for (auto [product, other] : {std::pair(add.getLhs(), add.getRhs()),
+                                  std::pair(add.getRhs(), add.getLhs())}) {
+      auto dot = product.template getDefiningOp<DotOp>();
+      if (!dot || !dot->hasOneUse() || other.getType() != dot.getType() ||
+          !isZeroTile(dot.getAcc()))
+        continue;
+      rewriter.replaceOpWithNewOp<DotOp>(add, dot.getType(), dot.getA(),
+                                         dot.getB(), other,
+                                         dot.getInputPrecisionAttr());
+      rewriter.eraseOp(dot);
+      return success();
+    }
+    return failure();
+  }
+};
+} // namespace
+
+void DotOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                        MLIRContext *context) {
+  results
+      .add<AccumulateIntoDot<arith::AddFOp>, AccumulateIntoDot<arith::AddIOp>>(
+          context);
+}
+
 LogicalResult DotOp::verify() {
   auto a = getA().getType(), b = getB().getType(), acc = getAcc().getType();
   if (a.getRank() != 2 || b.getRank() != 2 || acc.getRank() != 2)
@@ -297,7 +340,8 @@ LogicalResult ReduceOp::verifyRegions() {
     // Layouts (GPU encodings) of the result are the lowering's business.
     Type actual = result.getType();
     if (auto tensor = dyn_cast<RankedTensorType>(actual))
-      actual = RankedTensorType::get(tensor.getShape(), tensor.getElementType());
+      actual =
+          RankedTensorType::get(tensor.getShape(), tensor.getElementType());
     if (actual != expected)
       return emitOpError("result type ")
              << result.getType() << " should be " << expected;
@@ -318,9 +362,12 @@ LogicalResult ScanOp::verifyRegions() {
 // ConvertLayoutOp
 //===----------------------------------------------------------------------===//
 
-OpFoldResult ConvertLayoutOp::fold(FoldAdaptor) {
+OpFoldResult ConvertLayoutOp::fold(FoldAdaptor adaptor) {
   if (getSrc().getType() == getType())
     return getSrc();
+  // A splat holds the same value in every layout.
+  if (auto splat = dyn_cast_or_null<SplatElementsAttr>(adaptor.getSrc()))
+    return splat.reshape(getType());
   // convert(convert(x)) moves the elements of x once.
   if (auto inner = getSrc().getDefiningOp<ConvertLayoutOp>()) {
     if (inner.getSrc().getType() == getType())

@@ -414,6 +414,8 @@ def Tile_DotOp : Tile_Op<"dot", [
     $a `,` $b `,` $acc attr-dict `:` type($a) `*` type($b) `->` type($result)
   }];
   let hasVerifier = 1;
+  // add(x, dot(a, b, 0)) -> dot(a, b, x).
+  let hasCanonicalizer = 1;
 }
 
 def Tile_ReduceOp : Tile_Op<"reduce", [

@@ -377,3 +377,32 @@ tile.func @copy_offset(%x: !tile.ptr<f32> {tile.divisibility = 16 : i32}) attrib
   tile.store %xp, %v : tensor<512x!tile.ptr<f32>, #blocked>
   tile.return
 }
+
+// -----
+
+#blocked = #tile.blocked<{sizePerThread = [1, 8], threadsPerWarp = [4, 8], warpsPerCTA = [4, 1], order = [1, 0]}>
+#acc = #tile.blocked<{sizePerThread = [1, 2], threadsPerWarp = [8, 4], warpsPerCTA = [2, 2], order = [1, 0]}>
+
+// An accumulator in mma.sync's fragment layout stays in registers: only a
+// and b are staged; per k step each thread loads the A fragments of its
+// two row tiles and the B fragments of its two column tiles once and runs
+// the four mma.sync on its own elements. The FMA form ignores the layout.
+// CHECK-LABEL: gpu.func @dot_registers
+// MMA:           gpu.barrier
+// MMA:           gpu.barrier
+// MMA:           scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args({{.+}}) -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>)
+// MMA-COUNT-4:     nvgpu.mma.sync
+// MMA:             scf.yield
+// MMA:           gpu.barrier
+// MMA-NOT:       llvm.store {{.+}} : f32, !llvm.ptr<3>
+// MMA:           gpu.return
+// FMA:           math.fma
+tile.func @dot_registers(%out: !tile.ptr<f32>) attributes {tile.num_threads = 128 : i32} {
+  %a = arith.constant dense<1.0> : tensor<64x32xf16, #blocked>
+  %b = arith.constant dense<2.0> : tensor<32x32xf16, #blocked>
+  %c = arith.constant dense<0.0> : tensor<64x32xf32, #acc>
+  %d = tile.dot %a, %b, %c : tensor<64x32xf16, #blocked> * tensor<32x32xf16, #blocked> -> tensor<64x32xf32, #acc>
+  %o = tile.splat %out : tensor<64x32x!tile.ptr<f32>, #acc>
+  tile.store %o, %d : tensor<64x32x!tile.ptr<f32>, #acc>
+  tile.return
+}

@@ -1,5 +1,6 @@
 // RUN: recur-opt %s -split-input-file -verify-diagnostics -tile-gpu-assign-layouts | FileCheck %s
 // RUN: recur-opt %s -split-input-file -verify-diagnostics -tile-gpu-assign-layouts=num-warps=8 | FileCheck %s --check-prefix=WARPS8
+// RUN: recur-opt %s -split-input-file -verify-diagnostics -tile-gpu-assign-layouts=mma-layouts=true | FileCheck %s --check-prefix=MMA
 
 // A 1-D kernel: runs of four elements (16-byte accesses), 32 lanes, the
 // four warps one after another; the kernel records its block size.
@@ -95,4 +96,47 @@ tile.func @carried(%x: !tile.ptr<f32>, %n: i32) {
 // expected-error@+1 {{device functions must be inlined before GPU lowering}}
 tile.func private @helper(%v: tensor<16xf32>) -> tensor<16xf32> {
   tile.return %v : tensor<16xf32>
+}
+
+// -----
+
+// With mma-layouts, a dot that mma.sync runs (f16, 64x64x64, 4 warps) gives
+// its result mma.sync's accumulator fragment layout, split 2 x 2 over the
+// warps; the loop carries the accumulator in it, so it stays in registers,
+// and only the initial value and the final store convert.
+// MMA:       #[[ACC:blocked[0-9]*]] = #tile.blocked<{sizePerThread = [1, 2], threadsPerWarp = [8, 4], warpsPerCTA = [2, 2], order = [1, 0]}>
+// MMA-LABEL: tile.func @matmul_loop
+// MMA:         %[[INIT:.+]] = convert_layout %{{.+}} : tensor<64x64xf32, #{{.+}}> -> tensor<64x64xf32, #[[ACC]]>
+// MMA:         scf.for {{.+}} iter_args(%[[ACC_I:.+]] = %[[INIT]]) -> (tensor<64x64xf32, #[[ACC]]>)
+// MMA:           tile.dot %{{.+}}, %{{.+}}, %[[ACC_I]] : {{.+}} -> tensor<64x64xf32, #[[ACC]]>
+// MMA-NEXT:      scf.yield %{{.+}} : tensor<64x64xf32, #[[ACC]]>
+// MMA:         convert_layout %{{.+}} : tensor<64x64xf32, #[[ACC]]> -> tensor<64x64xf32, #{{.+}}>
+// MMA-NEXT:    store
+tile.func @matmul_loop(%pa: !tile.ptr<f16>, %pb: !tile.ptr<f16>, %pc: !tile.ptr<f32>, %n: i32) {
+  %r = tile.make_range 0, 64 : tensor<64xi32>
+  %rows = tile.expand_dims %r axis = 1 : tensor<64xi32> -> tensor<64x1xi32>
+  %cols = tile.expand_dims %r axis = 0 : tensor<64xi32> -> tensor<1x64xi32>
+  %c64 = arith.constant dense<64> : tensor<64x1xi32>
+  %rs = arith.muli %rows, %c64 : tensor<64x1xi32>
+  %rb = tile.broadcast %rs : tensor<64x1xi32> -> tensor<64x64xi32>
+  %cb = tile.broadcast %cols : tensor<1x64xi32> -> tensor<64x64xi32>
+  %offs = arith.addi %rb, %cb : tensor<64x64xi32>
+  %a0 = tile.splat %pa : tensor<64x64x!tile.ptr<f16>>
+  %ap = tile.addptr %a0, %offs : tensor<64x64x!tile.ptr<f16>>, tensor<64x64xi32>
+  %b0 = tile.splat %pb : tensor<64x64x!tile.ptr<f16>>
+  %bp = tile.addptr %b0, %offs : tensor<64x64x!tile.ptr<f16>>, tensor<64x64xi32>
+  %zero = arith.constant dense<0.0> : tensor<64x64xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %ni = arith.index_cast %n : i32 to index
+  %acc = scf.for %i = %c0 to %ni step %c1 iter_args(%acc_i = %zero) -> (tensor<64x64xf32>) {
+    %a = tile.load %ap : tensor<64x64x!tile.ptr<f16>>
+    %b = tile.load %bp : tensor<64x64x!tile.ptr<f16>>
+    %d = tile.dot %a, %b, %acc_i : tensor<64x64xf16> * tensor<64x64xf16> -> tensor<64x64xf32>
+    scf.yield %d : tensor<64x64xf32>
+  }
+  %c0p = tile.splat %pc : tensor<64x64x!tile.ptr<f32>>
+  %cp = tile.addptr %c0p, %offs : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xi32>
+  tile.store %cp, %acc : tensor<64x64x!tile.ptr<f32>>
+  tile.return
 }

@@ -133,6 +133,22 @@ def test_matmul_fma(device, rng, M, N, K, blocks):
     assert_matmul_close(run_matmul(a, b, *blocks), a, b)
 
 
+@pytest.mark.parametrize("dtype", [np.float16, "bfloat16"])
+@pytest.mark.parametrize("M,N,K,blocks", [(100, 72, 70, (64, 64, 32)), (64, 64, 48, (32, 32, 16))])
+def test_matmul_k_loop_on_tensor_cores(device, rng, dtype, M, N, K, blocks):
+    # `acc += dot(a, b)` accumulates into the loop-carried tile; on sm_80
+    # it lives in mma.sync's fragment layout across the k loop (in
+    # registers), elsewhere wgmma or MFMA stage it. Masked edges (M, N, K
+    # not multiples of the blocks) load zeros. Products of f16/bf16 values
+    # are exact in f32: only the f32 accumulation order differs from f64.
+    import ml_dtypes
+
+    dtype = ml_dtypes.bfloat16 if dtype == "bfloat16" else dtype
+    a = rng.standard_normal((M, K)).astype(dtype)
+    b = rng.standard_normal((K, N)).astype(dtype)
+    assert_matmul_close(run_matmul(a, b, *blocks), a, b)
+
+
 def test_matmul_transposed_operand(device, rng):
     a = rng.standard_normal((48, 40)).astype(np.float32)
     b = rng.standard_normal((40, 24)).astype(np.float32)
