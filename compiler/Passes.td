@@ -171,6 +171,72 @@ def ConvertSeqToTile : Pass<"convert-seq-to-tile", "::mlir::ModuleOp"> {
   ];
 }
 
+def TilePipelineLoads : Pass<"tile-pipeline-loads", "::mlir::ModuleOp"> {
+  let summary = "Software-pipeline the global loads of scf.for loops";
+  let description = [{
+    With `num-stages` of 2 or more, each `scf.for` of a tile kernel loads
+    one iteration ahead: the loop carries, per pipelined `tile.load`, the
+    tile loaded for its current iteration, and issues the next iteration's
+    load early in the body, before that iteration's compute (a dot, a
+    reduction) needs it. A prologue before the loop loads the first
+    iteration's tiles.
+
+    ```mlir
+    %r = scf.for %k = %lb to %ub step %s iter_args(%p = %p0) -> (...) {
+      %a = tile.load %p : tensor<64x32x!tile.ptr<f32>>
+      ...
+      %q = tile.addptr %p, %step : ...
+      scf.yield %q : ...
+    }
+    ```
+
+    becomes
+
+    ```mlir
+    %in = arith.cmpi slt, %lb, %ub : i32
+    %m0 = tile.splat %in : tensor<64x32xi1>
+    %a0 = tile.load %p0, %m0 : tensor<64x32x!tile.ptr<f32>>
+    %r:2 = scf.for %k = %lb to %ub step %s
+        iter_args(%p = %p0, %a = %a0) -> (...) {
+      %q = tile.addptr %p, %step : ...
+      %next = arith.addi %k, %s : i32
+      %more = arith.cmpi slt, %next, %ub : i32
+      %m = tile.splat %more : tensor<64x32xi1>
+      %an = tile.load %q, %m : tensor<64x32x!tile.ptr<f32>>
+      ...
+      scf.yield %q, %an : ...
+    }
+    ```
+
+    A load is pipelined when it is not volatile, sits in the loop's body
+    itself (not in a nested region), follows no op that may write memory,
+    and its pointer, mask and `other` are computed in the body only by
+    side-effect-free ops without regions that read no other load; values
+    from outside the loop, the induction variable and the iteration
+    arguments may feed them. The next iteration's operands are recomputed
+    from the values the body yields, and the next load's mask is ANDed with
+    `iv + step < ub` (the prologue's with `lb < ub`; a load without a mask
+    gets one), so the loads of iterations that do not run touch no memory.
+    The next loads are placed after every op of the body that may write
+    memory, so loads and stores keep their order. Values are bit-identical
+    to the loop's.
+
+    The prefetch distance is one iteration for every `num-stages` >= 2:
+    loading further ahead would keep `num-stages - 1` copies of each tile
+    in registers, which the dots' operands cannot afford; deeper pipelines
+    need asynchronous copies into shared memory (`cp.async`, TMA), which
+    are not generated yet. With `num-stages` 1 the pass does nothing.
+  }];
+  let options = [
+    Option<"numStages", "num-stages", "unsigned", /*default=*/"2",
+           "Pipeline stages; 2 or more loads one iteration ahead">,
+  ];
+  let dependentDialects = [
+    "::recur::tile::TileDialect", "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
 def TileGPUAssignLayouts
     : Pass<"tile-gpu-assign-layouts", "::mlir::ModuleOp"> {
   let summary = "Give every tile tensor a GPU layout";
