@@ -123,6 +123,14 @@ static void addDistributionPasses(OpPassManager &pm,
     pm.addPass(createInlinerPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  if (options.numStages >= 2) {
+    TilePipelineLoadsOptions pipelining;
+    pipelining.numStages = options.numStages;
+    pm.addPass(createTilePipelineLoads(pipelining));
+    // Merges the current iteration's values the pipeliner recomputed early
+    // with the originals.
+    pm.addPass(createCSEPass());
+  }
   TileGPUAssignLayoutsOptions layouts;
   layouts.numWarps = options.numWarps;
   layouts.warpSize = target.warpSize;
@@ -203,6 +211,10 @@ struct GPUPipelineCommandLine
                              llvm::cl::init("cuda:sm_80")};
   Option<unsigned> numWarps{
       *this, "num-warps", llvm::cl::desc("Warps per block"), llvm::cl::init(4)};
+  Option<unsigned> numStages{
+      *this, "num-stages",
+      llvm::cl::desc("Software pipeline stages of loops' global loads"),
+      llvm::cl::init(1)};
 };
 } // namespace
 
@@ -223,6 +235,7 @@ void recur::registerGPUPipeline() {
                   "rocm:gfx942)",
               /*gen_crash_diag=*/false);
         options.numWarps = commandLine.numWarps;
+        options.numStages = commandLine.numStages;
         buildGPUPipeline(pm, options);
       });
 }

@@ -54,6 +54,10 @@ struct GPUPipelineOptions {
   GPUTarget target;
   /// Warps per block.
   unsigned numWarps = 4;
+  /// Software pipeline stages of loops' global loads: 2 or more runs
+  /// `tile-pipeline-loads` (loads one iteration ahead); 1 leaves loops as
+  /// written.
+  unsigned numStages = 1;
   /// Inline device functions into their callers (the GPU lowering needs
   /// it: layouts are chosen per kernel).
   bool inlineCalls = true;
@@ -79,7 +83,8 @@ void buildEmuPipeline(mlir::OpPassManager &pm,
 /// scf/vector/arith/math/func/memref -> the LLVM dialect, for host code.
 void addLowerToLLVMPasses(mlir::OpPassManager &pm);
 
-/// Registers `recur-gpu-pipeline{target=cuda:sm_90 num-warps=4}` for
+/// Registers `recur-gpu-pipeline{target=cuda:sm_90 num-warps=4
+/// num-stages=1}` for
 /// recur-opt.
 void registerGPUPipeline();
 

@@ -52,7 +52,8 @@ std::string CpuCompileOptions::fingerprint() const {
     text += ";export=" + name;
   if (emulatedGPU)
     text += ";emulate=" + emulatedGPU->target.getName() +
-            ";warps=" + std::to_string(emulatedGPU->numWarps);
+            ";warps=" + std::to_string(emulatedGPU->numWarps) +
+            ";stages=" + std::to_string(emulatedGPU->numStages);
   return text;
 }
 

@@ -333,7 +333,7 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
   m.def(
       "compile_cpu",
       [](const std::string &source, unsigned optLevel,
-         const std::string &emulate, unsigned numWarps) {
+         const std::string &emulate, unsigned numWarps, unsigned numStages) {
         CpuCompileOptions options;
         options.optLevel = optLevel;
         if (!emulate.empty()) {
@@ -344,6 +344,7 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
           GPUPipelineOptions gpu;
           gpu.target = *target;
           gpu.numWarps = numWarps;
+          gpu.numStages = numStages;
           options.emulatedGPU = gpu;
         }
         CpuArtifact artifact;
@@ -366,15 +367,16 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
         return result;
       },
       py::arg("source"), py::arg("opt_level") = 3, py::arg("emulate") = "",
-      py::arg("num_warps") = 4,
+      py::arg("num_warps") = 4, py::arg("num_stages") = 1,
       "Compiles tile IR text to an object for the host CPU; with `emulate` "
-      "(a GPU target), through that target's lowering for the SIMT emulator");
+      "(a GPU target), through that target's lowering for the SIMT emulator "
+      "(`num_stages` >= 2 pipelines loops' loads)");
   m.def("find_ptxas", &findPtxas,
         "Path of the CUDA toolkit's ptxas, or None where it is missing");
   m.def(
       "compile_gpu",
       [](const std::string &source, const std::string &targetName,
-         unsigned numWarps) {
+         unsigned numWarps, unsigned numStages) {
         std::optional<GPUTarget> target = GPUTarget::parse(targetName);
         if (!target)
           throw Error(Status::InvalidArgument,
@@ -388,6 +390,7 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
         GpuCompileOptions options;
         options.pipeline.target = *target;
         options.pipeline.numWarps = numWarps;
+        options.pipeline.numStages = numStages;
         GpuArtifact artifact;
         {
           py::gil_scoped_release release;
@@ -413,8 +416,10 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
         return result;
       },
       py::arg("source"), py::arg("target"), py::arg("num_warps") = 4,
+      py::arg("num_stages") = 1,
       "Compiles tile IR text to PTX and a cubin (cuda:*) or AMDGCN assembly "
-      "and an HSACO (rocm:*), with each kernel's resource figures");
+      "and an HSACO (rocm:*), with each kernel's resource figures "
+      "(`num_stages` >= 2 pipelines loops' loads)");
 
   py::class_<TuningDatabase>(m, "TuningDatabase")
       .def(py::init<std::string>(), py::arg("directory"))

@@ -184,6 +184,7 @@ def compile_specialization(jit_fn, arg_types, constexprs, divisible, target="cpu
             options.get("opt_level", 3),
             EMULATED_TARGETS.get(target, ""),
             options.get("num_warps", 4),
+            options.get("num_stages", 2),
         )
     except _C.runtime.CompileError as error:
         raise _location_error(str(error), "cannot compile the kernel") from None
@@ -227,7 +228,10 @@ def _compile_gpu(jit_fn, state, tile_text, key, target, arg_types, constexprs, d
 
     try:
         result = _C.runtime.compile_gpu(
-            state.module.to_text(debug_info=True), target, options.get("num_warps", 4)
+            state.module.to_text(debug_info=True),
+            target,
+            options.get("num_warps", 4),
+            options.get("num_stages", 2),
         )
     except _C.runtime.CompileError as error:
         raise _location_error(str(error), f"cannot compile the kernel for {target}") from None

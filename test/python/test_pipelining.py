@@ -1,0 +1,135 @@
+"""num_stages: loops' global loads software-pipelined (tile-pipeline-loads).
+
+With num_stages >= 2 the GPU pipelines load each loop iteration's tiles one
+iteration ahead. The values are those of the loop as written, so outputs on
+the emulated GPU are bit-identical for every num_stages, including K not a
+multiple of the block and loops that run no iteration (whose prologue loads
+are masked off). On sm_80 the next iteration's loads come before the
+iteration's FMAs in the PTX, and ptxas still spills nothing.
+"""
+
+import re
+
+import numpy as np
+import pytest
+
+import recur
+import recur.language as rl
+from recur import _C
+from test_gpu_compile import compile_for, needs_ptxas
+from test_tutorials import matmul_kernel
+
+STAGES = [1, 2, 3]
+
+
+@pytest.fixture
+def emu(monkeypatch, compiled):
+    monkeypatch.setenv("RECUR_DEVICE", "emu:sm_80")
+    return "emu:sm_80"
+
+
+def run_matmul(a, b, num_stages, block=(32, 32, 16)):
+    M, K = a.shape
+    N = b.shape[1]
+    c = np.full((M, N), np.nan, dtype=np.float32)
+    grid = (recur.cdiv(M, block[0]), recur.cdiv(N, block[1]))
+    matmul_kernel[grid](
+        a,
+        b,
+        c,
+        M,
+        N,
+        K,
+        K,
+        1,
+        N,
+        1,
+        N,
+        1,
+        BLOCK_M=block[0],
+        BLOCK_N=block[1],
+        BLOCK_K=block[2],
+        num_stages=num_stages,
+    )
+    return c
+
+
+@pytest.mark.parametrize("M,N,K", [(64, 64, 64), (40, 24, 37), (32, 32, 0)])
+def test_matmul_is_bit_identical_for_every_num_stages(emu, rng, M, N, K):
+    a = rng.standard_normal((M, K)).astype(np.float32)
+    b = rng.standard_normal((K, N)).astype(np.float32)
+    results = [run_matmul(a, b, stages) for stages in STAGES]
+    np.testing.assert_allclose(results[0], a @ b, rtol=1e-4, atol=1e-4)
+    for result in results[1:]:
+        np.testing.assert_array_equal(result, results[0])
+
+
+@recur.jit
+def row_sum_kernel(x_ptr, out_ptr, K, stride, BLOCK_M: rl.constexpr, BLOCK_K: rl.constexpr):
+    # One program sums BLOCK_M rows over K in blocks of BLOCK_K: a masked
+    # load per block, then a reduction that the next block's load can overlap.
+    rows = rl.program_id(0) * BLOCK_M + rl.arange(0, BLOCK_M)
+    cols = rl.arange(0, BLOCK_K)
+    acc = rl.zeros((BLOCK_M,), dtype=rl.float32)
+    for k in range(0, K, BLOCK_K):
+        mask = (cols[None, :] + k) < K
+        x = rl.load(x_ptr + rows[:, None] * stride + (cols[None, :] + k), mask=mask, other=0.0)
+        acc += rl.sum(x * x, axis=1)
+    rl.store(out_ptr + rows, acc)
+
+
+@pytest.mark.parametrize("K", [128, 100, 5, 0])
+def test_reduction_over_k_blocks_is_bit_identical(emu, rng, K):
+    M, block_m, block_k = 32, 16, 32
+    x = rng.standard_normal((M, max(K, 1))).astype(np.float32)
+    results = []
+    for stages in STAGES:
+        out = np.full(M, np.nan, dtype=np.float32)
+        row_sum_kernel[(M // block_m,)](
+            x, out, K, x.shape[1], BLOCK_M=block_m, BLOCK_K=block_k, num_stages=stages
+        )
+        results.append(out)
+    ref = (x[:, :K].astype(np.float64) ** 2).sum(axis=1)
+    np.testing.assert_allclose(results[0], ref, rtol=1e-5, atol=1e-6)
+    for result in results[1:]:
+        np.testing.assert_array_equal(result, results[0])
+
+
+def loop_of(ptx):
+    """The K loop's body: from the label that the last backward branch
+    targets to that branch."""
+    branches = list(re.finditer(r"bra(?:\.uni)?\s+(\$L__BB\d+_\d+);", ptx))
+    for branch in reversed(branches):
+        label = re.search(re.escape(branch.group(1)) + r":", ptx)
+        if label and label.start() < branch.start():
+            return ptx[: label.start()], ptx[label.end() : branch.start()]
+    raise AssertionError("no loop in the PTX")
+
+
+@needs_ptxas
+def test_sm80_loads_the_next_iteration_before_the_fmas():
+    plain = compile_for("matmul", "cuda:sm_80", num_stages=1)
+    pipelined = compile_for("matmul", "cuda:sm_80", num_stages=3)
+    assert pipelined.metadata["options"]["num_stages"] == 3
+    before, body = loop_of(pipelined.asm["ptx"])
+    # The prologue loads the first iteration's tiles before the loop ...
+    assert "ld.global" in before
+    # ... and the body loads the next iteration's before its FMAs.
+    assert "ld.global" in body and "fma.rn.f32" in body
+    assert body.index("ld.global") < body.index("fma.rn.f32")
+    before, _ = loop_of(plain.asm["ptx"])
+    assert "ld.global" not in before
+    assert pipelined.asm["ptx"] != plain.asm["ptx"]
+
+
+@needs_ptxas
+@pytest.mark.parametrize("name", ["matmul", "layer_norm", "softmax", "linear_recurrence"])
+def test_sm80_pipelined_tutorial_kernels_do_not_spill(name):
+    kernel = compile_for(name, "cuda:sm_80", num_stages=3)
+    assert kernel.metadata["spill_stores"] == 0 and kernel.metadata["spill_loads"] == 0
+
+
+def test_num_stages_reaches_the_gpu_compiler():
+    # The binding takes num_stages (1: loops as written).
+    assert "num_stages" in _C.runtime.compile_gpu.__doc__
+    assert "num_stages" in _C.runtime.compile_cpu.__doc__
