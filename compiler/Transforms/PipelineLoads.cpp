@@ -208,7 +208,7 @@ Value LoopPipeliner::getNext(Value value, OpBuilder &builder) {
   return result;
 }
 
-/// `iv < ub` for the new loop's bounds, with the loop's own comparison.
+/// `iv < ub`, signed or unsigned as the loop compares.
 Value LoopPipeliner::getInRange(OpBuilder &builder, Value iv) {
   auto predicate = loop.getUnsignedCmp() ? arith::CmpIPredicate::ult
                                          : arith::CmpIPredicate::slt;
