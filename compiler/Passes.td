@@ -257,12 +257,22 @@ def TileGPUAssignLayouts
     layout; `tile.dot`, `tile.trans` and `tile.reshape` accept any (they
     exchange data through shared memory). Loop-carried and `scf.if` values
     keep one layout on every path. Device functions must be inlined first.
+
+    With `mma-layouts`, a `tile.dot` that `mma.sync` can run gives its
+    result (and the loop-carried accumulator it updates) the blocked layout
+    whose elements are exactly the accumulator fragments of `mma.sync`:
+    `sizePerThread = [1, 2]`, `threadsPerWarp = [8, 4]`, warps split over
+    both dimensions. The accumulator then stays in registers across the
+    dots of a loop.
   }];
   let options = [
     Option<"numWarps", "num-warps", "unsigned", /*default=*/"4",
            "Warps per block">,
     Option<"warpSize", "warp-size", "unsigned", /*default=*/"32",
            "Threads per warp (32 on NVIDIA GPUs, 64 on AMD CDNA)">,
+    Option<"mmaLayouts", "mma-layouts", "bool", /*default=*/"false",
+           "Give the results of dots that mma.sync can run its accumulator "
+           "fragment layout (NVIDIA targets without wgmma)">,
   ];
 }
 
@@ -323,22 +333,12 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
-
-    With `mma-layouts`, a `tile.dot` that `mma.sync` can run gives its
-    result (and the loop-carried accumulator it updates) the blocked layout
-    whose elements are exactly the accumulator fragments of `mma.sync`:
-    `sizePerThread = [1, 2]`, `threadsPerWarp = [8, 4]`, warps split over
-    both dimensions. The accumulator then stays in registers across the
-    dots of a loop.
     "::mlir::LLVM::LLVMDialect", "::mlir::nvgpu::NVGPUDialect",
     "::mlir::NVVM::NVVMDialect", "::mlir::amdgpu::AMDGPUDialect",
     "::mlir::scf::SCFDialect", "::mlir::cf::ControlFlowDialect",
     "::mlir::vector::VectorDialect",
   ];
 }
-    Option<"mmaLayouts", "mma-layouts", "bool", /*default=*/"false",
-           "Give the results of dots that mma.sync can run its accumulator "
-           "fragment layout (NVIDIA targets without wgmma)">,
 
 def ConvertGPUToEmu : Pass<"convert-gpu-to-emu", "::mlir::ModuleOp"> {
   let summary = "Turn GPU kernels into host functions for the SIMT emulator";

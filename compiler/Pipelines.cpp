@@ -134,6 +134,10 @@ static void addDistributionPasses(OpPassManager &pm,
   TileGPUAssignLayoutsOptions layouts;
   layouts.numWarps = options.numWarps;
   layouts.warpSize = target.warpSize;
+  // sm_90's dots that fit a warpgroup take wgmma, which reads its own
+  // fragments from shared memory.
+  layouts.mmaLayouts =
+      target.vendor == GPUTarget::Vendor::CUDA && !target.hasWgmma();
   pm.addPass(createTileGPUAssignLayouts(layouts));
   ConvertTileToGPUOptions distribute;
   distribute.mmaSync = target.vendor == GPUTarget::Vendor::CUDA;
@@ -142,10 +146,6 @@ static void addDistributionPasses(OpPassManager &pm,
   // AMD's printf lives in the ROCm device libraries, which are not linked.
   distribute.devicePrintf =
       emulated || target.vendor == GPUTarget::Vendor::CUDA;
-  // sm_90's dots that fit a warpgroup take wgmma, which reads its own
-  // fragments from shared memory.
-  layouts.mmaLayouts =
-      target.vendor == GPUTarget::Vendor::CUDA && !target.hasWgmma();
   pm.addPass(createConvertTileToGPU(distribute));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
