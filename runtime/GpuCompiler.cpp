@@ -70,31 +70,26 @@ void writeFile(const std::string &path, llvm::StringRef contents) {
   out << contents;
 }
 
-/// Runs ptxas on the PTX; fills the cubin and each kernel's figures from
-/// `-v`.
-void assembleWithPtxas(GpuArtifact &artifact, llvm::StringRef chip) {
-  std::optional<std::string> ptxas = findPtxas();
-  if (!ptxas)
-    throw Error(Status::NotFound,
-                "ptxas not found: install the CUDA toolkit or set "
-                "RECUR_PTXAS (looked in $CUDA_HOME/bin, /usr/local/cuda/bin "
-                "and PATH)");
+/// One ptxas run on `ptx`: the cubin in `artifact.binary` and each kernel's
+/// figures from `-v`.
+void runPtxas(const std::string &ptxas, llvm::StringRef ptx,
+              llvm::StringRef chip, GpuArtifact &artifact) {
   TemporaryDirectory directory;
-  std::string ptx = directory.file("kernels.ptx");
+  std::string input = directory.file("kernels.ptx");
   std::string cubin = directory.file("kernels.cubin");
   std::string log = directory.file("ptxas.log");
-  writeFile(ptx, artifact.assembly);
+  writeFile(input, ptx);
   std::string arch = ("-arch=" + chip).str();
-  llvm::SmallVector<llvm::StringRef> args = {*ptxas, arch, "-v", "-O3",
-                                             ptx,    "-o", cubin};
+  llvm::SmallVector<llvm::StringRef> args = {ptxas, arch, "-v", "-O3",
+                                             input, "-o", cubin};
   std::optional<llvm::StringRef> redirects[] = {std::nullopt, log, log};
   std::string message;
-  int code = llvm::sys::ExecuteAndWait(*ptxas, args, std::nullopt, redirects,
+  int code = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects,
                                        /*SecondsToWait=*/120, 0, &message);
   std::string output = readFile(log);
   if (code != 0)
     throw Error(Status::CompileError,
-                "ptxas failed (" + *ptxas + "): " + message + "\n" + output);
+                "ptxas failed (" + ptxas + "): " + message + "\n" + output);
   artifact.binary = readFile(cubin);
 
   // ptxas info    : Function properties for NAME
@@ -120,6 +115,53 @@ void assembleWithPtxas(GpuArtifact &artifact, llvm::StringRef chip) {
         kernel.sharedBytes = std::stoll(smem[1].str());
     }
   }
+}
+
+int64_t getSpilledBytes(const GpuArtifact &artifact) {
+  int64_t bytes = 0;
+  for (const GpuKernelInfo &kernel : artifact.kernels)
+    bytes += kernel.spillStoreBytes + kernel.spillLoadBytes;
+  return bytes;
+}
+
+/// `ptx` with `.minnctapersm 1` after each kernel's `.maxntid`: one block
+/// per multiprocessor must fit, so ptxas may give a thread every register
+/// it can have.
+std::string requireOneBlockPerSM(llvm::StringRef ptx) {
+  std::string result;
+  llvm::SmallVector<llvm::StringRef> lines;
+  ptx.split(lines, '\n');
+  for (llvm::StringRef line : lines) {
+    result += line;
+    result += '\n';
+    if (line.starts_with(".maxntid"))
+      result += ".minnctapersm 1\n";
+  }
+  result.pop_back();
+  return result;
+}
+
+/// Assembles the PTX with ptxas; fills the cubin and each kernel's figures.
+/// ptxas budgets registers for the occupancy it aims at and sometimes
+/// spills with registers to spare: when the kernels spill, they are
+/// assembled again allowed one block per multiprocessor, and the version
+/// that spills less is kept (its PTX becomes the artifact's).
+void assembleWithPtxas(GpuArtifact &artifact, llvm::StringRef chip) {
+  std::optional<std::string> ptxas = findPtxas();
+  if (!ptxas)
+    throw Error(Status::NotFound,
+                "ptxas not found: install the CUDA toolkit or set "
+                "RECUR_PTXAS (looked in $CUDA_HOME/bin, /usr/local/cuda/bin "
+                "and PATH)");
+  runPtxas(*ptxas, artifact.assembly, chip, artifact);
+  if (getSpilledBytes(artifact) == 0 ||
+      llvm::StringRef(artifact.assembly).contains(".minnctapersm"))
+    return;
+  GpuArtifact relaxed = artifact;
+  relaxed.assembly = requireOneBlockPerSM(artifact.assembly);
+  runPtxas(*ptxas, relaxed.assembly, chip, relaxed);
+  if (getSpilledBytes(relaxed) < getSpilledBytes(artifact))
+    artifact = std::move(relaxed);
 }
 
 /// Reads each kernel's resources from the code-object metadata that the
