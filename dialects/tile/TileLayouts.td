@@ -1,5 +1,4 @@
-//===- TileLayouts.td - How GPU targets place tile elements -*- tablegen
-//-*-===//
+//===- TileLayouts.td - GPU placement of tile elements ---*- tablegen -*-===//
 //
 // A layout is the encoding of a tile tensor type on GPU targets: it says
 // which thread of a block holds which elements. The CPU target ignores
@@ -22,41 +21,37 @@ def Tile_BlockedLayoutAttr : Tile_Attr<"BlockedLayout", "blocked"> {
   let summary =
       "Blocks of elements per thread, threads per warp, warps per block";
   let description = [{
-    Along dimension `d` a thread holds `sizePerThread[d]` consecutive elements;
-    `threadsPerWarp[d]` lanes and then `warpsPerCTA[d]` warps follow one
-        another,
-        and the pattern repeats until the tile is covered
-            .A tile smaller than one pattern is replicated
-        : the lanes past its end hold copies. `order` lists the dimensions
-              fastest first;
-    it orders the lanes of a warp,
-        the warps of a block and the elements inside a thread
-            .Each product over dimensions(of `threadsPerWarp`, of `warpsPerCTA`)
-                is the warp size and the number of
-                    warps.All entries are powers of two.
+    Along dimension `d` a thread holds `sizePerThread[d]` consecutive
+    elements; `threadsPerWarp[d]` lanes and then `warpsPerCTA[d]` warps
+    follow one another, and the pattern repeats until the tile is covered.
+    A tile smaller than one pattern is replicated: the lanes past its end
+    hold copies. `order` lists the dimensions fastest first; it orders the
+    lanes of a warp, the warps of a block and the elements inside a thread.
+    Each product over dimensions (of `threadsPerWarp`, of `warpsPerCTA`) is
+    the warp size and the number of warps. All entries are powers of two.
 
     ```mlir
-// 128 threads on a 64x64 tile: each holds 1x4 runs (one 16-byte load
-// of f32), 16 lanes along a row, 2 rows per warp, 4 warps down.
-#tile.blocked < {sizePerThread = [1, 4], threadsPerWarp = [2, 16],
-                        warpsPerCTA = [4, 1],
-                        order = [1, 0]}>
+    // 128 threads on a 64x64 tile: each holds 1x4 runs (one 16-byte load
+    // of f32), 16 lanes along a row, 2 rows per warp, 4 warps down.
+    #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [2, 16],
+                   warpsPerCTA = [4, 1], order = [1, 0]}>
     ```
-}];
-let parameters = (ins ArrayRefParameter<"unsigned">:$sizePerThread,
+  }];
+  let parameters = (ins ArrayRefParameter<"unsigned">:$sizePerThread,
                         ArrayRefParameter<"unsigned">:$threadsPerWarp,
                         ArrayRefParameter<"unsigned">:$warpsPerCTA,
                         ArrayRefParameter<"unsigned">:$order);
-let assemblyFormat = [{
+  let assemblyFormat = [{
     `<` `{` `sizePerThread` `=` `[` $sizePerThread `]` `,`
     `threadsPerWarp` `=` `[` $threadsPerWarp `]` `,`
     `warpsPerCTA` `=` `[` $warpsPerCTA `]` `,` `order` `=` `[` $order `]`
-    `}` `>` }];
-let genVerifyDecl = 1;
-let extraClassDeclaration = [{
-  unsigned getRank() const { return getOrder().size(); }
-  unsigned getNumThreads() const;
-}];
+    `}` `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    unsigned getRank() const { return getOrder().size(); }
+    unsigned getNumThreads() const;
+  }];
 }
 
 def Tile_SliceLayoutAttr : Tile_Attr<"SliceLayout", "slice"> {
@@ -70,16 +65,15 @@ def Tile_SliceLayoutAttr : Tile_Attr<"SliceLayout", "slice"> {
     data.
 
     ```mlir
-#tile.slice < {dim = 1, parent = #tile.blocked < {sizePerThread = [1, 4],
-        threadsPerWarp = [2, 16], warpsPerCTA = [4, 1], order = [1, 0]}>
-}
->
+    #tile.slice<{dim = 1, parent = #tile.blocked<{sizePerThread = [1, 4],
+        threadsPerWarp = [2, 16], warpsPerCTA = [4, 1], order = [1, 0]}>}>
     ```
-}];
-let parameters = (ins "unsigned" : $dim, "BlockedLayoutAttr" : $parent);
-let assemblyFormat = [{
-    `<` `{` `dim` `=` $dim `,` `parent` `=` qualified($parent) `}` `>` }];
-let genVerifyDecl = 1;
+  }];
+  let parameters = (ins "unsigned":$dim, "BlockedLayoutAttr":$parent);
+  let assemblyFormat = [{
+    `<` `{` `dim` `=` $dim `,` `parent` `=` qualified($parent) `}` `>`
+  }];
+  let genVerifyDecl = 1;
 }
 
 #endif // RECUR_TILE_LAYOUTS_TD
