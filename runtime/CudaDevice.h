@@ -11,7 +11,7 @@
 #ifndef RECUR_RUNTIME_CUDADEVICE_H
 #define RECUR_RUNTIME_CUDADEVICE_H
 
-#include "runtime/Kernel.h"
+#include "runtime/GpuModule.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringMap.h"
@@ -26,18 +26,14 @@ namespace recur {
 struct CudaDriver;
 
 /// A cubin loaded on a device: its kernels by name.
-class CudaModule {
+class CudaModule : public GpuModule {
 public:
   ~CudaModule();
-  /// The kernel's signature and its CUfunction, or Error(NotFound).
-  const KernelSignature &getSignature(llvm::StringRef name) const;
-  void *getFunction(llvm::StringRef name) const;
 
 private:
   friend class CudaDevice;
   std::shared_ptr<CudaDriver> driver;
   void *module = nullptr;
-  llvm::StringMap<std::pair<KernelSignature, void *>> kernels;
 };
 
 class CudaDevice {

@@ -13,18 +13,6 @@ HipModule::~HipModule() {
     driver->moduleUnload(module);
 }
 
-const KernelSignature &HipModule::getSignature(llvm::StringRef name) const {
-  auto it = kernels.find(name);
-  if (it == kernels.end())
-    throw Error(Status::NotFound, "no kernel '" + name.str() + "' in module");
-  return it->second.first;
-}
-
-void *HipModule::getFunction(llvm::StringRef name) const {
-  getSignature(name);
-  return kernels.find(name)->second.second;
-}
-
 std::shared_ptr<HipDevice> HipDevice::open(int ordinal) {
   auto device = std::shared_ptr<HipDevice>(new HipDevice());
   device->driver = HipDriver::get();
@@ -72,8 +60,7 @@ HipDevice::load(const std::string &hsaco,
     driver->check(driver->moduleGetFunction(&function, module->module,
                                             signature.name.c_str()),
                   "kernel '" + signature.name + "' is not in the code object");
-    std::string name = signature.name;
-    module->kernels[name] = {std::move(signature), function};
+    module->addKernel(std::move(signature), function);
   }
   return module;
 }
@@ -172,28 +159,16 @@ void HipDevice::launchAsync(const HipModule &module, llvm::StringRef kernel,
                             llvm::ArrayRef<KernelArg> args, Grid grid,
                             unsigned threads, Handle stream) {
   const KernelSignature &signature = module.getSignature(kernel);
-  if (args.size() != signature.args.size())
-    throw Error(Status::InvalidArgument,
-                "kernel '" + signature.name + "' takes " +
-                    std::to_string(signature.args.size()) + " arguments, got " +
-                    std::to_string(args.size()));
-  if (grid.size() == 0)
+  std::optional<GpuLaunchArguments> launch =
+      prepareGpuLaunch(signature, args, grid);
+  if (!launch)
     return;
-  if (grid.x < 0 || grid.y < 0 || grid.z < 0 || grid.x > 0x7fffffff ||
-      grid.y > 65535 || grid.z > 65535)
-    throw Error(Status::InvalidArgument,
-                "grid of kernel '" + signature.name +
-                    "' exceeds the GPU's limits (2^31-1, 65535, 65535)");
-  std::vector<KernelArg> values(args.begin(), args.end());
-  std::vector<void *> pointers;
-  for (KernelArg &value : values)
-    pointers.push_back(value.data());
   makeCurrent();
   driver->check(driver->moduleLaunchKernel(
                     module.getFunction(kernel), static_cast<unsigned>(grid.x),
                     static_cast<unsigned>(grid.y),
                     static_cast<unsigned>(grid.z), threads, 1, 1, 0, stream,
-                    pointers.data(), nullptr),
+                    launch->pointers.data(), nullptr),
                 "cannot launch kernel '" + signature.name + "'");
 }
 

@@ -11,7 +11,7 @@
 #ifndef RECUR_RUNTIME_HIPDEVICE_H
 #define RECUR_RUNTIME_HIPDEVICE_H
 
-#include "runtime/Kernel.h"
+#include "runtime/GpuModule.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringMap.h"
@@ -26,19 +26,15 @@ namespace recur {
 struct HipDriver;
 
 /// An HSACO code object loaded on a device: its kernels by name.
-class HipModule {
+class HipModule : public GpuModule {
 public:
   ~HipModule();
-  /// The kernel's signature and its hipFunction_t, or Error(NotFound).
-  const KernelSignature &getSignature(llvm::StringRef name) const;
-  void *getFunction(llvm::StringRef name) const;
 
 private:
   friend class HipDevice;
   std::shared_ptr<HipDriver> driver;
   int device = 0;
   void *module = nullptr;
-  llvm::StringMap<std::pair<KernelSignature, void *>> kernels;
 };
 
 class HipDevice {

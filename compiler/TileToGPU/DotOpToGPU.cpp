@@ -65,6 +65,44 @@ SmallVector<Value> recur::loadRowMajor(OpBuilder &b, Location loc,
   return elements;
 }
 
+Value recur::getStagedAccumulator(OpBuilder &b, Location loc,
+                                  int64_t operandBytes) {
+  Value scratch = getSharedScratch(b, loc);
+  return LLVM::GEPOp::create(
+      b, loc, scratch.getType(), b.getI8Type(), scratch,
+      ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(operandBytes)});
+}
+
+Value recur::stageDotRowMajor(OpBuilder &b, Location loc, tile::DotOp op,
+                              Value a, Value bOperand, Value acc) {
+  RankedTensorType aType = op.getA().getType(), bType = op.getB().getType();
+  Type element = aType.getElementType();
+  Value scratch = getSharedScratch(b, loc);
+  Value accumulator =
+      getStagedAccumulator(b, loc,
+                           (aType.getNumElements() + bType.getNumElements()) *
+                               getStorageBytes(element));
+  gpu::BarrierOp::create(b, loc);
+  storeRowMajor(b, loc, scratch, element, 0, unpackElements(b, loc, a),
+                getMapping(aType));
+  storeRowMajor(b, loc, scratch, element, aType.getNumElements(),
+                unpackElements(b, loc, bOperand), getMapping(bType));
+  storeRowMajor(b, loc, accumulator, b.getF32Type(), 0,
+                unpackElements(b, loc, acc), getMapping(op.getType()));
+  gpu::BarrierOp::create(b, loc);
+  return accumulator;
+}
+
+Value recur::loadStagedAccumulator(OpBuilder &b, Location loc,
+                                   Value accumulator, RankedTensorType type,
+                                   Type vectorType) {
+  gpu::BarrierOp::create(b, loc);
+  SmallVector<Value> result =
+      loadRowMajor(b, loc, accumulator, b.getF32Type(), 0, getMapping(type));
+  gpu::BarrierOp::create(b, loc);
+  return packElements(b, loc, vectorType, result);
+}
+
 std::optional<MmaShape> recur::getMmaShape(tile::DotOp op) {
   RankedTensorType a = op.getA().getType(), b = op.getB().getType();
   Type element = a.getElementType();
@@ -445,25 +483,10 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
     Type element = aType.getElementType();
     Type f32 = b.getF32Type();
     tile::ThreadMapping acc = getMapping(cType);
-    int64_t elementBytes = getStorageBytes(element);
-    // Regions of the scratch, in elements of their own type: a [M, K],
-    // b [K, N] (both of `element`), then the accumulator [M, N] in f32.
     int64_t bStart = M * K;
-    int64_t accByteStart = (M * K + K * N) * elementBytes;
     Value scratch = getSharedScratch(b, loc);
-    Value accBase = LLVM::GEPOp::create(
-        b, loc, scratch.getType(), b.getI8Type(), scratch,
-        ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(accByteStart)});
-
-    gpu::BarrierOp::create(b, loc);
-    storeRowMajor(b, loc, scratch, element, 0,
-                  unpackElements(b, loc, adaptor.getA()), getMapping(aType));
-    storeRowMajor(b, loc, scratch, element, bStart,
-                  unpackElements(b, loc, adaptor.getB()),
-                  getMapping(op.getB().getType()));
-    storeRowMajor(b, loc, accBase, f32, 0,
-                  unpackElements(b, loc, adaptor.getAcc()), acc);
-    gpu::BarrierOp::create(b, loc);
+    Value accBase = stageDotRowMajor(b, loc, op, adaptor.getA(), adaptor.getB(),
+                                     adaptor.getAcc());
 
     Value tid = getThreadId(b, loc);
     Value lane = arith::RemUIOp::create(b, loc, tid, createI32(b, loc, 32));
@@ -567,10 +590,8 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
           scf::YieldOp::create(ob, loc);
         });
 
-    gpu::BarrierOp::create(b, loc);
-    SmallVector<Value> result = loadRowMajor(b, loc, accBase, f32, 0, acc);
-    gpu::BarrierOp::create(b, loc);
-    return packElements(b, loc, getTypeConverter()->convertType(cType), result);
+    return loadStagedAccumulator(b, loc, accBase, cType,
+                                 getTypeConverter()->convertType(cType));
   }
 
   bool useMmaSync;

@@ -97,25 +97,13 @@ struct DotOpToMfma : public OpConversionPattern<tile::DotOp> {
     Type element = aType.getElementType();
     Type f32 = b.getF32Type();
     tile::ThreadMapping acc = getMapping(cType);
-    // Regions of the scratch: a [M, K] and b [K, N] in elements of their
-    // own type, then the accumulator [M, N] in f32 (its byte offset is a
-    // multiple of 4 since 16 divides M).
+    // a [M, K] and b [K, N] in elements of their own type, then the
+    // accumulator [M, N] in f32 (its byte offset is a multiple of 4 since
+    // 16 divides M).
     int64_t bStart = M * K;
-    int64_t accByteStart = (M * K + K * N) * getStorageBytes(element);
     Value scratch = getSharedScratch(b, loc);
-    Value accBase = LLVM::GEPOp::create(
-        b, loc, scratch.getType(), b.getI8Type(), scratch,
-        ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(accByteStart)});
-
-    gpu::BarrierOp::create(b, loc);
-    storeRowMajor(b, loc, scratch, element, 0,
-                  unpackElements(b, loc, adaptor.getA()), getMapping(aType));
-    storeRowMajor(b, loc, scratch, element, bStart,
-                  unpackElements(b, loc, adaptor.getB()),
-                  getMapping(op.getB().getType()));
-    storeRowMajor(b, loc, accBase, f32, 0,
-                  unpackElements(b, loc, adaptor.getAcc()), acc);
-    gpu::BarrierOp::create(b, loc);
+    Value accBase = stageDotRowMajor(b, loc, op, adaptor.getA(), adaptor.getB(),
+                                     adaptor.getAcc());
 
     auto add = [&](OpBuilder &ob, Value x, int64_t c) -> Value {
       return c == 0 ? x
@@ -228,10 +216,8 @@ struct DotOpToMfma : public OpConversionPattern<tile::DotOp> {
           scf::YieldOp::create(ob, loc);
         });
 
-    gpu::BarrierOp::create(b, loc);
-    SmallVector<Value> result = loadRowMajor(b, loc, accBase, f32, 0, acc);
-    gpu::BarrierOp::create(b, loc);
-    return packElements(b, loc, getTypeConverter()->convertType(cType), result);
+    return loadStagedAccumulator(b, loc, accBase, cType,
+                                 getTypeConverter()->convertType(cType));
   }
 };
 

@@ -125,9 +125,7 @@ struct DotOpToWgmma : public OpConversionPattern<tile::DotOp> {
     int64_t aStart = 0, bStart = M * K * bytes;
     int64_t accStart = (M * K + K * N) * bytes;
     Value scratch = getSharedScratch(b, loc);
-    Value accBase = LLVM::GEPOp::create(
-        b, loc, scratch.getType(), b.getI8Type(), scratch,
-        ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(accStart)});
+    Value accBase = getStagedAccumulator(b, loc, accStart);
 
     auto constant = [&](int64_t value) { return createI32(b, loc, value); };
     auto add = [&](Value x, Value y) -> Value {
@@ -275,10 +273,8 @@ struct DotOpToWgmma : public OpConversionPattern<tile::DotOp> {
           scf::YieldOp::create(ob, loc);
         });
 
-    gpu::BarrierOp::create(b, loc);
-    SmallVector<Value> result = loadRowMajor(b, loc, accBase, f32, 0, acc);
-    gpu::BarrierOp::create(b, loc);
-    return packElements(b, loc, getTypeConverter()->convertType(cType), result);
+    return loadStagedAccumulator(b, loc, accBase, cType,
+                                 getTypeConverter()->convertType(cType));
   }
 };
 

@@ -105,6 +105,24 @@ loadRowMajor(mlir::OpBuilder &builder, mlir::Location loc, mlir::Value scratch,
              mlir::Type elementType, int64_t start,
              const tile::ThreadMapping &mapping);
 
+/// Where a dot whose accumulator goes through shared memory puts it: an
+/// f32 [M, N] array right after the operands' `operandBytes` at the start
+/// of the scratch.
+mlir::Value getStagedAccumulator(mlir::OpBuilder &builder, mlir::Location loc,
+                                 int64_t operandBytes);
+/// Stages a dot's a [M, K] and b [K, N] row-major in their element type
+/// (b from element M * K) and its accumulator at getStagedAccumulator,
+/// between barriers; returns the accumulator's address.
+mlir::Value stageDotRowMajor(mlir::OpBuilder &builder, mlir::Location loc,
+                             tile::DotOp op, mlir::Value a, mlir::Value b,
+                             mlir::Value acc);
+/// A staged accumulator back in its layout (`type`'s), between barriers,
+/// as the vector `vectorType` of the thread's elements.
+mlir::Value loadStagedAccumulator(mlir::OpBuilder &builder, mlir::Location loc,
+                                  mlir::Value accumulator,
+                                  mlir::RankedTensorType type,
+                                  mlir::Type vectorType);
+
 /// Row-major linear index of i32 coordinates in `shape`.
 mlir::Value getRowMajorIndex(mlir::OpBuilder &builder, mlir::Location loc,
                              llvm::ArrayRef<mlir::Value> coordinates,
