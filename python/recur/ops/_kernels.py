@@ -203,6 +203,15 @@ class OperatorKernel:
         from ..compiler.compiler import EMULATED_TARGETS
 
         target = device.current()
+        if target in device.GPU_DEVICES:
+            # Compiled and checked for GPUs (recurc op, compile_gpu, the
+            # emu:* devices) but not launched on one from Python yet: say so
+            # rather than run on the CPU behind the caller's back.
+            raise NotImplementedError(
+                f"recur.ops.{name}: RECUR_DEVICE={target} is not supported by the "
+                "operators yet; use RECUR_DEVICE=cpu, an emulated GPU "
+                "(emu:sm_80, emu:sm_90, emu:gfx942) or `recurc op` for GPU binaries"
+            )
         emulate = EMULATED_TARGETS.get(target, "")
         options = {"chunk_size": chunk_size, "target": target}
         num_warps = 4
