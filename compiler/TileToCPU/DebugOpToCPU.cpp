@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/TileToCPU/PatternsToCPU.h"
+#include "compiler/Utils/AssertMessage.h"
 #include "dialects/tile/TileOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -73,10 +74,7 @@ struct AssertOpLowering : public OpConversionPattern<tile::AssertOp> {
     Type i32 = rewriter.getI32Type();
     auto fail = getRuntimeFunction(rewriter, op, "recur_cpu_assert_fail",
                                    {ptrType, i32, i32, i32});
-    std::string message = op.getMessage().str();
-    if (auto fileLoc = dyn_cast<FileLineColLoc>(loc))
-      message += " at " + fileLoc.getFilename().str() + ":" +
-                 std::to_string(fileLoc.getLine());
+    std::string message = getAssertMessage(op);
     SmallVector<Value> pids = getProgramIds(op);
     LLVM::GlobalOp text = getOrCreateString(rewriter, op, message);
     buildTileLoopNest(

@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/TileToGPU/PatternsToGPU.h"
+#include "compiler/Utils/AssertMessage.h"
 #include "dialects/tile/TileOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -65,20 +66,12 @@ struct AssertOpLowering : public OpConversionPattern<tile::AssertOp> {
   matchAndRewrite(tile::AssertOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    std::string message = op.getMessage().str();
-    if (auto fileLoc = dyn_cast<FileLineColLoc>(loc))
-      message += " at " + fileLoc.getFilename().str() + ":" +
-                 std::to_string(fileLoc.getLine());
     Value condition = adaptor.getCondition();
-    Value ok;
-    if (isa<VectorType>(condition.getType())) {
-      for (Value element : unpackElements(rewriter, loc, condition))
-        ok = ok ? arith::AndIOp::create(rewriter, loc, ok, element).getResult()
-                : element;
-    } else {
-      ok = condition;
-    }
-    cf::AssertOp::create(rewriter, loc, ok, message);
+    Value ok =
+        isa<VectorType>(condition.getType())
+            ? allTrue(rewriter, loc, unpackElements(rewriter, loc, condition))
+            : condition;
+    cf::AssertOp::create(rewriter, loc, ok, getAssertMessage(op));
     rewriter.eraseOp(op);
     return success();
   }

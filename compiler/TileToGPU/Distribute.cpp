@@ -184,6 +184,13 @@ SmallVector<Value> recur::exchangeThroughShared(
   return loaded;
 }
 
+Value recur::allTrue(OpBuilder &builder, Location loc, ArrayRef<Value> bits) {
+  Value all = bits.front();
+  for (Value bit : bits.drop_front())
+    all = arith::AndIOp::create(builder, loc, all, bit);
+  return all;
+}
+
 int64_t recur::getSharedScratchBytes(Operation *op, bool registerAccumulators) {
   auto tileBytes = [](Type type) {
     auto tensor = cast<RankedTensorType>(type);

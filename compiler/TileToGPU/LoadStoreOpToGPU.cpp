@@ -52,13 +52,6 @@ int64_t getRunLength(const tile::ThreadMapping &mapping, int64_t contiguity,
       1, std::min({mapping.sizePerThread[fastest], contiguity, 16 / bytes}));
 }
 
-Value allTrue(OpBuilder &builder, Location loc, ArrayRef<Value> bits) {
-  Value all = bits.front();
-  for (Value bit : bits.drop_front())
-    all = arith::AndIOp::create(builder, loc, all, bit);
-  return all;
-}
-
 Value isAligned(OpBuilder &builder, Location loc, Value address,
                 int64_t bytes) {
   Value low = arith::AndIOp::create(

@@ -71,6 +71,10 @@ mlir::Value packElements(mlir::OpBuilder &builder, mlir::Location loc,
 mlir::Value createI32(mlir::OpBuilder &builder, mlir::Location loc,
                       int64_t value);
 
+/// The AND of i1 values (at least one).
+mlir::Value allTrue(mlir::OpBuilder &builder, mlir::Location loc,
+                    llvm::ArrayRef<mlir::Value> bits);
+
 /// Base of the shared-memory scratch, an `!llvm.ptr<3>`.
 mlir::Value getSharedScratch(mlir::OpBuilder &builder, mlir::Location loc);
 
