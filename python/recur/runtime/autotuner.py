@@ -65,6 +65,13 @@ def _device_name() -> str:
         return f"{name}:{gpu.name}:{gpu.target}"
     if name != "cpu":
         return name  # an emulated GPU: its timings are the emulator's
+    return _cpu_name()
+
+
+@functools.lru_cache(maxsize=1)
+def _cpu_name() -> str:
+    """The CPU model and core count, read once (every launch of a tuned
+    kernel builds its tuning key)."""
     model = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
