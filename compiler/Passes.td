@@ -82,7 +82,15 @@ def ApproximateMath : Pass<"recur-approximate-math"> {
     polynomial approximations, so that vectorised kernels keep them in
     vector registers instead of calling libm once per lane. f64 functions
     are left to libm.
+
+    With `arith-floor`, f32 floor (which the polynomials use) becomes exact
+    integer-conversion arithmetic: AMD's lowering would otherwise call the
+    ROCm device libraries for it.
   }];
+  let options = [
+    Option<"arithFloor", "arith-floor", "bool", /*default=*/"false",
+           "Rewrite f32 floor as exact arith (no device-library call)">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::vector::VectorDialect"];
 }
@@ -338,6 +346,22 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
     "::mlir::scf::SCFDialect", "::mlir::cf::ControlFlowDialect",
     "::mlir::vector::VectorDialect",
   ];
+}
+
+def GridDimToImplicitArgs
+    : Pass<"grid-dim-to-implicit-args", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Read AMD grid sizes from the implicit kernel arguments";
+  let description = [{
+    ROCDL lowers `gpu.grid_dim` to a call to `__ockl_get_num_groups`, which
+    lives in the ROCm device libraries. Code object v5 (LLVM's default)
+    passes the grid's block counts as the first three hidden kernel
+    arguments (`hidden_block_count_x/y/z`, 32 bits each, filled by the HIP
+    runtime); this pass loads them through `llvm.amdgcn.implicitarg.ptr`,
+    so kernels that use `num_programs` build and link without ROCm. It runs
+    on AMD targets before the ROCDL conversion.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect"];
 }
 
 def ConvertGPUToEmu : Pass<"convert-gpu-to-emu", "::mlir::ModuleOp"> {

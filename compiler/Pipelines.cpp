@@ -147,6 +147,16 @@ static void addDistributionPasses(OpPassManager &pm,
   distribute.devicePrintf =
       emulated || target.vendor == GPUTarget::Vendor::CUDA;
   pm.addPass(createConvertTileToGPU(distribute));
+  // AMD's exp, tanh, log and friends (and the floor inside their
+  // polynomials) would otherwise become calls into the ROCm device libraries
+  // (ocml), which are not linked: f32 takes the CPU's polynomials and an
+  // arithmetic floor instead, so such kernels build without a ROCm install. The
+  // emulation runs the same arithmetic.
+  if (target.vendor == GPUTarget::Vendor::ROCm) {
+    ApproximateMathOptions approximate;
+    approximate.arithFloor = true;
+    pm.addPass(createApproximateMath(approximate));
+  }
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
@@ -166,6 +176,7 @@ void recur::buildGPUPipeline(OpPassManager &pm,
     // NVVM ops without an LLVM intrinsic (wgmma.mma_async) as inline PTX.
     pm.addNestedPass<gpu::GPUModuleOp>(createConvertNVVMToLLVMPass());
   } else {
+    pm.addNestedPass<gpu::GPUModuleOp>(createGridDimToImplicitArgs());
     ConvertGpuOpsToROCDLOpsOptions rocdl;
     rocdl.chipset = target.chip;
     pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToROCDLOps(rocdl));

@@ -9,6 +9,8 @@
 
 #include "compiler/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Approximation.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -21,8 +23,57 @@ namespace recur {
 using namespace mlir;
 
 namespace {
+/// f32 floor in arithmetic, exact everywhere: |x| >= 2^23, infinities and
+/// NaN are their own floor; below that, the conversion to i32 and back
+/// truncates toward zero exactly, and a negative non-integer then steps
+/// down by one. An integral x is returned as it is, which keeps -0.0.
+struct FloorInArith : public OpRewritePattern<math::FloorOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(math::FloorOp op,
+                                PatternRewriter &rewriter) const override {
+    Type type = op.getType();
+    if (!getElementTypeOrSelf(type).isF32())
+      return failure();
+    Location loc = op.getLoc();
+    Type intType = rewriter.getI32Type();
+    if (auto shaped = dyn_cast<ShapedType>(type))
+      intType = shaped.clone(intType);
+    auto constant = [&](float value) -> Value {
+      TypedAttr scalar = rewriter.getF32FloatAttr(value);
+      if (auto shaped = dyn_cast<ShapedType>(type))
+        scalar = DenseElementsAttr::get(shaped, Attribute(scalar));
+      return arith::ConstantOp::create(rewriter, loc, scalar);
+    };
+    Value x = op.getOperand();
+    // Unordered: NaN counts as large. Large values are swapped for zero
+    // before the conversion, which would give poison for them.
+    Value large = arith::CmpFOp::create(
+        rewriter, loc, arith::CmpFPredicate::UGE,
+        math::AbsFOp::create(rewriter, loc, x), constant(8388608.0f));
+    Value safe =
+        arith::SelectOp::create(rewriter, loc, large, constant(0.0f), x);
+    Value truncated = arith::SIToFPOp::create(
+        rewriter, loc, type,
+        arith::FPToSIOp::create(rewriter, loc, intType, safe));
+    Value below = arith::CmpFOp::create(
+        rewriter, loc, arith::CmpFPredicate::OLT, safe, truncated);
+    Value stepped =
+        arith::SubFOp::create(rewriter, loc, truncated, constant(1.0f));
+    Value down =
+        arith::SelectOp::create(rewriter, loc, below, stepped, truncated);
+    Value integral = arith::CmpFOp::create(
+        rewriter, loc, arith::CmpFPredicate::OEQ, safe, truncated);
+    Value keep = arith::OrIOp::create(rewriter, loc, integral, large);
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, keep, x, down);
+    return success();
+  }
+};
+
 struct ApproximateMathPass
     : public recur::impl::ApproximateMathBase<ApproximateMathPass> {
+  using ApproximateMathBase::ApproximateMathBase;
+
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     // Accurate to a few ulps of f32 (upstream's bounds); f64 keeps libm.
@@ -32,6 +83,8 @@ struct ApproximateMathPass
       return llvm::is_contained(
           {"exp", "expm1", "tanh", "log", "log1p", "log2", "erf"}, name);
     });
+    if (arithFloor)
+      patterns.add<FloorInArith>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -177,3 +177,36 @@ tile.func @dot_wgmma(%pa: !tile.ptr<f16>, %pc: !tile.ptr<f32>) {
   tile.store %oq, %d : tensor<64x64x!tile.ptr<f32>>
   tile.return
 }
+
+// -----
+
+// f32 tanh on AMD is arithmetic (the polynomial of recur-approximate-math),
+// not a call into the ROCm device libraries, which are not linked.
+// GFX942-LABEL: tanh_f32:
+// GFX942-NOT: __ocml
+// GFX942: .end_amdhsa_kernel
+tile.func @tanh_f32(%px: !tile.ptr<f32>) {
+  %r = tile.make_range 0, 128 : tensor<128xi32>
+  %p = tile.splat %px : tensor<128x!tile.ptr<f32>>
+  %q = tile.addptr %p, %r : tensor<128x!tile.ptr<f32>>, tensor<128xi32>
+  %x = tile.load %q : tensor<128x!tile.ptr<f32>>
+  %y = math.tanh %x : tensor<128xf32>
+  tile.store %q, %y : tensor<128x!tile.ptr<f32>>
+  tile.return
+}
+
+// -----
+
+// num_programs on AMD reads the hidden kernel arguments instead of calling
+// ockl, so the kernel needs no ROCm device library: hidden_block_count_y
+// follows the 8-byte pointer and hidden_block_count_x, at offset 12 (0xc).
+// GFX942-LABEL: grid_size_y:
+// GFX942-NOT: __ockl
+// GFX942: s_load_dword s{{[0-9]+}}, s[0:1], 0xc
+// GFX942: .end_amdhsa_kernel
+// GFX942-SAME: .offset: 12\0A .size: 4\0A .value_kind: hidden_block_count_y
+tile.func @grid_size_y(%px: !tile.ptr<i32>) {
+  %n = tile.num_programs y
+  tile.store %px, %n : !tile.ptr<i32>
+  tile.return
+}

@@ -343,3 +343,48 @@ def test_device_assert_fails_the_launch_with_its_message(device):
         match=r"block \(0, 0, 0\).*assertion failed: x below 100 at .*test_emulation.py:\d+",
     ):
         assert_kernel[(1,)](x, N=256)
+
+
+@recur.jit
+def floor_kernel(x_ptr, out_ptr, n, BLOCK: rl.constexpr):
+    offsets = rl.arange(0, BLOCK)
+    mask = offsets < n
+    rl.store(out_ptr + offsets, rl.floor(rl.load(x_ptr + offsets, mask=mask)), mask=mask)
+
+
+def test_floor_is_exact_at_the_edges(device):
+    # AMD targets compute f32 floor in arithmetic through i32 (no device
+    # library); every target must agree with numpy bit for bit, signed zeros,
+    # values beyond 2^23 and 2^31, infinities and NaN included.
+    x = np.array(
+        [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            -1.0,
+            1.0,
+            -1.5,
+            2.75,
+            -2.75,
+            8388607.5,
+            -8388607.5,
+            8388608.0,
+            -8388609.0,
+            3e9,
+            -3e9,
+            1e30,
+            -1e30,
+            np.inf,
+            -np.inf,
+            np.nan,
+            1e-45,
+            -1e-45,
+            0.99999994,
+            -0.99999994,
+        ],
+        np.float32,
+    )
+    out = np.zeros_like(x)
+    floor_kernel[(1,)](x, out, x.size, BLOCK=32)
+    np.testing.assert_array_equal(out.view(np.uint32), np.floor(x).view(np.uint32))
