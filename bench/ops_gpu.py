@@ -2,10 +2,11 @@
 
 Runs with RECUR_DEVICE=cuda on device-resident buffers (no host copies in
 the timed region): the vector-add tutorial against the GPU's memory
-bandwidth, the fused softmax, and the FMA matmul (tensor cores are not used
-yet) against torch (``torch.matmul``, ``softmax``, ``scaled_dot_product
-_attention`` where importable) and Triton where importable. Prints a table
-and writes ``bench/results/ops-gpu.json`` and ``ops-gpu.md``.
+bandwidth, the fused softmax, the FMA matmul, and the operators flash_attn,
+gla and ssd, against the peers importable there (``torch.matmul``,
+``softmax``, ``scaled_dot_product_attention``; FLA's ``chunk_gla``;
+mamba_ssm's ``mamba_chunk_scan_combined``). Prints a table and writes
+``bench/results/ops-gpu.json`` and ``ops-gpu.md``.
 
     RECUR_DEVICE=cuda python3 bench/ops_gpu.py
 """
@@ -44,6 +45,88 @@ def torch_peer():
         return torch if torch.cuda.is_available() else None
     except ImportError:
         return None
+
+
+def peer(module: str, name: str):
+    """``module.name`` when importable (FLA, mamba_ssm), else None."""
+    try:
+        imported = __import__(module, fromlist=[name])
+        return getattr(imported, name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def operator_rows(gpu, torch, rng):
+    """recur.ops on GPU-resident operands (torch tensors when torch is
+    there, Recur DeviceBuffers otherwise) beside the peers present: torch's
+    scaled_dot_product_attention, FLA's chunk_gla, mamba_ssm's SSD."""
+    from recur import ops
+    from recur.ops._arrays import DeviceBuffer
+
+    def upload(array):
+        if torch is not None:
+            return torch.from_numpy(array).cuda()
+        buffer = DeviceBuffer(array.shape, array.dtype, gpu)
+        gpu.copy_to_device(buffer.address, array.ctypes.data, array.nbytes)
+        return buffer
+
+    def synchronize():
+        if torch is not None:
+            torch.cuda.synchronize()
+        else:
+            gpu.synchronize()
+
+    def timed(fn):
+        return median_seconds(lambda: (fn(), synchronize()), 10, 2)
+
+    rows = []
+    B, T, H, D = 4, 2048, 16, 64
+    q, k, v = (upload(rng.standard_normal((B, T, H, D)).astype(np.float16)) for _ in range(3))
+    seconds = timed(lambda: ops.flash_attn(q, k, v, causal=True))
+    row = {
+        "op": "flash_attn causal",
+        "shape": f"B={B} T={T} H={H} D={D} f16",
+        "recur_ms": seconds * 1e3,
+        "recur_TFLOPs": 2 * B * H * T * T * D / seconds / 1e12,  # causal: half of 4BHT^2D
+    }
+    if torch is not None:
+        tq, tk, tv = (x.transpose(1, 2) for x in (q, k, v))
+        sdpa = torch.nn.functional.scaled_dot_product_attention
+        row["torch_ms"] = timed(lambda: sdpa(tq, tk, tv, is_causal=True)) * 1e3
+    rows.append(row)
+
+    B, T, H, K = 4, 2048, 8, 64
+    q, k, v = (upload(rng.standard_normal((B, T, H, K)).astype(np.float32)) for _ in range(3))
+    g = upload(-np.abs(rng.standard_normal((B, T, H, K))).astype(np.float32) * 0.1)
+    seconds = timed(lambda: ops.gla(q, k, v, g))
+    row = {
+        "op": "gla",
+        "shape": f"B={B} T={T} H={H} K=V={K} f32",
+        "recur_ms": seconds * 1e3,
+        "recur_GBps": 5 * 4 * B * T * H * K / seconds / 1e9,
+    }
+    chunk_gla = peer("fla.ops.gla", "chunk_gla")
+    if chunk_gla is not None and torch is not None:
+        row["fla_ms"] = timed(lambda: chunk_gla(q, k, v, g)) * 1e3
+    rows.append(row)
+
+    b, l, h, p, n = 4, 2048, 16, 64, 64
+    x = upload(rng.standard_normal((b, l, h, p)).astype(np.float32))
+    dt = upload(np.abs(rng.standard_normal((b, l, h))).astype(np.float32) * 0.1)
+    A = upload(-np.abs(rng.standard_normal(h)).astype(np.float32))
+    Bm, Cm = (upload(rng.standard_normal((b, l, 1, n)).astype(np.float32)) for _ in range(2))
+    seconds = timed(lambda: ops.ssd(x, dt, A, Bm, Cm, chunk_size=64))
+    row = {
+        "op": "ssd",
+        "shape": f"b={b} l={l} h={h} p={p} n={n} f32",
+        "recur_ms": seconds * 1e3,
+        "recur_GBps": 3 * 4 * b * l * h * p / seconds / 1e9,
+    }
+    scan = peer("mamba_ssm.ops.triton.ssd_combined", "mamba_chunk_scan_combined")
+    if scan is not None and torch is not None:
+        row["mamba_ssm_ms"] = timed(lambda: scan(x, dt, A, Bm, Cm, chunk_size=64)) * 1e3
+    rows.append(row)
+    return rows
 
 
 def main():
@@ -113,6 +196,8 @@ def main():
         row["torch_ms"] = median_seconds(lambda: (ta @ tb, torch.cuda.synchronize()), 10, 2) * 1e3
     rows.append(row)
 
+    rows += operator_rows(gpu, torch, rng)
+
     result = {
         "device": gpu.name,
         "target": gpu.target,
@@ -126,8 +211,8 @@ def main():
     lines = [
         f"# GPU operators on {gpu.name} ({gpu.target})",
         "",
-        "| op | shape | Recur ms | torch ms | Recur throughput |",
-        "|---|---|---|---|---|",
+        "| op | shape | Recur ms | peer | peer ms | Recur throughput |",
+        "|---|---|---|---|---|---|",
     ]
     for row in rows:
         throughput = (
@@ -135,9 +220,12 @@ def main():
             if "recur_GBps" in row
             else f"{row['recur_TFLOPs']:.2f} TFLOP/s"
         )
-        torch_ms = f"{row['torch_ms']:.3f}" if "torch_ms" in row else "-"
+        peers = [
+            (key[:-3], row[key]) for key in ("torch_ms", "fla_ms", "mamba_ssm_ms") if key in row
+        ]
+        name, ms = (peers[0][0], f"{peers[0][1]:.3f}") if peers else ("-", "-")
         lines.append(
-            f"| {row['op']} | {row['shape']} | {row['recur_ms']:.3f} | {torch_ms} | "
+            f"| {row['op']} | {row['shape']} | {row['recur_ms']:.3f} | {name} | {ms} | "
             f"{throughput} |"
         )
     text = "\n".join(lines) + "\n"

@@ -2,7 +2,8 @@
 # Everything that needs an NVIDIA GPU, in one command (well under eight
 # minutes): build (incremental), the GPU tests (test_cuda_device.py: JIT and
 # ahead-of-time kernels, streams and events; the DSL tutorials with
-# RECUR_DEVICE=cuda), the GPU benchmark (bench/ops_gpu.py,
+# RECUR_DEVICE=cuda; the operator tests with RECUR_DEVICE=cuda), the GPU
+# benchmark (bench/ops_gpu.py,
 # which writes bench/results/ops-gpu.{json,md}) and a log of it all in
 # bench/results/gpu-check.log. Without a GPU it says so and exits 0.
 set -uo pipefail
@@ -41,6 +42,12 @@ status=0
   echo "== DSL tutorials on the GPU"
   RECUR_DEVICE=cuda timeout 240 python3 -m pytest -q -p no:cacheprovider \
     "$ROOT/test/python/test_tutorials.py" || status=1
+
+  echo "== operators on the GPU"
+  # One pytest per operator file, four at a time: most of the time goes to
+  # compiling each operator function (ptxas), which the GPU does not speed up.
+  ls "$ROOT"/test/python/test_ops_*.py | RECUR_DEVICE=cuda timeout 300 \
+    xargs -P 4 -I{} python3 -m pytest -q -p no:cacheprovider {} || status=1
 
   echo "== GPU benchmark"
   RECUR_DEVICE=cuda timeout 120 python3 "$ROOT/bench/ops_gpu.py" || status=1

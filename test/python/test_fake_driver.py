@@ -107,3 +107,215 @@ def test_jit_and_streams_on_a_stand_in_driver(tmp_path, subprocess_env, platform
         [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0 and done.stdout == "ok\n", done.stdout + done.stderr
+
+
+# Every operator of recur.ops on RECUR_DEVICE=cuda/rocm: compiled for the
+# stand-in's GPU, its host arrays staged. The stand-in does not run the
+# kernels (the emulator proves them: test_ops_*.py on emu:*), so this checks
+# the launch (grid, threads per block) and the copies: every array goes to
+# the GPU, only the outputs come back.
+OPERATORS_SCRIPT = textwrap.dedent(
+    """
+    import ctypes, os, warnings
+    import numpy as np
+    from recur import ops
+    from recur.ops import _kernels
+    from recur.runtime import device
+
+    if device.current() == "cuda":
+        last = ctypes.CDLL(os.environ["RECUR_CUDA_DRIVER"]).fakeCudaLastLaunch
+        warp = 32
+    else:
+        last = ctypes.CDLL(os.environ["RECUR_HIP_LIBRARY"]).fakeHipLastLaunch
+        warp = 64
+    copies = [0, 0]
+    covered = set()
+
+    def check(name, grid, to_device, to_host):
+        dims = (ctypes.c_uint * 6)()
+        now = ctypes.c_int(), ctypes.c_int()
+        last(dims, ctypes.byref(now[0]), ctypes.byref(now[1]))
+        threads = warp * _kernels.gpu_warps(name)
+        assert list(dims) == [*grid, threads, 1, 1], (name, list(dims))
+        moved = [now[0].value - copies[0], now[1].value - copies[1]]
+        assert moved == [to_device, to_host], (name, moved)
+        copies[:] = now[0].value, now[1].value
+        covered.add(name)
+
+    rng = np.random.default_rng(0)
+    normal = lambda *shape: rng.standard_normal(shape).astype(np.float32)
+    B, T, H, K, V = 2, 40, 3, 16, 32
+    q, k, v = normal(B, T, H, K), normal(B, T, H, K), normal(B, T, H, V)
+    state = normal(B, H, K, V)
+
+    o, final = ops.linear_attn(q, k, v, initial_state=state, output_final_state=True)
+    assert o.shape == (B, T, H, V) and final.shape == (B, H, K, V)
+    check("linear_attn", (H, B, 1), 6, 2)  # q k v state | o final
+    ops.gla(q, k, v, -np.abs(normal(B, T, H, K)))
+    check("gla", (H, B, 1), 6, 2)
+    ops.delta_rule(q, k, v, np.abs(normal(B, T, H)))
+    check("delta_rule", (H, B, 1), 6, 2)
+    ops.gated_delta_rule(q, k, v, -np.abs(normal(B, T, H)), np.abs(normal(B, T, H)))
+    check("gated_delta_rule", (H, B, 1), 7, 2)
+    o, lse = ops.flash_attn(q, k, normal(B, T, H, V), causal=True, return_lse=True)
+    assert o.shape == (B, T, H, V) and lse.shape == (B, H, T)
+    block = _kernels.CONFIG_SPACES["flash_attn"].gpu[0]
+    check("flash_attn", (-(-T // block), H, B), 5, 2)
+    P, N = 8, 16
+    y, _ = ops.ssd(
+        normal(B, T, H, P), np.abs(normal(B, T, H)), -np.abs(normal(H)),
+        normal(B, T, 1, N), normal(B, T, 1, N),
+    )
+    assert y.shape == (B, T, H, P)
+    check("ssd", (H, B, 1), 7, 2)
+    d, n = 12, 4
+    y, _ = ops.selective_scan(
+        normal(B, d, T), np.abs(normal(B, d, T)), -np.abs(normal(d, n)),
+        normal(B, n, T), normal(B, n, T),
+    )
+    assert y.shape == (B, d, T)
+    check("selective_scan", (d, B, 1), 7, 2)
+    hidden, inputs = 24, 10
+    params = {f"W_{g}": normal(hidden, inputs) for g in "zrc"}
+    params.update({f"a_{g}": normal(hidden) for g in "zrc"})
+    params.update({f"b_{g}": normal(hidden) for g in "zrc"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nothing ran: "did not converge"
+        h, _ = ops.newton_rnn("gru_diag", normal(B, T, inputs), params)
+    assert h.shape == (B, T, hidden)
+    # x, 9 parameters, the scratch workspace, h, iterations and residual go;
+    # only the last three come back.
+    from recur.ops.newton import _CHANNEL_BLOCK
+
+    check("newton_rnn", (-(-hidden // _CHANNEL_BLOCK), B, 1), 14, 3)
+    assert covered == set(_kernels.CONFIG_SPACES), covered
+    print("ok")
+    """
+)
+
+
+@pytest.mark.parametrize("platform", ["cuda", "rocm"])
+def test_operators_on_a_stand_in_driver(tmp_path, subprocess_env, platform):
+    if platform == "cuda" and ptxas is None:
+        pytest.skip("no ptxas for the cubin")
+    env = subprocess_env(tmp_path / "cache")
+    if platform == "cuda":
+        env.update(RECUR_DEVICE="cuda", RECUR_CUDA_DRIVER=str(fake_library("RecurFakeCuda")))
+    else:
+        env.update(RECUR_DEVICE="rocm", RECUR_HIP_LIBRARY=str(fake_library("RecurFakeHip")))
+    done = subprocess.run(
+        [sys.executable, "-c", OPERATORS_SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0 and done.stdout == "ok\n", done.stdout + done.stderr
+
+
+# Operands already in GPU memory stay there: nothing is copied either way,
+# and the outputs are allocated in GPU memory (a recur DeviceBuffer here, as
+# the operands are neither torch nor cupy tensors). Offsets given as GPU
+# arrays are read back to the host once; a GPU state of the wrong dtype is
+# an error rather than a silent copy.
+GPU_ARRAYS_SCRIPT = textwrap.dedent(
+    """
+    import ctypes, os
+    import numpy as np
+    from recur import ops
+    from recur.ops._arrays import DeviceBuffer
+    from recur.runtime import device
+
+    if device.current() == "cuda":
+        last = ctypes.CDLL(os.environ["RECUR_CUDA_DRIVER"]).fakeCudaLastLaunch
+    else:
+        last = ctypes.CDLL(os.environ["RECUR_HIP_LIBRARY"]).fakeHipLastLaunch
+
+    def copies():
+        dims = (ctypes.c_uint * 6)()
+        now = ctypes.c_int(), ctypes.c_int()
+        last(dims, ctypes.byref(now[0]), ctypes.byref(now[1]))
+        return list(dims), now[0].value, now[1].value
+
+    class CudaArray:  # as torch and cupy present theirs
+        def __init__(self, array):
+            self.array = array
+            self.__cuda_array_interface__ = {
+                "data": (array.ctypes.data, False), "typestr": array.dtype.str,
+                "shape": array.shape, "strides": None, "version": 3,
+            }
+
+    class DLPackArray:  # as jax presents its GPU arrays
+        def __init__(self, array):
+            self.array = array
+
+        def __dlpack__(self, stream=None):
+            return self.array.__dlpack__()
+
+        def __dlpack_device__(self):
+            return (2, 0)  # kDLCUDA
+
+    rng = np.random.default_rng(0)
+    normal = lambda *shape: rng.standard_normal(shape).astype(np.float32)
+    B, T, H, K, V = 2, 40, 3, 16, 32
+    q, k, v = normal(B, T, H, K), normal(B, T, H, K), normal(B, T, H, V)
+    g = -np.abs(normal(B, T, H, K))
+
+    _, to_device, to_host = copies()
+    o, final = ops.gla(
+        CudaArray(q), DLPackArray(k), CudaArray(v), CudaArray(g),
+        initial_state=CudaArray(normal(B, H, K, V)), output_final_state=True,
+    )
+    dims, to_device2, to_host2 = copies()
+    assert dims[:3] == [H, B, 1], dims
+    assert (to_device2, to_host2) == (to_device, to_host), "GPU operands were staged"
+    assert isinstance(o, DeviceBuffer) and isinstance(final, DeviceBuffer)
+    assert (o.shape, o.dtype, final.shape) == ((B, T, H, V), np.float32, (B, H, K, V))
+    assert o.__cuda_array_interface__["shape"] == (B, T, H, V)
+    assert o.get().shape == (B, T, H, V)
+    assert copies()[2] == to_host2 + 1
+
+    # Packed sequences: offsets on the GPU are read back once, then staged.
+    total = 50
+    qp, kp, vp = normal(total, H, K), normal(total, H, K), normal(total, H, V)
+    offsets = CudaArray(np.array([0, 20, 50], np.int32))
+    _, to_device, to_host = copies()
+    o, lse = ops.flash_attn(
+        CudaArray(qp), CudaArray(kp), CudaArray(vp), causal=True,
+        cu_seqlens_q=offsets, cu_seqlens_k=offsets, return_lse=True,
+    )
+    assert o.shape == (total, H, V) and lse.shape == (H, total), (o.shape, lse.shape)
+    _, to_device2, to_host2 = copies()
+    # Two offset reads come back; two offset arrays and the filled o and lse go.
+    assert (to_device2 - to_device, to_host2 - to_host) == (4, 2)
+
+    try:
+        ops.linear_attn(
+            CudaArray(q), CudaArray(k), CudaArray(v),
+            initial_state=CudaArray(np.zeros((B, H, K, V))),
+        )
+        raise AssertionError("a float64 state on the GPU was accepted")
+    except ValueError as error:
+        assert "initial_state: must be float32 on the GPU, got float64" in str(error)
+    print("ok")
+    """
+)
+
+
+@pytest.mark.parametrize("platform", ["cuda", "rocm"])
+def test_operators_keep_gpu_arrays_in_place(tmp_path, subprocess_env, platform):
+    if platform == "cuda" and ptxas is None:
+        pytest.skip("no ptxas for the cubin")
+    env = subprocess_env(tmp_path / "cache")
+    if platform == "cuda":
+        env.update(RECUR_DEVICE="cuda", RECUR_CUDA_DRIVER=str(fake_library("RecurFakeCuda")))
+    else:
+        env.update(RECUR_DEVICE="rocm", RECUR_HIP_LIBRARY=str(fake_library("RecurFakeHip")))
+    done = subprocess.run(
+        [sys.executable, "-c", GPU_ARRAYS_SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0 and done.stdout == "ok\n", done.stdout + done.stderr

@@ -323,8 +323,9 @@ def test_dlpack_arrays_are_read_in_place():
 
     a = np.arange(12, dtype=np.float32).reshape(3, 4)
     address = a.__array_interface__["data"][0]
-    assert _dlpack_tensor(a.__dlpack__()) == (address, np.dtype(np.float32), True)
+    assert _dlpack_tensor(a.__dlpack__()) == (address, np.dtype(np.float32), True, (3, 4))
     assert _dlpack_tensor(a[1:].__dlpack__())[0] == address + 16
+    assert _dlpack_tensor(a[1:].__dlpack__())[3] == (2, 4)
     assert _dlpack_tensor(a[:, ::2].__dlpack__())[2] is False
 
 

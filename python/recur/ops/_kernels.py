@@ -78,7 +78,9 @@ def element_type(array, name: str) -> str:
 
 def check_offsets(cu, total: int, label: str, name: str, total_text=None):
     """Validates packed-sequence offsets ``cu`` (``[N + 1]``, 0 .. total)."""
-    offsets = np.ascontiguousarray(launch.as_array(cu, label))
+    from ._arrays import host
+
+    offsets = host(cu, label)
     if offsets.dtype not in (np.int32, np.int64) or offsets.ndim != 1 or offsets.size < 2:
         raise ValueError(
             f"{name}: {label} must be a 1-D int32/int64 array of N + 1 offsets, got "
@@ -159,11 +161,12 @@ def resolve_size(name: str, size, source: str, length: int, batch: int, run) -> 
 
 
 def on_gpu() -> bool:
-    """Whether operators run on a GPU target (today: an emulated one)."""
+    """Whether operators run on a GPU or an emulated one."""
     from ..compiler.compiler import EMULATED_TARGETS
     from ..runtime import device
 
-    return device.current() in EMULATED_TARGETS
+    name = device.current()
+    return name in EMULATED_TARGETS or name in device.GPU_DEVICES
 
 
 def gpu_warps(name: str) -> int:
@@ -171,30 +174,48 @@ def gpu_warps(name: str) -> int:
     return CONFIG_SPACES[name].gpu[1]
 
 
-def compile_gpu(name: str, source: str, chunk_size: int, target: str, num_warps=None):
-    """Compiles an operator function for a GPU target (``cuda:sm_80`` ...)
-    without running it: a list of ``{name, registers, shared, spill_stores,
-    spill_loads, stack, threads}`` per kernel, from ptxas. Cached on disk
-    like the kernels themselves."""
+def _gpu_binary(name: str, source: str, chunk_size: int, target: str, num_warps=None):
+    """Compiles an operator function for a GPU target (``cuda:sm_80`` ...):
+    ``(binary, kernels, metadata)`` with the cubin or HSACO, the kernels'
+    ``(name, argument kinds)`` and, per kernel, ``{name, registers, shared,
+    spill_stores, spill_loads, stack, threads}`` from ptxas or the code
+    object. Cached on disk like the CPU kernels."""
     from .. import _C
 
     num_warps = num_warps or gpu_warps(name)
     options = {"chunk_size": chunk_size, "target": target, "num_warps": num_warps}
     key = _C.runtime.sha256(json.dumps([_C.runtime.version(), source, sorted(options.items())]))
     entry = cache.disk().lookup(key)
-    if entry is not None and "metadata" in entry:
-        return json.loads(entry["metadata"])
+    if entry is not None and {"binary", "kernels", "metadata"} <= entry.keys():
+        cache.record("disk_hits")
+        return entry["binary"], json.loads(entry["kernels"]), json.loads(entry["metadata"])
+    cache.record("misses")
     context = _C.ir.Context()
     module = _C.ir.Module.parse(context, source)
     module.run_pipeline(f"convert-seq-to-tile{{chunk-size={chunk_size} gpu=true}}")
     result = _C.runtime.compile_gpu(module.to_text(debug_info=False), target, num_warps)
+    kernels = [[kernel["name"], list(kernel["args"])] for kernel in result["kernels"]]
     metadata = [{k: v for k, v in kernel.items() if k != "args"} for kernel in result["kernels"]]
-    cache.disk().store(key, {"metadata": json.dumps(metadata).encode()})
-    return metadata
+    cache.disk().store(
+        key,
+        {
+            "binary": result["binary"],
+            "kernels": json.dumps(kernels).encode(),
+            "metadata": json.dumps(metadata).encode(),
+        },
+    )
+    return result["binary"], kernels, metadata
+
+
+def compile_gpu(name: str, source: str, chunk_size: int, target: str, num_warps=None):
+    """The per-kernel resources of an operator function compiled for a GPU
+    target, without running it (see ``_gpu_binary``)."""
+    return _gpu_binary(name, source, chunk_size, target, num_warps)[2]
 
 
 class OperatorKernel:
-    """One compiled operator function, ready to launch."""
+    """One compiled operator function, ready to launch on the current device:
+    the CPU, an emulated GPU (``emu:*``) or a GPU (``cuda``, ``rocm``)."""
 
     def __init__(self, name: str, source: str, chunk_size: int):
         from .. import _C
@@ -203,15 +224,14 @@ class OperatorKernel:
         from ..compiler.compiler import EMULATED_TARGETS
 
         target = device.current()
+        self.gpu = None
         if target in device.GPU_DEVICES:
-            # Compiled and checked for GPUs (recurc op, compile_gpu, the
-            # emu:* devices) but not launched on one from Python yet: say so
-            # rather than run on the CPU behind the caller's back.
-            raise NotImplementedError(
-                f"recur.ops.{name}: RECUR_DEVICE={target} is not supported by the "
-                "operators yet; use RECUR_DEVICE=cpu, an emulated GPU "
-                "(emu:sm_80, emu:sm_90, emu:gfx942) or `recurc op` for GPU binaries"
-            )
+            self.gpu = device.gpu(target)
+            binary, kernels, metadata = _gpu_binary(name, source, chunk_size, self.gpu.target)
+            module = self.gpu.load(binary, kernels)
+            (threads,) = [k["threads"] for k in metadata if k["name"] == name]
+            self.launcher = self.gpu.make_launcher(module, name, threads)
+            return
         emulate = EMULATED_TARGETS.get(target, "")
         options = {"chunk_size": chunk_size, "target": target}
         num_warps = 4
@@ -252,9 +272,30 @@ class OperatorKernel:
         else:
             self.launcher = device.cpu().make_launcher(module, name)
 
-    def __call__(self, grid, arrays, *lengths: int):
-        addresses = [a.__array_interface__["data"][0] for a in arrays]
-        self.launcher(*launch.normalize_grid(grid, {}), *addresses, *lengths)
+    def __call__(self, grid, inputs, outputs, *lengths: int, scratch=()):
+        """Runs the kernel on the pointers ``inputs``, ``outputs`` and
+        ``scratch``, in that order, then ``lengths``. ``outputs`` are read and
+        written (their initial values are the kernel's starting point);
+        inputs are only read and scratch only used. On a GPU, host arrays go
+        to GPU memory first and only the outputs come back; arrays already
+        in GPU memory are used in place."""
+        grid = launch.normalize_grid(grid, {})
+        arrays = (*inputs, *outputs, *scratch)
+        if self.gpu is None:
+            addresses = [a.__array_interface__["data"][0] for a in arrays]
+            self.launcher(*grid, *addresses, *lengths)
+            return
+        from ..runtime.cuda import Staging
+
+        staging = Staging(self.gpu)
+        launched = False
+        try:
+            results = {id(a) for a in outputs}
+            pointers = [staging.argument(a, copy_back=id(a) in results) for a in arrays]
+            self.launcher(*grid, *(p.address for p in pointers), *lengths)
+            launched = True
+        finally:
+            staging.finish(copy_back=launched)
 
 
 def get_kernel(name: str, source: str, chunk_size: int) -> OperatorKernel:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _kernels
-from ..runtime.launch import as_array
+from . import _arrays, _kernels
 
 
 def flash_attn(
@@ -98,13 +97,13 @@ def _flash_attn(
     return_lse,
     diagonal,
 ):
-    q, k, v = (np.ascontiguousarray(as_array(x, n)) for x, n in ((q, "q"), (k, "k"), (v, "v")))
+    q, k, v = (_arrays.operand(x, n) for x, n in ((q, "q"), (k, "k"), (v, "v")))
     varlen = cu_seqlens_q is not None
     if varlen != (cu_seqlens_k is not None):
         raise ValueError("flash_attn: cu_seqlens_q and cu_seqlens_k go together")
     squeeze = varlen and q.ndim == 3
     if squeeze:
-        q, k, v = q[None], k[None], v[None]
+        q, k, v = (x.reshape((1,) + x.shape) for x in (q, k, v))
     for label, x in (("q", q), ("k", k), ("v", v)):
         if x.ndim != 4:
             raise ValueError(f"flash_attn: {label} must be [B, T, H, D], got shape {x.shape}")
@@ -172,9 +171,9 @@ def _flash_attn(
         longest,
         sequences * H,
         lambda size: _flash_attn(
-            q[0] if squeeze else q,
-            k[0] if squeeze else k,
-            v[0] if squeeze else v,
+            q.reshape(q.shape[1:]) if squeeze else q,
+            k.reshape(k.shape[1:]) if squeeze else k,
+            v.reshape(v.shape[1:]) if squeeze else v,
             causal,
             softmax_scale,
             window_size,
@@ -186,19 +185,21 @@ def _flash_attn(
         ),
     )
     kernel = _kernels.get_kernel("flash_attn", source, block_size)
-    o = np.zeros((B, Tq, H, Dv), dtype=q.dtype)
+    o = _arrays.full((B, Tq, H, Dv), 0, q.dtype, like=q)
     results = [o]
     if return_lse:
         lse_type = np.float64 if q.dtype == np.float64 else np.float32
-        lse = np.full((B, H, Tq), -np.inf, dtype=lse_type)
+        lse = _arrays.full((B, H, Tq), -np.inf, lse_type, like=q)
         results.append(lse)
     if sequences > 0 and longest > 0:
         grid = (-(-longest // block_size), H, sequences)
         if diagonal is not None:
             extra = extra + [np.array(diagonal, np.int32)]
-        kernel(grid, [q, k, v] + extra + results, Tq, Tk)
+        kernel(grid, [q, k, v] + extra, results, Tq, Tk)
+    if squeeze:
+        o = o.reshape(o.shape[1:])
     if not return_lse:
-        return o[0] if squeeze else o
+        return _arrays.result(o)
     if varlen:
-        return (o[0] if squeeze else o), lse[0]
-    return o, lse
+        lse = lse.reshape(lse.shape[1:])
+    return _arrays.result(o), _arrays.result(lse)

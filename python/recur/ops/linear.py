@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _kernels
-from ..runtime.launch import as_array
+from . import _arrays, _kernels
 
 
 def _check_sequences(q, k, v, name):
@@ -45,9 +44,7 @@ def _linear_family(
     ``gates`` lists (label, array, per_key) operands between v and the
     state: ``[B, T, H, K]`` when per_key, else ``[B, T, H]``.
     """
-    q, k, v = (
-        np.ascontiguousarray(as_array(x, label)) for x, label in ((q, "q"), (k, "k"), (v, "v"))
-    )
+    q, k, v = (_arrays.operand(x, label) for x, label in ((q, "q"), (k, "k"), (v, "v")))
     _check_sequences(q, k, v, name)
     B, T, H, K = q.shape
     V = v.shape[-1]
@@ -55,7 +52,7 @@ def _linear_family(
     _kernels.check_size(name, "chunk_size", chunk_size)
     gate_arrays = []
     for label, gate, per_key in gates:
-        gate = np.ascontiguousarray(as_array(gate, label))
+        gate = _arrays.operand(gate, label)
         if per_key and gate.shape != k.shape:
             raise ValueError(
                 f"{name}: {label} must have the shape of k {k.shape}, got {gate.shape}"
@@ -73,7 +70,7 @@ def _linear_family(
         sequences = offsets.size - 1
     state = None
     if initial_state is not None:
-        state = np.ascontiguousarray(as_array(initial_state, "initial_state"), dtype=np.float32)
+        state = _arrays.operand(initial_state, "initial_state", dtype=np.float32)
         if state.shape != (sequences, H, K, V):
             raise ValueError(
                 f"{name}: initial_state must be [N, H, K, V] = {(sequences, H, K, V)}, got "
@@ -108,15 +105,16 @@ def _linear_family(
     )
     kernel = _kernels.get_kernel(name, source, chunk_size)
 
-    o = np.empty((B, T, H, V), dtype=q.dtype)
-    final = np.empty((sequences, H, K, V), dtype=np.float32)
-    arrays = [q, k, v] + [g for _, g, _ in gate_arrays]
-    arrays += [x for x in (state, offsets) if x is not None] + [o, final]
+    o = _arrays.empty((B, T, H, V), q.dtype, like=q)
+    final = _arrays.empty((sequences, H, K, V), np.float32, like=q)
+    inputs = [q, k, v] + [g for _, g, _ in gate_arrays]
+    inputs += [x for x in (state, offsets) if x is not None]
     if T > 0 and sequences > 0:
-        kernel((H, sequences), arrays, T)
+        kernel((H, sequences), inputs, [o, final], T)
     elif output_final_state:
-        final[...] = 0 if state is None else state
-    return o, (final if output_final_state else None)
+        shape = (sequences, H, K, V)
+        final = _arrays.full(shape, 0, np.float32, q) if state is None else _arrays.copy(state, q)
+    return _arrays.result(o), (_arrays.result(final) if output_final_state else None)
 
 
 def linear_attn(

@@ -14,8 +14,7 @@ import warnings
 
 import numpy as np
 
-from . import _kernels
-from ..runtime.launch import as_array
+from . import _arrays, _kernels
 
 _BUILTIN_GATES = {"gru_diag": ("z", "r", "c"), "lstm_diag": ("i", "f", "o", "c")}
 _CHANNEL_BLOCK = 16  # channels per program for the built-in cells
@@ -82,7 +81,7 @@ def _parameters(cell, params, name):
             f"{name}: unknown cell {cell!r}; cells are 'gru_diag', 'lstm_diag' and "
             "recur.ops.Cell objects"
         )
-    arrays = [np.ascontiguousarray(as_array(v, label)) for label, v in zip(labels, values)]
+    arrays = [_arrays.operand(v, label) for label, v in zip(labels, values)]
     return labels, arrays, gates
 
 
@@ -138,7 +137,7 @@ def newton_rnn(cell, x, params, h0=None, max_iters=None, tol=None, chunk_size=No
 
     name = "newton_rnn"
     labels, arrays, gates = _parameters(cell, params, name)
-    x = np.ascontiguousarray(as_array(x, "x"))
+    x = _arrays.operand(x, "x")
     if x.ndim != 3:
         raise ValueError(f"{name}: x must be [B, T, D], got shape {list(x.shape)}")
     batch, length, inputs = x.shape
@@ -162,9 +161,9 @@ def newton_rnn(cell, x, params, h0=None, max_iters=None, tol=None, chunk_size=No
         if states == 2:
             if not isinstance(h0, (tuple, list)) or len(h0) != 2:
                 raise ValueError(f"{name}: h0 of 'lstm_diag' must be a (c0, h0) pair")
-            parts = [np.asarray(as_array(v, label)) for label, v in zip(("c0", "h0"), h0)]
+            parts = [_arrays.host(v, label) for label, v in zip(("c0", "h0"), h0)]
         else:
-            parts = [np.asarray(as_array(h0, "h0"))]
+            parts = [_arrays.host(h0, "h0")]
         for label, part in zip(("c0", "h0") if states == 2 else ("h0",), parts):
             if part.shape != (batch, hidden):
                 raise ValueError(
@@ -181,9 +180,9 @@ def newton_rnn(cell, x, params, h0=None, max_iters=None, tol=None, chunk_size=No
         raise ValueError(f"{name}: tol must be positive, got {tol!r}")
     _kernels.check_size(name, "chunk_size", chunk_size)
 
-    h = np.empty((batch, length, hidden), x.dtype)
+    h = _arrays.empty((batch, length, hidden), x.dtype, like=x)
     if batch == 0 or length == 0:
-        return h, {"iterations": 0, "converged": True, "residual": 0.0}
+        return _arrays.result(h), {"iterations": 0, "converged": True, "residual": 0.0}
 
     custom = isinstance(cell, Cell)
     elements = {"x": element}
@@ -220,10 +219,10 @@ def newton_rnn(cell, x, params, h0=None, max_iters=None, tol=None, chunk_size=No
 
     iterations = np.zeros((), np.int32)
     residual = np.zeros((), compute_dtype)
-    workspace = np.empty(batch * length * (gates + 2 * states) * hidden, compute_dtype)
+    workspace = _arrays.empty(batch * length * (gates + 2 * states) * hidden, compute_dtype, x)
     inputs_ = [x, *arrays] + ([initial] if initial is not None else [])
     grid = (-(-hidden // width), batch)
-    kernel(grid, inputs_ + [h, iterations, residual, workspace], length)
+    kernel(grid, inputs_, [h, iterations, residual], length, scratch=[workspace])
 
     info = {
         "iterations": int(iterations),
@@ -237,4 +236,4 @@ def newton_rnn(cell, x, params, h0=None, max_iters=None, tol=None, chunk_size=No
             RuntimeWarning,
             stacklevel=2,
         )
-    return h, info
+    return _arrays.result(h), info

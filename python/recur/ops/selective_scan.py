@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _kernels
-from ..runtime.launch import as_array
+from . import _arrays, _kernels
 
 
 def selective_scan(
@@ -45,7 +44,7 @@ def selective_scan(
         ("delta_bias", delta_bias),
     ):
         if value is not None:
-            arrays[label] = np.ascontiguousarray(as_array(value, label))
+            arrays[label] = _arrays.operand(value, label)
     u = arrays["u"]
     if u.ndim != 3:
         raise ValueError(f"{name}: u must be [b, d, l], got shape {list(u.shape)}")
@@ -74,7 +73,7 @@ def selective_scan(
     _kernels.check_size(name, "chunk_size", chunk_size)
     state = None
     if initial_state is not None:
-        state = np.ascontiguousarray(as_array(initial_state, "initial_state"), dtype=np.float32)
+        state = _arrays.operand(initial_state, "initial_state", dtype=np.float32)
         if state.shape != (b, d, n):
             raise ValueError(f"{name}: initial_state must be {[b, d, n]}, got {list(state.shape)}")
 
@@ -104,9 +103,10 @@ def selective_scan(
         ),
     )
     kernel = _kernels.get_kernel(name, source, chunk_size)
-    y = np.empty_like(u)
-    last = np.zeros((b, d, n), np.float32) if state is None else state.copy()
+    y = _arrays.empty(u.shape, u.dtype, like=u)
+    shape = (b, d, n)
+    last = _arrays.full(shape, 0, np.float32, u) if state is None else _arrays.copy(state, u)
     if l > 0 and b > 0:
         inputs = [arrays[k] for k in order] + ([state] if state is not None else [])
-        kernel((d, b), inputs + [y, last], l)
-    return y, (last if return_last_state else None)
+        kernel((d, b), inputs, [y, last], l)
+    return _arrays.result(y), (_arrays.result(last) if return_last_state else None)

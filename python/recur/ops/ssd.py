@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _kernels
-from ..runtime.launch import as_array
+from . import _arrays, _kernels
 
 
 def ssd(
@@ -45,7 +44,7 @@ def ssd(
         ("dt_bias", dt_bias),
     ):
         if value is not None:
-            arrays[label] = np.ascontiguousarray(as_array(value, label))
+            arrays[label] = _arrays.operand(value, label)
     x = arrays["x"]
     if x.ndim != 4:
         raise ValueError(f"{name}: x must be [b, l, h, p], got shape {x.shape}")
@@ -76,7 +75,7 @@ def ssd(
         raise ValueError(f"{name}: chunk_size must be a power of two, got {chunk_size}")
     state = None
     if initial_states is not None:
-        state = np.ascontiguousarray(as_array(initial_states, "initial_states"), dtype=np.float32)
+        state = _arrays.operand(initial_states, "initial_states", dtype=np.float32)
         if state.shape != (b, h, p, n):
             raise ValueError(
                 f"{name}: initial_states must be {[b, h, p, n]}, got {list(state.shape)}"
@@ -100,11 +99,12 @@ def ssd(
         initial_states=state is not None,
     )
     kernel = _kernels.get_kernel("ssd", source, chunk_size)
-    y = np.empty_like(x)
-    final = np.empty((b, h, p, n), np.float32)
+    y = _arrays.empty(x.shape, x.dtype, like=x)
+    final = _arrays.empty((b, h, p, n), np.float32, like=x)
     inputs = [arrays[k] for k in order] + ([state] if state is not None else [])
     if l > 0 and b > 0:
-        kernel((h, b), inputs + [y, final], l)
+        kernel((h, b), inputs, [y, final], l)
     elif return_final_states:
-        final[...] = 0 if state is None else state
-    return y, (final if return_final_states else None)
+        shape = (b, h, p, n)
+        final = _arrays.full(shape, 0, np.float32, x) if state is None else _arrays.copy(state, x)
+    return _arrays.result(y), (_arrays.result(final) if return_final_states else None)

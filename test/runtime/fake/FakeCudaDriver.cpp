@@ -5,7 +5,8 @@
 // float arrays, `(x, y, out, n)`, over the grid it is launched on. Loaded in
 // place of libcuda.so.1 ($RECUR_CUDA_DRIVER), it lets tests run the AOT GPU
 // path (module loading, argument marshalling, grids, streams, memsets) on
-// machines without a GPU. `fakeCudaStats` reports what was called.
+// machines without a GPU. `fakeCudaStats` reports what was called and
+// `fakeCudaLastLaunch` the last launch's shape and the copies each way.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +22,8 @@ using Result = int;
 using Pointer = unsigned long long;
 
 std::atomic<int> loads{0}, launches{0}, memsets{0};
+std::atomic<int> copiesToDevice{0}, copiesToHost{0};
+unsigned lastLaunch[6] = {};
 int primary = 1;
 thread_local void *current = nullptr;
 thread_local void *pushed = nullptr;
@@ -37,6 +40,12 @@ void fakeCudaStats(int *moduleLoads, int *kernelLaunches, int *memsetCalls) {
   *moduleLoads = loads;
   *kernelLaunches = launches;
   *memsetCalls = memsets;
+}
+
+void fakeCudaLastLaunch(unsigned *gridAndBlock, int *toDevice, int *toHost) {
+  std::memcpy(gridAndBlock, lastLaunch, sizeof(lastLaunch));
+  *toDevice = copiesToDevice;
+  *toHost = copiesToHost;
 }
 
 Result cuInit(unsigned) { return 0; }
@@ -101,10 +110,12 @@ Result cuMemFree_v2(Pointer address) {
   return 0;
 }
 Result cuMemcpyHtoD_v2(Pointer to, const void *from, size_t bytes) {
+  ++copiesToDevice;
   std::memcpy(reinterpret_cast<void *>(to), from, bytes);
   return 0;
 }
 Result cuMemcpyDtoH_v2(void *to, Pointer from, size_t bytes) {
+  ++copiesToHost;
   std::memcpy(to, reinterpret_cast<const void *>(from), bytes);
   return 0;
 }
@@ -127,6 +138,8 @@ Result cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz,
   if (!current || (stream && stream != current))
     return 201; // CUDA_ERROR_INVALID_CONTEXT
   ++launches;
+  unsigned shape[6] = {gx, gy, gz, bx, by, bz};
+  std::memcpy(lastLaunch, shape, sizeof(shape));
   const std::string &name = static_cast<Function *>(function)->name;
   if (name.size() < 3 || name.compare(name.size() - 3, 3, "add") != 0)
     return 0;

@@ -3,7 +3,8 @@
 // FakeCudaDriver.cpp's twin for HIP ($RECUR_HIP_LIBRARY): host memory as
 // device memory, one gfx942 device, and kernels whose names end in "add"
 // run on the host as `out = x + y` over the grid. `fakeHipStats` reports
-// what was called.
+// what was called and `fakeHipLastLaunch` the last launch's shape and the
+// copies each way.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,7 +19,19 @@ namespace {
 using Result = int;
 
 std::atomic<int> loads{0}, launches{0}, memsets{0};
+std::atomic<int> copiesToDevice{0}, copiesToHost{0};
+unsigned lastLaunch[6] = {};
 thread_local int current = 0;
+
+// hipMemcpyKind's host-to-device and device-to-host.
+constexpr int kHostToDevice = 1, kDeviceToHost = 2;
+
+void countCopy(int kind) {
+  if (kind == kHostToDevice)
+    ++copiesToDevice;
+  else if (kind == kDeviceToHost)
+    ++copiesToHost;
+}
 
 struct Function {
   std::string name;
@@ -32,6 +45,12 @@ void fakeHipStats(int *moduleLoads, int *kernelLaunches, int *memsetCalls) {
   *moduleLoads = loads;
   *kernelLaunches = launches;
   *memsetCalls = memsets;
+}
+
+void fakeHipLastLaunch(unsigned *gridAndBlock, int *toDevice, int *toHost) {
+  std::memcpy(gridAndBlock, lastLaunch, sizeof(lastLaunch));
+  *toDevice = copiesToDevice;
+  *toHost = copiesToHost;
 }
 
 Result hipInit(unsigned) { return 0; }
@@ -80,6 +99,8 @@ Result hipModuleLaunchKernel(void *function, unsigned gx, unsigned gy,
                              unsigned gz, unsigned bx, unsigned by, unsigned bz,
                              unsigned, void *, void **params, void **) {
   ++launches;
+  unsigned shape[6] = {gx, gy, gz, bx, by, bz};
+  std::memcpy(lastLaunch, shape, sizeof(shape));
   const std::string &name = static_cast<Function *>(function)->name;
   if (name.size() < 3 || name.compare(name.size() - 3, 3, "add") != 0)
     return 0;
@@ -101,11 +122,14 @@ Result hipFree(void *address) {
   std::free(address);
   return 0;
 }
-Result hipMemcpy(void *to, const void *from, size_t bytes, int) {
+Result hipMemcpy(void *to, const void *from, size_t bytes, int kind) {
+  countCopy(kind);
   std::memcpy(to, from, bytes);
   return 0;
 }
-Result hipMemcpyAsync(void *to, const void *from, size_t bytes, int, void *) {
+Result hipMemcpyAsync(void *to, const void *from, size_t bytes, int kind,
+                      void *) {
+  countCopy(kind);
   std::memcpy(to, from, bytes);
   return 0;
 }
