@@ -169,17 +169,32 @@ class AttentionRun:
     """One call of ``SequenceParallel.flash_attn`` on this rank's slices."""
 
     def __init__(
-        self, sp, q, k, v, causal, scale, block_size, return_lse, window=(-1, -1), offsets=None
+        self,
+        sp,
+        q,
+        k,
+        v,
+        causal,
+        scale,
+        block_size,
+        return_lse,
+        window=(-1, -1),
+        offsets=None,
+        key_excess=0,
     ):
         self.sp, self.q, self.k, self.v = sp, q, k, v
         self.causal, self.scale, self.block_size = causal, scale, block_size
         self.return_lse, self.window = return_lse, window
         # Packed sequences' global offsets (batch 1), queries' and keys', or
         # None; per sequence, the keys' end minus the queries' (its bottom-right
-        # alignment: 0 for self-attention).
+        # alignment: 0 for self-attention). Without offsets, ``key_excess``
+        # is Tk - Tq of every batch row (cross-attention), None when 0.
         self.offsets_q, self.offsets_k = offsets if offsets is not None else (None, None)
         self.offsets = offsets
-        self.shift = None if offsets is None else offsets[1][1:] - offsets[0][1:]
+        if offsets is not None:
+            self.shift = offsets[1][1:] - offsets[0][1:]
+        else:
+            self.shift = np.array([key_excess]) if key_excess else None
         self.B, _, self.H, self.D = q.shape
         self.Hk, self.Dv = k.shape[2], v.shape[3]
 
@@ -237,9 +252,10 @@ class AttentionRun:
 
     @property
     def aligned(self):
-        """Whether blocks need their global alignment: windows, or packed
-        sequences (keys of other sequences masked off)."""
-        return tuple(self.window) != (-1, -1) or self.offsets is not None
+        """Whether blocks need their global alignment: windows, packed
+        sequences (keys of other sequences masked off), or query and key
+        sequences of different lengths."""
+        return tuple(self.window) != (-1, -1) or self.shift is not None
 
     def _pieces(self, ranges, offsets):
         """Global ``[start, end)`` ranges cut at the boundaries of ``offsets``,
@@ -404,10 +420,11 @@ def run(
     """(o, lse) of this rank's slice by ``strategy``; lse is None unless
     ``return_lse``. ``offsets``: packed sequences' global offsets (B = 1),
     ``(queries', keys')``; ``Tk``: the keys' total when it differs from
-    ``T`` (packed cross-attention)."""
-    job = AttentionRun(sp, q, k, v, causal, scale, block_size, return_lse, window, offsets)
-    R, rank = sp.size, sp.rank
+    ``T`` (cross-attention, packed or not)."""
     Tk = T if Tk is None else Tk
+    excess = Tk - T if offsets is None else 0
+    job = AttentionRun(sp, q, k, v, causal, scale, block_size, return_lse, window, offsets, excess)
+    R, rank = sp.size, sp.rank
     lengths, k_lengths = split(T, R), split(Tk, R)
     if strategy == "ring":
         acc = job.ring(sp._transport, q, k, v, k_lengths, rank, lengths)

@@ -674,9 +674,10 @@ class SequenceParallel:
         return_lse=False,
     ):
         """``recur.ops.flash_attn`` on this rank's slices ``[B, T_r, H, D]``
-        (self-attention: q, k and v sliced alike by ``shard``); returns this
-        rank's slice of the output (and of ``lse``, ``[B, H, T_r]``, with
-        ``return_lse``)."""
+        (q sliced by ``shard`` of the queries, k and v by ``shard`` of the
+        keys: a key sequence of another length is cross-attention, aligned
+        bottom-right as on one device); returns this rank's slice of the
+        output (and of ``lse``, ``[B, H, T_r]``, with ``return_lse``)."""
         offsets = self._attention_offsets(cu_seqlens_q, cu_seqlens_k)
         squeeze = offsets is not None and np.ndim(q) == 3
         if squeeze:
@@ -709,9 +710,8 @@ class SequenceParallel:
         lengths = self.comm.allgather((q.shape[1], k.shape[1], v.shape[1]))
         T = sum(n for n, _, _ in lengths)
         Tk = sum(m for _, m, _ in lengths)
-        cross = offsets is not None and not np.array_equal(*offsets)
-        if not cross:
-            Tk = T
+        if offsets is not None and np.array_equal(*offsets):
+            Tk = T  # packed self-attention: keys sliced as the queries
         expected = [len(self._positions(T, r)) for r in range(self.size)]
         expected_k = [len(self._positions(Tk, r)) for r in range(self.size)]
         bad = [

@@ -495,6 +495,37 @@ def test_flash_attn_packed_cross_attention(strategy, causal, window):
     assert agree(error < 2e-5), f"rank {sp.rank}: error {error}"
 
 
+@pytest.mark.parametrize("strategy", ["ring", "zigzag_ring", "ulysses", "hybrid", "auto"])
+@pytest.mark.parametrize("Tk", [45, 19])
+@pytest.mark.parametrize("causal,window", [(False, (-1, -1)), (True, (-1, -1)), (True, (5, 2))])
+def test_flash_attn_cross_attention(strategy, Tk, causal, window):
+    """Batched cross-attention, 29 queries against more keys or fewer: q
+    sharded over Tq, k and v over Tk, bottom-right aligned as on one device
+    (with fewer keys, causal queries near the start see none: zeros, -inf)."""
+    sp = SequenceParallel(strategy=strategy)
+    rng = np.random.default_rng(67)
+    q = rng.standard_normal((2, 29, 4, 16)).astype(np.float32)
+    k = rng.standard_normal((2, Tk, 2, 16)).astype(np.float32)
+    v = rng.standard_normal((2, Tk, 2, 8)).astype(np.float32)
+    kw = dict(causal=causal, window_size=window)
+    o_full, lse_full = ops.flash_attn(q, k, v, **kw, return_lse=True)
+    sp.reset_counters()
+    o, lse = sp.flash_attn(sp.shard(q), sp.shard(k), sp.shard(v), **kw, return_lse=True)
+    if strategy == "ring":  # every key block but the next rank's
+        slices = COMM.allgather(sp.shard(k).shape[1])
+        expected = sum(
+            2 * n * 2 * (16 + 8) * 4 for j, n in enumerate(slices) if j != (sp.rank + 1) % sp.size
+        )
+        assert agree(sp.bytes_sent == expected), (sp.rank, sp.bytes_sent, expected)
+    assert agree(np.array_equal(np.isinf(lse), np.isinf(sp.shard(lse_full, axis=2))))
+    seen = np.isfinite(lse)
+    error = max(
+        np.abs(o - sp.shard(o_full)).max(initial=0.0),
+        np.abs(lse[seen] - sp.shard(lse_full, axis=2)[seen]).max(initial=0.0),
+    )
+    assert agree(error < 2e-5), f"rank {sp.rank}: error {error}"
+
+
 def test_flash_attn_hybrid_with_an_explicit_group():
     """ulysses_size = R: one group, the ring of one; = 1: the plain ring."""
     for size in (COMM.Get_size(), 1):

@@ -66,7 +66,7 @@ def operator_functions():
 
     def capture(name, source, chunk_size):
         captured.append((name, source, chunk_size))
-        return lambda *args: None
+        return lambda *args, **kwargs: None
 
     with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the skipped launches "do not converge"
