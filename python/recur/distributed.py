@@ -130,21 +130,35 @@ class SequenceParallel:
     ``"zigzag_ring"``, ``"ulysses"``, ``"hybrid"``). ``shard``/``unshard`` lay
     the sequence out as the strategy needs (zigzag for ``"zigzag_ring"``,
     contiguous otherwise). ``ulysses_size``: hybrid's Ulysses group size
-    (default ``recur._attention_parallel.default_ulysses_size``)."""
+    (default ``recur._attention_parallel.default_ulysses_size``).
 
-    def __init__(self, comm=None, strategy="auto", backend="mpi", ulysses_size=None):
-        if backend != "mpi":
+    ``backend="mpi"`` moves data with MPI; ``backend="nccl"`` with NCCL
+    (libnccl.so.2, loaded at run time), each rank on GPU ``device`` (by
+    default its rank among the ranks of its node), the unique id passed
+    over ``comm``. The strategies' buffers are on the host, so NCCL's
+    transfers are staged through GPU memory (docs/distributed.md)."""
+
+    def __init__(self, comm=None, strategy="auto", backend="mpi", ulysses_size=None, device=None):
+        if backend not in ("mpi", "nccl"):
             raise ValueError(
-                f"SequenceParallel: backend {backend!r} is not available (backends: 'mpi')"
+                f"SequenceParallel: backend {backend!r} is not available (backends: 'mpi', "
+                "'nccl')"
             )
         from mpi4py import MPI
 
         from . import _distributed
 
         self.comm = MPI.COMM_WORLD if comm is None else comm
-        self._transport = _distributed.MpiCommunicator(MPI._handleof(self.comm))
+        self.backend = backend
         self._distributed = _distributed
         self.rank, self.size = self.comm.Get_rank(), self.comm.Get_size()
+        if backend == "nccl" and device is None:
+            # One GPU per rank of a node, in rank order.
+            local = self.comm.Split_type(MPI.COMM_TYPE_SHARED, self.rank)
+            device = local.Get_rank()
+            local.Free()
+        self._device = device
+        self._transport = self._communicator(self.comm)
         known = ("auto",) + _LINEAR_STRATEGIES + attention.STRATEGIES[1:]
         if strategy not in known:
             raise ValueError(
@@ -204,19 +218,37 @@ class SequenceParallel:
         for t in self._transports():
             t.reset_counters()
 
+    def _communicator(self, comm):
+        """The backend's transport over the ranks of mpi4py communicator
+        ``comm``. NCCL's unique id comes from the first rank; when NCCL cannot
+        be loaded there, every rank raises the same error."""
+        if self.backend == "mpi":
+            from mpi4py import MPI
+
+            return self._distributed.MpiCommunicator(MPI._handleof(comm))
+        payload = None
+        if comm.Get_rank() == 0:
+            try:
+                payload = (self._distributed.NcclCommunicator.unique_id(), None)
+            except (RuntimeError, ValueError) as error:
+                payload = (None, str(error))
+        unique_id, error = comm.bcast(payload, root=0)
+        if error is not None:
+            raise ValueError(f"SequenceParallel(backend='nccl'): {error}")
+        return self._distributed.NcclCommunicator(
+            unique_id, comm.Get_rank(), comm.Get_size(), self._device
+        )
+
     def _hybrid_transports(self, u: int):
         """(the Ulysses group's, the ring's) transports for groups of ``u``
         consecutive ranks: the ring joins the ranks at the same place in their
         groups."""
         if u not in self._hybrid:
-            from mpi4py import MPI
-
             group = self.comm.Split(self.rank // u, self.rank)
             ring = self.comm.Split(self.rank % u, self.rank)
-            self._hybrid[u] = tuple(
-                self._distributed.MpiCommunicator(MPI._handleof(c)) for c in (group, ring)
-            )
-            # The transports hold duplicates; these are no longer needed.
+            self._hybrid[u] = tuple(self._communicator(c) for c in (group, ring))
+            # The transports hold duplicates (or NCCL's own); these are no
+            # longer needed.
             group.Free()
             ring.Free()
         return self._hybrid[u]

@@ -2,7 +2,8 @@
 //
 // A separate extension so that `import recur` never needs MPI: only
 // recur.distributed imports it. Communicators wrap the MPI_Comm of an mpi4py
-// communicator (MPI._handleof), duplicated.
+// communicator (MPI._handleof), duplicated, or an NCCL communicator whose
+// unique id travels over mpi4py.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,6 +11,7 @@
 #include "runtime/distributed/AttentionParallel.h"
 #include "runtime/distributed/LinearCarry.h"
 #include "runtime/distributed/MpiCommunicator.h"
+#include "runtime/distributed/NcclCommunicator.h"
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -109,13 +111,7 @@ PYBIND11_MODULE(_distributed, m) {
       .def_property_readonly("rank", &Communicator::rank)
       .def_property_readonly("size", &Communicator::size)
       .def_property_readonly("bytes_sent", &Communicator::bytesSent)
-      .def("reset_counters", &Communicator::resetCounters);
-  py::class_<MpiCommunicator, Communicator>(m, "MpiCommunicator")
-      .def(py::init([](uintptr_t handle) {
-             return new MpiCommunicator(reinterpret_cast<MPI_Comm>(handle));
-           }),
-           py::arg("handle"),
-           "From an mpi4py communicator's handle (MPI._handleof(comm))")
+      .def("reset_counters", &Communicator::resetCounters)
       .def(
           "allreduce_max",
           [](Communicator &self, std::vector<double> values) {
@@ -123,6 +119,25 @@ PYBIND11_MODULE(_distributed, m) {
             return values;
           },
           py::arg("values"));
+  py::class_<MpiCommunicator, Communicator>(m, "MpiCommunicator")
+      .def(py::init([](uintptr_t handle) {
+             return new MpiCommunicator(reinterpret_cast<MPI_Comm>(handle));
+           }),
+           py::arg("handle"),
+           "From an mpi4py communicator's handle (MPI._handleof(comm))");
+  py::class_<NcclCommunicator, Communicator>(m, "NcclCommunicator")
+      .def(py::init([](py::bytes uniqueId, int rank, int size, int device) {
+             std::string id = uniqueId;
+             py::gil_scoped_release release; // init waits for every rank
+             return new NcclCommunicator(id, rank, size, device);
+           }),
+           py::arg("unique_id"), py::arg("rank"), py::arg("size"),
+           py::arg("device") = 0,
+           "Joins the NCCL communicator of `unique_id` (from nccl_unique_id "
+           "on one rank) as `rank` of `size`, on GPU `device`")
+      .def_static(
+          "unique_id", []() { return py::bytes(NcclCommunicator::uniqueId()); },
+          "A fresh NCCL unique id");
 
   bindMerge<float>(m);
   bindMerge<double>(m);
