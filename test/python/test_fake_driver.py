@@ -6,6 +6,7 @@
 # and async copies work through the bindings. The binaries are real: cuda
 # needs ptxas.
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -319,3 +320,61 @@ def test_operators_keep_gpu_arrays_in_place(tmp_path, subprocess_env, platform):
         timeout=600,
     )
     assert done.returncode == 0 and done.stdout == "ok\n", done.stdout + done.stderr
+
+
+# Operators tune on a GPU: sizes x warps, pruned by the resource model
+# (ptxas's figures), timed once per machine and reused by later processes.
+# The stand-in's timings are meaningless; the choice must still be one of
+# the candidates and be what the operator then launches with.
+TUNING_SCRIPT = textwrap.dedent(
+    """
+    import ctypes, os
+    import numpy as np
+    from recur import ops
+    from recur.ops import _kernels
+
+    last = ctypes.CDLL(os.environ["RECUR_CUDA_DRIVER"]).fakeCudaLastLaunch
+    rng = np.random.default_rng(0)
+    B, T, H, K = 1, 40, 2, 16
+    q, k, v = (rng.standard_normal((B, T, H, K)).astype(np.float32) for _ in range(3))
+    ops.gla(q, k, v, -np.abs(rng.standard_normal((B, T, H, K))).astype(np.float32))
+    dims = (ctypes.c_uint * 6)()
+    copies = ctypes.c_int(), ctypes.c_int()
+    last(dims, ctypes.byref(copies[0]), ctypes.byref(copies[1]))
+    print("threads", dims[3])
+    print("configs", len(_kernels.gpu_configs("gla")))
+    """
+)
+
+
+def test_operators_tune_sizes_and_warps_on_a_gpu(tmp_path, subprocess_env):
+    from recur.ops import _kernels
+
+    if ptxas is None:
+        pytest.skip("no ptxas for the cubins")
+    env = subprocess_env(tmp_path / "cache")
+    env.update(
+        RECUR_DEVICE="cuda",
+        RECUR_CUDA_DRIVER=str(fake_library("RecurFakeCuda")),
+        RECUR_AUTOTUNE="1",
+        RECUR_PRINT_AUTOTUNING="1",
+    )
+    runs = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", TUNING_SCRIPT],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        runs.append(done.stdout.splitlines())
+    for lines, timed in zip(runs, ("timed [1-9]", "timed 0")):
+        (choice,) = [line for line in lines if line.startswith("recur.ops.gla")]
+        match = re.search(rf"size (\d+), (\d+) warps \(({timed}\d*) of (\d+)\)", choice)
+        assert match, choice
+        size, warps = int(match.group(1)), int(match.group(2))
+        assert (size, warps) in _kernels.gpu_configs("gla")
+        assert f"threads {32 * warps}" in lines, lines
+        assert int(match.group(4)) <= int(lines[-1].split()[1])

@@ -129,17 +129,47 @@ def _bucket(n: int) -> int:
     return 1 << max(int(n) - 1, 0).bit_length()
 
 
+class TunedSize(int):
+    """A chunk or block size with the warps per block its kernel runs with
+    on a GPU target: the GPU default, the tuner's choice, or a candidate
+    being timed. It is the size everywhere an int is expected."""
+
+    def __new__(cls, size: int, num_warps: int):
+        value = super().__new__(cls, size)
+        value.num_warps = int(num_warps)
+        return value
+
+
+def _tuning_off() -> bool:
+    return os.environ.get("RECUR_AUTOTUNE", "1").lower() in ("0", "", "false", "off")
+
+
+def _print_choice(name, bucket, choice, result, candidates):
+    if os.environ.get("RECUR_PRINT_AUTOTUNING", "0") not in ("", "0"):
+        print(
+            f"recur.ops.{name}: length ~{bucket[2]}, batch ~{bucket[3]}: {choice} "
+            f"(timed {len(result['timed'])} of {len(candidates)})",
+            flush=True,
+        )
+
+
 def resolve_size(name: str, size, source: str, length: int, batch: int, run) -> int:
     """``size`` if given; else the fastest of the operator's config space for
     this operator function and shape bucket, timed once per machine (the
     tuning database under RECUR_CACHE_DIR) by ``run(size)``; the tested
-    default when RECUR_AUTOTUNE=0."""
+    default when RECUR_AUTOTUNE=0. On a GPU the config space is sizes ×
+    warps (a TunedSize); on an emulated one, whose timings say nothing
+    about a GPU, the GPU default."""
     if size is not None:
         return size
     candidates, default, gpu = CONFIG_SPACES[name]
     if on_gpu():
-        return gpu[0]
-    if os.environ.get("RECUR_AUTOTUNE", "1").lower() in ("0", "", "false", "off"):
+        from ..runtime import device
+
+        if device.current() not in device.GPU_DEVICES or _tuning_off():
+            return TunedSize(*gpu)
+        return _tune_on_gpu(name, source, length, batch, run)
+    if _tuning_off():
         return default
     bucket = (name, source, _bucket(length), _bucket(batch))
     choice = _choices.get(bucket)
@@ -151,12 +181,73 @@ def resolve_size(name: str, size, source: str, length: int, batch: int, run) -> 
         )
         result = _database().tune(key, [str(c) for c in candidates], lambda c: run(int(c)), 1, 3)
         choice = _choices[bucket] = int(result["best"])
-        if os.environ.get("RECUR_PRINT_AUTOTUNING", "0") not in ("", "0"):
-            print(
-                f"recur.ops.{name}: length ~{bucket[2]}, batch ~{bucket[3]}: size {choice} "
-                f"(timed {len(result['timed'])} of {len(candidates)})",
-                flush=True,
-            )
+        _print_choice(name, bucket, f"size {choice}", result, candidates)
+    return choice
+
+
+def gpu_configs(name: str) -> list:
+    """An operator's GPU config space: its sizes (with the GPU default's)
+    × 4 or 8 warps, as ``(size, num_warps)``."""
+    space = CONFIG_SPACES[name]
+    sizes = sorted(set(space.sizes) | {space.gpu[0]})
+    return [(size, warps) for size in sizes for warps in (4, 8)]
+
+
+def _fitting_gpu_configs(name: str, source: str, target: str) -> list:
+    """The GPU configs whose kernels fit a block (docs/autotune.md's
+    resource model: shared memory, threads, registers; spilling ones only
+    when every config spills), compiled in parallel."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .. import _C
+    from ..runtime.autotuner import gpu_overuse, gpu_resources
+
+    def resources(config):
+        size, warps = config
+        try:
+            kernels = _gpu_binary(name, source, size, target, warps)[2]
+        except _C.runtime.CompileError:
+            return None  # e.g. more static shared memory than the target has
+        (kernel,) = [k for k in kernels if k["name"] == name]
+        metadata = dict(kernel, target=target, num_threads=kernel["threads"])
+        return gpu_resources(metadata)
+
+    configs = gpu_configs(name)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        needs = list(pool.map(resources, configs))
+    fitting = [(c, r) for c, r in zip(configs, needs) if r is not None and not gpu_overuse(r)]
+    clean = [c for c, r in fitting if not r["spilled"]]
+    return clean or [c for c, _ in fitting]
+
+
+def _tune_on_gpu(name: str, source: str, length: int, batch: int, run) -> TunedSize:
+    from ..runtime import device
+    from ..runtime.autotuner import _database, _device_name
+
+    gpu = device.gpu()
+    bucket = (name, source, _bucket(length), _bucket(batch), gpu.target)
+    choice = _choices.get(bucket)
+    if choice is not None:
+        return choice
+    configs = _fitting_gpu_configs(name, source, gpu.target)
+    if not configs:
+        raise ValueError(
+            f"recur.ops.{name}: no config of {gpu_configs(name)} compiles for {gpu.target}"
+        )
+    labels = [f"{size}x{warps}" for size, warps in configs]
+
+    def timed(label):
+        size, warps = map(int, label.split("x"))
+        run(TunedSize(size, warps))
+        gpu.synchronize()  # GPU operands return before their kernel ends
+
+    key = json.dumps(
+        [name, hashlib.sha256(source.encode()).hexdigest(), bucket[2:4], _device_name()]
+    )
+    result = _database().tune(key, labels, timed, 1, 3)
+    size, warps = map(int, result["best"].split("x"))
+    choice = _choices[bucket] = TunedSize(size, warps)
+    _print_choice(name, bucket, f"size {size}, {warps} warps", result, labels)
     return choice
 
 
@@ -217,7 +308,7 @@ class OperatorKernel:
     """One compiled operator function, ready to launch on the current device:
     the CPU, an emulated GPU (``emu:*``) or a GPU (``cuda``, ``rocm``)."""
 
-    def __init__(self, name: str, source: str, chunk_size: int):
+    def __init__(self, name: str, source: str, chunk_size: int, num_warps: int):
         from .. import _C
         from ..runtime import device
 
@@ -227,16 +318,19 @@ class OperatorKernel:
         self.gpu = None
         if target in device.GPU_DEVICES:
             self.gpu = device.gpu(target)
-            binary, kernels, metadata = _gpu_binary(name, source, chunk_size, self.gpu.target)
+            binary, kernels, metadata = _gpu_binary(
+                name, source, chunk_size, self.gpu.target, num_warps
+            )
             module = self.gpu.load(binary, kernels)
             (threads,) = [k["threads"] for k in metadata if k["name"] == name]
             self.launcher = self.gpu.make_launcher(module, name, threads)
             return
         emulate = EMULATED_TARGETS.get(target, "")
         options = {"chunk_size": chunk_size, "target": target}
-        num_warps = 4
         if emulate:
-            num_warps = options["num_warps"] = gpu_warps(name)
+            options["num_warps"] = num_warps
+        else:
+            num_warps = 4  # the CPU lowering's tiles do not depend on it
         key = _C.runtime.sha256(json.dumps([_C.runtime.version(), source, sorted(options.items())]))
         entry = cache.disk().lookup(key)
         if entry is not None and "obj" in entry and "kernels" in entry:
@@ -299,15 +393,19 @@ class OperatorKernel:
 
 
 def get_kernel(name: str, source: str, chunk_size: int) -> OperatorKernel:
+    """The loaded kernel of an operator function at ``chunk_size`` (with its
+    warps when it is a TunedSize; the operator's GPU default otherwise)."""
     from ..runtime import device
 
-    key = (source, chunk_size, device.current())
+    num_warps = getattr(chunk_size, "num_warps", None) or gpu_warps(name)
+    key = (source, int(chunk_size), num_warps, device.current())
     kernel = _kernels.get(key)
     if kernel is None:
         with _lock:
             kernel = _kernels.get(key)
             if kernel is None:
-                kernel = _kernels[key] = OperatorKernel(name, source, chunk_size)
+                kernel = OperatorKernel(name, source, int(chunk_size), num_warps)
+                _kernels[key] = kernel
     else:
         cache.record("memory_hits")
     return kernel
