@@ -372,9 +372,10 @@ def test_operators_tune_sizes_and_warps_on_a_gpu(tmp_path, subprocess_env):
         runs.append(done.stdout.splitlines())
     for lines, timed in zip(runs, ("timed [1-9]", "timed 0")):
         (choice,) = [line for line in lines if line.startswith("recur.ops.gla")]
-        match = re.search(rf"size (\d+), (\d+) warps \(({timed}\d*) of (\d+)\)", choice)
+        pattern = rf"size (\d+), (\d+) warps, (\d+) stages \(({timed}\d*) of (\d+)\)"
+        match = re.search(pattern, choice)
         assert match, choice
-        size, warps = int(match.group(1)), int(match.group(2))
-        assert (size, warps) in _kernels.gpu_configs("gla")
+        size, warps, stages = (int(match.group(i)) for i in (1, 2, 3))
+        assert (size, warps, stages) in _kernels.gpu_configs("gla")
         assert f"threads {32 * warps}" in lines, lines
-        assert int(match.group(4)) <= int(lines[-1].split()[1])
+        assert int(match.group(5)) <= int(lines[-1].split()[1])

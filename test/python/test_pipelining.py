@@ -133,3 +133,55 @@ def test_num_stages_reaches_the_gpu_compiler():
     # The binding takes num_stages (1: loops as written).
     assert "num_stages" in _C.runtime.compile_gpu.__doc__
     assert "num_stages" in _C.runtime.compile_cpu.__doc__
+
+
+def _operator_calls(rng):
+    """One call per operator (T = 50: not a multiple of any chunk), each
+    taking ``chunk_size``/``block_size`` last."""
+    from recur import ops
+
+    def normal(*shape):
+        return rng.standard_normal(shape).astype(np.float32)
+
+    B, T, H, K, V = 2, 50, 2, 16, 32
+    q, k, v = normal(B, T, H, K), normal(B, T, H, K), normal(B, T, H, V)
+    g, beta = -np.abs(normal(B, T, H)), np.abs(normal(B, T, H))
+    params = {f"W_{x}": normal(24, 6) for x in "zrc"}
+    params.update({f"a_{x}": normal(24) for x in "zrc"})
+    params.update({f"b_{x}": 0.1 * normal(24) for x in "zrc"})
+    x = normal(B, T, 6)
+    u, delta = normal(B, 12, T), np.abs(normal(B, 12, T))
+    A, Bm, Cm = -np.abs(normal(12, 4)), normal(B, 4, T), normal(B, 4, T)
+    return {
+        "linear_attn": lambda size: ops.linear_attn(q, k, v, chunk_size=size)[0],
+        "gla": lambda size: ops.gla(q, k, v, -np.abs(normal(B, T, H, K)), chunk_size=size)[0],
+        "delta_rule": lambda size: ops.delta_rule(q, k, v, beta, chunk_size=size)[0],
+        "gated_delta_rule": lambda size: ops.gated_delta_rule(q, k, v, g, beta, chunk_size=size)[0],
+        "flash_attn": lambda size: ops.flash_attn(q, k, v, causal=True, block_size=size),
+        "selective_scan": lambda size: ops.selective_scan(u, delta, A, Bm, Cm, chunk_size=size)[0],
+        "newton_rnn": lambda size: ops.newton_rnn("gru_diag", x, params, chunk_size=size)[0],
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "linear_attn",
+        "gla",
+        "delta_rule",
+        "gated_delta_rule",
+        "flash_attn",
+        "selective_scan",
+        "newton_rnn",
+    ],
+)
+def test_operators_with_two_stages_are_bit_identical(emu, name):
+    # The operators' GPU tuner times 1 and 2 stages: both must compute the
+    # same, and 1 stage is what the operator tests check against references.
+    from recur.ops import _kernels
+
+    size, warps = _kernels.CONFIG_SPACES[name].gpu
+    # Fresh inputs per call, the same for both: gla draws its gate inside.
+    one = _operator_calls(np.random.default_rng(3))[name](_kernels.TunedSize(size, warps, 1))
+    two = _operator_calls(np.random.default_rng(3))[name](_kernels.TunedSize(size, warps, 2))
+    np.testing.assert_array_equal(one, two)

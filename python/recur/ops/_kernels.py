@@ -130,13 +130,15 @@ def _bucket(n: int) -> int:
 
 
 class TunedSize(int):
-    """A chunk or block size with the warps per block its kernel runs with
-    on a GPU target: the GPU default, the tuner's choice, or a candidate
-    being timed. It is the size everywhere an int is expected."""
+    """A chunk or block size with the warps per block and the software
+    pipeline's stages its kernel runs with on a GPU target: the GPU default,
+    the tuner's choice, or a candidate being timed. It is the size
+    everywhere an int is expected."""
 
-    def __new__(cls, size: int, num_warps: int):
+    def __new__(cls, size: int, num_warps: int, num_stages: int = 1):
         value = super().__new__(cls, size)
         value.num_warps = int(num_warps)
+        value.num_stages = int(num_stages)
         return value
 
 
@@ -158,8 +160,8 @@ def resolve_size(name: str, size, source: str, length: int, batch: int, run) -> 
     this operator function and shape bucket, timed once per machine (the
     tuning database under RECUR_CACHE_DIR) by ``run(size)``; the tested
     default when RECUR_AUTOTUNE=0. On a GPU the config space is sizes ×
-    warps (a TunedSize); on an emulated one, whose timings say nothing
-    about a GPU, the GPU default."""
+    warps × stages (a TunedSize); on an emulated one, whose timings say
+    nothing about a GPU, the GPU default."""
     if size is not None:
         return size
     candidates, default, gpu = CONFIG_SPACES[name]
@@ -187,10 +189,11 @@ def resolve_size(name: str, size, source: str, length: int, batch: int, run) -> 
 
 def gpu_configs(name: str) -> list:
     """An operator's GPU config space: its sizes (with the GPU default's)
-    × 4 or 8 warps, as ``(size, num_warps)``."""
+    × 4 or 8 warps × 1 or 2 pipeline stages, as ``(size, num_warps,
+    num_stages)``."""
     space = CONFIG_SPACES[name]
     sizes = sorted(set(space.sizes) | {space.gpu[0]})
-    return [(size, warps) for size in sizes for warps in (4, 8)]
+    return [(size, warps, stages) for size in sizes for warps in (4, 8) for stages in (1, 2)]
 
 
 def _fitting_gpu_configs(name: str, source: str, target: str) -> list:
@@ -203,9 +206,8 @@ def _fitting_gpu_configs(name: str, source: str, target: str) -> list:
     from ..runtime.autotuner import gpu_overuse, gpu_resources
 
     def resources(config):
-        size, warps = config
         try:
-            kernels = _gpu_binary(name, source, size, target, warps)[2]
+            kernels = _gpu_binary(name, source, *config, target=target)[2]
         except _C.runtime.CompileError:
             return None  # e.g. more static shared memory than the target has
         (kernel,) = [k for k in kernels if k["name"] == name]
@@ -234,20 +236,19 @@ def _tune_on_gpu(name: str, source: str, length: int, batch: int, run) -> TunedS
         raise ValueError(
             f"recur.ops.{name}: no config of {gpu_configs(name)} compiles for {gpu.target}"
         )
-    labels = [f"{size}x{warps}" for size, warps in configs]
+    labels = ["x".join(map(str, config)) for config in configs]
 
     def timed(label):
-        size, warps = map(int, label.split("x"))
-        run(TunedSize(size, warps))
+        run(TunedSize(*map(int, label.split("x"))))
         gpu.synchronize()  # GPU operands return before their kernel ends
 
     key = json.dumps(
         [name, hashlib.sha256(source.encode()).hexdigest(), bucket[2:4], _device_name()]
     )
     result = _database().tune(key, labels, timed, 1, 3)
-    size, warps = map(int, result["best"].split("x"))
-    choice = _choices[bucket] = TunedSize(size, warps)
-    _print_choice(name, bucket, f"size {size}, {warps} warps", result, labels)
+    size, warps, stages = map(int, result["best"].split("x"))
+    choice = _choices[bucket] = TunedSize(size, warps, stages)
+    _print_choice(name, bucket, f"size {size}, {warps} warps, {stages} stages", result, labels)
     return choice
 
 
@@ -265,7 +266,9 @@ def gpu_warps(name: str) -> int:
     return CONFIG_SPACES[name].gpu[1]
 
 
-def _gpu_binary(name: str, source: str, chunk_size: int, target: str, num_warps=None):
+def _gpu_binary(
+    name: str, source: str, chunk_size: int, num_warps=None, num_stages=1, *, target: str
+):
     """Compiles an operator function for a GPU target (``cuda:sm_80`` ...):
     ``(binary, kernels, metadata)`` with the cubin or HSACO, the kernels'
     ``(name, argument kinds)`` and, per kernel, ``{name, registers, shared,
@@ -275,6 +278,8 @@ def _gpu_binary(name: str, source: str, chunk_size: int, target: str, num_warps=
 
     num_warps = num_warps or gpu_warps(name)
     options = {"chunk_size": chunk_size, "target": target, "num_warps": num_warps}
+    if num_stages != 1:
+        options["num_stages"] = num_stages
     key = _C.runtime.sha256(json.dumps([_C.runtime.version(), source, sorted(options.items())]))
     entry = cache.disk().lookup(key)
     if entry is not None and {"binary", "kernels", "metadata"} <= entry.keys():
@@ -284,7 +289,7 @@ def _gpu_binary(name: str, source: str, chunk_size: int, target: str, num_warps=
     context = _C.ir.Context()
     module = _C.ir.Module.parse(context, source)
     module.run_pipeline(f"convert-seq-to-tile{{chunk-size={chunk_size} gpu=true}}")
-    result = _C.runtime.compile_gpu(module.to_text(debug_info=False), target, num_warps)
+    result = _C.runtime.compile_gpu(module.to_text(debug_info=False), target, num_warps, num_stages)
     kernels = [[kernel["name"], list(kernel["args"])] for kernel in result["kernels"]]
     metadata = [{k: v for k, v in kernel.items() if k != "args"} for kernel in result["kernels"]]
     cache.disk().store(
@@ -301,14 +306,16 @@ def _gpu_binary(name: str, source: str, chunk_size: int, target: str, num_warps=
 def compile_gpu(name: str, source: str, chunk_size: int, target: str, num_warps=None):
     """The per-kernel resources of an operator function compiled for a GPU
     target, without running it (see ``_gpu_binary``)."""
-    return _gpu_binary(name, source, chunk_size, target, num_warps)[2]
+    return _gpu_binary(name, source, chunk_size, num_warps, target=target)[2]
 
 
 class OperatorKernel:
     """One compiled operator function, ready to launch on the current device:
     the CPU, an emulated GPU (``emu:*``) or a GPU (``cuda``, ``rocm``)."""
 
-    def __init__(self, name: str, source: str, chunk_size: int, num_warps: int):
+    def __init__(
+        self, name: str, source: str, chunk_size: int, num_warps: int, num_stages: int = 1
+    ):
         from .. import _C
         from ..runtime import device
 
@@ -319,7 +326,7 @@ class OperatorKernel:
         if target in device.GPU_DEVICES:
             self.gpu = device.gpu(target)
             binary, kernels, metadata = _gpu_binary(
-                name, source, chunk_size, self.gpu.target, num_warps
+                name, source, chunk_size, num_warps, num_stages, target=self.gpu.target
             )
             module = self.gpu.load(binary, kernels)
             (threads,) = [k["threads"] for k in metadata if k["name"] == name]
@@ -329,8 +336,10 @@ class OperatorKernel:
         options = {"chunk_size": chunk_size, "target": target}
         if emulate:
             options["num_warps"] = num_warps
+            if num_stages != 1:
+                options["num_stages"] = num_stages
         else:
-            num_warps = 4  # the CPU lowering's tiles do not depend on it
+            num_warps, num_stages = 4, 1  # the CPU lowering does not use them
         key = _C.runtime.sha256(json.dumps([_C.runtime.version(), source, sorted(options.items())]))
         entry = cache.disk().lookup(key)
         if entry is not None and "obj" in entry and "kernels" in entry:
@@ -344,7 +353,7 @@ class OperatorKernel:
             gpu = "true" if emulate else "false"
             module.run_pipeline(f"convert-seq-to-tile{{chunk-size={chunk_size} gpu={gpu}}}")
             tile = module.to_text(debug_info=False)
-            result = _C.runtime.compile_cpu(tile, 3, emulate, num_warps)
+            result = _C.runtime.compile_cpu(tile, 3, emulate, num_warps, num_stages)
             obj, kernels = result["obj"], [[k, list(a)] for k, a in result["kernels"]]
             blocks = [list(b) for b in result["blocks"]]
             cache.disk().store(
@@ -394,17 +403,19 @@ class OperatorKernel:
 
 def get_kernel(name: str, source: str, chunk_size: int) -> OperatorKernel:
     """The loaded kernel of an operator function at ``chunk_size`` (with its
-    warps when it is a TunedSize; the operator's GPU default otherwise)."""
+    warps and stages when it is a TunedSize; the operator's GPU default
+    otherwise)."""
     from ..runtime import device
 
     num_warps = getattr(chunk_size, "num_warps", None) or gpu_warps(name)
-    key = (source, int(chunk_size), num_warps, device.current())
+    num_stages = getattr(chunk_size, "num_stages", 1)
+    key = (source, int(chunk_size), num_warps, num_stages, device.current())
     kernel = _kernels.get(key)
     if kernel is None:
         with _lock:
             kernel = _kernels.get(key)
             if kernel is None:
-                kernel = OperatorKernel(name, source, int(chunk_size), num_warps)
+                kernel = OperatorKernel(name, source, int(chunk_size), num_warps, num_stages)
                 _kernels[key] = kernel
     else:
         cache.record("memory_hits")
