@@ -37,12 +37,17 @@ class Staging:
     """Replaces host arrays by GPU copies for one launch; ``finish`` copies
     them back and frees them."""
 
-    def __init__(self):
-        self.gpu = device.gpu()
+    def __init__(self, gpu=None):
+        self.gpu = gpu or device.gpu()
         self.staged = []
         self.borrowed = []  # DLPack capsules, alive until the launch ends
 
-    def argument(self, value):
+    def argument(self, value, copy_back: bool = True):
+        """The launch value of ``value``: GPU arrays as they are, host arrays
+        as GPU copies (copied back by ``finish`` unless ``copy_back`` is
+        false: arrays the kernel only reads)."""
+        if isinstance(value, DevicePointer):
+            return value
         interface = getattr(value, "__cuda_array_interface__", None)
         if interface is not None:
             return DevicePointer(interface["data"][0], np.dtype(interface["typestr"]))
@@ -54,14 +59,14 @@ class Staging:
             if not value.flags.c_contiguous and not value.flags.f_contiguous:
                 raise ValueError("numpy arguments of GPU launches must be contiguous")
             address = self.gpu.allocate(value.nbytes)
-            self.staged.append((value, address))
+            self.staged.append((value, address, copy_back))
             self.gpu.copy_to_device(address, value.__array_interface__["data"][0], value.nbytes)
             return DevicePointer(address, value.dtype)
         return value
 
     def _from_dlpack(self, value):
         capsule = value.__dlpack__()
-        address, dtype, contiguous = _dlpack_tensor(capsule)
+        address, dtype, contiguous, _ = _dlpack_tensor(capsule)
         if not contiguous:
             raise ValueError("GPU arrays passed through DLPack must be contiguous")
         self.borrowed.append(capsule)
@@ -70,12 +75,13 @@ class Staging:
     def finish(self, copy_back: bool = True):
         try:
             if copy_back:
-                for array, address in self.staged:
-                    self.gpu.copy_to_host(
-                        array.__array_interface__["data"][0], address, array.nbytes
-                    )
+                for array, address, wanted in self.staged:
+                    if wanted:
+                        self.gpu.copy_to_host(
+                            array.__array_interface__["data"][0], address, array.nbytes
+                        )
         finally:
-            for _, address in self.staged:
+            for _, address, _ in self.staged:
                 self.gpu.release(address)
             self.staged = []
             self.borrowed = []
@@ -123,7 +129,8 @@ _DLPACK_DTYPES = {
 
 
 def _dlpack_tensor(capsule):
-    """(address, numpy dtype, contiguous) of an unconsumed DLPack capsule.
+    """(address, numpy dtype, contiguous, shape) of an unconsumed DLPack
+    capsule.
 
     The capsule is read, not consumed: its producer keeps the memory alive
     for as long as the capsule lives.
@@ -153,4 +160,4 @@ def _dlpack_tensor(capsule):
             if shape[axis] != 1 and tensor.strides[axis] != expected:
                 contiguous = False
             expected *= shape[axis]
-    return (tensor.data or 0) + tensor.byte_offset, np.dtype(dtype), contiguous
+    return (tensor.data or 0) + tensor.byte_offset, np.dtype(dtype), contiguous, tuple(shape)
