@@ -95,37 +95,50 @@ def operator_rows(gpu, torch, rng):
         row["torch_ms"] = timed(lambda: sdpa(tq, tk, tv, is_causal=True)) * 1e3
     rows.append(row)
 
+    def streamed(op, shape, run, moved_bytes, peer_key, peer_fn):
+        """A row for a memory-bound operator, its peer timed when present."""
+        seconds = timed(run)
+        row = {
+            "op": op,
+            "shape": shape,
+            "recur_ms": seconds * 1e3,
+            "recur_GBps": moved_bytes / seconds / 1e9,
+        }
+        if peer_fn is not None and torch is not None:
+            row[peer_key] = timed(peer_fn) * 1e3
+        return row
+
     B, T, H, K = 4, 2048, 8, 64
     q, k, v = (upload(rng.standard_normal((B, T, H, K)).astype(np.float32)) for _ in range(3))
     g = upload(-np.abs(rng.standard_normal((B, T, H, K))).astype(np.float32) * 0.1)
-    seconds = timed(lambda: ops.gla(q, k, v, g))
-    row = {
-        "op": "gla",
-        "shape": f"B={B} T={T} H={H} K=V={K} f32",
-        "recur_ms": seconds * 1e3,
-        "recur_GBps": 5 * 4 * B * T * H * K / seconds / 1e9,
-    }
     chunk_gla = peer("fla.ops.gla", "chunk_gla")
-    if chunk_gla is not None and torch is not None:
-        row["fla_ms"] = timed(lambda: chunk_gla(q, k, v, g)) * 1e3
-    rows.append(row)
+    rows.append(
+        streamed(
+            "gla",
+            f"B={B} T={T} H={H} K=V={K} f32",
+            lambda: ops.gla(q, k, v, g),
+            5 * 4 * B * T * H * K,
+            "fla_ms",
+            chunk_gla and (lambda: chunk_gla(q, k, v, g)),
+        )
+    )
 
     b, l, h, p, n = 4, 2048, 16, 64, 64
     x = upload(rng.standard_normal((b, l, h, p)).astype(np.float32))
     dt = upload(np.abs(rng.standard_normal((b, l, h))).astype(np.float32) * 0.1)
     A = upload(-np.abs(rng.standard_normal(h)).astype(np.float32))
     Bm, Cm = (upload(rng.standard_normal((b, l, 1, n)).astype(np.float32)) for _ in range(2))
-    seconds = timed(lambda: ops.ssd(x, dt, A, Bm, Cm, chunk_size=64))
-    row = {
-        "op": "ssd",
-        "shape": f"b={b} l={l} h={h} p={p} n={n} f32",
-        "recur_ms": seconds * 1e3,
-        "recur_GBps": 3 * 4 * b * l * h * p / seconds / 1e9,
-    }
     scan = peer("mamba_ssm.ops.triton.ssd_combined", "mamba_chunk_scan_combined")
-    if scan is not None and torch is not None:
-        row["mamba_ssm_ms"] = timed(lambda: scan(x, dt, A, Bm, Cm, chunk_size=64)) * 1e3
-    rows.append(row)
+    rows.append(
+        streamed(
+            "ssd",
+            f"b={b} l={l} h={h} p={p} n={n} f32",
+            lambda: ops.ssd(x, dt, A, Bm, Cm, chunk_size=64),
+            3 * 4 * b * l * h * p,
+            "mamba_ssm_ms",
+            scan and (lambda: scan(x, dt, A, Bm, Cm, chunk_size=64)),
+        )
+    )
     return rows
 
 

@@ -463,6 +463,26 @@ def test_flash_attn_packed_sequences(strategy, causal, window):
     assert agree(np.array_equal(o3, o[0]))
 
 
+def check_cross_attention(sp, strategy, k, o, lse, o_full, lse_full, lse_axis):
+    """Cross-attention's checks: the ring sends every key block but the next
+    rank's (Hk = 2, D = 16, Dv = 8, float32); queries that see no key get
+    zeros and -inf on both sides; the rest within 2e-5."""
+    if strategy == "ring":
+        B, slices = k.shape[0], COMM.allgather(sp.shard(k).shape[1])
+        expected = sum(
+            B * n * 2 * (16 + 8) * 4 for j, n in enumerate(slices) if j != (sp.rank + 1) % sp.size
+        )
+        assert agree(sp.bytes_sent == expected), (sp.rank, sp.bytes_sent, expected)
+    lse_local = sp.shard(lse_full, axis=lse_axis)
+    assert agree(np.array_equal(np.isinf(lse), np.isinf(lse_local)))
+    seen = np.isfinite(lse)
+    error = max(
+        np.abs(o - sp.shard(o_full)).max(initial=0.0),
+        np.abs(lse[seen] - lse_local[seen]).max(initial=0.0),
+    )
+    assert agree(error < 2e-5), f"rank {sp.rank}: error {error}"
+
+
 @pytest.mark.parametrize("strategy", ["ring", "zigzag_ring", "ulysses", "hybrid", "auto"])
 @pytest.mark.parametrize("causal,window", [(False, (-1, -1)), (True, (-1, -1)), (True, (5, 0))])
 def test_flash_attn_packed_cross_attention(strategy, causal, window):
@@ -479,20 +499,7 @@ def test_flash_attn_packed_cross_attention(strategy, causal, window):
     o_full, lse_full = ops.flash_attn(q, k, v, **kw, return_lse=True)
     sp.reset_counters()
     o, lse = sp.flash_attn(sp.shard(q), sp.shard(k), sp.shard(v), **kw, return_lse=True)
-    if strategy == "ring":  # every key block but the next rank's
-        slices = COMM.allgather(sp.shard(k).shape[1])
-        expected = sum(
-            n * 2 * (16 + 8) * 4 for j, n in enumerate(slices) if j != (sp.rank + 1) % sp.size
-        )
-        assert agree(sp.bytes_sent == expected), (sp.rank, sp.bytes_sent, expected)
-    # Queries that see no key: zeros and -inf on both sides.
-    assert agree(np.array_equal(np.isinf(lse), np.isinf(sp.shard(lse_full, axis=1))))
-    seen = np.isfinite(lse)
-    error = max(
-        np.abs(o - sp.shard(o_full)).max(initial=0.0),
-        np.abs(lse[seen] - sp.shard(lse_full, axis=1)[seen]).max(initial=0.0),
-    )
-    assert agree(error < 2e-5), f"rank {sp.rank}: error {error}"
+    check_cross_attention(sp, strategy, k, o, lse, o_full, lse_full, lse_axis=1)
 
 
 @pytest.mark.parametrize("strategy", ["ring", "zigzag_ring", "ulysses", "hybrid", "auto"])
@@ -511,19 +518,7 @@ def test_flash_attn_cross_attention(strategy, Tk, causal, window):
     o_full, lse_full = ops.flash_attn(q, k, v, **kw, return_lse=True)
     sp.reset_counters()
     o, lse = sp.flash_attn(sp.shard(q), sp.shard(k), sp.shard(v), **kw, return_lse=True)
-    if strategy == "ring":  # every key block but the next rank's
-        slices = COMM.allgather(sp.shard(k).shape[1])
-        expected = sum(
-            2 * n * 2 * (16 + 8) * 4 for j, n in enumerate(slices) if j != (sp.rank + 1) % sp.size
-        )
-        assert agree(sp.bytes_sent == expected), (sp.rank, sp.bytes_sent, expected)
-    assert agree(np.array_equal(np.isinf(lse), np.isinf(sp.shard(lse_full, axis=2))))
-    seen = np.isfinite(lse)
-    error = max(
-        np.abs(o - sp.shard(o_full)).max(initial=0.0),
-        np.abs(lse[seen] - sp.shard(lse_full, axis=2)[seen]).max(initial=0.0),
-    )
-    assert agree(error < 2e-5), f"rank {sp.rank}: error {error}"
+    check_cross_attention(sp, strategy, k, o, lse, o_full, lse_full, lse_axis=2)
 
 
 def test_flash_attn_hybrid_with_an_explicit_group():

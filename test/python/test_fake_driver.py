@@ -29,6 +29,30 @@ def fake_library(name):
     pytest.skip(f"build the {name} target")
 
 
+# Host arrays dressed as GPU arrays (the stand-ins' GPU memory is host
+# memory), for the scripts below.
+GPU_ARRAY_CLASSES = textwrap.dedent(
+    """
+    class CudaArray:  # as torch and cupy present theirs
+        def __init__(self, array):
+            self.array = array
+            self.__cuda_array_interface__ = {
+                "data": (array.ctypes.data, False), "typestr": array.dtype.str,
+                "shape": array.shape, "strides": None, "version": 3,
+            }
+
+    class DLPackArray:  # as jax presents its GPU arrays
+        def __init__(self, array):
+            self.array = array
+
+        def __dlpack__(self, stream=None):
+            return self.array.__dlpack__()
+
+        def __dlpack_device__(self):
+            return (2, 0)  # kDLCUDA
+    """
+)
+
 SCRIPT = textwrap.dedent(
     """
     import numpy as np
@@ -54,23 +78,6 @@ SCRIPT = textwrap.dedent(
 
     # GPU arrays go to the kernel by address, without staging: the kernel
     # writes `out` in place (the stand-in's device memory is host memory).
-    class CudaArray:  # as torch and cupy present theirs
-        def __init__(self, array):
-            self.__cuda_array_interface__ = {
-                "data": (array.ctypes.data, False), "typestr": "<f4",
-                "shape": array.shape, "version": 3,
-            }
-
-    class DLPackArray:  # as jax presents its GPU arrays
-        def __init__(self, array):
-            self.array = array
-
-        def __dlpack__(self, stream=None):
-            return self.array.__dlpack__()
-
-        def __dlpack_device__(self):
-            return (2, 0)  # kDLCUDA
-
     out[:] = 0
     add[(-(-n // 128),)](CudaArray(x), DLPackArray(y), CudaArray(out), n, BLOCK=128)
     np.testing.assert_array_equal(out, x + y)
@@ -105,9 +112,58 @@ def test_jit_and_streams_on_a_stand_in_driver(tmp_path, subprocess_env, platform
     else:
         env.update(RECUR_DEVICE="rocm", RECUR_HIP_LIBRARY=str(fake_library("RecurFakeHip")))
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", GPU_ARRAY_CLASSES + SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0 and done.stdout == "ok\n", done.stdout + done.stderr
+
+
+# What the scripts below share: the stand-in's record of the last launch
+# (grid and block) and of the copies each way so far.
+LAUNCH_RECORD = textwrap.dedent(
+    """
+    import ctypes, os
+    from recur.runtime import device
+
+    if device.current() == "cuda":
+        _last = ctypes.CDLL(os.environ["RECUR_CUDA_DRIVER"]).fakeCudaLastLaunch
+        WARP = 32
+    else:
+        _last = ctypes.CDLL(os.environ["RECUR_HIP_LIBRARY"]).fakeHipLastLaunch
+        WARP = 64
+
+    def last_launch():
+        dims = (ctypes.c_uint * 6)()
+        copies = ctypes.c_int(), ctypes.c_int()
+        _last(dims, ctypes.byref(copies[0]), ctypes.byref(copies[1]))
+        return list(dims), copies[0].value, copies[1].value
+    """
+)
+
+
+def run_on_stand_in(script, platform, tmp_path, subprocess_env, **environment):
+    """``script`` (after LAUNCH_RECORD) in a process on the stand-in CUDA
+    driver or HIP runtime; its standard output."""
+    if platform == "cuda" and ptxas is None:
+        pytest.skip("no ptxas for the cubins")
+    env = subprocess_env(tmp_path / "cache")
+    if platform == "cuda":
+        env.update(RECUR_DEVICE="cuda", RECUR_CUDA_DRIVER=str(fake_library("RecurFakeCuda")))
+    else:
+        env.update(RECUR_DEVICE="rocm", RECUR_HIP_LIBRARY=str(fake_library("RecurFakeHip")))
+    env.update(environment)
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCH_RECORD + GPU_ARRAY_CLASSES + script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
 
 
 # Every operator of recur.ops on RECUR_DEVICE=cuda/rocm: compiled for the
@@ -117,30 +173,21 @@ def test_jit_and_streams_on_a_stand_in_driver(tmp_path, subprocess_env, platform
 # the GPU, only the outputs come back.
 OPERATORS_SCRIPT = textwrap.dedent(
     """
-    import ctypes, os, warnings
+    import warnings
     import numpy as np
     from recur import ops
     from recur.ops import _kernels
-    from recur.runtime import device
 
-    if device.current() == "cuda":
-        last = ctypes.CDLL(os.environ["RECUR_CUDA_DRIVER"]).fakeCudaLastLaunch
-        warp = 32
-    else:
-        last = ctypes.CDLL(os.environ["RECUR_HIP_LIBRARY"]).fakeHipLastLaunch
-        warp = 64
     copies = [0, 0]
     covered = set()
 
     def check(name, grid, to_device, to_host):
-        dims = (ctypes.c_uint * 6)()
-        now = ctypes.c_int(), ctypes.c_int()
-        last(dims, ctypes.byref(now[0]), ctypes.byref(now[1]))
-        threads = warp * _kernels.gpu_warps(name)
-        assert list(dims) == [*grid, threads, 1, 1], (name, list(dims))
-        moved = [now[0].value - copies[0], now[1].value - copies[1]]
+        dims, *now = last_launch()
+        threads = WARP * _kernels.gpu_warps(name)
+        assert dims == [*grid, threads, 1, 1], (name, dims)
+        moved = [now[0] - copies[0], now[1] - copies[1]]
         assert moved == [to_device, to_host], (name, moved)
-        copies[:] = now[0].value, now[1].value
+        copies[:] = now
         covered.add(name)
 
     rng = np.random.default_rng(0)
@@ -197,21 +244,7 @@ OPERATORS_SCRIPT = textwrap.dedent(
 
 @pytest.mark.parametrize("platform", ["cuda", "rocm"])
 def test_operators_on_a_stand_in_driver(tmp_path, subprocess_env, platform):
-    if platform == "cuda" and ptxas is None:
-        pytest.skip("no ptxas for the cubin")
-    env = subprocess_env(tmp_path / "cache")
-    if platform == "cuda":
-        env.update(RECUR_DEVICE="cuda", RECUR_CUDA_DRIVER=str(fake_library("RecurFakeCuda")))
-    else:
-        env.update(RECUR_DEVICE="rocm", RECUR_HIP_LIBRARY=str(fake_library("RecurFakeHip")))
-    done = subprocess.run(
-        [sys.executable, "-c", OPERATORS_SCRIPT],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0 and done.stdout == "ok\n", done.stdout + done.stderr
+    assert run_on_stand_in(OPERATORS_SCRIPT, platform, tmp_path, subprocess_env) == "ok\n"
 
 
 # Operands already in GPU memory stay there: nothing is copied either way,
@@ -221,40 +254,9 @@ def test_operators_on_a_stand_in_driver(tmp_path, subprocess_env, platform):
 # an error rather than a silent copy.
 GPU_ARRAYS_SCRIPT = textwrap.dedent(
     """
-    import ctypes, os
     import numpy as np
     from recur import ops
     from recur.ops._arrays import DeviceBuffer
-    from recur.runtime import device
-
-    if device.current() == "cuda":
-        last = ctypes.CDLL(os.environ["RECUR_CUDA_DRIVER"]).fakeCudaLastLaunch
-    else:
-        last = ctypes.CDLL(os.environ["RECUR_HIP_LIBRARY"]).fakeHipLastLaunch
-
-    def copies():
-        dims = (ctypes.c_uint * 6)()
-        now = ctypes.c_int(), ctypes.c_int()
-        last(dims, ctypes.byref(now[0]), ctypes.byref(now[1]))
-        return list(dims), now[0].value, now[1].value
-
-    class CudaArray:  # as torch and cupy present theirs
-        def __init__(self, array):
-            self.array = array
-            self.__cuda_array_interface__ = {
-                "data": (array.ctypes.data, False), "typestr": array.dtype.str,
-                "shape": array.shape, "strides": None, "version": 3,
-            }
-
-    class DLPackArray:  # as jax presents its GPU arrays
-        def __init__(self, array):
-            self.array = array
-
-        def __dlpack__(self, stream=None):
-            return self.array.__dlpack__()
-
-        def __dlpack_device__(self):
-            return (2, 0)  # kDLCUDA
 
     rng = np.random.default_rng(0)
     normal = lambda *shape: rng.standard_normal(shape).astype(np.float32)
@@ -262,31 +264,31 @@ GPU_ARRAYS_SCRIPT = textwrap.dedent(
     q, k, v = normal(B, T, H, K), normal(B, T, H, K), normal(B, T, H, V)
     g = -np.abs(normal(B, T, H, K))
 
-    _, to_device, to_host = copies()
+    _, to_device, to_host = last_launch()
     o, final = ops.gla(
         CudaArray(q), DLPackArray(k), CudaArray(v), CudaArray(g),
         initial_state=CudaArray(normal(B, H, K, V)), output_final_state=True,
     )
-    dims, to_device2, to_host2 = copies()
+    dims, to_device2, to_host2 = last_launch()
     assert dims[:3] == [H, B, 1], dims
     assert (to_device2, to_host2) == (to_device, to_host), "GPU operands were staged"
     assert isinstance(o, DeviceBuffer) and isinstance(final, DeviceBuffer)
     assert (o.shape, o.dtype, final.shape) == ((B, T, H, V), np.float32, (B, H, K, V))
     assert o.__cuda_array_interface__["shape"] == (B, T, H, V)
     assert o.get().shape == (B, T, H, V)
-    assert copies()[2] == to_host2 + 1
+    assert last_launch()[2] == to_host2 + 1
 
     # Packed sequences: offsets on the GPU are read back once, then staged.
     total = 50
     qp, kp, vp = normal(total, H, K), normal(total, H, K), normal(total, H, V)
     offsets = CudaArray(np.array([0, 20, 50], np.int32))
-    _, to_device, to_host = copies()
+    _, to_device, to_host = last_launch()
     o, lse = ops.flash_attn(
         CudaArray(qp), CudaArray(kp), CudaArray(vp), causal=True,
         cu_seqlens_q=offsets, cu_seqlens_k=offsets, return_lse=True,
     )
     assert o.shape == (total, H, V) and lse.shape == (H, total), (o.shape, lse.shape)
-    _, to_device2, to_host2 = copies()
+    _, to_device2, to_host2 = last_launch()
     # Two offset reads come back; two offset arrays and the filled o and lse go.
     assert (to_device2 - to_device, to_host2 - to_host) == (4, 2)
 
@@ -305,21 +307,7 @@ GPU_ARRAYS_SCRIPT = textwrap.dedent(
 
 @pytest.mark.parametrize("platform", ["cuda", "rocm"])
 def test_operators_keep_gpu_arrays_in_place(tmp_path, subprocess_env, platform):
-    if platform == "cuda" and ptxas is None:
-        pytest.skip("no ptxas for the cubin")
-    env = subprocess_env(tmp_path / "cache")
-    if platform == "cuda":
-        env.update(RECUR_DEVICE="cuda", RECUR_CUDA_DRIVER=str(fake_library("RecurFakeCuda")))
-    else:
-        env.update(RECUR_DEVICE="rocm", RECUR_HIP_LIBRARY=str(fake_library("RecurFakeHip")))
-    done = subprocess.run(
-        [sys.executable, "-c", GPU_ARRAYS_SCRIPT],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0 and done.stdout == "ok\n", done.stdout + done.stderr
+    assert run_on_stand_in(GPU_ARRAYS_SCRIPT, platform, tmp_path, subprocess_env) == "ok\n"
 
 
 # Operators tune on a GPU: sizes x warps, pruned by the resource model
@@ -328,20 +316,15 @@ def test_operators_keep_gpu_arrays_in_place(tmp_path, subprocess_env, platform):
 # the candidates and be what the operator then launches with.
 TUNING_SCRIPT = textwrap.dedent(
     """
-    import ctypes, os
     import numpy as np
     from recur import ops
     from recur.ops import _kernels
 
-    last = ctypes.CDLL(os.environ["RECUR_CUDA_DRIVER"]).fakeCudaLastLaunch
     rng = np.random.default_rng(0)
     B, T, H, K = 1, 40, 2, 16
     q, k, v = (rng.standard_normal((B, T, H, K)).astype(np.float32) for _ in range(3))
     ops.gla(q, k, v, -np.abs(rng.standard_normal((B, T, H, K))).astype(np.float32))
-    dims = (ctypes.c_uint * 6)()
-    copies = ctypes.c_int(), ctypes.c_int()
-    last(dims, ctypes.byref(copies[0]), ctypes.byref(copies[1]))
-    print("threads", dims[3])
+    print("threads", last_launch()[0][3])
     print("configs", len(_kernels.gpu_configs("gla")))
     """
 )
@@ -350,26 +333,18 @@ TUNING_SCRIPT = textwrap.dedent(
 def test_operators_tune_sizes_and_warps_on_a_gpu(tmp_path, subprocess_env):
     from recur.ops import _kernels
 
-    if ptxas is None:
-        pytest.skip("no ptxas for the cubins")
-    env = subprocess_env(tmp_path / "cache")
-    env.update(
-        RECUR_DEVICE="cuda",
-        RECUR_CUDA_DRIVER=str(fake_library("RecurFakeCuda")),
-        RECUR_AUTOTUNE="1",
-        RECUR_PRINT_AUTOTUNING="1",
-    )
-    runs = []
-    for _ in range(2):
-        done = subprocess.run(
-            [sys.executable, "-c", TUNING_SCRIPT],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        runs.append(done.stdout.splitlines())
+    # The same cache directory twice: the second process finds the choice.
+    runs = [
+        run_on_stand_in(
+            TUNING_SCRIPT,
+            "cuda",
+            tmp_path,
+            subprocess_env,
+            RECUR_AUTOTUNE="1",
+            RECUR_PRINT_AUTOTUNING="1",
+        ).splitlines()
+        for _ in range(2)
+    ]
     for lines, timed in zip(runs, ("timed [1-9]", "timed 0")):
         (choice,) = [line for line in lines if line.startswith("recur.ops.gla")]
         pattern = rf"size (\d+), (\d+) warps, (\d+) stages \(({timed}\d*) of (\d+)\)"
