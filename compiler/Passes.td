@@ -308,7 +308,10 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
       across warps through shared memory, in index order.
     * `tile.convert_layout`, `tile.trans` and `tile.reshape` exchange
       elements through the module's shared-memory scratch
-      (`@__recur_shared`, sized for the largest user).
+      (`@__recur_shared`, sized for the largest user). A scratch above
+      `dynamic-shared-above` bytes is dynamic shared memory instead (an
+      external zero-length array; NVIDIA's static limit is 48 KiB), its size
+      kept as the GPU module's `recur.dynamic_shared_bytes` for the launch.
     * `tile.dot` accumulates with FMAs from operands in shared memory, or
       with `mma-sync`, runs `nvgpu.mma.sync` on 16x8 tiles per warp where
       the types and shapes fit.
@@ -338,6 +341,10 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
            "Lower tile.print to gpu.printf and tile.assert to cf.assert; "
            "without it (targets whose printf needs unlinked device "
            "libraries) both are errors">,
+    Option<"dynamicSharedAbove", "dynamic-shared-above", "int64_t",
+           /*default=*/"0",
+           "Make a shared-memory scratch larger than this many bytes dynamic "
+           "shared memory, sized at launch (0: always static)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",

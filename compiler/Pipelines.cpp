@@ -146,6 +146,11 @@ static void addDistributionPasses(OpPassManager &pm,
   // AMD's printf lives in the ROCm device libraries, which are not linked.
   distribute.devicePrintf =
       emulated || target.vendor == GPUTarget::Vendor::CUDA;
+  // NVIDIA kernels declare at most 48 KiB of shared memory statically; a
+  // larger scratch is dynamic, requested at launch (up to 163 KiB on sm_80,
+  // 227 KiB on sm_90). AMD's 64 KiB of LDS is all static.
+  if (target.vendor == GPUTarget::Vendor::CUDA)
+    distribute.dynamicSharedAbove = 48 * 1024;
   pm.addPass(createConvertTileToGPU(distribute));
   // AMD's exp, tanh, log and friends (and the floor inside their
   // polynomials) would otherwise become calls into the ROCm device libraries

@@ -15,6 +15,11 @@ class OpPassManager;
 
 namespace recur {
 
+/// On the GPU module the GPU pipeline makes, when its shared-memory scratch
+/// is dynamic: the bytes every launch of its kernels must request.
+constexpr llvm::StringLiteral kDynamicSharedBytesAttrName =
+    "recur.dynamic_shared_bytes";
+
 /// Options of the CPU pipeline. They are part of the compile-cache key.
 struct CPUPipelineOptions {
   /// Inline device functions into their callers before bufferization.

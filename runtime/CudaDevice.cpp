@@ -148,26 +148,34 @@ float CudaDevice::elapsedTime(Handle start, Handle stop) {
 
 void CudaDevice::launchAsync(const CudaModule &module, llvm::StringRef kernel,
                              llvm::ArrayRef<KernelArg> args, Grid grid,
-                             unsigned threads, Handle stream) {
+                             unsigned threads, Handle stream,
+                             unsigned sharedBytes) {
   const KernelSignature &signature = module.getSignature(kernel);
   std::optional<GpuLaunchArguments> launch =
       prepareGpuLaunch(signature, args, grid);
   if (!launch)
     return;
   driver->check(driver->ctxSetCurrent(context), "cuCtxSetCurrent");
+  if (sharedBytes > CudaDriver::kStaticSharedLimit)
+    driver->check(
+        driver->funcSetAttribute(module.getFunction(kernel),
+                                 CudaDriver::kMaxDynamicSharedSizeBytes,
+                                 sharedBytes),
+        "kernel '" + signature.name + "' cannot have " +
+            std::to_string(sharedBytes) + " bytes of shared memory on " + name);
   driver->check(driver->launchKernel(
                     module.getFunction(kernel), static_cast<unsigned>(grid.x),
                     static_cast<unsigned>(grid.y),
-                    static_cast<unsigned>(grid.z), threads, 1, 1, 0, stream,
-                    launch->pointers.data(), nullptr),
+                    static_cast<unsigned>(grid.z), threads, 1, 1, sharedBytes,
+                    stream, launch->pointers.data(), nullptr),
                 "cannot launch kernel '" + signature.name + "'");
 }
 
 float CudaDevice::launch(const CudaModule &module, llvm::StringRef kernel,
                          llvm::ArrayRef<KernelArg> args, Grid grid,
-                         unsigned threads) {
+                         unsigned threads, unsigned sharedBytes) {
   if (grid.size() == 0) {
-    launchAsync(module, kernel, args, grid, threads, nullptr);
+    launchAsync(module, kernel, args, grid, threads, nullptr, sharedBytes);
     return 0.0f;
   }
   Handle start = createEvent(), stop = createEvent();
@@ -180,7 +188,7 @@ float CudaDevice::launch(const CudaModule &module, llvm::StringRef kernel,
     }
   } destroy{*this, start, stop};
   recordEvent(start);
-  launchAsync(module, kernel, args, grid, threads, nullptr);
+  launchAsync(module, kernel, args, grid, threads, nullptr, sharedBytes);
   recordEvent(stop);
   driver->check(driver->eventSynchronize(stop),
                 "kernel '" + module.getSignature(kernel).name + "' failed");

@@ -82,12 +82,14 @@ public:
   /// Pointer arguments are device addresses. Returns the kernel's time in
   /// milliseconds (CUDA events around the launch).
   float launch(const CudaModule &module, llvm::StringRef kernel,
-               llvm::ArrayRef<KernelArg> args, Grid grid, unsigned threads);
+               llvm::ArrayRef<KernelArg> args, Grid grid, unsigned threads,
+               unsigned sharedBytes = 0);
 
   /// Queues `kernel` on `stream` and returns at once.
+  /// `sharedBytes`: the dynamic shared memory each block requests.
   void launchAsync(const CudaModule &module, llvm::StringRef kernel,
                    llvm::ArrayRef<KernelArg> args, Grid grid, unsigned threads,
-                   Handle stream);
+                   Handle stream, unsigned sharedBytes = 0);
 
 private:
   std::shared_ptr<CudaDriver> driver;

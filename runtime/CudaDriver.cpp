@@ -58,6 +58,7 @@ std::shared_ptr<CudaDriver> CudaDriver::load(const std::string &name) {
     library.resolve(cu.eventElapsedTime, "cuEventElapsedTime");
   library.resolve(cu.eventDestroy, "cuEventDestroy_v2");
   library.resolve(cu.getErrorString, "cuGetErrorString");
+  library.resolve(cu.funcSetAttribute, "cuFuncSetAttribute");
   if (!library.getFailure().empty())
     throw Error(Status::DriverNotFound,
                 "the CUDA driver is not available: " + library.getFailure());

@@ -57,6 +57,13 @@ struct CudaDriver {
   Result (*eventElapsedTime)(float *, Handle, Handle);
   Result (*eventDestroy)(Handle);
   Result (*getErrorString)(Result, const char **);
+  Result (*funcSetAttribute)(Handle, int, int);
+
+  /// CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES: a kernel must raise it
+  /// before a launch requests more than kStaticSharedLimit bytes of dynamic
+  /// shared memory.
+  static constexpr int kMaxDynamicSharedSizeBytes = 8;
+  static constexpr unsigned kStaticSharedLimit = 48 * 1024;
 
   /// Throws Error(LaunchError) naming `what` and the driver's message
   /// unless `result` is CUDA_SUCCESS.

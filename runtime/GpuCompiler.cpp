@@ -263,6 +263,13 @@ GpuArtifact recur::compileForGpu(llvm::StringRef source,
   if (mlir::failed(pm.run(module)))
     throw Error(Status::CompileError,
                 "lowering to " + target.getName() + " failed:\n" + diagnostics);
+  // The scratch, when dynamic, is shared by the module's kernels.
+  module.walk([&](mlir::gpu::GPUModuleOp gpuModule) {
+    if (auto bytes = gpuModule->getAttrOfType<mlir::IntegerAttr>(
+            kDynamicSharedBytesAttrName))
+      for (GpuKernelInfo &kernel : artifact.kernels)
+        kernel.dynamicSharedBytes = bytes.getInt();
+  });
 
   auto serialize = [&](mlir::ModuleOp into, llvm::StringRef format,
                        llvm::StringRef toolkit) {

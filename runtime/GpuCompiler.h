@@ -1,4 +1,5 @@
-//===- GpuCompiler.h - Tile IR to PTX/cubin or AMDGCN/HSACO ------*- C++ -*-===//
+//===- GpuCompiler.h - Tile IR to PTX/cubin or AMDGCN/HSACO ------*- C++
+//-*-===//
 //
 // Compilation for GPU targets needs no GPU: the assembly comes from LLVM's
 // NVPTX or AMDGPU back end; the binary from the CUDA toolkit's `ptxas`
@@ -34,6 +35,9 @@ struct GpuKernelInfo {
   /// (registers: VGPRs and AGPRs); -1 where not known.
   int64_t registers = -1;
   int64_t sharedBytes = 0;
+  /// Dynamic shared memory every launch must request (a scratch above the
+  /// static 48 KiB on NVIDIA); not part of sharedBytes.
+  int64_t dynamicSharedBytes = 0;
   int64_t spillStoreBytes = 0, spillLoadBytes = 0, stackBytes = 0;
 };
 

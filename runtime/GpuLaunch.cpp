@@ -140,6 +140,12 @@ void launch(void *stream, recur_gpu_kernel_t *kernel, void **args,
             cu.check(cu.moduleGetFunction(function, module, kernel->function),
                      "no kernel '" + std::string(kernel->function) +
                          "' in the cubin");
+            if (kernel->shared_bytes > CudaDriver::kStaticSharedLimit)
+              cu.check(cu.funcSetAttribute(
+                           *function, CudaDriver::kMaxDynamicSharedSizeBytes,
+                           static_cast<int>(kernel->shared_bytes)),
+                       "the kernel's " + std::to_string(kernel->shared_bytes) +
+                           " bytes of shared memory do not fit this GPU");
           });
       cu.check(cu.launchKernel(function, grid[0], grid[1], grid[2],
                                kernel->threads, 1, 1, kernel->shared_bytes,

@@ -157,7 +157,8 @@ float HipDevice::elapsedTime(Handle start, Handle stop) {
 
 void HipDevice::launchAsync(const HipModule &module, llvm::StringRef kernel,
                             llvm::ArrayRef<KernelArg> args, Grid grid,
-                            unsigned threads, Handle stream) {
+                            unsigned threads, Handle stream,
+                            unsigned sharedBytes) {
   const KernelSignature &signature = module.getSignature(kernel);
   std::optional<GpuLaunchArguments> launch =
       prepareGpuLaunch(signature, args, grid);
@@ -167,16 +168,16 @@ void HipDevice::launchAsync(const HipModule &module, llvm::StringRef kernel,
   driver->check(driver->moduleLaunchKernel(
                     module.getFunction(kernel), static_cast<unsigned>(grid.x),
                     static_cast<unsigned>(grid.y),
-                    static_cast<unsigned>(grid.z), threads, 1, 1, 0, stream,
-                    launch->pointers.data(), nullptr),
+                    static_cast<unsigned>(grid.z), threads, 1, 1, sharedBytes,
+                    stream, launch->pointers.data(), nullptr),
                 "cannot launch kernel '" + signature.name + "'");
 }
 
 float HipDevice::launch(const HipModule &module, llvm::StringRef kernel,
                         llvm::ArrayRef<KernelArg> args, Grid grid,
-                        unsigned threads) {
+                        unsigned threads, unsigned sharedBytes) {
   if (grid.size() == 0) {
-    launchAsync(module, kernel, args, grid, threads, nullptr);
+    launchAsync(module, kernel, args, grid, threads, nullptr, sharedBytes);
     return 0.0f;
   }
   Handle start = createEvent(), stop = createEvent();
@@ -189,7 +190,7 @@ float HipDevice::launch(const HipModule &module, llvm::StringRef kernel,
     }
   } destroy{*driver, start, stop};
   recordEvent(start);
-  launchAsync(module, kernel, args, grid, threads, nullptr);
+  launchAsync(module, kernel, args, grid, threads, nullptr, sharedBytes);
   recordEvent(stop);
   driver->check(driver->eventSynchronize(stop),
                 "kernel '" + module.getSignature(kernel).name + "' failed");

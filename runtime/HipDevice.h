@@ -81,12 +81,14 @@ public:
   /// Runs `kernel` on `grid` blocks of `threads` threads and waits for it;
   /// returns its time in milliseconds.
   float launch(const HipModule &module, llvm::StringRef kernel,
-               llvm::ArrayRef<KernelArg> args, Grid grid, unsigned threads);
+               llvm::ArrayRef<KernelArg> args, Grid grid, unsigned threads,
+               unsigned sharedBytes = 0);
 
   /// Queues `kernel` on `stream` and returns at once.
+  /// `sharedBytes`: the dynamic shared memory each block requests.
   void launchAsync(const HipModule &module, llvm::StringRef kernel,
                    llvm::ArrayRef<KernelArg> args, Grid grid, unsigned threads,
-                   Handle stream);
+                   Handle stream, unsigned sharedBytes = 0);
 
 private:
   /// Makes this device HIP's current one (HIP's state is per thread).

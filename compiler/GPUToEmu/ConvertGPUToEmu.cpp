@@ -231,8 +231,7 @@ struct PrintfOpLowering : public OpRewritePattern<gpu::PrintfOp> {
     }();
     if (failed(printf))
       return failure();
-    SmallVector<Value> args = {
-        getStringAddress(rewriter, op, op.getFormat())};
+    SmallVector<Value> args = {getStringAddress(rewriter, op, op.getFormat())};
     args.append(op.getArgs().begin(), op.getArgs().end());
     LLVM::CallOp::create(rewriter, op.getLoc(), *printf, args);
     rewriter.eraseOp(op);
@@ -487,8 +486,11 @@ struct ConvertGPUToEmuPass
     for (auto gpuModule :
          llvm::make_early_inc_range(module.getOps<gpu::GPUModuleOp>())) {
       int64_t sharedBytes = 0;
-      if (auto scratch =
-              gpuModule.lookupSymbol<LLVM::GlobalOp>(kSharedScratchName))
+      if (auto dynamic = gpuModule->getAttrOfType<IntegerAttr>(
+              kDynamicSharedBytesAttrName))
+        sharedBytes = dynamic.getInt();
+      else if (auto scratch =
+                   gpuModule.lookupSymbol<LLVM::GlobalOp>(kSharedScratchName))
         sharedBytes =
             cast<LLVM::LLVMArrayType>(scratch.getGlobalType()).getNumElements();
       for (auto kernel : gpuModule.getOps<gpu::GPUFuncOp>()) {

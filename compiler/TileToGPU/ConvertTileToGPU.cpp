@@ -20,7 +20,8 @@ namespace {
 /// Moves the kernels into the GPU module and gives it the shared-memory
 /// scratch its ops need. A walk, not a pattern: it restructures the module
 /// around the ops the patterns then convert.
-LogicalResult buildGPUModule(ModuleOp module, bool registerAccumulators) {
+LogicalResult buildGPUModule(ModuleOp module, bool registerAccumulators,
+                             int64_t dynamicSharedAbove) {
   OpBuilder builder(module.getContext());
   SmallVector<tile::FuncOp> kernels;
   for (auto fn : module.getOps<tile::FuncOp>()) {
@@ -42,12 +43,21 @@ LogicalResult buildGPUModule(ModuleOp module, bool registerAccumulators) {
   auto gpuModule =
       gpu::GPUModuleOp::create(builder, module.getLoc(), kGPUModuleName);
   builder.setInsertionPointToStart(gpuModule.getBody());
-  if (scratch > 0)
+  if (scratch > 0) {
+    // Dynamic shared memory is an external array of unknown size (PTX's
+    // `.extern .shared`), the launch saying how much there is.
+    bool dynamic = dynamicSharedAbove > 0 && scratch > dynamicSharedAbove;
     LLVM::GlobalOp::create(
         builder, module.getLoc(),
-        LLVM::LLVMArrayType::get(builder.getI8Type(), scratch),
-        /*isConstant=*/false, LLVM::Linkage::Internal, kSharedScratchName,
-        /*value=*/Attribute(), /*alignment=*/16, /*addrSpace=*/3);
+        LLVM::LLVMArrayType::get(builder.getI8Type(), dynamic ? 0 : scratch),
+        /*isConstant=*/false,
+        dynamic ? LLVM::Linkage::External : LLVM::Linkage::Internal,
+        kSharedScratchName, /*value=*/Attribute(), /*alignment=*/16,
+        /*addrSpace=*/3);
+    if (dynamic)
+      gpuModule->setAttr(kDynamicSharedBytesAttrName,
+                         builder.getI64IntegerAttr(scratch));
+  }
   for (tile::FuncOp fn : kernels)
     fn->moveBefore(gpuModule.getBody(), gpuModule.getBody()->end());
   return success();
@@ -94,7 +104,7 @@ struct ConvertTileToGPUPass
         contiguity[op] = analysis.getInfo(op->getOperand(0));
     });
     // wgmma (which stages its accumulator) takes the dots that fit it first.
-    if (failed(buildGPUModule(module, mmaSync && !wgmma)))
+    if (failed(buildGPUModule(module, mmaSync && !wgmma, dynamicSharedAbove)))
       return signalPassFailure();
 
     TileToGPUTypeConverter converter;

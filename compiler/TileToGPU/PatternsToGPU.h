@@ -14,6 +14,7 @@
 #define RECUR_COMPILER_TILETOGPU_PATTERNSTOGPU_H
 
 #include "compiler/Analysis/Contiguity.h"
+#include "compiler/Pipelines.h"
 #include "dialects/tile/TileDialect.h"
 #include "dialects/tile/TileLayouts.h"
 

@@ -77,17 +77,19 @@ public:
   template <typename Device, typename Module>
   static Launcher onGpu(std::shared_ptr<Device> device,
                         std::shared_ptr<Module> module, const std::string &name,
-                        unsigned threads, uintptr_t stream) {
+                        unsigned threads, uintptr_t stream,
+                        unsigned sharedBytes) {
     const KernelSignature *signature = &module->getSignature(name);
     auto *handle = reinterpret_cast<void *>(stream);
     return Launcher(module, signature,
-                    [device = std::move(device), module, name, threads,
-                     handle](llvm::ArrayRef<KernelArg> args, Grid grid) {
+                    [device = std::move(device), module, name, threads, handle,
+                     sharedBytes](llvm::ArrayRef<KernelArg> args, Grid grid) {
                       if (handle)
                         device->launchAsync(*module, name, args, grid, threads,
-                                            handle);
+                                            handle, sharedBytes);
                       else
-                        device->launch(*module, name, args, grid, threads);
+                        device->launch(*module, name, args, grid, threads,
+                                       sharedBytes);
                     });
   }
 
@@ -269,14 +271,15 @@ bindGpuDevice(py::module_ &m, const char *deviceName, const char *moduleName) {
       .def(
           "make_launcher",
           [](std::shared_ptr<Device> self, std::shared_ptr<Module> module,
-             const std::string &name, unsigned threads, uintptr_t stream) {
+             const std::string &name, unsigned threads, uintptr_t stream,
+             unsigned sharedBytes) {
             return Launcher::onGpu(std::move(self), std::move(module), name,
-                                   threads, stream);
+                                   threads, stream, sharedBytes);
           },
           py::arg("module"), py::arg("kernel"), py::arg("threads"),
-          py::arg("stream") = 0,
+          py::arg("stream") = 0, py::arg("shared_bytes") = 0,
           "A launcher that waits for the kernel (stream 0) or queues it on "
-          "`stream`");
+          "`stream`; `shared_bytes` of dynamic shared memory per block");
 }
 
 /// A kernel's argument kinds by name ("ptr", "i32", ...).
@@ -403,7 +406,8 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
           info["args"] = argKindNames(kernel.signature);
           info["threads"] = kernel.threads;
           info["registers"] = kernel.registers;
-          info["shared"] = kernel.sharedBytes;
+          info["shared"] = kernel.sharedBytes + kernel.dynamicSharedBytes;
+          info["dynamic_shared"] = kernel.dynamicSharedBytes;
           info["spill_stores"] = kernel.spillStoreBytes;
           info["spill_loads"] = kernel.spillLoadBytes;
           info["stack"] = kernel.stackBytes;

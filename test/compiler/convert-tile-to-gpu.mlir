@@ -2,6 +2,7 @@
 // RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu=mma-sync=true | FileCheck %s --check-prefixes=CHECK,MMA
 // RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu=mfma=true | FileCheck %s --check-prefixes=CHECK,MFMA
 // RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu="mma-sync=true wgmma=true" | FileCheck %s --check-prefixes=CHECK,WGMMA
+// RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu=dynamic-shared-above=2048 | FileCheck %s --check-prefix=DYN
 
 #blocked = #tile.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
 
@@ -404,5 +405,28 @@ tile.func @dot_registers(%out: !tile.ptr<f32>) attributes {tile.num_threads = 12
   %d = tile.dot %a, %b, %c : tensor<64x32xf16, #blocked> * tensor<32x32xf16, #blocked> -> tensor<64x32xf32, #acc>
   %o = tile.splat %out : tensor<64x32x!tile.ptr<f32>, #acc>
   tile.store %o, %d : tensor<64x32x!tile.ptr<f32>, #acc>
+  tile.return
+}
+
+// -----
+
+#a = #tile.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+#b = #tile.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+
+// A scratch above dynamic-shared-above bytes (4 KiB here) is dynamic shared
+// memory: an external zero-length array, its size on the GPU module for the
+// launch. Without the option it stays a static array.
+// DYN:         gpu.module @recur_kernels attributes {recur.dynamic_shared_bytes = 4096 : i64}
+// DYN-NEXT:      llvm.mlir.global external @__recur_shared() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<0 x i8>
+// DYN-LABEL:     gpu.func @convert_dynamic
+// DYN:           llvm.mlir.addressof @__recur_shared : !llvm.ptr<3>
+// CHECK:       llvm.mlir.global internal @__recur_shared() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<4096 x i8>
+// CHECK-LABEL: gpu.func @convert_dynamic
+tile.func @convert_dynamic(%x: !tile.ptr<i32>) attributes {tile.num_threads = 128 : i32} {
+  %r = tile.make_range 0, 1024 : tensor<1024xi32, #a>
+  %c = tile.convert_layout %r : tensor<1024xi32, #a> -> tensor<1024xi32, #b>
+  %xb = tile.splat %x : tensor<1024x!tile.ptr<i32>, #b>
+  %xp = tile.addptr %xb, %c : tensor<1024x!tile.ptr<i32>, #b>, tensor<1024xi32, #b>
+  tile.store %xp, %c : tensor<1024x!tile.ptr<i32>, #b>
   tile.return
 }

@@ -210,3 +210,30 @@ tile.func @grid_size_y(%px: !tile.ptr<i32>) {
   tile.store %px, %n : !tile.ptr<i32>
   tile.return
 }
+
+// -----
+
+// A 128x128 f32 transpose goes through 64 KiB of shared memory: above
+// NVIDIA's static 48 KiB it is dynamic (`.extern .shared`, sized at launch);
+// AMD's LDS holds it statically.
+// SM80: .extern .shared .align 16 .b8 __recur_shared[];
+// SM90: .extern .shared .align 16 .b8 __recur_shared[];
+// GFX942: .amdhsa_group_segment_fixed_size 65536
+tile.func @transpose_64k(%px: !tile.ptr<f32>, %py: !tile.ptr<f32>) {
+  %r = tile.make_range 0, 128 : tensor<128xi32>
+  %rows = tile.expand_dims %r axis = 1 : tensor<128xi32> -> tensor<128x1xi32>
+  %cols = tile.expand_dims %r axis = 0 : tensor<128xi32> -> tensor<1x128xi32>
+  %c128 = arith.constant dense<128> : tensor<128x1xi32>
+  %rs = arith.muli %rows, %c128 : tensor<128x1xi32>
+  %rb = tile.broadcast %rs : tensor<128x1xi32> -> tensor<128x128xi32>
+  %cb = tile.broadcast %cols : tensor<1x128xi32> -> tensor<128x128xi32>
+  %offs = arith.addi %rb, %cb : tensor<128x128xi32>
+  %xs = tile.splat %px : tensor<128x128x!tile.ptr<f32>>
+  %xp = tile.addptr %xs, %offs : tensor<128x128x!tile.ptr<f32>>, tensor<128x128xi32>
+  %x = tile.load %xp : tensor<128x128x!tile.ptr<f32>>
+  %t = tile.trans %x order = [1, 0] : tensor<128x128xf32> -> tensor<128x128xf32>
+  %ys = tile.splat %py : tensor<128x128x!tile.ptr<f32>>
+  %yp = tile.addptr %ys, %offs : tensor<128x128x!tile.ptr<f32>>, tensor<128x128xi32>
+  tile.store %yp, %t : tensor<128x128x!tile.ptr<f32>>
+  tile.return
+}

@@ -50,3 +50,10 @@ def scale(x_ptr, out_ptr, n, FACTOR: rl.constexpr, BLOCK: rl.constexpr):
     offs = rl.program_id(0) * BLOCK + rl.arange(0, BLOCK)
     mask = offs < n
     rl.store(out_ptr + offs, rl.load(x_ptr + offs, mask=mask) * FACTOR, mask=mask)
+
+
+@recur.jit
+def transpose_tile(x_ptr, y_ptr, N: rl.constexpr):
+    # rl.trans goes through shared memory: 64 KiB at N = 128 (f32).
+    x = rl.load(x_ptr + rl.arange(0, N)[:, None] * N + rl.arange(0, N)[None, :])
+    rl.store(y_ptr + rl.arange(0, N)[:, None] * N + rl.arange(0, N)[None, :], rl.trans(x))

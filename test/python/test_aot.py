@@ -706,3 +706,51 @@ def test_gpu_entry_launches_through_a_stand_in_driver(tmp_path, monkeypatch, tar
     exe = compile_c(tmp_path, FAKE_MAIN, [out / "add.o"], extra=[f"-I{out}"])
     monkeypatch.setenv("RECUR_CUDA_DRIVER" if cuda else "RECUR_HIP_LIBRARY", str(fake))
     assert run(exe) == "ok\n"
+
+
+DYNAMIC_SHARED_MAIN = textwrap.dedent(
+    """
+    #include "transpose_tile.h"
+    #include <dlfcn.h>
+    #include <stdio.h>
+    #include <stdlib.h>
+
+    int main(void) {
+      float *x = aligned_alloc(64, 65536), *y = aligned_alloc(64, 65536);
+      recur_status_t status = transpose_tile(NULL, x, y);
+      if (status != RECUR_SUCCESS) { printf("%s\\n", recur_last_error()); return 1; }
+      void *fake = dlopen(getenv("RECUR_CUDA_DRIVER"), RTLD_NOW);
+      void (*last)(unsigned *, int *) =
+          (void (*)(unsigned *, int *))dlsym(fake, "fakeCudaLastShared");
+      unsigned shared = 0;
+      int allowed = 0;
+      last(&shared, &allowed);
+      printf("%u %d\\n", shared, allowed);
+      return 0;
+    }
+    """
+)
+
+
+def test_gpu_entry_requests_dynamic_shared_memory(tmp_path, monkeypatch):
+    # 64 KiB of shared memory is beyond NVIDIA's static 48 KiB: the object
+    # records it as dynamic, and its launch raises the kernel's limit and
+    # requests it (the stand-in refuses a request beyond the limit).
+    fake = recurc_path().parents[1] / "lib" / "libRecurFakeCuda.so"
+    if not fake.exists():
+        pytest.skip(f"build {fake.name}")
+    out = recurc_gpu(
+        tmp_path,
+        "cuda:sm_80",
+        f"{KERNELS}:transpose_tile",
+        "--signature",
+        "*fp32:16, *fp32:16",
+        "--constexpr",
+        "N=128",
+        "--grid",
+        "1",
+    )
+    exe = compile_c(tmp_path, DYNAMIC_SHARED_MAIN, [out / "transpose_tile.o"], extra=[f"-I{out}"])
+    monkeypatch.setenv("RECUR_CUDA_DRIVER", str(fake))
+    shared, allowed = map(int, run(exe).split())
+    assert shared == allowed >= 64 * 1024

@@ -261,10 +261,10 @@ def block_square(a_ptr, c_ptr, BLOCK: rl.constexpr):
 
 
 def test_gpu_configs_beyond_a_block_are_pruned(tuning_dir, monkeypatch, capsys, rng):
-    # On a GPU (here its emulation) the FMA dot stages both operands in shared
-    # memory: 2 x 128 x 128 f32 is 128 KiB, beyond a block's 48 KiB, so the
-    # 128 config is never timed; 32 needs 8 KiB.
-    monkeypatch.setenv("RECUR_DEVICE", "emu:sm_80")
+    # On a GPU (here its emulation) the dot stages both operands in shared
+    # memory: 2 x 128 x 128 f32 is 128 KiB, beyond an AMD workgroup's 64 KiB
+    # of LDS, so the 128 config is never timed; 32 needs 8 KiB.
+    monkeypatch.setenv("RECUR_DEVICE", "emu:gfx942")
     kernel = recur.autotune(
         configs=[recur.Config({"BLOCK": 128}), recur.Config({"BLOCK": 32})], key=[]
     )(block_square)
@@ -288,6 +288,11 @@ def test_gpu_resource_model():
     assert gpu_overuse(needs) == ["255 registers x 512 threads > 65536"]
     assert gpu_overuse(gpu_resources({**ptxas, "num_threads": 128})) == []
     emulated = gpu_resources({"target": "emu:gfx942", "blocks": [[256, 64, 70000]]})
-    assert emulated["vendor"] == "rocm" and emulated["registers"] is None
+    assert emulated["target"] == "rocm:gfx942" and emulated["registers"] is None
     assert gpu_overuse(emulated) == ["70000 B of shared memory > 65536"]
+    # NVIDIA blocks opt in to dynamic shared memory beyond the static 48 KiB:
+    # up to 163 KiB on sm_80, 227 KiB on sm_90.
+    big = {**ptxas, "num_threads": 128, "shared": 200 << 10}
+    assert gpu_overuse(gpu_resources(big)) == ["204800 B of shared memory > 166912"]
+    assert gpu_overuse(gpu_resources({**big, "target": "cuda:sm_90"})) == []
     assert gpu_resources({"target": "cpu"}) is None

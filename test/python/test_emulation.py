@@ -388,3 +388,21 @@ def test_floor_is_exact_at_the_edges(device):
     out = np.zeros_like(x)
     floor_kernel[(1,)](x, out, x.size, BLOCK=32)
     np.testing.assert_array_equal(out.view(np.uint32), np.floor(x).view(np.uint32))
+
+
+@recur.jit
+def trans_kernel(x_ptr, y_ptr, M: rl.constexpr, N: rl.constexpr):
+    x = rl.load(x_ptr + rl.arange(0, M)[:, None] * N + rl.arange(0, N)[None, :])
+    y_offsets = rl.arange(0, N)[:, None] * M + rl.arange(0, M)[None, :]
+    rl.store(y_ptr + y_offsets, rl.trans(x))
+
+
+def test_shared_memory_beyond_48_kib(device, rng):
+    # rl.trans of a 128x128 f32 tile goes through 64 KiB of shared memory:
+    # dynamic shared memory on NVIDIA targets (above the static 48 KiB),
+    # static LDS on AMD; the emulated block gets all of it either way.
+    x = rng.standard_normal((128, 128)).astype(np.float32)
+    y = np.zeros_like(x)
+    kernel = trans_kernel[(1,)](x, y, M=128, N=128)
+    assert kernel.metadata["blocks"][0][2] >= 64 * 1024
+    np.testing.assert_array_equal(y, x.T)

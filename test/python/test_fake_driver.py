@@ -144,12 +144,12 @@ LAUNCH_RECORD = textwrap.dedent(
 )
 
 
-def run_on_stand_in(script, platform, tmp_path, subprocess_env, **environment):
+def run_on_stand_in(script, platform, tmp_path, subprocess_env, extra_path=None, **environment):
     """``script`` (after LAUNCH_RECORD) in a process on the stand-in CUDA
-    driver or HIP runtime; its standard output."""
+    driver or HIP runtime, ``extra_path`` importable; its standard output."""
     if platform == "cuda" and ptxas is None:
         pytest.skip("no ptxas for the cubins")
-    env = subprocess_env(tmp_path / "cache")
+    env = subprocess_env(tmp_path / "cache", extra_path=extra_path)
     if platform == "cuda":
         env.update(RECUR_DEVICE="cuda", RECUR_CUDA_DRIVER=str(fake_library("RecurFakeCuda")))
     else:
@@ -354,3 +354,46 @@ def test_operators_tune_sizes_and_warps_on_a_gpu(tmp_path, subprocess_env):
         assert (size, warps, stages) in _kernels.gpu_configs("gla")
         assert f"threads {32 * warps}" in lines, lines
         assert int(match.group(5)) <= int(lines[-1].split()[1])
+
+
+# A kernel whose shared memory exceeds the static 48 KiB: the launch asks
+# for it as dynamic shared memory, after raising the kernel's limit.
+SHARED_KERNEL = textwrap.dedent(
+    """
+    import recur
+    import recur.language as rl
+
+
+    @recur.jit
+    def trans_kernel(x_ptr, y_ptr, M: rl.constexpr, N: rl.constexpr):
+        x = rl.load(x_ptr + rl.arange(0, M)[:, None] * N + rl.arange(0, N)[None, :])
+        y_offsets = rl.arange(0, N)[:, None] * M + rl.arange(0, M)[None, :]
+        rl.store(y_ptr + y_offsets, rl.trans(x))
+    """
+)
+
+DYNAMIC_SHARED_SCRIPT = textwrap.dedent(
+    """
+    import numpy as np
+    from shared_kernels import trans_kernel
+
+    x = np.zeros((128, 128), np.float32)
+    kernel = trans_kernel[(1,)](x, np.zeros_like(x), M=128, N=128)
+    meta = kernel.metadata
+    assert meta["dynamic_shared"] >= 64 * 1024, meta
+    assert meta["shared"] >= meta["dynamic_shared"], meta
+    shared, allowed = ctypes.c_uint(), ctypes.c_int()
+    _fake = ctypes.CDLL(os.environ["RECUR_CUDA_DRIVER"])
+    _fake.fakeCudaLastShared(ctypes.byref(shared), ctypes.byref(allowed))
+    assert shared.value == allowed.value == meta["dynamic_shared"], (shared, allowed)
+    print("ok")
+    """
+)
+
+
+def test_shared_memory_beyond_48_kib_is_dynamic(tmp_path, subprocess_env):
+    (tmp_path / "shared_kernels.py").write_text(SHARED_KERNEL)
+    out = run_on_stand_in(
+        DYNAMIC_SHARED_SCRIPT, "cuda", tmp_path, subprocess_env, extra_path=tmp_path
+    )
+    assert out == "ok\n"

@@ -378,7 +378,7 @@ std::string wrapperIR(const WrapperSpec &spec, const std::string &packedEntry,
        << "{ ptr @" << spec.name << ".kernel, ptr @" << spec.name
        << ".function, ptr @" << binary << ", i64 " << gpu->binary.size()
        << ", i32 " << (hip ? RECUR_GPU_HIP : RECUR_GPU_CUDA) << ", i32 "
-       << gpu->threads << ", i32 0, ptr null }\n";
+       << gpu->threads << ", i32 " << gpu->sharedBytes << ", ptr null }\n";
   } else {
     ir << "declare i32 @recur_cpu_launch(ptr, ptr, ptr, ptr, ptr, i32, i64, "
           "i64, i64)\n"

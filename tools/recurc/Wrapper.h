@@ -57,6 +57,8 @@ struct GpuBinary {
   std::string function;
   /// Threads per block.
   unsigned threads = 0;
+  /// Dynamic shared memory per block (0 unless above the static limit).
+  unsigned sharedBytes = 0;
 };
 
 /// Whether `target` names a GPU ("cuda:..." or "rocm:...").

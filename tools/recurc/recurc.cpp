@@ -271,8 +271,10 @@ void writeOutputs(const std::string &directory, const aot::WrapperSpec &spec,
     binary.binary = gpu.binary;
     binary.function = spec.kernel;
     for (const GpuKernelInfo &kernel : gpu.kernels)
-      if (kernel.signature.name == spec.kernel)
+      if (kernel.signature.name == spec.kernel) {
         binary.threads = kernel.threads;
+        binary.sharedBytes = static_cast<unsigned>(kernel.dynamicSharedBytes);
+      }
     if (binary.threads == 0)
       throw Error(Status::Internal,
                   "the GPU binary has no kernel " + spec.kernel);

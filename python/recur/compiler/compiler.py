@@ -82,7 +82,12 @@ class CompiledKernel:
                     )
                 kernels = [(k, list(kinds)) for k, kinds in self.metadata["kernels"]]
                 module = gpu.load(self.asm[_GPU_STAGES[platform][1]], kernels)
-                self._launcher = gpu.make_launcher(module, self.name, self.metadata["num_threads"])
+                self._launcher = gpu.make_launcher(
+                    module,
+                    self.name,
+                    self.metadata["num_threads"],
+                    shared_bytes=self.metadata.get("dynamic_shared", 0),
+                )
                 return self._launcher
 
             kernels = [(k, list(kinds)) for k, kinds in self.metadata["kernels"]]
@@ -244,6 +249,7 @@ def _compile_gpu(jit_fn, state, tile_text, key, target, arg_types, constexprs, d
             "num_threads": kernel["threads"],
             "registers": kernel["registers"],
             "shared": kernel["shared"],
+            "dynamic_shared": kernel["dynamic_shared"],
             "spill_stores": kernel["spill_stores"],
             "spill_loads": kernel["spill_loads"],
             "stack": kernel["stack"],

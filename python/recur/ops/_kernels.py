@@ -329,8 +329,10 @@ class OperatorKernel:
                 name, source, chunk_size, num_warps, num_stages, target=self.gpu.target
             )
             module = self.gpu.load(binary, kernels)
-            (threads,) = [k["threads"] for k in metadata if k["name"] == name]
-            self.launcher = self.gpu.make_launcher(module, name, threads)
+            (kernel,) = [k for k in metadata if k["name"] == name]
+            self.launcher = self.gpu.make_launcher(
+                module, name, kernel["threads"], shared_bytes=kernel.get("dynamic_shared", 0)
+            )
             return
         emulate = EMULATED_TARGETS.get(target, "")
         options = {"chunk_size": chunk_size, "target": target}

@@ -110,20 +110,23 @@ def _largest_tile_bytes(tile_ir: str) -> int:
     return largest
 
 
-# A block's limits per GPU vendor: static shared memory (CUDA's 48 KiB
-# without opting in to more; an AMD workgroup's 64 KiB of LDS), registers of
-# a multiprocessor (or SIMD) and threads.
+# A block's limits per GPU target: shared memory (on NVIDIA the most a block
+# may opt in to, a scratch above the static 48 KiB being dynamic shared
+# memory; an AMD workgroup's 64 KiB of LDS), registers of a multiprocessor
+# (or SIMD) and threads.
 _GPU_LIMITS = {
-    "cuda": {"shared": 48 << 10, "registers": 64 << 10, "threads": 1024},
-    "rocm": {"shared": 64 << 10, "registers": 128 << 10, "threads": 1024},
+    "cuda:sm_80": {"shared": 163 << 10, "registers": 64 << 10, "threads": 1024},
+    "cuda:sm_90": {"shared": 227 << 10, "registers": 64 << 10, "threads": 1024},
+    "rocm:gfx90a": {"shared": 64 << 10, "registers": 128 << 10, "threads": 1024},
+    "rocm:gfx942": {"shared": 64 << 10, "registers": 128 << 10, "threads": 1024},
 }
 
 
 def gpu_resources(metadata):
     """What a GPU kernel needs of a block, from its compile metadata:
-    ``{"vendor", "shared", "threads", "registers", "spilled"}`` (registers and
-    spilled bytes are known only from ptxas; None otherwise), or None for a
-    CPU kernel."""
+    ``{"target", "shared", "threads", "registers", "spilled"}`` (registers
+    and spilled bytes are known only from ptxas; None otherwise), or None for
+    a CPU kernel."""
     target = metadata.get("target", "")
     if target.startswith("emu:"):
         from .device import EMULATED_TARGETS
@@ -131,7 +134,7 @@ def gpu_resources(metadata):
         target = EMULATED_TARGETS.get(target, "")
         blocks = metadata.get("blocks") or [[0, 0, 0]]
         return {
-            "vendor": target.split(":")[0],
+            "target": target,
             "shared": max(b[2] for b in blocks),
             "threads": max(b[0] for b in blocks),
             "registers": None,
@@ -142,7 +145,7 @@ def gpu_resources(metadata):
         if spilled is not None:
             spilled += metadata.get("spill_loads", 0)
         return {
-            "vendor": target.split(":")[0],
+            "target": target,
             "shared": metadata.get("shared", 0),
             "threads": metadata.get("num_threads", 0),
             "registers": metadata.get("registers"),
@@ -153,7 +156,7 @@ def gpu_resources(metadata):
 
 def gpu_overuse(resources) -> list[str]:
     """The block limits a kernel's ``gpu_resources`` exceed, in words."""
-    limits = _GPU_LIMITS[resources["vendor"]]
+    limits = _GPU_LIMITS[resources["target"]]
     over = []
     if resources["shared"] > limits["shared"]:
         over.append(f"{resources['shared']} B of shared memory > {limits['shared']}")

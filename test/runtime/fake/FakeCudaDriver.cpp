@@ -5,8 +5,10 @@
 // float arrays, `(x, y, out, n)`, over the grid it is launched on. Loaded in
 // place of libcuda.so.1 ($RECUR_CUDA_DRIVER), it lets tests run the AOT GPU
 // path (module loading, argument marshalling, grids, streams, memsets) on
-// machines without a GPU. `fakeCudaStats` reports what was called and
-// `fakeCudaLastLaunch` the last launch's shape and the copies each way.
+// machines without a GPU. `fakeCudaStats` reports what was called,
+// `fakeCudaLastLaunch` the last launch's shape and the copies each way, and
+// `fakeCudaLastShared` its dynamic shared memory and the attribute allowing
+// it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +26,8 @@ using Pointer = unsigned long long;
 std::atomic<int> loads{0}, launches{0}, memsets{0};
 std::atomic<int> copiesToDevice{0}, copiesToHost{0};
 unsigned lastLaunch[6] = {};
+unsigned lastShared = 0;
+int maxDynamicShared = 0;
 int primary = 1;
 thread_local void *current = nullptr;
 thread_local void *pushed = nullptr;
@@ -46,6 +50,11 @@ void fakeCudaLastLaunch(unsigned *gridAndBlock, int *toDevice, int *toHost) {
   std::memcpy(gridAndBlock, lastLaunch, sizeof(lastLaunch));
   *toDevice = copiesToDevice;
   *toHost = copiesToHost;
+}
+
+void fakeCudaLastShared(unsigned *sharedBytes, int *maxDynamicSharedBytes) {
+  *sharedBytes = lastShared;
+  *maxDynamicSharedBytes = maxDynamicShared;
 }
 
 Result cuInit(unsigned) { return 0; }
@@ -132,14 +141,26 @@ Result cuMemsetD8Async(Pointer to, unsigned char value, size_t bytes, void *) {
   return 0;
 }
 
+// CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES; sm_80's 163 KiB at most.
+Result cuFuncSetAttribute(void *, int attribute, int value) {
+  if (attribute != 8 || value > 163 * 1024)
+    return 1; // CUDA_ERROR_INVALID_VALUE
+  maxDynamicShared = value;
+  return 0;
+}
+
 Result cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz,
-                      unsigned bx, unsigned by, unsigned bz, unsigned,
+                      unsigned bx, unsigned by, unsigned bz, unsigned shared,
                       void *stream, void **params, void **) {
   if (!current || (stream && stream != current))
     return 201; // CUDA_ERROR_INVALID_CONTEXT
   ++launches;
+  // Dynamic shared memory beyond the static 48 KiB needs the attribute.
+  if (shared > 48 * 1024 && shared > unsigned(maxDynamicShared))
+    return 1; // CUDA_ERROR_INVALID_VALUE
   unsigned shape[6] = {gx, gy, gz, bx, by, bz};
   std::memcpy(lastLaunch, shape, sizeof(shape));
+  lastShared = shared;
   const std::string &name = static_cast<Function *>(function)->name;
   if (name.size() < 3 || name.compare(name.size() - 3, 3, "add") != 0)
     return 0;
