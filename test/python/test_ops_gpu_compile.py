@@ -26,19 +26,25 @@ TARGETS = ("cuda:sm_80", "cuda:sm_90")
 STATIC_SHARED_LIMIT = 48 * 1024
 
 
-def _run_every_operator(rng):
-    """Calls each operator once, at the shapes of the module docstring."""
+def _run_linear_family_and_attention(rng, B, T, H, K):
+    """Calls the linear family and flash attention once, K = V = D."""
 
     def normal(*shape):
         return rng.standard_normal(shape).astype(np.float32)
 
-    B, T, H, K = 1, 64, 2, 64
     q, k, v = normal(B, T, H, K), normal(B, T, H, K), normal(B, T, H, K)
     ops.linear_attn(q, k, v)
     ops.gla(q, k, v, -np.abs(normal(B, T, H, K)))
     ops.delta_rule(q, k, v, np.abs(normal(B, T, H)))
     ops.gated_delta_rule(q, k, v, -np.abs(normal(B, T, H)), np.abs(normal(B, T, H)))
     ops.flash_attn(q, k, v, causal=True)
+    return normal, q
+
+
+def _run_every_operator(rng):
+    """Calls each operator once, at the shapes of the module docstring."""
+    B, T, H = 1, 64, 2
+    normal, q = _run_linear_family_and_attention(rng, B, T, H, 64)
     ops.ssd(
         q, np.abs(normal(B, T, H)), -np.abs(normal(H)), normal(B, T, 1, 64), normal(B, T, 1, 64)
     )
@@ -128,17 +134,7 @@ SHARED_LIMITS = {"cuda:sm_80": 163 << 10, "cuda:sm_90": 227 << 10}
 
 
 def _run_at_head_dimension_128():
-    rng = np.random.default_rng(1)
-
-    def normal(*shape):
-        return rng.standard_normal(shape).astype(np.float32)
-
-    B, T, H, K = 1, 128, 1, 128
-    q, k, v = normal(B, T, H, K), normal(B, T, H, K), normal(B, T, H, K)
-    ops.linear_attn(q, k, v)
-    ops.gla(q, k, v, -np.abs(normal(B, T, H, K)))
-    ops.delta_rule(q, k, v, np.abs(normal(B, T, H)))
-    ops.flash_attn(q, k, v, causal=True)
+    _run_linear_family_and_attention(np.random.default_rng(1), 1, 128, 1, 128)
 
 
 @pytest.mark.parametrize("target", TARGETS)
