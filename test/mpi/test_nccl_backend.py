@@ -143,5 +143,3 @@ def test_a_missing_nccl_raises_on_every_rank(monkeypatch):
     monkeypatch.setenv("RECUR_NCCL_LIBRARY", "/nonexistent/libnccl.so.2")
     with pytest.raises(ValueError, match="NCCL is not available"):
         SequenceParallel(strategy="ring", backend="nccl", device=0)
-    with pytest.raises(ValueError, match="backends: 'mpi', 'nccl'"):
-        SequenceParallel(backend="gloo")
