@@ -38,13 +38,17 @@ Value recur::getThreadId(OpBuilder &builder, Location loc) {
   return arith::IndexCastUIOp::create(builder, loc, builder.getI32Type(), id);
 }
 
+LaneAndWarp recur::getLaneAndWarp(OpBuilder &builder, Location loc,
+                                  int64_t warpSize) {
+  Value tid = getThreadId(builder, loc);
+  Value size = createI32(builder, loc, warpSize);
+  return {arith::RemUIOp::create(builder, loc, tid, size),
+          arith::DivUIOp::create(builder, loc, tid, size)};
+}
+
 SmallVector<Value> recur::getBaseCoordinates(OpBuilder &builder, Location loc,
                                              const tile::ThreadMapping &m) {
-  Value tid = getThreadId(builder, loc);
-  Value lane = arith::RemUIOp::create(builder, loc, tid,
-                                      createI32(builder, loc, m.warpSize));
-  Value warp = arith::DivUIOp::create(builder, loc, tid,
-                                      createI32(builder, loc, m.warpSize));
+  auto [lane, warp] = getLaneAndWarp(builder, loc, m.warpSize);
   auto field = [&](Value id, int64_t stride, int64_t count) {
     Value shifted = arith::DivUIOp::create(builder, loc, id,
                                            createI32(builder, loc, stride));

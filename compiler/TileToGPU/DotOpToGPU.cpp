@@ -362,9 +362,8 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
     auto mul = [&](OpBuilder &ob, Value x, int64_t c) -> Value {
       return arith::MulIOp::create(ob, loc, x, constant(ob, c));
     };
-    Value tid = getThreadId(b, loc);
-    Value lane = arith::RemUIOp::create(b, loc, tid, constant(b, 32));
-    Value warp = arith::DivUIOp::create(b, loc, tid, constant(b, 32));
+    LaneAndWarp ids = getLaneAndWarp(b, loc, 32);
+    Value lane = ids.lane, warp = ids.warp;
     Value g = arith::DivUIOp::create(b, loc, lane, constant(b, 4));
     Value t = arith::RemUIOp::create(b, loc, lane, constant(b, 4));
     // Order [1, 0]: the warp's column index varies fastest.
@@ -488,9 +487,8 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
     Value accBase = stageDotRowMajor(b, loc, op, adaptor.getA(), adaptor.getB(),
                                      adaptor.getAcc());
 
-    Value tid = getThreadId(b, loc);
-    Value lane = arith::RemUIOp::create(b, loc, tid, createI32(b, loc, 32));
-    Value warp = arith::DivUIOp::create(b, loc, tid, createI32(b, loc, 32));
+    LaneAndWarp ids = getLaneAndWarp(b, loc, 32);
+    Value lane = ids.lane, warp = ids.warp;
     Value g = arith::DivUIOp::create(b, loc, lane, createI32(b, loc, 4));
     Value t = arith::RemUIOp::create(b, loc, lane, createI32(b, loc, 4));
     auto add = [&](OpBuilder &ob, Value x, int64_t c) -> Value {

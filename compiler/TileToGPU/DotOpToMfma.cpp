@@ -121,11 +121,8 @@ struct DotOpToMfma : public OpConversionPattern<tile::DotOp> {
                                  ValueRange{index});
     };
 
-    Value tid = getThreadId(b, loc);
-    Value lane =
-        arith::RemUIOp::create(b, loc, tid, createI32(b, loc, kWavefront));
-    Value wave =
-        arith::DivUIOp::create(b, loc, tid, createI32(b, loc, kWavefront));
+    LaneAndWarp ids = getLaneAndWarp(b, loc, kWavefront);
+    Value lane = ids.lane, wave = ids.warp;
     // The lane's row of A (column of B, C and D) inside a tile, and its
     // group of 16 lanes: which k (rows of C and D) it holds.
     Value inner =

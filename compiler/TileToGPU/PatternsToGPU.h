@@ -50,6 +50,14 @@ tile::ThreadMapping getMapping(mlir::Type tileType);
 /// `gpu.thread_id x` as an i32.
 mlir::Value getThreadId(mlir::OpBuilder &builder, mlir::Location loc);
 
+/// This thread's lane in its warp (wavefront) of `warpSize` threads and the
+/// warp's index in the block, as i32.
+struct LaneAndWarp {
+  mlir::Value lane, warp;
+};
+LaneAndWarp getLaneAndWarp(mlir::OpBuilder &builder, mlir::Location loc,
+                           int64_t warpSize);
+
 /// The thread-dependent part of the coordinates of the elements this thread
 /// holds (i32, one per dimension): see `tile::ThreadMapping`.
 llvm::SmallVector<mlir::Value>

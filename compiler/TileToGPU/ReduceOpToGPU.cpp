@@ -63,9 +63,7 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
       }
 
     // Lanes: butterfly, lower lanes' partials on the left.
-    Value lane =
-        arith::RemUIOp::create(rewriter, loc, getThreadId(rewriter, loc),
-                               createI32(rewriter, loc, m.warpSize));
+    Value lane = getLaneAndWarp(rewriter, loc, m.warpSize).lane;
     for (int64_t step = 1; step < m.getDistinctLanes(axis); step *= 2) {
       int64_t mask = step * m.laneStride[axis];
       Value upper = arith::CmpIOp::create(
@@ -95,9 +93,7 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
     int64_t warps = m.getDistinctWarps(axis);
     if (warps > 1) {
       SmallVector<Value> base = getBaseCoordinates(rewriter, loc, m);
-      Value warp =
-          arith::DivUIOp::create(rewriter, loc, getThreadId(rewriter, loc),
-                                 createI32(rewriter, loc, m.warpSize));
+      Value warp = getLaneAndWarp(rewriter, loc, m.warpSize).warp;
       Value warpCoord = arith::RemUIOp::create(
           rewriter, loc,
           arith::DivUIOp::create(rewriter, loc, warp,

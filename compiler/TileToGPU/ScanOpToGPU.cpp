@@ -97,11 +97,8 @@ struct ScanOpLowering : public OpConversionPattern<tile::ScanOp> {
     int64_t periods = length / run;
     SmallVector<SmallVector<int64_t>> lines = getLinesAlong(m, axis);
 
-    Value tid = getThreadId(b, loc);
-    Value lane =
-        arith::RemUIOp::create(b, loc, tid, createI32(b, loc, m.warpSize));
-    Value warp =
-        arith::DivUIOp::create(b, loc, tid, createI32(b, loc, m.warpSize));
+    LaneAndWarp ids = getLaneAndWarp(b, loc, m.warpSize);
+    Value lane = ids.lane, warp = ids.warp;
     int64_t lanes = m.getDistinctLanes(axis), warps = m.getDistinctWarps(axis);
     auto coordinate = [&](Value id, int64_t stride, int64_t count) -> Value {
       Value field =
