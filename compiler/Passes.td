@@ -229,15 +229,36 @@ def TilePipelineLoads : Pass<"tile-pipeline-loads", "::mlir::ModuleOp"> {
     memory, so loads and stores keep their order. Values are bit-identical
     to the loop's.
 
-    The prefetch distance is one iteration for every `num-stages` >= 2:
-    loading further ahead would keep `num-stages - 1` copies of each tile
-    in registers, which the dots' operands cannot afford; deeper pipelines
-    need asynchronous copies into shared memory (`cp.async`, TMA), which
-    are not generated yet. With `num-stages` 1 the pass does nothing.
+    The prefetch distance in registers is one iteration for every
+    `num-stages` >= 2: loading further ahead would keep `num-stages - 1`
+    copies of each tile in registers, which the dots' operands cannot
+    afford. With `num-stages` 1 the pass does nothing.
+
+    With `async-copies` (targets with `cp.async`), loads of tiles whose
+    `other` is absent or +0 go through shared memory instead, before the
+    rest are pipelined in registers: the loop's tiles get a
+    `tile.local_alloc` of `D + 1` slots, the prologue copies the first `D`
+    iterations' tiles (`tile.async_copy`, one `tile.async_commit` per
+    iteration), and each iteration waits for its own group
+    (`tile.async_wait D - 1`), reads its tiles where the loads were
+    (`tile.local_load`) and starts the copies of iteration `i + D` into the
+    slot that iteration `i - 1` read. The distance `D` is `num-stages - 1`
+    in loops that write no global memory; a loop that stores copies one
+    iteration ahead, after its writes, since a later iteration may read
+    what an earlier one stores. The iteration arguments the copies' pointers
+    and masks read (pointers advanced by `tile.addptr`) are carried `D`
+    iterations ahead in iteration arguments of their own; a load whose
+    operands need an iteration argument that the body does not advance by
+    side-effect-free ops alone stays in registers. An `async_wait 0` after
+    the loop retires the copies of iterations that did not run (masked
+    off: they read nothing).
   }];
   let options = [
     Option<"numStages", "num-stages", "unsigned", /*default=*/"2",
            "Pipeline stages; 2 or more loads one iteration ahead">,
+    Option<"asyncCopies", "async-copies", "bool", /*default=*/"false",
+           "Pipeline loads through shared memory with asynchronous copies, "
+           "num-stages - 1 iterations ahead">,
   ];
   let dependentDialects = [
     "::recur::tile::TileDialect", "::mlir::arith::ArithDialect",
@@ -341,6 +362,10 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
            "Lower tile.print to gpu.printf and tile.assert to cf.assert; "
            "without it (targets whose printf needs unlinked device "
            "libraries) both are errors">,
+    Option<"cpAsync", "cp-async", "bool", /*default=*/"false",
+           "Lower tile.async_copy to cp.async (NVIDIA sm_80 and later); "
+           "without it the copies are ordinary loads and stores, complete "
+           "when they return">,
     Option<"dynamicSharedAbove", "dynamic-shared-above", "int64_t",
            /*default=*/"0",
            "Make a shared-memory scratch larger than this many bytes dynamic "

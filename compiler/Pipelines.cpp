@@ -126,6 +126,8 @@ static void addDistributionPasses(OpPassManager &pm,
   if (options.numStages >= 2) {
     TilePipelineLoadsOptions pipelining;
     pipelining.numStages = options.numStages;
+    // cp.async exists from sm_80, the oldest NVIDIA target.
+    pipelining.asyncCopies = target.vendor == GPUTarget::Vendor::CUDA;
     pm.addPass(createTilePipelineLoads(pipelining));
     // Merges the current iteration's values the pipeliner recomputed early
     // with the originals.
@@ -142,6 +144,7 @@ static void addDistributionPasses(OpPassManager &pm,
   ConvertTileToGPUOptions distribute;
   distribute.mmaSync = target.vendor == GPUTarget::Vendor::CUDA;
   distribute.wgmma = target.hasWgmma();
+  distribute.cpAsync = target.vendor == GPUTarget::Vendor::CUDA;
   distribute.mfma = target.vendor == GPUTarget::Vendor::ROCm;
   // AMD's printf lives in the ROCm device libraries, which are not linked.
   distribute.devicePrintf =

@@ -81,6 +81,9 @@ void recur::addEmulatorSymbols(
   RECUR_EMU_SYMBOL(__recur_emu_mma_m16n8k16_f32_bf16);
   RECUR_EMU_SYMBOL(__recur_emu_mma_m16n8k8_f32_tf32);
   RECUR_EMU_SYMBOL(__recur_emu_ldmatrix);
+  RECUR_EMU_SYMBOL(__recur_emu_cp_async);
+  RECUR_EMU_SYMBOL(__recur_emu_cp_async_commit_group);
+  RECUR_EMU_SYMBOL(__recur_emu_cp_async_wait_group);
   RECUR_EMU_SYMBOL(__recur_emu_wgmma);
   RECUR_EMU_SYMBOL(__recur_emu_wgmma_fence);
   RECUR_EMU_SYMBOL(__recur_emu_wgmma_commit_group);

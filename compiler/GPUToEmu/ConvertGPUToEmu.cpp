@@ -398,7 +398,8 @@ struct WgmmaOpLowering : public OpRewritePattern<NVVM::WgmmaMmaAsyncOp> {
 
 /// wgmma's fence, commit and wait and `fence.proxy.async` become the
 /// emulator's calls of the same names (which order nothing: its wgmma has
-/// finished when the collective returns).
+/// finished when the collective returns); so do cp.async's commit and wait,
+/// which complete the queued copies.
 template <typename NVVMOp>
 struct OrderingOpLowering : public OpRewritePattern<NVVMOp> {
   OrderingOpLowering(MLIRContext *context, StringRef intrinsic)
@@ -409,6 +410,8 @@ struct OrderingOpLowering : public OpRewritePattern<NVVMOp> {
     SmallVector<Value> operands;
     if constexpr (std::is_same_v<NVVMOp, NVVM::WgmmaWaitGroupSyncOp>)
       operands.push_back(createI32(rewriter, op.getLoc(), op.getGroup()));
+    if constexpr (std::is_same_v<NVVMOp, NVVM::CpAsyncWaitGroupOp>)
+      operands.push_back(createI32(rewriter, op.getLoc(), op.getN()));
     if constexpr (std::is_same_v<NVVMOp, NVVM::FenceProxyOp>)
       if (op.getKind() != NVVM::ProxyKind::async &&
           op.getKind() != NVVM::ProxyKind::async_shared)
@@ -419,6 +422,24 @@ struct OrderingOpLowering : public OpRewritePattern<NVVMOp> {
   }
 
   std::string intrinsic;
+};
+
+/// cp.async becomes a copy the emulated thread queues until a wait
+/// completes its group, so a kernel that reads a slot too early reads what
+/// was there before, as it could on the GPU.
+struct CpAsyncOpLowering : public OpRewritePattern<NVVM::CpAsyncOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(NVVM::CpAsyncOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value size = createI32(rewriter, loc, op.getSize());
+    Value srcSize = op.getCpSize() ? op.getCpSize() : size;
+    callIntrinsic(rewriter, op, "__recur_emu_cp_async", {},
+                  {op.getDst(), op.getSrc(), size, srcSize});
+    rewriter.eraseOp(op);
+    return success();
+  }
 };
 
 /// A shared-memory address taken as an integer (wgmma's descriptors) is its
@@ -536,7 +557,11 @@ struct ConvertGPUToEmuPass
         context, "__recur_emu_wgmma_wait_group");
     patterns.add<OrderingOpLowering<NVVM::FenceProxyOp>>(
         context, "__recur_emu_fence_proxy_async");
-    patterns.add<MfmaOpLowering>(context);
+    patterns.add<OrderingOpLowering<NVVM::CpAsyncCommitGroupOp>>(
+        context, "__recur_emu_cp_async_commit_group");
+    patterns.add<OrderingOpLowering<NVVM::CpAsyncWaitGroupOp>>(
+        context, "__recur_emu_cp_async_wait_group");
+    patterns.add<CpAsyncOpLowering, MfmaOpLowering>(context);
     FrozenRewritePatternSet frozen(std::move(patterns));
     for (func::FuncOp fn : kernels)
       if (failed(applyPatternsGreedily(fn, frozen)))

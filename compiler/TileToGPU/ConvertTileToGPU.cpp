@@ -17,11 +17,13 @@ using namespace recur;
 
 namespace {
 
-/// Moves the kernels into the GPU module and gives it the shared-memory
-/// scratch its ops need. A walk, not a pattern: it restructures the module
-/// around the ops the patterns then convert.
+/// Moves the kernels into the GPU module and gives it the shared memory its
+/// ops need: the scratch, then every `tile.local_alloc` (whose offsets go to
+/// `offsets`). A walk, not a pattern: it restructures the module around the
+/// ops the patterns then convert.
 LogicalResult buildGPUModule(ModuleOp module, bool registerAccumulators,
-                             int64_t dynamicSharedAbove) {
+                             int64_t dynamicSharedAbove,
+                             SharedBufferOffsets &offsets) {
   OpBuilder builder(module.getContext());
   SmallVector<tile::FuncOp> kernels;
   for (auto fn : module.getOps<tile::FuncOp>()) {
@@ -35,6 +37,14 @@ LogicalResult buildGPUModule(ModuleOp module, bool registerAccumulators,
     fn.walk([&](Operation *op) {
       scratch =
           std::max(scratch, getSharedScratchBytes(op, registerAccumulators));
+    });
+  // Buffers live as long as the program: each has its own bytes.
+  scratch = llvm::alignTo(scratch, 16);
+  for (tile::FuncOp fn : kernels)
+    fn.walk([&](tile::LocalAllocOp alloc) {
+      offsets[alloc] = scratch;
+      tile::SharedBufferType type = alloc.getType();
+      scratch += type.getNumSlots() * getSlotBytes(type);
     });
 
   module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
@@ -99,12 +109,14 @@ struct ConvertTileToGPUPass
     GPUAccessContiguity contiguity;
     ContiguityAnalysis analysis;
     module.walk([&](Operation *op) {
-      if (isa<tile::LoadOp, tile::StoreOp>(op) &&
+      if (isa<tile::LoadOp, tile::StoreOp, tile::AsyncCopyOp>(op) &&
           isa<RankedTensorType>(op->getOperand(0).getType()))
         contiguity[op] = analysis.getInfo(op->getOperand(0));
     });
     // wgmma (which stages its accumulator) takes the dots that fit it first.
-    if (failed(buildGPUModule(module, mmaSync && !wgmma, dynamicSharedAbove)))
+    SharedBufferOffsets offsets;
+    if (failed(buildGPUModule(module, mmaSync && !wgmma, dynamicSharedAbove,
+                              offsets)))
       return signalPassFailure();
 
     TileToGPUTypeConverter converter;
@@ -125,6 +137,8 @@ struct ConvertTileToGPUPass
     populateElementwiseOpToGPUPatterns(converter, patterns);
     populateViewOpToGPUPatterns(converter, patterns);
     populateLoadStoreOpToGPUPatterns(converter, patterns, contiguity);
+    populateAsyncCopyOpToGPUPatterns(converter, patterns, contiguity, offsets,
+                                     cpAsync);
     populateDotOpToGPUPatterns(converter, patterns, mmaSync);
     if (wgmma)
       populateDotOpToWgmmaPatterns(converter, patterns);

@@ -16,6 +16,9 @@ TileToGPUTypeConverter::TileToGPUTypeConverter() {
   addConversion([](tile::PtrType type) -> Type {
     return IntegerType::get(type.getContext(), 64);
   });
+  addConversion([](tile::SharedBufferType type) -> Type {
+    return LLVM::LLVMPointerType::get(type.getContext(), 3);
+  });
   addConversion([this](RankedTensorType type) -> std::optional<Type> {
     FailureOr<tile::ThreadMapping> mapping = tile::getThreadMapping(type);
     if (failed(mapping))

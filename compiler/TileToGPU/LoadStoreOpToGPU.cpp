@@ -25,23 +25,23 @@
 using namespace mlir;
 using namespace recur;
 
-namespace {
-
-Value toGlobalPointer(OpBuilder &builder, Location loc, Value address) {
+Value recur::toGlobalPointer(OpBuilder &builder, Location loc, Value address) {
   return LLVM::IntToPtrOp::create(
       builder, loc, LLVM::LLVMPointerType::get(builder.getContext(), 1),
       address);
 }
+
+namespace {
 
 /// The memory type of a tile element: i1 lives in a byte.
 Type getMemoryType(OpBuilder &builder, Type elementType) {
   return elementType.isInteger(1) ? builder.getI8Type() : elementType;
 }
 
-/// Elements per vector access: runs of the layout along its fastest
-/// dimension (the last), bounded by contiguity and 16 bytes.
-int64_t getRunLength(const tile::ThreadMapping &mapping, int64_t contiguity,
-                     Type elementType) {
+} // namespace
+
+int64_t recur::getRunLength(const tile::ThreadMapping &mapping,
+                            int64_t contiguity, Type elementType) {
   if (mapping.getRank() == 0 || elementType.isInteger(1))
     return 1;
   unsigned fastest = mapping.order.front();
@@ -52,8 +52,8 @@ int64_t getRunLength(const tile::ThreadMapping &mapping, int64_t contiguity,
       1, std::min({mapping.sizePerThread[fastest], contiguity, 16 / bytes}));
 }
 
-Value isAligned(OpBuilder &builder, Location loc, Value address,
-                int64_t bytes) {
+static Value isAligned(OpBuilder &builder, Location loc, Value address,
+                       int64_t bytes) {
   Value low = arith::AndIOp::create(
       builder, loc, address,
       arith::ConstantIntOp::create(builder, loc, bytes - 1, 64));
@@ -62,12 +62,9 @@ Value isAligned(OpBuilder &builder, Location loc, Value address,
       arith::ConstantIntOp::create(builder, loc, 0, 64));
 }
 
-/// Whether a run of `bytes` at `address` may be one vector access: aligned
-/// (proven by `info`'s divisibility, or tested) and, with masks, every lane
-/// set. Null when nothing needs testing.
-Value canAccessAsVector(OpBuilder &builder, Location loc, Value address,
-                        int64_t bytes, LastDimInfo info,
-                        ArrayRef<Value> masks) {
+Value recur::canAccessAsVector(OpBuilder &builder, Location loc, Value address,
+                               int64_t bytes, LastDimInfo info,
+                               ArrayRef<Value> masks) {
   Value fast;
   if (info.divisibility % bytes != 0)
     fast = isAligned(builder, loc, address, bytes);
@@ -78,6 +75,8 @@ Value canAccessAsVector(OpBuilder &builder, Location loc, Value address,
   }
   return fast;
 }
+
+namespace {
 
 struct AddPtrOpLowering : public OpConversionPattern<tile::AddPtrOp> {
   using OpConversionPattern::OpConversionPattern;

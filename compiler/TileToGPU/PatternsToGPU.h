@@ -227,6 +227,34 @@ using GPUAccessContiguity = llvm::DenseMap<mlir::Operation *, LastDimInfo>;
 void populateLoadStoreOpToGPUPatterns(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns,
                                       const GPUAccessContiguity &contiguity);
+/// An i64 address as an `!llvm.ptr<1>`.
+mlir::Value toGlobalPointer(mlir::OpBuilder &builder, mlir::Location loc,
+                            mlir::Value address);
+/// Elements per vector access: runs of the layout along its fastest
+/// dimension (the last), bounded by contiguity and 16 bytes.
+int64_t getRunLength(const tile::ThreadMapping &mapping, int64_t contiguity,
+                     mlir::Type elementType);
+/// Whether a run of `bytes` at `address` may be one vector access: aligned
+/// (proven by `info`'s divisibility, or tested) and, with masks, every lane
+/// set. Null when nothing needs testing.
+mlir::Value canAccessAsVector(mlir::OpBuilder &builder, mlir::Location loc,
+                              mlir::Value address, int64_t bytes,
+                              LastDimInfo info,
+                              llvm::ArrayRef<mlir::Value> masks);
+
+/// Byte offsets of the kernels' `tile.local_alloc` buffers in the shared
+/// memory, after the scratch.
+using SharedBufferOffsets = llvm::DenseMap<mlir::Operation *, int64_t>;
+/// Bytes of one slot of `type`, rounded up so that every slot starts on 16
+/// bytes.
+int64_t getSlotBytes(tile::SharedBufferType type);
+/// `useCpAsync`: copies as `cp.async` (NVIDIA sm_80 and later); otherwise
+/// ordinary loads and stores.
+void populateAsyncCopyOpToGPUPatterns(const mlir::TypeConverter &converter,
+                                      mlir::RewritePatternSet &patterns,
+                                      const GPUAccessContiguity &contiguity,
+                                      const SharedBufferOffsets &offsets,
+                                      bool useCpAsync);
 /// tile.print as `gpu.printf`, tile.assert as `cf.assert`.
 void populateDebugOpToGPUPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);

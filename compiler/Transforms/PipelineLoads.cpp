@@ -12,11 +12,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Passes.h"
+#include "compiler/Transforms/LoopPipelining.h"
 #include "dialects/tile/TileOps.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace recur {
 #define GEN_PASS_DEF_TILEPIPELINELOADS
@@ -25,25 +25,6 @@ namespace recur {
 
 using namespace mlir;
 using namespace recur;
-
-/// Ops that may be computed again elsewhere in the body, or before the loop,
-/// with the same result: no effects, no regions, no loads.
-static bool isRecomputable(Operation *op) {
-  return op->getNumRegions() == 0 && op->getNumSuccessors() == 0 &&
-         !op->hasTrait<OpTrait::IsTerminator>() && isMemoryEffectFree(op);
-}
-
-/// Whether `op`, or an op nested in it, may write memory (or has effects
-/// that are not known).
-static bool mayWrite(Operation *op) {
-  std::optional<SmallVector<MemoryEffects::EffectInstance>> effects =
-      getEffectsRecursively(op);
-  if (!effects)
-    return true;
-  return llvm::any_of(*effects, [](const MemoryEffects::EffectInstance &e) {
-    return isa<MemoryEffects::Write, MemoryEffects::Free>(e.getEffect());
-  });
-}
 
 namespace {
 /// One load to pipeline and the body ops that compute its operands, in
@@ -69,7 +50,6 @@ private:
                         llvm::DenseSet<Value> &visited);
   Value getCurrent(Value value, OpBuilder &builder);
   Value getNext(Value value, OpBuilder &builder);
-  Value getInRange(OpBuilder &builder, Value iv);
   Value maskWith(OpBuilder &builder, tile::LoadOp load, Value mask,
                  Value inRange);
 
@@ -84,24 +64,8 @@ private:
 
 bool LoopPipeliner::collectSlice(tile::LoadOp load,
                                  SmallVector<Operation *> &slice) {
-  llvm::SetVector<Operation *> ops;
-  SmallVector<Value> worklist(load->getOperands());
-  while (!worklist.empty()) {
-    Value value = worklist.pop_back_val();
-    Operation *def = value.getDefiningOp();
-    // Block arguments (the induction variable, the iteration arguments) and
-    // values from outside the loop are allowed.
-    if (!def || def->getBlock() != body)
-      continue;
-    if (!isRecomputable(def))
-      return false;
-    if (ops.insert(def))
-      llvm::append_range(worklist, def->getOperands());
-  }
-  slice.assign(ops.begin(), ops.end());
-  llvm::sort(slice,
-             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
-  return true;
+  llvm::SetVector<BlockArgument> args;
+  return collectRecomputableSlice(body, load->getOperands(), slice, args);
 }
 
 /// The last op that computing the current iteration's `value` after `at`
@@ -133,7 +97,7 @@ Operation *LoopPipeliner::latestNeed(Value value, Operation *at,
 Operation *LoopPipeliner::findInsertionPoint(ArrayRef<Candidate> candidates) {
   Operation *at = nullptr;
   for (Operation &op : body->without_terminator())
-    if (mayWrite(&op))
+    if (mayWriteGlobalMemory(&op))
       at = &op;
   auto yield = cast<scf::YieldOp>(body->getTerminator());
   // Moving the point later can only make more values available, so one
@@ -208,14 +172,6 @@ Value LoopPipeliner::getNext(Value value, OpBuilder &builder) {
   return result;
 }
 
-/// `iv < ub`, signed or unsigned as the loop compares.
-Value LoopPipeliner::getInRange(OpBuilder &builder, Value iv) {
-  auto predicate = loop.getUnsignedCmp() ? arith::CmpIPredicate::ult
-                                         : arith::CmpIPredicate::slt;
-  return arith::CmpIOp::create(builder, loop.getLoc(), predicate, iv,
-                               loop.getUpperBound());
-}
-
 /// `mask` (or all lanes) AND `inRange` splatted to the load's shape.
 Value LoopPipeliner::maskWith(OpBuilder &builder, tile::LoadOp load, Value mask,
                               Value inRange) {
@@ -247,7 +203,7 @@ void LoopPipeliner::run() {
       if (!load.getIsVolatile() && collectSlice(load, candidate.slice))
         candidates.push_back(std::move(candidate));
     }
-    written = written || mayWrite(&op);
+    written = written || mayWriteGlobalMemory(&op);
   }
   if (candidates.empty())
     return;
@@ -255,7 +211,7 @@ void LoopPipeliner::run() {
   // The prologue: the first iteration's loads, masked off when the loop
   // runs no iteration.
   OpBuilder builder(loop);
-  Value first = getInRange(builder, loop.getLowerBound());
+  Value first = createInRange(builder, loop, loop.getLowerBound());
   IRMapping prologue;
   prologue.map(loop.getInductionVar(), loop.getLowerBound());
   prologue.map(loop.getRegionIterArgs(), loop.getInitArgs());
@@ -291,7 +247,7 @@ void LoopPipeliner::run() {
       b.setInsertionPointAfter(point);
     else
       b.setInsertionPointToStart(body);
-    Value more = getInRange(b, getNext(loop.getInductionVar(), b));
+    Value more = createInRange(b, loop, getNext(loop.getInductionVar(), b));
     SmallVector<Value> prefetched;
     for (const Candidate &candidate : candidates) {
       tile::LoadOp load = candidate.load;
@@ -333,6 +289,15 @@ struct TilePipelineLoadsPass
   void runOnOperation() override {
     if (numStages < 2)
       return;
+    // Asynchronous copies first; the loads they cannot carry are then
+    // pipelined in registers.
+    if (asyncCopies) {
+      SmallVector<scf::ForOp> loops;
+      getOperation().walk<WalkOrder::PreOrder>(
+          [&](scf::ForOp loop) { loops.push_back(loop); });
+      for (scf::ForOp loop : loops)
+        pipelineAsyncCopies(loop, numStages);
+    }
     // Outer loops first: an inner loop's prologue then stays a plain load
     // of the outer body instead of being carried by the outer loop too.
     SmallVector<scf::ForOp> loops;

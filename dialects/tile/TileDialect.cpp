@@ -114,3 +114,40 @@ LogicalResult PtrType::verify(function_ref<InFlightDiagnostic()> emitError,
                        << pointeeType;
   return success();
 }
+
+Type SharedBufferType::parse(AsmParser &parser) {
+  SmallVector<int64_t> shape;
+  Type elementType;
+  if (parser.parseLess() ||
+      parser.parseDimensionList(shape, /*allowDynamic=*/false) ||
+      parser.parseType(elementType) || parser.parseGreater())
+    return {};
+  return getChecked([&] { return parser.emitError(parser.getNameLoc()); },
+                    parser.getContext(), shape, elementType);
+}
+
+void SharedBufferType::print(AsmPrinter &printer) const {
+  printer << "<";
+  printer.printDimensionList(getShape());
+  printer << "x" << getElementType() << ">";
+}
+
+LogicalResult
+SharedBufferType::verify(function_ref<InFlightDiagnostic()> emitError,
+                         ArrayRef<int64_t> shape, Type elementType) {
+  if (shape.size() < 2)
+    return emitError() << "needs a slot count and a tile shape, got "
+                       << shape.size() << " dimension(s)";
+  if (llvm::any_of(shape, [](int64_t size) { return size <= 0; }))
+    return emitError() << "sizes must be positive";
+  if (isa<PtrType>(elementType) || elementType.isInteger(1) ||
+      !isTileElementType(elementType))
+    return emitError() << "element must be a float or an integer of 8 to 64 "
+                          "bits, got "
+                       << elementType;
+  return success();
+}
+
+RankedTensorType SharedBufferType::getSlotType() const {
+  return RankedTensorType::get(getShape().drop_front(), getElementType());
+}

@@ -57,6 +57,25 @@ def Tile_PtrType : Tile_Type<"Ptr", "ptr"> {
   ];
 }
 
+def Tile_SharedBufferType : Tile_Type<"SharedBuffer", "shared"> {
+  let summary = "Tiles in a GPU program's shared memory, one per slot";
+  let description = [{
+    `!tile.shared<3x64x32xf16>` is three 64x32 f16 tiles (its slots), each
+    row-major, in the shared memory of a GPU program. `tile-pipeline-loads`
+    makes them, for asynchronous copies, on targets that have them; the
+    first dimension counts the slots, the others are the tile's shape.
+  }];
+  let parameters = (ins ArrayRefParameter<"int64_t">:$shape,
+                        "::mlir::Type":$elementType);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// One slot's tile (without a layout).
+    ::mlir::RankedTensorType getSlotType() const;
+    int64_t getNumSlots() const { return getShape().front(); }
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Type constraints
 //===----------------------------------------------------------------------===//

@@ -377,3 +377,26 @@ OpFoldResult ConvertLayoutOp::fold(FoldAdaptor adaptor) {
   }
   return {};
 }
+
+/// Whether `tile` (its layout aside) is one slot of `buffer`.
+static LogicalResult verifySlotType(Operation *op, RankedTensorType tile,
+                                    SharedBufferType buffer, StringRef what) {
+  RankedTensorType slot = buffer.getSlotType();
+  if (tile.getShape() != slot.getShape() ||
+      tile.getElementType() != slot.getElementType())
+    return op->emitOpError()
+           << what << " " << tile << " does not match the buffer's slots of "
+           << slot;
+  return success();
+}
+
+LogicalResult AsyncCopyOp::verify() {
+  RankedTensorType ptr = getPtr().getType();
+  return verifySlotType(*this, cast<RankedTensorType>(getPointeeTypeLike(ptr)),
+                        getBuffer().getType(), "the tile at 'ptr',");
+}
+
+LogicalResult LocalLoadOp::verify() {
+  return verifySlotType(*this, cast<RankedTensorType>(getType()),
+                        getBuffer().getType(), "the result");
+}

@@ -15,6 +15,14 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+namespace recur::tile {
+/// The shared memory of a GPU program, which global memory never aliases.
+struct SharedMemoryResource
+    : public mlir::SideEffects::Resource::Base<SharedMemoryResource> {
+  llvm::StringRef getName() final { return "<tile shared memory>"; }
+};
+} // namespace recur::tile
+
 #define GET_OP_CLASSES
 #include "dialects/tile/TileOps.h.inc"
 

@@ -390,6 +390,106 @@ def Tile_AtomicRMWOp : Tile_Op<"atomic_rmw", [
 }
 
 //===----------------------------------------------------------------------===//
+// Asynchronous copies into shared memory (GPU targets)
+//===----------------------------------------------------------------------===//
+
+def Tile_SharedMemory : Resource<"::recur::tile::SharedMemoryResource">;
+
+def Tile_LocalAllocOp : Tile_Op<"local_alloc", [
+    MemoryEffects<[MemAlloc<Tile_SharedMemory>]>
+  ]> {
+  let summary = "Shared-memory slots for a program's tiles";
+  let description = [{
+    The buffer lives as long as the program and is not shared with other
+    buffers or with the scratch that layout conversions use.
+
+    ```mlir
+    %buf = tile.local_alloc : !tile.shared<3x64x32xf16>
+    ```
+  }];
+  let results = (outs Tile_SharedBufferType:$result);
+  let assemblyFormat = "attr-dict `:` qualified(type($result))";
+}
+
+def Tile_AsyncCopyOp : Tile_Op<"async_copy", [
+    MemoryEffects<[MemRead<DefaultResource>, MemWrite<Tile_SharedMemory>]>,
+    TypesMatchWith<"mask is i1 of the shape of ptr", "ptr", "mask",
+                   "::recur::tile::getI1TypeLike($_self)",
+                   "getODSOperands(1).empty() || std::equal_to<>()">
+  ]> {
+  let summary = "Start copying a tile from global memory into a slot";
+  let description = [{
+    Each thread starts copies of its elements of the tile at `ptr` into slot
+    `slot` of `buffer` (`cp.async` on NVIDIA GPUs) and returns without
+    waiting. Lanes whose mask is false read nothing and write zero. The
+    copies join the thread's next group (`tile.async_commit`); the slot may
+    be read once `tile.async_wait` has seen the group complete.
+
+    ```mlir
+    tile.async_copy %ptrs, %mask into %buf[%slot] : tensor<64x32x!tile.ptr<f16>>, !tile.shared<3x64x32xf16>
+    ```
+  }];
+  let arguments = (ins Tile_TensorOf<[Tile_Ptr]>:$ptr,
+                       Optional<Tile_TensorOf<[I1]>>:$mask,
+                       Tile_SharedBufferType:$buffer,
+                       I32:$slot,
+                       OptionalAttr<Tile_CacheModifierAttr>:$cache);
+  let assemblyFormat = [{
+    $ptr (`,` $mask^)? `into` $buffer `[` $slot `]` attr-dict `:` type($ptr)
+    `,` qualified(type($buffer))
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_AsyncCommitOp : Tile_Op<"async_commit", [
+    MemoryEffects<[MemWrite<Tile_SharedMemory>]>
+  ]> {
+  let summary = "Close the thread's group of asynchronous copies";
+  let description = [{
+    The copies the thread started since its last commit form one group; a
+    commit with none forms an empty group, which completes at once.
+  }];
+  let assemblyFormat = "attr-dict";
+}
+
+def Tile_AsyncWaitOp : Tile_Op<"async_wait", [
+    MemoryEffects<[MemRead<Tile_SharedMemory>, MemWrite<Tile_SharedMemory>]>
+  ]> {
+  let summary = "Wait for all but the newest groups, then synchronise";
+  let description = [{
+    Each thread waits until at most `pending` of its committed groups are
+    still in flight (groups complete in commit order), then the program's
+    threads meet at a barrier: after it, every thread sees the slots that
+    every thread's completed groups wrote, and no thread still reads a slot
+    read before it.
+
+    ```mlir
+    tile.async_wait 1
+    ```
+  }];
+  let arguments = (ins ConfinedAttr<I32Attr, [IntNonNegative]>:$pending);
+  let assemblyFormat = "$pending attr-dict";
+}
+
+def Tile_LocalLoadOp : Tile_Op<"local_load", [
+    MemoryEffects<[MemRead<Tile_SharedMemory>]>
+  ]> {
+  let summary = "Read a slot's tile from shared memory";
+  let description = [{
+    ```mlir
+    %t = tile.local_load %buf[%slot] : !tile.shared<3x64x32xf16> -> tensor<64x32xf16>
+    ```
+  }];
+  let arguments = (ins Tile_SharedBufferType:$buffer, I32:$slot);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = [{
+    $buffer `[` $slot `]` attr-dict `:` qualified(type($buffer)) `->`
+    type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Compute
 //===----------------------------------------------------------------------===//
 

@@ -123,6 +123,7 @@ recur_status_t Block::run(uint64_t linearId) {
     initFiberContext(fiber.context, fiber.stack, &Block::fiberMain);
     fiber.state = State::Runnable;
     fiber.args = nullptr;
+    fiber.asyncCopies.clear();
     runQueue_.push_back(t);
   }
 

@@ -14,6 +14,7 @@
 #ifndef RECUR_RUNTIME_EMU_BLOCK_H
 #define RECUR_RUNTIME_EMU_BLOCK_H
 
+#include "runtime/emu/AsyncCopies.h"
 #include "runtime/emu/FiberContext.h"
 #include "runtime/emu/FiberStack.h"
 #include "runtime/emu/RecurEmu.h"
@@ -72,6 +73,8 @@ public:
   unsigned warpSize() const { return kernel_.warp_size; }
   unsigned numThreads() const { return numThreads_; }
   char *sharedMemory() const { return shared_; }
+  /// The running thread's queued cp.async copies.
+  AsyncCopies &asyncCopies() { return fibers_[running_].asyncCopies; }
   size_t sharedBytes() const { return sharedBytes_; }
 
   /// Waits until every thread of the block has arrived.
@@ -116,6 +119,7 @@ private:
     State state = State::Runnable;
     uint32_t id[3] = {0, 0, 0};
     void *args = nullptr;
+    AsyncCopies asyncCopies;
   };
   struct Warp {
     unsigned first = 0, size = 0, live = 0, arrived = 0;

@@ -138,6 +138,16 @@ void __recur_emu_wgmma_commit_group(void);
 void __recur_emu_wgmma_wait_group(int32_t pending);
 void __recur_emu_fence_proxy_async(void);
 
+/* cp.async.{ca,cg}.shared.global [dst], [src], size, src_size (size 4, 8
+ * or 16, both addresses aligned to it; src_size bytes from src, then
+ * zeros), cp.async.commit_group and cp.async.wait_group pending. A copy is
+ * queued in its thread and lands in shared memory only when a wait retires
+ * its group; the source is read then. */
+void __recur_emu_cp_async(void *dst, const void *src, int32_t size,
+                          int32_t src_size);
+void __recur_emu_cp_async_commit_group(void);
+void __recur_emu_cp_async_wait_group(int32_t pending);
+
 /* v_mfma_f32_16x16x16f16 on a 64-lane wavefront: a, b: 4 halves each, c, d:
  * 4 floats. v_mfma_f32_32x32x8f16: a, b: 4 halves, c, d: 16 floats. */
 void __recur_emu_mfma_f32_16x16x16f16(const uint16_t *a, const uint16_t *b,

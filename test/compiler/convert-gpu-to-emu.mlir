@@ -174,3 +174,34 @@ module attributes {gpu.container_module} {
     }
   }
 }
+
+// -----
+
+// cp.async is queued by the emulated thread (its source size defaults to
+// the copy's size); its commit and wait complete the queued groups.
+// CHECK-LABEL: func.func @cp_async
+// CHECK-SAME:    (%[[X:.+]]: i64, %[[SIZE:.+]]: i32)
+// CHECK-DAG:     %[[SIXTEEN:.+]] = arith.constant 16 : i32
+// CHECK-DAG:     %[[FOUR:.+]] = arith.constant 4 : i32
+// CHECK-DAG:     %[[ONE:.+]] = arith.constant 1 : i32
+// CHECK:         %[[SHARED:.+]] = call @__recur_emu_shared_memory() : () -> !llvm.ptr
+// CHECK:         %[[SRC:.+]] = llvm.inttoptr %[[X]] : i64 to !llvm.ptr
+// CHECK:         call @__recur_emu_cp_async(%[[SHARED]], %[[SRC]], %[[SIXTEEN]], %[[SIXTEEN]]) : (!llvm.ptr, !llvm.ptr, i32, i32) -> ()
+// CHECK:         call @__recur_emu_cp_async(%[[SHARED]], %[[SRC]], %[[FOUR]], %[[SIZE]]) : (!llvm.ptr, !llvm.ptr, i32, i32) -> ()
+// CHECK:         call @__recur_emu_cp_async_commit_group() : () -> ()
+// CHECK:         call @__recur_emu_cp_async_wait_group(%[[ONE]]) : (i32) -> ()
+// CHECK-NOT:     nvvm.
+module attributes {gpu.container_module} {
+  gpu.module @recur_kernels {
+    llvm.mlir.global internal @__recur_shared() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<64 x i8>
+    gpu.func @cp_async(%x: i64, %size: i32) kernel {
+      %shared = llvm.mlir.addressof @__recur_shared : !llvm.ptr<3>
+      %src = llvm.inttoptr %x : i64 to !llvm.ptr<1>
+      nvvm.cp.async.shared.global %shared, %src, 16, cache = cg : !llvm.ptr<3>, !llvm.ptr<1>
+      nvvm.cp.async.shared.global %shared, %src, 4, cache = ca, %size : !llvm.ptr<3>, !llvm.ptr<1>, i32
+      nvvm.cp.async.commit.group
+      nvvm.cp.async.wait.group 1
+      gpu.return
+    }
+  }
+}

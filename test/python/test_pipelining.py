@@ -1,11 +1,14 @@
 """num_stages: loops' global loads software-pipelined (tile-pipeline-loads).
 
-With num_stages >= 2 the GPU pipelines load each loop iteration's tiles one
-iteration ahead. The values are those of the loop as written, so outputs on
-the emulated GPU are bit-identical for every num_stages, including K not a
-multiple of the block and loops that run no iteration (whose prologue loads
-are masked off). On sm_80 the next iteration's loads come before the
-iteration's FMAs in the PTX, and ptxas still spills nothing.
+With num_stages >= 2 the GPU loads loop iterations' tiles ahead: on NVIDIA
+targets with cp.async into num_stages shared-memory slots, num_stages - 1
+iterations ahead (one in loops that store), elsewhere one iteration ahead in
+registers. The values are those of the loop as written, so outputs on the
+emulated GPUs (whose cp.async lands only at its wait) are bit-identical for
+every num_stages, including K not a multiple of the block and loops that run
+no iteration (whose prologue copies are masked off). On sm_80 the copies of
+a later iteration come before the iteration's FMAs in the PTX, and ptxas
+still spills nothing.
 """
 
 import re
@@ -19,13 +22,14 @@ from recur import _C
 from test_gpu_compile import compile_for, needs_ptxas
 from test_tutorials import matmul_kernel
 
-STAGES = [1, 2, 3]
+STAGES = [1, 2, 3, 4]
 
 
-@pytest.fixture
-def emu(monkeypatch, compiled):
-    monkeypatch.setenv("RECUR_DEVICE", "emu:sm_80")
-    return "emu:sm_80"
+@pytest.fixture(params=["emu:sm_80", "emu:sm_90"])
+def emu(request, monkeypatch, compiled):
+    # NVIDIA targets pipeline through cp.async into shared memory.
+    monkeypatch.setenv("RECUR_DEVICE", request.param)
+    return request.param
 
 
 def run_matmul(a, b, num_stages, block=(32, 32, 16)):
@@ -107,19 +111,26 @@ def loop_of(ptx):
 
 
 @needs_ptxas
-def test_sm80_loads_the_next_iteration_before_the_fmas():
+def test_sm80_copies_tiles_ahead_with_cp_async():
     plain = compile_for("matmul", "cuda:sm_80", num_stages=1)
     pipelined = compile_for("matmul", "cuda:sm_80", num_stages=3)
     assert pipelined.metadata["options"]["num_stages"] == 3
     before, body = loop_of(pipelined.asm["ptx"])
-    # The prologue loads the first iteration's tiles before the loop ...
-    assert "ld.global" in before
-    # ... and the body loads the next iteration's before its FMAs.
-    assert "ld.global" in body and "fma.rn.f32" in body
-    assert body.index("ld.global") < body.index("fma.rn.f32")
-    before, _ = loop_of(plain.asm["ptx"])
+    # The prologue starts the copies of the first two iterations, one group
+    # each, and loads nothing into registers ...
+    assert "cp.async.ca.shared.global" in before
+    assert before.count("cp.async.commit_group") == 2
     assert "ld.global" not in before
-    assert pipelined.asm["ptx"] != plain.asm["ptx"]
+    # ... and each iteration waits for its own group (the next one may stay
+    # in flight), then starts iteration k + 2's copies before its FMAs.
+    assert re.search(r"cp\.async\.wait_group\s+1;", body)
+    assert body.count("cp.async.commit_group") == 1
+    assert body.index("cp.async.wait_group") < body.index("cp.async.ca")
+    assert body.index("cp.async.ca") < body.index("fma.rn.f32")
+    assert "ld.global" not in body
+    assert "cp.async" not in plain.asm["ptx"]
+    # Three slots of the 32x16 and 16x32 f32 tiles, after the scratch.
+    assert pipelined.metadata["shared"] >= plain.metadata["shared"] + 3 * 2 * 32 * 16 * 4
 
 
 @needs_ptxas
