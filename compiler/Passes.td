@@ -126,8 +126,10 @@ def ConvertSeqToTile : Pass<"convert-seq-to-tile", "::mlir::ModuleOp"> {
     lengths (`i32`: `T`, or `Tq` and `Tk` for attention). Tensors are
     contiguous, row-major. The linear family runs on the grid `(H, N)`:
     program `(h, n)` computes head `h` of sequence `n` (`N = B`, or the
-    number of packed sequences with `cu_seqlens`); attention on
-    `(query blocks, H, N)`.
+    number of packed sequences with `cu_seqlens`); with `gpu`, a `[K, V]`
+    state of more than 8192 elements splits over V, on the grid
+    `(H, N, ceil(V / B))` with `B = max(16, 8192 / K)` columns per program
+    (`recur::getValueBlock`). Attention runs on `(query blocks, H, N)`.
 
     `seq.linear_attn` becomes the chunked form: per chunk of `chunk-size`
     steps, the causal intra-chunk product `(q kᵀ ⊙ M) v`, the inter-chunk
@@ -170,8 +172,9 @@ def ConvertSeqToTile : Pass<"convert-seq-to-tile", "::mlir::ModuleOp"> {
     Option<"gpu", "gpu", "bool", /*default=*/"false",
            "Shape the kernels for GPU threads, which hold tiles in "
            "registers: GLA's exact intra-chunk weights are summed key by key "
-           "rather than built as a [C, C, K] tile, and the Newton RNN projects "
-           "its inputs in blocks of 16 rather than 64">,
+           "rather than built as a [C, C, K] tile, the linear family splits "
+           "large states over V, and the Newton RNN projects its inputs in "
+           "blocks of 16 rather than 64">,
   ];
   let dependentDialects = [
     "::recur::tile::TileDialect", "::mlir::arith::ArithDialect",

@@ -30,6 +30,14 @@ int64_t recur::nextPowerOf2(int64_t n) {
   return llvm::PowerOf2Ceil(std::max<int64_t>(n, 1));
 }
 
+int64_t recur::getValueBlock(int64_t keyDim, int64_t valueDim, bool gpu) {
+  constexpr int64_t kMaxStateElements = 8192;
+  int64_t blockK = nextPowerOf2(keyDim), blockV = nextPowerOf2(valueDim);
+  if (!gpu || blockK * blockV <= kMaxStateElements)
+    return blockV;
+  return std::max<int64_t>(16, kMaxStateElements / blockK);
+}
+
 namespace {
 
 /// The bounds [start, end) of `sequence` on the flattened token axis: read
@@ -69,7 +77,8 @@ struct LinearFamilyProgram {
 
 template <typename OpTy>
 FailureOr<LinearFamilyProgram> setUpLinearFamily(TileBuilder &tb, OpTy op,
-                                                 const KernelOperands &kernel) {
+                                                 const KernelOperands &kernel,
+                                                 bool gpu) {
   auto qType = cast<RankedTensorType>(op.getQ().getType());
   auto vType = cast<RankedTensorType>(op.getV().getType());
   LinearFamilyProgram p;
@@ -84,7 +93,7 @@ FailureOr<LinearFamilyProgram> setUpLinearFamily(TileBuilder &tb, OpTy op,
   p.scale = op.getScale() ? op.getScale()->convertToDouble()
                           : 1.0 / std::sqrt(double(p.keyDim));
   p.blockK = nextPowerOf2(p.keyDim);
-  p.blockV = nextPowerOf2(p.valueDim);
+  p.blockV = getValueBlock(p.keyDim, p.valueDim, gpu);
 
   p.head = tb.programId(0);
   Value sequence = tb.programId(1);
@@ -92,6 +101,9 @@ FailureOr<LinearFamilyProgram> setUpLinearFamily(TileBuilder &tb, OpTy op,
                                             sequence, kernel.lengths[0]);
   p.keys = tb.range(p.blockK);
   p.values = tb.range(p.blockV);
+  // A program of a split state holds the columns of its value block.
+  if (p.blockV < nextPowerOf2(p.valueDim))
+    p.values = tb.add(tb.mul(tb.programId(2), tb.i32(p.blockV)), p.values);
   p.keyMask = tb.lt(p.keys, tb.i32(p.keyDim));
   p.valueMask = tb.lt(p.values, tb.i32(p.valueDim));
   Value stateBase = tb.mul(tb.add(tb.mul(sequence, tb.i32(p.heads)), p.head),
@@ -212,7 +224,8 @@ LogicalResult buildLinearAttn(OpBuilder &builder, OpTy op,
                               bool gpu) {
   Location loc = op.getLoc();
   TileBuilder tb(builder, loc);
-  FailureOr<LinearFamilyProgram> program = setUpLinearFamily(tb, op, kernel);
+  FailureOr<LinearFamilyProgram> program =
+      setUpLinearFamily(tb, op, kernel, gpu);
   if (failed(program))
     return failure();
   const LinearFamilyProgram &p = *program;
@@ -743,10 +756,12 @@ LogicalResult buildSelectiveScan(OpBuilder &builder, seq::SelectiveScanOp op,
 /// before the delta correction, as FLA's reference does.
 template <typename OpTy>
 LogicalResult buildDeltaRule(OpBuilder &builder, OpTy op,
-                             const KernelOperands &kernel, int64_t chunk) {
+                             const KernelOperands &kernel, int64_t chunk,
+                             bool gpu) {
   Location loc = op.getLoc();
   TileBuilder tb(builder, loc);
-  FailureOr<LinearFamilyProgram> program = setUpLinearFamily(tb, op, kernel);
+  FailureOr<LinearFamilyProgram> program =
+      setUpLinearFamily(tb, op, kernel, gpu);
   if (failed(program))
     return failure();
   const LinearFamilyProgram &p = *program;
@@ -905,10 +920,10 @@ LogicalResult convertFunction(func::FuncOp function, int64_t chunk, bool gpu) {
             return buildSelectiveScan(builder, scan, operands, chunk);
           })
           .Case([&](seq::DeltaRuleOp delta) {
-            return buildDeltaRule(builder, delta, operands, chunk);
+            return buildDeltaRule(builder, delta, operands, chunk, gpu);
           })
           .Case([&](seq::GatedDeltaRuleOp delta) {
-            return buildDeltaRule(builder, delta, operands, chunk);
+            return buildDeltaRule(builder, delta, operands, chunk, gpu);
           })
           .Case([&](seq::NewtonRNNOp newton) {
             return buildNewtonRNN(builder, newton, operands, chunk, gpu);

@@ -29,6 +29,16 @@ struct KernelOperands {
 /// The smallest power of two >= max(n, 1): tiles have power-of-two sizes.
 int64_t nextPowerOf2(int64_t n);
 
+/// The columns of the [K, V] state that one program of the linear family
+/// (linear attention, GLA, the delta rules) holds: all of V (rounded up to a
+/// power of two) on the CPU and wherever the state has at most 8192
+/// elements; on GPUs a larger state is split over V into blocks of 8192 / K
+/// columns (at least 16), one program each, which recompute the chunk's
+/// [C, C] scores. At K = V = 64 nothing splits; at K = V = 128 each of two
+/// programs holds [128, 64], which fits a block's registers without
+/// spilling. The kernels' grid is (H, sequences, ceil(V / block)).
+int64_t getValueBlock(int64_t keyDim, int64_t valueDim, bool gpu);
+
 /// ParaRNN's Newton solve of `op` (see NewtonRNN.cpp); `gpu` as
 /// convert-seq-to-tile's option.
 mlir::LogicalResult buildNewtonRNN(mlir::OpBuilder &builder,

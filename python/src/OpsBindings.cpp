@@ -9,6 +9,7 @@
 
 #include "python/src/Bindings.h"
 
+#include "compiler/SeqToTile/OperatorKernels.h"
 #include "dialects/InitAllDialects.h"
 #include "ops/OperatorFunctions.h"
 #include "runtime/Error.h"
@@ -193,6 +194,10 @@ void recur::python::populateOpsBindings(py::module_ &m) {
       py::arg("element"), py::arg("elements") = ElementMap{},
       py::arg("D") = false, py::arg("z") = false, py::arg("delta_bias") = false,
       py::arg("delta_softplus") = false, py::arg("initial_state") = false);
+  m.def("value_block", &getValueBlock,
+        "The columns of the [K, V] state one program of the linear family "
+        "holds: the kernel's grid is (H, sequences, ceil(V / value_block)).",
+        py::arg("key_dim"), py::arg("value_dim"), py::arg("gpu"));
   m.def(
       "newton_rnn",
       [](const std::string &cell, int64_t inputDim, int64_t hidden,

@@ -325,3 +325,26 @@ func.func @custom_wrong_type(%x: tensor<?x?x3xf32>, %w: tensor<4x3xf32>) -> (ten
       : (tensor<?x?x3xf32>, tensor<4x3xf32>) -> (tensor<?x?x4xf32>, tensor<i32>, tensor<f32>)
   return %h#0, %h#1, %h#2 : tensor<?x?x4xf32>, tensor<i32>, tensor<f32>
 }
+
+// -----
+
+// On GPU targets a state of more than 8192 elements splits over V: program
+// (h, n, z) holds columns [64 z, 64 z + 64) of the [128, 96] state, masked
+// at V. The CPU keeps the whole [128, 128] tile in one program.
+
+// CHECK-LABEL: tile.func @split_state(
+// CHECK-NOT:     program_id z
+// CHECK:         scf.for {{.*}} -> (tensor<128x128xf32>)
+// GPU-LABEL:   tile.func @split_state(
+// GPU:           %[[VALUES:.*]] = make_range 0, 64 : tensor<64xi32>
+// GPU:           %[[BLOCK:.*]] = program_id z
+// GPU:           %[[FIRST:.*]] = arith.muli %[[BLOCK]], %{{.*}} : i32
+// GPU:           %[[FIRSTS:.*]] = splat %[[FIRST]] : tensor<64xi32>
+// GPU:           %[[COLUMNS:.*]] = arith.addi %[[FIRSTS]], %[[VALUES]] : tensor<64xi32>
+// GPU:           arith.cmpi slt, %[[COLUMNS]], %{{.*}} : tensor<64xi32>
+// GPU:           scf.for {{.*}} -> (tensor<128x64xf32>)
+// GPU:             tile.store %{{.*}}, %{{.*}}, %{{.*}} : tensor<32x64x!tile.ptr<f32>>
+func.func @split_state(%q: tensor<?x?x2x128xf32>, %k: tensor<?x?x2x128xf32>, %v: tensor<?x?x2x96xf32>, %beta: tensor<?x?x2xf32>) -> (tensor<?x?x2x96xf32>, tensor<?x2x128x96xf32>) {
+  %o, %s = seq.delta_rule %q, %k, %v, %beta : (tensor<?x?x2x128xf32>, tensor<?x?x2x128xf32>, tensor<?x?x2x96xf32>, tensor<?x?x2xf32>) -> (tensor<?x?x2x96xf32>, tensor<?x2x128x96xf32>)
+  return %o, %s : tensor<?x?x2x96xf32>, tensor<?x2x128x96xf32>
+}

@@ -671,6 +671,17 @@ def test_gpu_operators_embed_their_binary(tmp_path, target):
         assert f"compiled for {target}" in (tmp_path / f"{name}.h").read_text()
 
 
+def test_gpu_operators_split_large_states_over_v(tmp_path):
+    # The JIT's GPU kernels: a [128, 96] state is two programs of 64 columns
+    # on a GPU target, one program on the CPU (recur._C.ops.value_block).
+    shape = ["--heads", 3, "--head-dim-k", 128, "--head-dim-v", 96]
+    recurc_gpu(tmp_path / "gpu", "cuda:sm_80", "op", "delta_rule", *shape)
+    recurc("op", "delta_rule", *shape, "-o", tmp_path / "cpu")
+    header = "recur_delta_rule_fwd.h"
+    assert "Grid: (3, batch, 2)." in (tmp_path / "gpu" / header).read_text()
+    assert "Grid: (3, batch)." in (tmp_path / "cpu" / header).read_text()
+
+
 FAKE_MAIN = textwrap.dedent(
     """
     #include "add.h"

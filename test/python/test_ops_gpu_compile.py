@@ -139,14 +139,20 @@ def _run_at_head_dimension_128():
 
 @pytest.mark.parametrize("target", TARGETS)
 def test_head_dimension_128_fits_with_dynamic_shared_memory(target):
-    # At K = V = D = 128 the linear family and attention need 80-128 KiB of
-    # shared memory: dynamic, within what a block may have. Their spills
-    # (hundreds of bytes at most) are reported, not refused.
+    # At K = V = D = 128 the linear family's programs hold [128, 64] of the
+    # state (V splits over two programs) and attention a [128, 128] block:
+    # 44-80 KiB of shared memory, dynamic above the static 48 KiB, within
+    # what a block may have. Their spills (hundreds of bytes at most) are
+    # reported, not refused.
+    dynamic = set()
     for name, source, size in _capture(_run_at_head_dimension_128):
         (kernel,) = [
             k for k in _kernels.compile_gpu(name, source, size, target) if k["name"] == name
         ]
         label = f"{name} (size {size}): {kernel}"
-        assert 48 << 10 < kernel["shared"] <= SHARED_LIMITS[target], label
-        assert kernel["dynamic_shared"] > 0, label
+        assert 0 < kernel["shared"] <= SHARED_LIMITS[target], label
+        assert (kernel["dynamic_shared"] > 0) == (kernel["shared"] > STATIC_SHARED_LIMIT), label
+        if kernel["dynamic_shared"]:
+            dynamic.add(name)
         assert kernel["spill_stores"] <= 1024, label
+    assert {"linear_attn", "flash_attn"} <= dynamic

@@ -496,6 +496,8 @@ int compileOperator(int argc, char **argv) {
   spec.name = options.name;
   spec.kernel = "__recur_aot_" + options.name;
   spec.target = options.target;
+  // GPU targets take the kernels the JIT builds for GPUs.
+  bool gpu = aot::isGpuTarget(spec.target);
   std::string H = std::to_string(options.heads),
               K = std::to_string(options.keyDim),
               V = std::to_string(options.valueDim);
@@ -550,6 +552,11 @@ int compileOperator(int argc, char **argv) {
       size("length", true, "sequence length");
     }
     spec.grid = H + ", " + (options.varlen ? "sequences" : "batch");
+    // GPU programs hold a block of the state's columns (getValueBlock).
+    int64_t valueBlock = getValueBlock(options.keyDim, options.valueDim, gpu);
+    if (valueBlock < nextPowerOf2(options.valueDim))
+      spec.grid +=
+          ", " + std::to_string(llvm::divideCeil(options.valueDim, valueBlock));
   } else if (options.op == "flash_attn") {
     chunk = options.chunk ? options.chunk : 128;
     ops::AttentionSpec attention{options.heads,
@@ -720,6 +727,7 @@ int compileOperator(int argc, char **argv) {
   mlir::PassManager pm(&context);
   ConvertSeqToTileOptions lowering;
   lowering.chunkSize = chunk;
+  lowering.gpu = gpu;
   pm.addPass(createConvertSeqToTile(lowering));
   if (mlir::failed(pm.run(*module)))
     throw Error(Status::CompileError, "lowering " + options.op + " failed");

@@ -261,6 +261,15 @@ def on_gpu() -> bool:
     return name in EMULATED_TARGETS or name in device.GPU_DEVICES
 
 
+def value_block(key_dim: int, value_dim: int) -> int:
+    """The columns of the linear family's [K, V] state one program holds on
+    the current device: GPU programs split a large state over V (a third
+    grid axis of ceil(V / value_block) programs)."""
+    from .. import _C
+
+    return _C.ops.value_block(key_dim, value_dim, on_gpu())
+
+
 def gpu_warps(name: str) -> int:
     """Warps per block of the operator's kernels on GPU targets."""
     return CONFIG_SPACES[name].gpu[1]

@@ -110,7 +110,8 @@ def _linear_family(
     inputs = [q, k, v] + [g for _, g, _ in gate_arrays]
     inputs += [x for x in (state, offsets) if x is not None]
     if T > 0 and sequences > 0:
-        kernel((H, sequences), inputs, [o, final], T)
+        grid = (H, sequences, -(-V // _kernels.value_block(K, V)))
+        kernel(grid, inputs, [o, final], T)
     elif output_final_state:
         shape = (sequences, H, K, V)
         final = _arrays.full(shape, 0, np.float32, q) if state is None else _arrays.copy(state, q)
