@@ -246,9 +246,11 @@ def TilePipelineLoads : Pass<"tile-pipeline-loads", "::mlir::ModuleOp"> {
     (`tile.async_wait D - 1`), reads its tiles where the loads were
     (`tile.local_load`) and starts the copies of iteration `i + D` into the
     slot that iteration `i - 1` read. The distance `D` is `num-stages - 1`
-    in loops that write no global memory; a loop that stores copies one
-    iteration ahead, after its writes, since a later iteration may read
-    what an earlier one stores. The iteration arguments the copies' pointers
+    in loops that write no global memory the copies may read (stores and
+    atomics through a `tile.noalias` kernel argument no copy reads from
+    do not count); any other loop that writes copies one iteration ahead,
+    after its writes, since a later iteration may read what an earlier one
+    stores. The iteration arguments the copies' pointers
     and masks read (pointers advanced by `tile.addptr`) are carried `D`
     iterations ahead in iteration arguments of their own; a load whose
     operands need an iteration argument that the body does not advance by

@@ -889,6 +889,11 @@ LogicalResult convertFunction(func::FuncOp function, int64_t chunk, bool gpu) {
 
   auto kernel = tile::FuncOp::create(builder, loc, function.getSymName(),
                                      builder.getFunctionType(inputs, {}));
+  // Outputs and the workspace are memory of their own: the runtime
+  // allocates them, and AOT callers must not pass overlapping buffers.
+  for (auto [i, type] : llvm::enumerate(inputs))
+    if (isa<tile::PtrType>(type))
+      kernel.setArgAttr(i, tile::kNoAliasAttrName, builder.getUnitAttr());
   Block *entry = kernel.addEntryBlock();
   builder.setInsertionPointToStart(entry);
   KernelOperands operands;

@@ -10,7 +10,8 @@
 // zero-fills a masked-off lane. Elements under 4 bytes outside such runs,
 // and every copy on targets without `cp.async`, are an ordinary load and a
 // store to shared memory: complete when they return, which the wait's
-// barrier makes visible like the asynchronous ones.
+// barrier makes visible like the asynchronous ones. A `tile.local_load`
+// reads each thread's runs back as vectors.
 //
 //===----------------------------------------------------------------------===//
 
@@ -175,22 +176,10 @@ struct AsyncCopyOpLowering : public OpConversionPattern<tile::AsyncCopyOp> {
         else
           copySync(b, dst, addresses[first], runBytes, Value());
       };
-      Value fast = canAccessAsVector(rewriter, loc, addresses[first], runBytes,
-                                     info, runMasks);
-      if (!fast) {
-        copyRun(rewriter);
-        continue;
-      }
-      scf::IfOp::create(
-          rewriter, loc, fast,
-          [&](OpBuilder &b, Location) {
-            copyRun(b);
-            scf::YieldOp::create(b, loc);
-          },
-          [&](OpBuilder &b, Location) {
-            perElement(b);
-            scf::YieldOp::create(b, loc);
-          });
+      branchOnVectorAccess(rewriter, loc,
+                           canAccessAsVector(rewriter, loc, addresses[first],
+                                             runBytes, info, runMasks),
+                           copyRun, perElement);
     }
     rewriter.eraseOp(op);
     return success();
@@ -244,9 +233,32 @@ struct LocalLoadOpLowering : public OpConversionPattern<tile::LocalLoadOp> {
     tile::SharedBufferType bufferType = op.getBuffer().getType();
     Value slot = getSlotAddress(rewriter, loc, adaptor.getBuffer(),
                                 adaptor.getSlot(), bufferType);
-    SmallVector<Value> elements =
-        loadRowMajor(rewriter, loc, slot, bufferType.getElementType(), 0,
-                     getMapping(op.getType()));
+    Type element = bufferType.getElementType();
+    tile::ThreadMapping mapping = getMapping(op.getType());
+    // A thread's run along the row is contiguous in the slot: one vector
+    // load (`ld.shared.v4`), aligned when the rows divide into runs.
+    int64_t run = getRunLength(mapping, mapping.shape.back(), element);
+    if (mapping.shape.back() % run != 0)
+      run = 1;
+    SmallVector<Value> base = getBaseCoordinates(rewriter, loc, mapping);
+    SmallVector<Value> elements;
+    for (int64_t first = 0; first < mapping.getNumElements(); first += run) {
+      Value index = getRowMajorIndex(
+          rewriter, loc,
+          getElementCoordinates(rewriter, loc, mapping, base, first),
+          mapping.shape);
+      Value address = LLVM::GEPOp::create(rewriter, loc, slot.getType(),
+                                          element, slot, ValueRange{index});
+      if (run == 1) {
+        elements.push_back(
+            LLVM::LoadOp::create(rewriter, loc, element, address));
+        continue;
+      }
+      Value vector = LLVM::LoadOp::create(
+          rewriter, loc, VectorType::get({run}, element), address,
+          static_cast<unsigned>(run * getStorageBytes(element)));
+      llvm::append_range(elements, unpackElements(rewriter, loc, vector));
+    }
     rewriter.replaceOp(
         op,
         packElements(rewriter, loc,

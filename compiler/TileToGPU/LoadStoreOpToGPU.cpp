@@ -76,6 +76,23 @@ Value recur::canAccessAsVector(OpBuilder &builder, Location loc, Value address,
   return fast;
 }
 
+void recur::branchOnVectorAccess(OpBuilder &builder, Location loc, Value fast,
+                                 function_ref<void(OpBuilder &)> vector,
+                                 function_ref<void(OpBuilder &)> perElement) {
+  if (!fast)
+    return vector(builder);
+  scf::IfOp::create(
+      builder, loc, fast,
+      [&](OpBuilder &b, Location) {
+        vector(b);
+        scf::YieldOp::create(b, loc);
+      },
+      [&](OpBuilder &b, Location) {
+        perElement(b);
+        scf::YieldOp::create(b, loc);
+      });
+}
+
 namespace {
 
 struct AddPtrOpLowering : public OpConversionPattern<tile::AddPtrOp> {
@@ -291,22 +308,10 @@ struct StoreOpLowering : public OpConversionPattern<tile::StoreOp> {
                               toGlobalPointer(b, loc, addresses[first]),
                               static_cast<unsigned>(runBytes));
       };
-      Value fast = canAccessAsVector(rewriter, loc, addresses[first], runBytes,
-                                     info, runMasks);
-      if (!fast) {
-        storeVector(rewriter);
-        continue;
-      }
-      scf::IfOp::create(
-          rewriter, loc, fast,
-          [&](OpBuilder &b, Location) {
-            storeVector(b);
-            scf::YieldOp::create(b, loc);
-          },
-          [&](OpBuilder &b, Location) {
-            perElement(b);
-            scf::YieldOp::create(b, loc);
-          });
+      branchOnVectorAccess(rewriter, loc,
+                           canAccessAsVector(rewriter, loc, addresses[first],
+                                             runBytes, info, runMasks),
+                           storeVector, perElement);
     }
     rewriter.eraseOp(op);
     return success();

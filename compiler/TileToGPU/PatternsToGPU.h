@@ -242,6 +242,14 @@ mlir::Value canAccessAsVector(mlir::OpBuilder &builder, mlir::Location loc,
                               LastDimInfo info,
                               llvm::ArrayRef<mlir::Value> masks);
 
+/// Runs `vector` where `fast` (from canAccessAsVector) holds, always when it
+/// is null, and `perElement` elsewhere: the two paths of a run of elements
+/// that a store or a copy takes.
+void branchOnVectorAccess(
+    mlir::OpBuilder &builder, mlir::Location loc, mlir::Value fast,
+    llvm::function_ref<void(mlir::OpBuilder &)> vector,
+    llvm::function_ref<void(mlir::OpBuilder &)> perElement);
+
 /// Byte offsets of the kernels' `tile.local_alloc` buffers in the shared
 /// memory, after the scratch.
 using SharedBufferOffsets = llvm::DenseMap<mlir::Operation *, int64_t>;

@@ -12,6 +12,7 @@
 #define RECUR_COMPILER_TRANSFORMS_LOOPPIPELINING_H
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/SetVector.h"
 
 namespace recur {
@@ -32,6 +33,24 @@ bool mayWriteGlobalMemory(mlir::Operation *op);
 bool collectRecomputableSlice(mlir::Block *body, mlir::ValueRange roots,
                               llvm::SmallVectorImpl<mlir::Operation *> &slice,
                               llvm::SetVector<mlir::BlockArgument> &args);
+
+/// The kernel argument that `pointer` (a pointer or a tile of pointers) is
+/// derived from through splats, broadcasts, views and `tile.addptr`, also
+/// across a loop's iteration arguments; null when that cannot be told.
+mlir::BlockArgument getPointerBase(mlir::Value pointer);
+
+/// Whether every global-memory write of `op` (nested ones included) is a
+/// store or atomic through a `tile.noalias` kernel argument
+/// (`tile::kNoAliasAttrName`) outside
+/// `loadBases`, so that it cannot change what loads through `loadBases`
+/// read. False for any other kind of write.
+bool writesOnlyElsewhere(mlir::Operation *op,
+                         llvm::ArrayRef<mlir::BlockArgument> loadBases);
+
+/// Erases the ops of `slices` (a loop body's, computing loads that were
+/// moved) that nothing uses any more, users before their operands.
+void eraseUnusedSlices(mlir::RewriterBase &rewriter,
+                       llvm::ArrayRef<mlir::Operation *> slices);
 
 /// `iv < ub`, signed or unsigned as `loop` compares.
 mlir::Value createInRange(mlir::OpBuilder &builder, mlir::scf::ForOp loop,

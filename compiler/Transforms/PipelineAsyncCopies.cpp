@@ -179,6 +179,18 @@ void AsyncCopyPipeliner::run() {
   }
   if (loads.empty())
     return;
+  // Writes through `tile.noalias` arguments the copies do not read from
+  // cannot change what they read: such a loop copies as if it wrote nothing.
+  if (lastWrite) {
+    SmallVector<BlockArgument> bases;
+    for (CopiedLoad &copied : loads)
+      bases.push_back(getPointerBase(copied.load.getPtr()));
+    if (llvm::all_of(bases, [](BlockArgument base) { return base; }) &&
+        llvm::all_of(body->without_terminator(), [&](Operation &op) {
+          return writesOnlyElsewhere(&op, bases);
+        }))
+      lastWrite = nullptr;
+  }
   // Iteration i + D's copies are issued in iteration i: after i's writes
   // they still precede those of i + 1 .. i + D - 1, which may store what
   // they read, so a loop that writes copies one iteration ahead.
@@ -255,17 +267,12 @@ void AsyncCopyPipeliner::run() {
   rewriter.setInsertionPointAfter(*replaced);
   tile::AsyncWaitOp::create(rewriter, loc, 0);
 
-  llvm::SetVector<Operation *> unused;
+  SmallVector<Operation *> slices;
   for (const CopiedLoad &copied : loads) {
-    unused.insert(copied.slice.begin(), copied.slice.end());
+    llvm::append_range(slices, copied.slice);
     rewriter.eraseOp(copied.load);
   }
-  SmallVector<Operation *> order(unused.begin(), unused.end());
-  llvm::sort(order,
-             [](Operation *a, Operation *b) { return b->isBeforeInBlock(a); });
-  for (Operation *op : order)
-    if (op->use_empty())
-      rewriter.eraseOp(op);
+  eraseUnusedSlices(rewriter, slices);
 }
 
 void recur::pipelineAsyncCopies(scf::ForOp loop, unsigned numStages) {

@@ -270,15 +270,10 @@ void LoopPipeliner::run() {
     rewriter.eraseOp(candidate.load);
   }
   // The operands of the loads this iteration no longer issues.
-  llvm::SetVector<Operation *> unused;
+  SmallVector<Operation *> slices;
   for (const Candidate &candidate : candidates)
-    unused.insert(candidate.slice.begin(), candidate.slice.end());
-  SmallVector<Operation *> order(unused.begin(), unused.end());
-  llvm::sort(order,
-             [](Operation *a, Operation *b) { return b->isBeforeInBlock(a); });
-  for (Operation *op : order)
-    if (op->use_empty())
-      rewriter.eraseOp(op);
+    llvm::append_range(slices, candidate.slice);
+  eraseUnusedSlices(rewriter, slices);
 }
 
 namespace {

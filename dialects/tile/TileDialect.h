@@ -20,6 +20,11 @@
 
 namespace recur::tile {
 
+/// The unit attribute of a kernel's pointer argument whose memory no other
+/// pointer argument of the kernel reaches (C's `restrict`): stores through
+/// it cannot change what loads through the other arguments read.
+constexpr llvm::StringLiteral kNoAliasAttrName = "tile.noalias";
+
 /// The element type a pointer (or tensor of pointers) addresses, with the
 /// shape of `ptrLike` kept: `tensor<4x!tile.ptr<f32>>` gives `tensor<4xf32>`.
 mlir::Type getPointeeTypeLike(mlir::Type ptrLike);

@@ -1,12 +1,13 @@
 // RUN: recur-opt %s -split-input-file -convert-seq-to-tile=chunk-size=32 -verify-diagnostics | FileCheck %s
 // RUN: recur-opt %s -split-input-file -convert-seq-to-tile="chunk-size=32 gpu=true" -verify-diagnostics | FileCheck %s --check-prefix=GPU
 
-// An operator function becomes a kernel over pointers: the arguments, then
-// the results, then the sequence length. Program (h, n) walks the chunks of
+// An operator function becomes a kernel over pointers (each `tile.noalias`:
+// outputs never overlap inputs): the arguments, then the results, then the
+// sequence length. Program (h, n) walks the chunks of
 // sequence n with the state [K, V] carried by the loop.
 
 // CHECK-LABEL: tile.func @linear_attn(
-// CHECK-SAME:    %[[Q:.*]]: !tile.ptr<f32>, %[[K:.*]]: !tile.ptr<f32>, %[[V:.*]]: !tile.ptr<f32>, %[[O:.*]]: !tile.ptr<f32>, %[[S:.*]]: !tile.ptr<f32>, %[[T:.*]]: i32) {
+// CHECK-SAME:    %[[Q:.*]]: !tile.ptr<f32> {tile.noalias}, %[[K:.*]]: !tile.ptr<f32> {tile.noalias}, %[[V:.*]]: !tile.ptr<f32> {tile.noalias}, %[[O:.*]]: !tile.ptr<f32> {tile.noalias}, %[[S:.*]]: !tile.ptr<f32> {tile.noalias}, %[[T:.*]]: i32) {
 // CHECK-DAG:     %[[HEAD:.*]] = program_id x
 // CHECK-DAG:     %[[SEQ:.*]] = program_id y
 // CHECK:         %[[START:.*]] = arith.muli %[[SEQ]], %[[T]] : i32
@@ -36,7 +37,7 @@ func.func @linear_attn(%q: tensor<?x?x3x16xf32>, %k: tensor<?x?x3x16xf32>, %v: t
 // computed in f32; normalize keeps a running key sum.
 
 // CHECK-LABEL: tile.func @varlen(
-// CHECK-SAME:    %{{.*}}: !tile.ptr<bf16>, %{{.*}}: !tile.ptr<bf16>, %{{.*}}: !tile.ptr<bf16>, %[[CU:.*]]: !tile.ptr<i32>, %{{.*}}: !tile.ptr<bf16>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: i32)
+// CHECK-SAME:    %{{.*}}: !tile.ptr<bf16> {tile.noalias}, %{{.*}}: !tile.ptr<bf16> {tile.noalias}, %{{.*}}: !tile.ptr<bf16> {tile.noalias}, %[[CU:.*]]: !tile.ptr<i32> {tile.noalias}, %{{.*}}: !tile.ptr<bf16> {tile.noalias}, %{{.*}}: !tile.ptr<f32> {tile.noalias}, %{{.*}}: i32)
 // CHECK:         %[[SEQ:.*]] = program_id y
 // CHECK:         %[[FIRST:.*]] = addptr %[[CU]], %[[SEQ]] : !tile.ptr<i32>, i32
 // CHECK:         load %[[FIRST]] : !tile.ptr<i32>
@@ -114,7 +115,7 @@ func.func @gla(%q: tensor<?x?x2x16xf32>, %k: tensor<?x?x2x16xf32>, %v: tensor<?x
 // online softmax carried by the loop; kv head = h / (H / Hkv).
 
 // CHECK-LABEL: tile.func @attention(
-// CHECK-SAME:    %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %[[TQ:.*]]: i32, %[[TK:.*]]: i32)
+// CHECK-SAME:    %{{.*}}: !tile.ptr<f32> {tile.noalias}, %{{.*}}: !tile.ptr<f32> {tile.noalias}, %{{.*}}: !tile.ptr<f32> {tile.noalias}, %{{.*}}: !tile.ptr<f32> {tile.noalias}, %[[TQ:.*]]: i32, %[[TK:.*]]: i32)
 // CHECK-DAG:     %[[BLOCK:.*]] = program_id x
 // CHECK-DAG:     %[[HEAD:.*]] = program_id y
 // CHECK-DAG:     %[[SEQ:.*]] = program_id z
@@ -139,7 +140,7 @@ func.func @attention(%q: tensor<?x?x4x16xf32>, %k: tensor<?x?x2x16xf32>, %v: ten
 // (n H + h) Tq + row under the rows' mask.
 
 // CHECK-LABEL: tile.func @attention_lse(
-// CHECK-SAME:    %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %[[LSE:.*]]: !tile.ptr<f32>, %[[TQ:.*]]: i32, %[[TK:.*]]: i32)
+// CHECK-SAME:    %{{.*}}: !tile.ptr<f32> {tile.noalias}, %{{.*}}: !tile.ptr<f32> {tile.noalias}, %{{.*}}: !tile.ptr<f32> {tile.noalias}, %{{.*}}: !tile.ptr<f32> {tile.noalias}, %[[LSE:.*]]: !tile.ptr<f32> {tile.noalias}, %[[TQ:.*]]: i32, %[[TK:.*]]: i32)
 // CHECK:         %[[LOOP:.*]]:3 = scf.for
 // CHECK:         store
 // CHECK:         %[[LOG:.*]] = math.log
@@ -160,7 +161,7 @@ func.func @attention_lse(%q: tensor<?x?x4x16xf32>, %k: tensor<?x?x2x16xf32>, %v:
 // Tk - Tq as the queries' alignment in the key-range bound and the mask.
 
 // CHECK-LABEL: tile.func @attention_diagonal(
-// CHECK-SAME:    %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %[[D:.*]]: !tile.ptr<i32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: i32, %{{.*}}: i32)
+// CHECK-SAME:    %{{.*}}: !tile.ptr<f32> {tile.noalias}, %{{.*}}: !tile.ptr<f32> {tile.noalias}, %{{.*}}: !tile.ptr<f32> {tile.noalias}, %[[D:.*]]: !tile.ptr<i32> {tile.noalias}, %{{.*}}: !tile.ptr<f32> {tile.noalias}, %{{.*}}: i32, %{{.*}}: i32)
 // CHECK:         %[[AT:.*]] = addptr %[[D]], %{{.*}} : !tile.ptr<i32>, i32
 // CHECK:         %[[SHIFT:.*]] = load %[[AT]]
 // CHECK:         arith.addi %{{.*}}, %[[SHIFT]] : i32
@@ -179,7 +180,7 @@ func.func @attention_diagonal(%q: tensor<?x?x4x16xf32>, %k: tensor<?x?x2x16xf32>
 // [P, N]. The op's own chunk_size (16) sets the chunk.
 
 // CHECK-LABEL: tile.func @ssd(
-// CHECK-SAME:    %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %[[A:.*]]: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: !tile.ptr<f32>, %{{.*}}: i32)
+// CHECK-SAME:    %{{.*}}: !tile.ptr<f32> {tile.noalias}, %{{.*}}: !tile.ptr<f32> {tile.noalias}, %[[A:.*]]: !tile.ptr<f32> {tile.noalias}, %{{.*}}: !tile.ptr<f32> {tile.noalias}, %{{.*}}: !tile.ptr<f32> {tile.noalias}, %{{.*}}: !tile.ptr<f32> {tile.noalias}, %{{.*}}: !tile.ptr<f32> {tile.noalias}, %{{.*}}: i32)
 // CHECK:         %[[HEAD:.*]] = program_id x
 // CHECK:         arith.divsi %[[HEAD]], %{{.*}} : i32
 // CHECK:         addptr %[[A]], %[[HEAD]] : !tile.ptr<f32>, i32
@@ -248,7 +249,7 @@ func.func @delta_rule(%q: tensor<?x?x2x16xf32>, %k: tensor<?x?x2x16xf32>, %v: te
 // pointer before the length and reports by atomic maxima.
 
 // CHECK-LABEL: tile.func @gru(
-// CHECK-SAME:    %{{.*}}: !tile.ptr<f32>, %[[ITERS:[^:]*]]: !tile.ptr<i32>, %[[RESIDUAL:[^:]*]]: !tile.ptr<f32>, %[[WORK:[^:]*]]: !tile.ptr<f32>, %[[T:.*]]: i32) {
+// CHECK-SAME:    %{{.*}}: !tile.ptr<f32> {tile.noalias}, %[[ITERS:[^:]*]]: !tile.ptr<i32> {tile.noalias}, %[[RESIDUAL:[^:]*]]: !tile.ptr<f32> {tile.noalias}, %[[WORK:[^:]*]]: !tile.ptr<f32> {tile.noalias}, %[[T:.*]]: i32) {
 // CHECK:         scf.for %{{.*}} = %{{.*}} to %[[T]] step %{{.*}} : i32 {
 // CHECK:           scf.for {{.*}} -> (tensor<32x8xf32>, tensor<32x8xf32>, tensor<32x8xf32>)
 // CHECK-COUNT-3:     tile.dot %{{.*}} : tensor<32x4xf32> * tensor<4x8xf32> -> tensor<32x8xf32>

@@ -7,7 +7,8 @@
 // each element is a 4-byte copy whose source size is 4 or 0 (zero fill).
 // Without it the same runs are a vector load and store, or per-element
 // predicated loads (zero when masked off) and stores. The wait is a
-// barrier, after cp.async's wait_group; the read is row-major from the slot.
+// barrier, after cp.async's wait_group; the read takes each thread's four
+// consecutive elements of the slot as one vector.
 // CHECK:       llvm.mlir.global internal @__recur_shared() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<1024 x i8>
 // CHECK-LABEL: gpu.func @copy_f32
 // CHECK-SAME:    (%[[X:.*]]: i64, %[[N:.*]]: i32, %[[S:.*]]: i32)
@@ -35,7 +36,7 @@
 // CHECK:         gpu.barrier
 // CHECK:         %[[OFF2:.*]] = arith.muli %[[S]], %c512_i32{{.*}} : i32
 // CHECK-NEXT:    %[[SLOT2:.*]] = llvm.getelementptr %[[BUF]][%[[OFF2]]] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, i8
-// CHECK-COUNT-4: llvm.load %{{.*}} : !llvm.ptr<3> -> f32
+// CHECK:         llvm.load %{{.*}} {alignment = 16 : i64} : !llvm.ptr<3> -> vector<4xf32>
 #blocked = #tile.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
 tile.func @copy_f32(%x: !tile.ptr<f32> {tile.divisibility = 16 : i32}, %n: i32, %s: i32) attributes {tile.num_threads = 32 : i32} {
   %r = tile.make_range 0, 128 : tensor<128xi32, #blocked>

@@ -239,3 +239,82 @@ tile.func @late(%x: !tile.ptr<f32>, %out: !tile.ptr<f32>, %n: i32, %c: i1) {
   tile.store %po, %res#0 : tensor<64x!tile.ptr<f32>>
   tile.return
 }
+
+// -----
+
+// The loop stores, but through a `tile.noalias` argument it does not load
+// from: the stores cannot change what the copies read, so the copies go
+// two iterations ahead into three slots, at the start of the body.
+// CHECK-LABEL: tile.func @noalias_store
+// CHECK:         %[[B:.*]] = local_alloc : !tile.shared<3x64xf32>
+// CHECK:         scf.for
+// CHECK-NEXT:      tile.async_wait 1
+// CHECK:           tile.async_copy %{{.*}}, %{{.*}} into %[[B]][%{{.*}}]
+// CHECK-NEXT:      tile.async_commit
+// CHECK:           tile.local_load %[[B]]
+// CHECK:           tile.store
+// CHECK-NEXT:      scf.yield
+tile.func @noalias_store(%x: !tile.ptr<f32>, %y: !tile.ptr<f32> {tile.noalias}, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %c64 = arith.constant 64 : i32
+  %r = tile.make_range 0, 64 : tensor<64xi32>
+  %xb = tile.splat %x : tensor<64x!tile.ptr<f32>>
+  %yb = tile.splat %y : tensor<64x!tile.ptr<f32>>
+  %ns = tile.splat %n : tensor<64xi32>
+  scf.for %k = %c0 to %n step %c64 : i32 {
+    %ks = tile.splat %k : tensor<64xi32>
+    %i = arith.addi %ks, %r : tensor<64xi32>
+    %m = arith.cmpi slt, %i, %ns : tensor<64xi32>
+    %p = tile.addptr %xb, %i : tensor<64x!tile.ptr<f32>>, tensor<64xi32>
+    %v = tile.load %p, %m : tensor<64x!tile.ptr<f32>>
+    %q = tile.addptr %yb, %i : tensor<64x!tile.ptr<f32>>, tensor<64xi32>
+    tile.store %q, %v, %m : tensor<64x!tile.ptr<f32>>
+  }
+  tile.return
+}
+
+// -----
+
+// The same loop storing into the argument it loads from (here through a
+// carried pointer), or into one not marked `tile.noalias`: one iteration
+// ahead, after the store.
+// CHECK-LABEL: tile.func @store_to_loaded
+// CHECK:         local_alloc : !tile.shared<2x64xf32>
+// CHECK:         scf.for
+// CHECK:           tile.store
+// CHECK-NEXT:      arith.addi
+// CHECK:           tile.async_copy
+// CHECK-LABEL: tile.func @store_without_noalias
+// CHECK:         local_alloc : !tile.shared<2x64xf32>
+tile.func @store_to_loaded(%x: !tile.ptr<f32> {tile.noalias}, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %r = tile.make_range 0, 64 : tensor<64xi32>
+  %xb = tile.splat %x : tensor<64x!tile.ptr<f32>>
+  %p0 = tile.addptr %xb, %r : tensor<64x!tile.ptr<f32>>, tensor<64xi32>
+  %s64 = arith.constant dense<64> : tensor<64xi32>
+  %last = scf.for %k = %c0 to %n step %c1 iter_args(%p = %p0) -> (tensor<64x!tile.ptr<f32>>) : i32 {
+    %v = tile.load %p : tensor<64x!tile.ptr<f32>>
+    %w = arith.addf %v, %v : tensor<64xf32>
+    %next = tile.addptr %p, %s64 : tensor<64x!tile.ptr<f32>>, tensor<64xi32>
+    tile.store %next, %w : tensor<64x!tile.ptr<f32>>
+    scf.yield %next : tensor<64x!tile.ptr<f32>>
+  }
+  tile.return
+}
+tile.func @store_without_noalias(%x: !tile.ptr<f32>, %y: !tile.ptr<f32>, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %c64 = arith.constant 64 : i32
+  %r = tile.make_range 0, 64 : tensor<64xi32>
+  %xb = tile.splat %x : tensor<64x!tile.ptr<f32>>
+  %yb = tile.splat %y : tensor<64x!tile.ptr<f32>>
+  scf.for %k = %c0 to %n step %c64 : i32 {
+    %ks = tile.splat %k : tensor<64xi32>
+    %i = arith.addi %ks, %r : tensor<64xi32>
+    %p = tile.addptr %xb, %i : tensor<64x!tile.ptr<f32>>, tensor<64xi32>
+    %v = tile.load %p : tensor<64x!tile.ptr<f32>>
+    %q = tile.addptr %yb, %i : tensor<64x!tile.ptr<f32>>, tensor<64xi32>
+    tile.store %q, %v : tensor<64x!tile.ptr<f32>>
+  }
+  tile.return
+}

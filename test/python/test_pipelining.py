@@ -186,13 +186,16 @@ def _operator_calls(rng):
         "newton_rnn",
     ],
 )
-def test_operators_with_two_stages_are_bit_identical(emu, name):
-    # The operators' GPU tuner times 1 and 2 stages: both must compute the
+def test_operators_are_bit_identical_for_every_num_stages(emu, name):
+    # The operators' GPU tuner times 1, 2 and 3 stages: all must compute the
     # same, and 1 stage is what the operator tests check against references.
     from recur.ops import _kernels
 
     size, warps = _kernels.CONFIG_SPACES[name].gpu
-    # Fresh inputs per call, the same for both: gla draws its gate inside.
-    one = _operator_calls(np.random.default_rng(3))[name](_kernels.TunedSize(size, warps, 1))
-    two = _operator_calls(np.random.default_rng(3))[name](_kernels.TunedSize(size, warps, 2))
-    np.testing.assert_array_equal(one, two)
+    # Fresh inputs per call, the same for each: gla draws its gate inside.
+    results = [
+        _operator_calls(np.random.default_rng(3))[name](_kernels.TunedSize(size, warps, stages))
+        for stages in (1, 2, 3)
+    ]
+    for result in results[1:]:
+        np.testing.assert_array_equal(result, results[0])

@@ -718,11 +718,13 @@ int compileOperator(int argc, char **argv) {
           "newton_rnn; got '" +
           options.op + "'");
   }
-  spec.description = "recur.ops." + options.op + " (" + options.dtype +
-                     ", chunk " + std::to_string(chunk) +
-                     "): the operator of the same name in Python; tensors "
-                     "are contiguous, row-major; " +
-                     describeTarget(options.target, options.numWarps);
+  spec.description =
+      "recur.ops." + options.op + " (" + options.dtype + ", chunk " +
+      std::to_string(chunk) +
+      "): the operator of the same name in Python; tensors "
+      "are contiguous, row-major, and the outputs overlap no other "
+      "tensor; " +
+      describeTarget(options.target, options.numWarps);
 
   mlir::PassManager pm(&context);
   ConvertSeqToTileOptions lowering;

@@ -189,11 +189,12 @@ def resolve_size(name: str, size, source: str, length: int, batch: int, run) -> 
 
 def gpu_configs(name: str) -> list:
     """An operator's GPU config space: its sizes (with the GPU default's)
-    × 4 or 8 warps × 1 or 2 pipeline stages, as ``(size, num_warps,
+    × 4 or 8 warps × 1 to 3 pipeline stages (on NVIDIA GPUs, 2 and 3 copy
+    the next one or two chunks into shared memory), as ``(size, num_warps,
     num_stages)``."""
     space = CONFIG_SPACES[name]
     sizes = sorted(set(space.sizes) | {space.gpu[0]})
-    return [(size, warps, stages) for size in sizes for warps in (4, 8) for stages in (1, 2)]
+    return [(size, warps, stages) for size in sizes for warps in (4, 8) for stages in (1, 2, 3)]
 
 
 def _fitting_gpu_configs(name: str, source: str, target: str) -> list:
