@@ -34,16 +34,15 @@ int64_t recur::getSlotBytes(tile::SharedBufferType type) {
                        16);
 }
 
-namespace {
-
-/// The address of slot `slot` (i32) of the buffer at `buffer`.
-Value getSlotAddress(OpBuilder &b, Location loc, Value buffer, Value slot,
-                     tile::SharedBufferType type) {
+Value recur::getSlotAddress(OpBuilder &b, Location loc, Value buffer,
+                            Value slot, tile::SharedBufferType type) {
   Value offset = arith::MulIOp::create(b, loc, slot,
                                        createI32(b, loc, getSlotBytes(type)));
   return LLVM::GEPOp::create(b, loc, buffer.getType(), b.getI8Type(), buffer,
                              ValueRange{offset});
 }
+
+namespace {
 
 struct LocalAllocOpLowering : public OpConversionPattern<tile::LocalAllocOp> {
   LocalAllocOpLowering(const TypeConverter &converter, MLIRContext *context,

@@ -217,11 +217,18 @@ int64_t recur::getSharedScratchBytes(Operation *op, bool registerAccumulators) {
     // accumulator in f32.
     RankedTensorType a = dot.getA().getType(), b = dot.getB().getType();
     RankedTensorType c = dot.getType();
-    // An accumulator in mma.sync's fragment layout stays in registers.
+    // An accumulator in mma.sync's fragment layout stays in registers, and
+    // operands read from an asynchronous copy's slot are not staged.
     if (registerAccumulators && getMmaShape(dot) &&
-        isMmaAccumulatorLayout(c.getEncoding(), c.getShape()))
-      return (a.getNumElements() + b.getNumElements()) *
+        isMmaAccumulatorLayout(c.getEncoding(), c.getShape())) {
+      auto staged = [](Value operand, RankedTensorType type) -> int64_t {
+        return operand.getDefiningOp<tile::LocalLoadOp>()
+                   ? 0
+                   : type.getNumElements();
+      };
+      return (staged(dot.getA(), a) + staged(dot.getB(), b)) *
              getStorageBytes(a.getElementType());
+    }
     int64_t bytes = std::max(getStorageBytes(a.getElementType()),
                              getStorageBytes(c.getElementType()));
     return (a.getNumElements() + b.getNumElements()) * bytes +

@@ -211,6 +211,23 @@ Value mmaSync(OpBuilder &b, Location loc, MmaShape shape,
       .getResult();
 }
 
+/// Where a dot can read `operand` row-major without staging it: the slot a
+/// `tile.local_load` read it from (an asynchronous copy's destination,
+/// which no thread overwrites before the next `tile.async_wait`); null for
+/// any other operand.
+Value getSlotResidentOperand(ConversionPatternRewriter &rewriter, Location loc,
+                             Value operand) {
+  auto read = operand.getDefiningOp<tile::LocalLoadOp>();
+  if (!read)
+    return {};
+  Value buffer = rewriter.getRemappedValue(read.getBuffer());
+  Value slot = rewriter.getRemappedValue(read.getSlot());
+  if (!buffer || !slot)
+    return {};
+  return getSlotAddress(rewriter, loc, buffer, slot,
+                        read.getBuffer().getType());
+}
+
 struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
   DotOpLowering(const TypeConverter &converter, MLIRContext *context,
                 bool useMmaSync)
@@ -343,15 +360,27 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
     auto layout = cast<tile::BlockedLayoutAttr>(cType.getEncoding());
     int64_t wm = layout.getWarpsPerCTA()[0], wn = layout.getWarpsPerCTA()[1];
     tile::ThreadMapping acc = getMapping(cType);
-    int64_t bStart = M * K;
+    // Operands an asynchronous copy left in a slot are read there; the
+    // others are staged row-major in the scratch (A, then B).
     Value scratch = getSharedScratch(b, loc);
-    gpu::BarrierOp::create(b, loc);
-    storeRowMajor(b, loc, scratch, element, 0,
-                  unpackElements(b, loc, adaptor.getA()), getMapping(aType));
-    storeRowMajor(b, loc, scratch, element, bStart,
-                  unpackElements(b, loc, adaptor.getB()),
-                  getMapping(op.getB().getType()));
-    gpu::BarrierOp::create(b, loc);
+    Value aBase = getSlotResidentOperand(rewriter, loc, op.getA());
+    Value bBase = getSlotResidentOperand(rewriter, loc, op.getB());
+    int64_t aStart = 0, bStart = aBase || bBase ? 0 : M * K;
+    bool staged = !aBase || !bBase;
+    if (staged) {
+      gpu::BarrierOp::create(b, loc);
+      if (!aBase)
+        storeRowMajor(b, loc, scratch, element, aStart,
+                      unpackElements(b, loc, adaptor.getA()),
+                      getMapping(aType));
+      if (!bBase)
+        storeRowMajor(b, loc, scratch, element, bStart,
+                      unpackElements(b, loc, adaptor.getB()),
+                      getMapping(op.getB().getType()));
+      gpu::BarrierOp::create(b, loc);
+    }
+    aBase = aBase ? aBase : scratch;
+    bBase = bBase ? bBase : scratch;
 
     auto constant = [&](OpBuilder &ob, int64_t c) {
       return createI32(ob, loc, c);
@@ -399,12 +428,12 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
             vector::FromElementsOp::create(b, loc, fragmentType, values));
       }
 
-    auto load = [&](OpBuilder &ob, Value row, Value col, int64_t stride,
-                    int64_t start) -> Value {
+    auto load = [&](OpBuilder &ob, Value base, Value row, Value col,
+                    int64_t stride, int64_t start) -> Value {
       Value index =
           add(ob, add(ob, mul(ob, row, stride), col), constant(ob, start));
-      Value address = LLVM::GEPOp::create(ob, loc, scratch.getType(), element,
-                                          scratch, ValueRange{index});
+      Value address = LLVM::GEPOp::create(ob, loc, base.getType(), element,
+                                          base, ValueRange{index});
       return LLVM::LoadOp::create(ob, loc, element, address);
     };
     auto kLoop = scf::ForOp::create(
@@ -433,7 +462,8 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
                 col = add(kb, mul(kb, t, 2),
                           constant(kb, (i & 1) + 8 * (i >> 2)));
               }
-              values.push_back(load(kb, row, add(kb, col, k0), K, 0));
+              values.push_back(
+                  load(kb, aBase, row, add(kb, col, k0), K, aStart));
             }
             aFragments.push_back(values);
           }
@@ -445,7 +475,8 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
                               ? add(kb, t, constant(kb, 4 * i))
                               : add(kb, mul(kb, t, 2),
                                     constant(kb, (i & 1) + 8 * (i >> 1)));
-              values.push_back(load(kb, add(kb, row, k0), col, N, bStart));
+              values.push_back(
+                  load(kb, bBase, add(kb, row, k0), col, N, bStart));
             }
             bFragments.push_back(values);
           }
@@ -457,7 +488,8 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
           scf::YieldOp::create(kb, loc, next);
         });
     // Another exchange may reuse the scratch once every warp is done.
-    gpu::BarrierOp::create(b, loc);
+    if (staged)
+      gpu::BarrierOp::create(b, loc);
 
     SmallVector<Value> result(accElements);
     for (int64_t p = 0; p < rowTiles; ++p)

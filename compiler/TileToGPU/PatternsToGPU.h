@@ -256,6 +256,11 @@ using SharedBufferOffsets = llvm::DenseMap<mlir::Operation *, int64_t>;
 /// Bytes of one slot of `type`, rounded up so that every slot starts on 16
 /// bytes.
 int64_t getSlotBytes(tile::SharedBufferType type);
+/// The address (`!llvm.ptr<3>`) of slot `slot` (i32) of the buffer at
+/// `buffer`, whose tiles are row-major.
+mlir::Value getSlotAddress(mlir::OpBuilder &builder, mlir::Location loc,
+                           mlir::Value buffer, mlir::Value slot,
+                           tile::SharedBufferType type);
 /// `useCpAsync`: copies as `cp.async` (NVIDIA sm_80 and later); otherwise
 /// ordinary loads and stores.
 void populateAsyncCopyOpToGPUPatterns(const mlir::TypeConverter &converter,

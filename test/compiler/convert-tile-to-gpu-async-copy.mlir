@@ -1,5 +1,6 @@
 // RUN: recur-opt %s -split-input-file -convert-tile-to-gpu=cp-async=true | FileCheck %s --check-prefixes=CHECK,CPASYNC
 // RUN: recur-opt %s -split-input-file -convert-tile-to-gpu | FileCheck %s --check-prefixes=CHECK,SYNC
+// RUN: recur-opt %s -split-input-file -convert-tile-to-gpu="mma-sync=true cp-async=true" | FileCheck %s --check-prefix=MMA
 
 // A masked copy of 128 f32 whose base is 16-byte aligned, four per thread.
 // The buffer's two 512-byte slots are the shared memory (no scratch). With
@@ -91,5 +92,45 @@ tile.func @after_scratch(%x: !tile.ptr<f32>) attributes {tile.num_threads = 32 :
   %c = tile.convert_layout %r : tensor<128xi32, #a> -> tensor<128xi32, #b>
   %one = tile.local_alloc : !tile.shared<2x128xf32>
   %two = tile.local_alloc : !tile.shared<1x64xf32>
+  tile.return
+}
+
+// -----
+
+// A dot whose operands a `tile.local_load` read from the copies' slots takes
+// its mma.sync fragments from the slots themselves: no scratch, no staging
+// stores and no barriers around them (the slots stay put until the next
+// wait).
+// MMA:         llvm.mlir.global internal @__recur_shared() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<2048 x i8>
+// MMA-LABEL: gpu.func @dot_from_slots
+// MMA-SAME:    (%[[S:.*]]: i32, %{{.*}}: i64)
+// MMA:         %[[SHARED:.*]] = llvm.mlir.addressof @__recur_shared
+// MMA:         %[[A:.*]] = llvm.getelementptr %[[SHARED]][0] : (!llvm.ptr<3>) -> !llvm.ptr<3>, i8
+// MMA:         %[[B:.*]] = llvm.getelementptr %{{.*}}[1024] : (!llvm.ptr<3>) -> !llvm.ptr<3>, i8
+// The local_loads' reads, which nothing uses any more:
+// MMA-COUNT-4: llvm.load %{{.*}} {alignment = 8 : i64} : !llvm.ptr<3> -> vector<4xf16>
+// MMA:         %[[AOFF:.*]] = arith.muli %[[S]], %{{.*}} : i32
+// MMA-NEXT:    %[[ASLOT:.*]] = llvm.getelementptr %[[A]][%[[AOFF]]] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, i8
+// MMA:         %[[BOFF:.*]] = arith.muli %[[S]], %{{.*}} : i32
+// MMA-NEXT:    %[[BSLOT:.*]] = llvm.getelementptr %[[B]][%[[BOFF]]] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, i8
+// MMA-NOT:     gpu.barrier
+// MMA-NOT:     llvm.store
+// MMA:         scf.for
+// MMA:           llvm.getelementptr %[[ASLOT]][%{{.*}}] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, f16
+// MMA:           llvm.getelementptr %[[BSLOT]][%{{.*}}] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, f16
+// MMA:           nvgpu.mma.sync
+// MMA-NOT:     gpu.barrier
+// MMA:         gpu.return
+#blocked = #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [1, 1], order = [1, 0]}>
+#mma = #tile.blocked<{sizePerThread = [1, 2], threadsPerWarp = [8, 4], warpsPerCTA = [1, 1], order = [1, 0]}>
+tile.func @dot_from_slots(%s: i32, %c: !tile.ptr<f32>) attributes {tile.num_threads = 32 : i32} {
+  %ba = tile.local_alloc : !tile.shared<2x16x16xf16>
+  %bb = tile.local_alloc : !tile.shared<2x16x16xf16>
+  %a = tile.local_load %ba[%s] : !tile.shared<2x16x16xf16> -> tensor<16x16xf16, #blocked>
+  %b = tile.local_load %bb[%s] : !tile.shared<2x16x16xf16> -> tensor<16x16xf16, #blocked>
+  %zero = arith.constant dense<0.0> : tensor<16x16xf32, #mma>
+  %d = tile.dot %a, %b, %zero : tensor<16x16xf16, #blocked> * tensor<16x16xf16, #blocked> -> tensor<16x16xf32, #mma>
+  %cb = tile.splat %c : tensor<16x16x!tile.ptr<f32>, #mma>
+  tile.store %cb, %d : tensor<16x16x!tile.ptr<f32>, #mma>
   tile.return
 }

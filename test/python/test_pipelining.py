@@ -68,6 +68,19 @@ def test_matmul_is_bit_identical_for_every_num_stages(emu, rng, M, N, K):
         np.testing.assert_array_equal(result, results[0])
 
 
+@pytest.mark.parametrize("M,N,K", [(64, 64, 64), (40, 24, 37)])
+def test_f16_matmul_reads_its_operands_from_the_slots(emu, rng, M, N, K):
+    # f16 operands take the tensor cores (mma.sync on sm_80, which reads the
+    # tiles from the copies' slots without staging them; wgmma on sm_90).
+    a = rng.standard_normal((M, K)).astype(np.float16)
+    b = rng.standard_normal((K, N)).astype(np.float16)
+    results = [run_matmul(a, b, stages) for stages in STAGES]
+    reference = a.astype(np.float64) @ b.astype(np.float64)
+    np.testing.assert_allclose(results[0], reference, rtol=1e-3, atol=1e-3)
+    for result in results[1:]:
+        np.testing.assert_array_equal(result, results[0])
+
+
 @recur.jit
 def row_sum_kernel(x_ptr, out_ptr, K, stride, BLOCK_M: rl.constexpr, BLOCK_K: rl.constexpr):
     # One program sums BLOCK_M rows over K in blocks of BLOCK_K: a masked
