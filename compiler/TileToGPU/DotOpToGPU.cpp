@@ -1,7 +1,8 @@
 //===- DotOpToGPU.cpp - tile.dot on GPU targets: the FMA form -------------===//
 //
 // The operands go to shared memory in row-major order (any layout can be
-// stored there), then each thread accumulates its own elements of the
+// stored there; an operand an asynchronous copy left in a slot is already
+// there), then each thread accumulates its own elements of the
 // result over k: per step it reads the rows of `a` and the columns of `b`
 // its elements need, once each, and does one multiply-add per element, as
 // Triton's FMA dot does. Correct for every shape and element type.
@@ -265,18 +266,35 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
         return arith::ExtFOp::create(rewriter, loc, accElement, v);
       return arith::ExtSIOp::create(rewriter, loc, accElement, v);
     };
-    SmallVector<Value> aElements, bElements;
-    for (Value v : unpackElements(rewriter, loc, adaptor.getA()))
-      aElements.push_back(extend(v));
-    for (Value v : unpackElements(rewriter, loc, adaptor.getB()))
-      bElements.push_back(extend(v));
+    // An operand of the accumulator's type that a copy left in a slot is
+    // read there (see lowerWithMmaRegisters).
+    auto resident = [&](Value operand, RankedTensorType type) -> Value {
+      if (type.getElementType() != accElement)
+        return {};
+      return getSlotResidentOperand(rewriter, loc, operand);
+    };
     Value scratch = getSharedScratch(rewriter, loc);
-    gpu::BarrierOp::create(rewriter, loc);
-    storeRowMajor(rewriter, loc, scratch, accElement, 0, aElements,
-                  getMapping(aType));
-    storeRowMajor(rewriter, loc, scratch, accElement, M * K, bElements,
-                  getMapping(bType));
-    gpu::BarrierOp::create(rewriter, loc);
+    Value aBase = resident(op.getA(), aType),
+          bBase = resident(op.getB(), bType);
+    int64_t bStart = aBase || bBase ? 0 : M * K;
+    bool staged = !aBase || !bBase;
+    if (staged) {
+      gpu::BarrierOp::create(rewriter, loc);
+      auto stage = [&](Value operand, RankedTensorType type, int64_t start) {
+        SmallVector<Value> elements;
+        for (Value v : unpackElements(rewriter, loc, operand))
+          elements.push_back(extend(v));
+        storeRowMajor(rewriter, loc, scratch, accElement, start, elements,
+                      getMapping(type));
+      };
+      if (!aBase)
+        stage(adaptor.getA(), aType, 0);
+      if (!bBase)
+        stage(adaptor.getB(), bType, bStart);
+      gpu::BarrierOp::create(rewriter, loc);
+    }
+    aBase = aBase ? aBase : scratch;
+    bBase = bBase ? bBase : scratch;
 
     // The rows and columns of this thread's accumulator elements.
     SmallVector<Value> base = getBaseCoordinates(rewriter, loc, acc);
@@ -303,24 +321,28 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
         rewriter, loc, zero, bound, one, ValueRange{adaptor.getAcc()},
         [&](OpBuilder &b, Location l, Value iv, ValueRange args) {
           Value k = arith::IndexCastOp::create(b, l, b.getI32Type(), iv);
-          auto load = [&](Value index) -> Value {
-            Value address =
-                LLVM::GEPOp::create(b, l, scratch.getType(), accElement,
-                                    scratch, ValueRange{index});
+          auto load = [&](Value base, Value index) -> Value {
+            Value address = LLVM::GEPOp::create(
+                b, l, base.getType(), accElement, base, ValueRange{index});
             return LLVM::LoadOp::create(b, l, accElement, address);
           };
           SmallVector<Value> aRow, bCol;
           for (Value row : rows)
-            aRow.push_back(load(arith::AddIOp::create(
-                b, l, arith::MulIOp::create(b, l, row, createI32(b, l, K)),
-                k)));
-          for (Value col : cols)
-            bCol.push_back(load(arith::AddIOp::create(
-                b, l,
+            aRow.push_back(load(
+                aBase,
                 arith::AddIOp::create(
-                    b, l, arith::MulIOp::create(b, l, k, createI32(b, l, N)),
-                    col),
-                createI32(b, l, M * K))));
+                    b, l, arith::MulIOp::create(b, l, row, createI32(b, l, K)),
+                    k)));
+          for (Value col : cols)
+            bCol.push_back(
+                load(bBase,
+                     arith::AddIOp::create(
+                         b, l,
+                         arith::AddIOp::create(
+                             b, l,
+                             arith::MulIOp::create(b, l, k, createI32(b, l, N)),
+                             col),
+                         createI32(b, l, bStart))));
           SmallVector<Value> lhs, rhs;
           for (int64_t e = 0; e < acc.getNumElements(); ++e) {
             SmallVector<int64_t> indices = acc.getIndices(e);
@@ -338,7 +360,8 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
           scf::YieldOp::create(b, l, next);
         });
     // Another exchange may reuse the scratch once every thread is done.
-    gpu::BarrierOp::create(rewriter, loc);
+    if (staged)
+      gpu::BarrierOp::create(rewriter, loc);
     rewriter.replaceOp(op, loop.getResult(0));
     return success();
   }

@@ -134,3 +134,30 @@ tile.func @dot_from_slots(%s: i32, %c: !tile.ptr<f32>) attributes {tile.num_thre
   tile.store %cb, %d : tensor<16x16x!tile.ptr<f32>, #mma>
   tile.return
 }
+
+// -----
+
+// The FMA form reads an operand of the accumulator's type from its slot
+// too: with both operands there, no staging and no barrier.
+// CHECK-LABEL: gpu.func @fma_dot_from_slots
+// CHECK-SAME:    (%[[S:.*]]: i32, %{{.*}}: i64)
+// CHECK:         %[[AOFF:.*]] = arith.muli %[[S]], %c256_i32{{.*}} : i32
+// CHECK:         %[[BOFF:.*]] = arith.muli %[[S]], %c256_i32{{.*}} : i32
+// CHECK-NOT:     gpu.barrier
+// CHECK:         scf.for
+// CHECK:           llvm.load %{{.*}} : !llvm.ptr<3> -> f32
+// CHECK:           math.fma
+// CHECK-NOT:     gpu.barrier
+// CHECK:         gpu.return
+#blocked = #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [1, 1], order = [1, 0]}>
+tile.func @fma_dot_from_slots(%s: i32, %c: !tile.ptr<f32>) attributes {tile.num_threads = 32 : i32} {
+  %ba = tile.local_alloc : !tile.shared<2x8x8xf32>
+  %bb = tile.local_alloc : !tile.shared<2x8x8xf32>
+  %a = tile.local_load %ba[%s] : !tile.shared<2x8x8xf32> -> tensor<8x8xf32, #blocked>
+  %b = tile.local_load %bb[%s] : !tile.shared<2x8x8xf32> -> tensor<8x8xf32, #blocked>
+  %zero = arith.constant dense<0.0> : tensor<8x8xf32, #blocked>
+  %d = tile.dot %a, %b, %zero : tensor<8x8xf32, #blocked> * tensor<8x8xf32, #blocked> -> tensor<8x8xf32, #blocked>
+  %cb = tile.splat %c : tensor<8x8x!tile.ptr<f32>, #blocked>
+  tile.store %cb, %d : tensor<8x8x!tile.ptr<f32>, #blocked>
+  tile.return
+}
