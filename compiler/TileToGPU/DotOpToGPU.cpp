@@ -229,6 +229,53 @@ Value getSlotResidentOperand(ConversionPatternRewriter &rewriter, Location loc,
                         read.getBuffer().getType());
 }
 
+/// Where a dot's k loop reads its operands row-major: A at `a`, B at `b`
+/// plus `bStart` elements. `staged`: an operand went through the scratch,
+/// which another op may reuse only after a barrier.
+struct RowMajorOperands {
+  Value a, b;
+  int64_t bStart = 0;
+  bool staged = false;
+};
+
+/// Operands of the type the k loop reads (`storage`) that a
+/// `tile.local_load` produced are read in their slot; the others are stored
+/// to the scratch as `storage` (`convert`ed), A at 0 and B after it when
+/// both are, between barriers.
+RowMajorOperands placeRowMajorOperands(ConversionPatternRewriter &rewriter,
+                                       Location loc, tile::DotOp op, Value a,
+                                       Value b, Type storage,
+                                       function_ref<Value(Value)> convert) {
+  auto resident = [&](Value operand) -> Value {
+    if (getElementTypeOrSelf(operand.getType()) != storage)
+      return {};
+    return getSlotResidentOperand(rewriter, loc, operand);
+  };
+  RowMajorOperands placed{resident(op.getA()), resident(op.getB())};
+  placed.bStart =
+      placed.a || placed.b ? 0 : op.getA().getType().getNumElements();
+  placed.staged = !placed.a || !placed.b;
+  Value scratch = getSharedScratch(rewriter, loc);
+  if (placed.staged) {
+    gpu::BarrierOp::create(rewriter, loc);
+    auto stage = [&](Value values, Type type, int64_t start) {
+      SmallVector<Value> elements;
+      for (Value v : unpackElements(rewriter, loc, values))
+        elements.push_back(convert(v));
+      storeRowMajor(rewriter, loc, scratch, storage, start, elements,
+                    getMapping(type));
+    };
+    if (!placed.a)
+      stage(a, op.getA().getType(), 0);
+    if (!placed.b)
+      stage(b, op.getB().getType(), placed.bStart);
+    gpu::BarrierOp::create(rewriter, loc);
+  }
+  placed.a = placed.a ? placed.a : scratch;
+  placed.b = placed.b ? placed.b : scratch;
+  return placed;
+}
+
 struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
   DotOpLowering(const TypeConverter &converter, MLIRContext *context,
                 bool useMmaSync)
@@ -251,7 +298,7 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
     Location loc = op.getLoc();
     RankedTensorType aType = op.getA().getType(), bType = op.getB().getType();
     RankedTensorType cType = op.getType();
-    int64_t M = aType.getDimSize(0), K = aType.getDimSize(1);
+    int64_t K = aType.getDimSize(1);
     int64_t N = bType.getDimSize(1);
     Type accElement = cType.getElementType();
     bool isFloat = isa<FloatType>(accElement);
@@ -267,34 +314,12 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
       return arith::ExtSIOp::create(rewriter, loc, accElement, v);
     };
     // An operand of the accumulator's type that a copy left in a slot is
-    // read there (see lowerWithMmaRegisters).
-    auto resident = [&](Value operand, RankedTensorType type) -> Value {
-      if (type.getElementType() != accElement)
-        return {};
-      return getSlotResidentOperand(rewriter, loc, operand);
-    };
-    Value scratch = getSharedScratch(rewriter, loc);
-    Value aBase = resident(op.getA(), aType),
-          bBase = resident(op.getB(), bType);
-    int64_t bStart = aBase || bBase ? 0 : M * K;
-    bool staged = !aBase || !bBase;
-    if (staged) {
-      gpu::BarrierOp::create(rewriter, loc);
-      auto stage = [&](Value operand, RankedTensorType type, int64_t start) {
-        SmallVector<Value> elements;
-        for (Value v : unpackElements(rewriter, loc, operand))
-          elements.push_back(extend(v));
-        storeRowMajor(rewriter, loc, scratch, accElement, start, elements,
-                      getMapping(type));
-      };
-      if (!aBase)
-        stage(adaptor.getA(), aType, 0);
-      if (!bBase)
-        stage(adaptor.getB(), bType, bStart);
-      gpu::BarrierOp::create(rewriter, loc);
-    }
-    aBase = aBase ? aBase : scratch;
-    bBase = bBase ? bBase : scratch;
+    // read there.
+    RowMajorOperands operands = placeRowMajorOperands(
+        rewriter, loc, op, adaptor.getA(), adaptor.getB(), accElement, extend);
+    Value aBase = operands.a, bBase = operands.b;
+    int64_t bStart = operands.bStart;
+    bool staged = operands.staged;
 
     // The rows and columns of this thread's accumulator elements.
     SmallVector<Value> base = getBaseCoordinates(rewriter, loc, acc);
@@ -385,25 +410,12 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
     tile::ThreadMapping acc = getMapping(cType);
     // Operands an asynchronous copy left in a slot are read there; the
     // others are staged row-major in the scratch (A, then B).
-    Value scratch = getSharedScratch(b, loc);
-    Value aBase = getSlotResidentOperand(rewriter, loc, op.getA());
-    Value bBase = getSlotResidentOperand(rewriter, loc, op.getB());
-    int64_t aStart = 0, bStart = aBase || bBase ? 0 : M * K;
-    bool staged = !aBase || !bBase;
-    if (staged) {
-      gpu::BarrierOp::create(b, loc);
-      if (!aBase)
-        storeRowMajor(b, loc, scratch, element, aStart,
-                      unpackElements(b, loc, adaptor.getA()),
-                      getMapping(aType));
-      if (!bBase)
-        storeRowMajor(b, loc, scratch, element, bStart,
-                      unpackElements(b, loc, adaptor.getB()),
-                      getMapping(op.getB().getType()));
-      gpu::BarrierOp::create(b, loc);
-    }
-    aBase = aBase ? aBase : scratch;
-    bBase = bBase ? bBase : scratch;
+    RowMajorOperands operands =
+        placeRowMajorOperands(rewriter, loc, op, adaptor.getA(), adaptor.getB(),
+                              element, [](Value v) { return v; });
+    Value aBase = operands.a, bBase = operands.b;
+    int64_t aStart = 0, bStart = operands.bStart;
+    bool staged = operands.staged;
 
     auto constant = [&](OpBuilder &ob, int64_t c) {
       return createI32(ob, loc, c);
