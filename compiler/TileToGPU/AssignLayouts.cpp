@@ -30,37 +30,25 @@ int64_t floorPowerOf2(int64_t value) {
   return value <= 1 ? 1 : int64_t(1) << llvm::Log2_64(value);
 }
 
+static bool isRankedTile(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.getRank() > 0;
+}
+
 class LayoutAssigner {
 public:
   LayoutAssigner(tile::FuncOp kernel, unsigned numWarps, unsigned warpSize,
                  bool mmaLayouts)
       : kernel(kernel), numWarps(numWarps), warpSize(warpSize),
-        mmaLayouts(mmaLayouts) {
-    kernel.walk([&](Operation *op) {
-      for (Value result : op->getResults())
-        noteShape(result.getType());
-      for (Region &region : op->getRegions())
-        for (Block &block : region)
-          for (BlockArgument arg : block.getArguments())
-            noteShape(arg.getType());
-    });
-  }
+        mmaLayouts(mmaLayouts) {}
 
   LogicalResult run();
 
 private:
-  void noteShape(Type type) {
-    auto tensor = dyn_cast<RankedTensorType>(type);
-    if (!tensor || tensor.getRank() == 0)
-      return;
-    SmallVector<int64_t> &largest = largestShape[tensor.getRank()];
-    if (largest.empty())
-      largest.assign(tensor.getRank(), 1);
-    for (auto [size, seen] : llvm::zip(tensor.getShape(), largest))
-      seen = std::max(seen, size);
-  }
-
-  tile::BlockedLayoutAttr getDefaultLayout(unsigned rank);
+  tile::BlockedLayoutAttr getDefaultLayout(ArrayRef<int64_t> shape);
+  /// `getHint`'s layout for `value` when it is blocked; else the default
+  /// for its shape.
+  tile::BlockedLayoutAttr getBlockedHint(Value value);
   /// The mma.sync accumulator layout for the result of `value`'s producer:
   /// a dot that mma.sync runs, or a loop whose result such a dot yields.
   Attribute getMmaLayout(Value value, unsigned depth = 0);
@@ -70,28 +58,36 @@ private:
     return RankedTensorType::get(tensor.getShape(), tensor.getElementType(),
                                  layout);
   }
-  /// The layout `value` should have for `user`: its own unless it has none.
+  /// Makes `operand` of `user` have `layout`: rematerialised there when it
+  /// is computed from indices and constants alone, else converted.
   void require(Operation *user, OpOperand &operand, Attribute layout);
+  /// `value` recomputed in `layout` right after its producer, or null when
+  /// it depends on memory, arguments or ops that move elements between
+  /// threads.
+  Value rematerialize(Value value, Attribute layout, unsigned depth = 0);
   LogicalResult assign(Operation *op);
   void setResultLayout(Value result, Attribute layout);
 
   tile::FuncOp kernel;
   unsigned numWarps, warpSize;
   bool mmaLayouts;
-  llvm::DenseMap<unsigned, SmallVector<int64_t>> largestShape;
-  llvm::DenseMap<unsigned, tile::BlockedLayoutAttr> defaults;
+  std::map<SmallVector<int64_t>, tile::BlockedLayoutAttr> defaults;
+  llvm::DenseMap<Value, Attribute> hints;
+  llvm::DenseMap<std::pair<Value, Attribute>, Value> rematerialized;
 };
 
 /// Runs of up to four elements along the last dimension, lanes along the
 /// fastest dimensions, warps along the slowest; lanes or warps that the
-/// largest tile cannot occupy go to the first dimension (copies).
-tile::BlockedLayoutAttr LayoutAssigner::getDefaultLayout(unsigned rank) {
-  auto it = defaults.find(rank);
+/// tile cannot occupy go to the first dimension (copies). Sized on each
+/// shape, so that a small tile is not spread like a large one (a [32, 32]
+/// tile in a [128, 128] tile's layout would be held four times over).
+tile::BlockedLayoutAttr
+LayoutAssigner::getDefaultLayout(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> key(shape);
+  auto it = defaults.find(key);
   if (it != defaults.end())
     return it->second;
-  SmallVector<int64_t> shape = largestShape.lookup(rank);
-  if (shape.empty())
-    shape.assign(rank, 1);
+  unsigned rank = shape.size();
   int64_t elements = 1;
   for (int64_t size : shape)
     elements *= size;
@@ -126,7 +122,7 @@ tile::BlockedLayoutAttr LayoutAssigner::getDefaultLayout(unsigned rank) {
 
   auto layout = tile::BlockedLayoutAttr::get(kernel.getContext(), sizePerThread,
                                              lanes, warps, order);
-  defaults[rank] = layout;
+  defaults[key] = layout;
   return layout;
 }
 
@@ -147,27 +143,96 @@ Attribute LayoutAssigner::getMmaLayout(Value value, unsigned depth) {
   return {};
 }
 
-/// A slice of the next rank's layout for tiles that reach a
-/// `tile.expand_dims` through elementwise ops; the rank's default otherwise.
+/// The layout the first shape-changing user wants, looking through
+/// elementwise ops: a broadcast's source takes the broadcast's layout, an
+/// expansion's source the slice of the expansion's; the default for the
+/// value's shape otherwise.
 Attribute LayoutAssigner::getHint(Value value, unsigned depth) {
+  auto known = hints.find(value);
+  if (known != hints.end())
+    return known->second;
   auto type = cast<RankedTensorType>(value.getType());
+  Attribute hint;
   if (depth < 8) {
     for (Operation *user : value.getUsers()) {
-      if (auto expand = dyn_cast<tile::ExpandDimsOp>(user))
-        return tile::SliceLayoutAttr::get(value.getContext(), expand.getAxis(),
-                                          getDefaultLayout(type.getRank() + 1));
+      if (auto expand = dyn_cast<tile::ExpandDimsOp>(user)) {
+        hint = tile::SliceLayoutAttr::get(value.getContext(), expand.getAxis(),
+                                          getBlockedHint(expand.getResult()));
+        break;
+      }
+      if (auto broadcast = dyn_cast<tile::BroadcastOp>(user)) {
+        hint = getHint(broadcast.getResult(), depth + 1);
+        break;
+      }
       bool elementwise = user->getNumResults() == 1 &&
                          (isa<tile::AddPtrOp, tile::LoadOp>(user) ||
                           user->hasTrait<OpTrait::Elementwise>()) &&
                          isa<RankedTensorType>(user->getResult(0).getType());
       if (!elementwise)
         continue;
-      Attribute hint = getHint(user->getResult(0), depth + 1);
-      if (isa<tile::SliceLayoutAttr>(hint))
-        return hint;
+      Attribute userHint = getHint(user->getResult(0), depth + 1);
+      if (userHint != getDefaultLayout(type.getShape())) {
+        hint = userHint;
+        break;
+      }
     }
   }
-  return getDefaultLayout(type.getRank());
+  if (!hint)
+    hint = getDefaultLayout(type.getShape());
+  hints[value] = hint;
+  return hint;
+}
+
+tile::BlockedLayoutAttr LayoutAssigner::getBlockedHint(Value value) {
+  if (auto blocked = dyn_cast<tile::BlockedLayoutAttr>(getHint(value)))
+    return blocked;
+  return getDefaultLayout(cast<RankedTensorType>(value.getType()).getShape());
+}
+
+Value LayoutAssigner::rematerialize(Value value, Attribute layout,
+                                    unsigned depth) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getEncoding() == layout)
+    return value;
+  auto known = rematerialized.find({value, layout});
+  if (known != rematerialized.end())
+    return known->second;
+  Operation *op = value.getDefiningOp();
+  if (!op || depth > 8 || op->getNumResults() != 1 ||
+      op->getNumRegions() != 0 || !isMemoryEffectFree(op))
+    return {};
+  bool indexOrConstant =
+      isa<tile::MakeRangeOp, tile::SplatOp, arith::ConstantOp>(op);
+  if (!indexOrConstant && !isa<tile::ExpandDimsOp, tile::BroadcastOp>(op) &&
+      !op->hasTrait<OpTrait::Elementwise>())
+    return {};
+  // The tile operands in the layouts this op needs them in.
+  SmallVector<Value> operands;
+  for (Value operand : op->getOperands()) {
+    if (!isRankedTile(operand.getType())) {
+      operands.push_back(operand);
+      continue;
+    }
+    Attribute operandLayout = layout;
+    if (auto expand = dyn_cast<tile::ExpandDimsOp>(op)) {
+      auto blocked = dyn_cast<tile::BlockedLayoutAttr>(layout);
+      if (!blocked)
+        return {};
+      operandLayout = tile::SliceLayoutAttr::get(op->getContext(),
+                                                 expand.getAxis(), blocked);
+    }
+    Value recomputed = rematerialize(operand, operandLayout, depth + 1);
+    if (!recomputed)
+      return {};
+    operands.push_back(recomputed);
+  }
+  OpBuilder builder(op->getContext());
+  builder.setInsertionPointAfter(op);
+  Operation *copy = builder.clone(*op);
+  copy->setOperands(operands);
+  setResultLayout(copy->getResult(0), layout);
+  rematerialized[{value, layout}] = copy->getResult(0);
+  return copy->getResult(0);
 }
 
 void LayoutAssigner::require(Operation *user, OpOperand &operand,
@@ -175,6 +240,10 @@ void LayoutAssigner::require(Operation *user, OpOperand &operand,
   auto type = dyn_cast<RankedTensorType>(operand.get().getType());
   if (!type || type.getRank() == 0 || type.getEncoding() == layout)
     return;
+  if (Value recomputed = rematerialize(operand.get(), layout)) {
+    operand.set(recomputed);
+    return;
+  }
   OpBuilder builder(user);
   Value converted = tile::ConvertLayoutOp::create(
       builder, user->getLoc(), withLayout(type, layout), operand.get());
@@ -189,11 +258,6 @@ void LayoutAssigner::setResultLayout(Value result, Attribute layout) {
   if (auto constant = result.getDefiningOp<arith::ConstantOp>())
     if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue()))
       constant.setValueAttr(dense.reshape(encoded));
-}
-
-static bool isRankedTile(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor && tensor.getRank() > 0;
 }
 
 static Attribute getLayout(Value value) {
@@ -268,7 +332,7 @@ LogicalResult LayoutAssigner::assign(Operation *op) {
   bool tensorResult = result && isRankedTile(result.getType());
 
   if (auto expand = dyn_cast<tile::ExpandDimsOp>(op)) {
-    auto layout = getDefaultLayout(expand.getType().getRank());
+    tile::BlockedLayoutAttr layout = getBlockedHint(result);
     setResultLayout(result, layout);
     require(
         op, expand.getSrcMutable(),
@@ -283,7 +347,7 @@ LogicalResult LayoutAssigner::assign(Operation *op) {
         source = getLayout(operand.get());
         if (!isa<tile::BlockedLayoutAttr>(source))
           source = getDefaultLayout(
-              cast<RankedTensorType>(operand.get().getType()).getRank());
+              cast<RankedTensorType>(operand.get().getType()).getShape());
       }
       require(op, operand, source);
     }
@@ -322,7 +386,7 @@ LogicalResult LayoutAssigner::assign(Operation *op) {
   if (!layout)
     layout = getDefaultLayout(
         cast<RankedTensorType>((*tensorOperands.begin()).get().getType())
-            .getRank());
+            .getShape());
   for (Value value : op->getResults())
     if (isRankedTile(value.getType()))
       setResultLayout(value, layout);

@@ -71,6 +71,54 @@ tile.func @row_sums(%x: !tile.ptr<f32>, %out: !tile.ptr<f32>) {
 
 // -----
 
+// Each shape gets a layout of its own: the [32, 128] tile of q and the
+// [32, 32] scores each spread over the 128 threads without copies (in the
+// larger tile's layout, a [32, 32] tile would be held four times over).
+// The row indices feed both shapes: the second use recomputes them in its
+// layout (make_range and expand_dims again) instead of converting them
+// through shared memory.
+// CHECK: #[[SCORES:blocked]] = #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [4, 8], warpsPerCTA = [4, 1], order = [1, 0]}>
+// CHECK: #[[Q:blocked1]] = #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [1, 32], warpsPerCTA = [4, 1], order = [1, 0]}>
+// CHECK-LABEL: tile.func @scores
+// CHECK-NOT:     convert_layout
+// CHECK:         %[[R:.+]] = make_range 0, 32 : tensor<32xi32, #slice1>
+// CHECK:         %[[RQ:.+]] = make_range 0, 32 : tensor<32xi32, #slice2>
+// CHECK:         expand_dims %[[R]] axis = 1 {{.*}} -> tensor<32x1xi32, #[[SCORES]]>
+// CHECK:         expand_dims %[[RQ]] axis = 1 {{.*}} -> tensor<32x1xi32, #[[Q]]>
+// CHECK:         load {{.*}} : tensor<32x128x!tile.ptr<f32>, #[[Q]]>
+// CHECK:         dot {{.*}} -> tensor<32x32xf32, #[[SCORES]]>
+// CHECK:         store {{.*}} : tensor<32x32x!tile.ptr<f32>, #[[SCORES]]>
+// CHECK-NOT:     convert_layout
+tile.func @scores(%pq: !tile.ptr<f32>, %ps: !tile.ptr<f32>) {
+  %r = tile.make_range 0, 32 : tensor<32xi32>
+  %k = tile.make_range 0, 128 : tensor<128xi32>
+  %rows = tile.expand_dims %r axis = 1 : tensor<32xi32> -> tensor<32x1xi32>
+  %c128 = arith.constant dense<128> : tensor<32x1xi32>
+  %rq = arith.muli %rows, %c128 : tensor<32x1xi32>
+  %rqb = tile.broadcast %rq : tensor<32x1xi32> -> tensor<32x128xi32>
+  %kc = tile.expand_dims %k axis = 0 : tensor<128xi32> -> tensor<1x128xi32>
+  %kb = tile.broadcast %kc : tensor<1x128xi32> -> tensor<32x128xi32>
+  %qo = arith.addi %rqb, %kb : tensor<32x128xi32>
+  %qs = tile.splat %pq : tensor<32x128x!tile.ptr<f32>>
+  %qp = tile.addptr %qs, %qo : tensor<32x128x!tile.ptr<f32>>, tensor<32x128xi32>
+  %q = tile.load %qp : tensor<32x128x!tile.ptr<f32>>
+  %qt = tile.trans %q order = [1, 0] : tensor<32x128xf32> -> tensor<128x32xf32>
+  %zero = arith.constant dense<0.0> : tensor<32x32xf32>
+  %s = tile.dot %q, %qt, %zero : tensor<32x128xf32> * tensor<128x32xf32> -> tensor<32x32xf32>
+  %c32 = arith.constant dense<32> : tensor<32x1xi32>
+  %rs = arith.muli %rows, %c32 : tensor<32x1xi32>
+  %rsb = tile.broadcast %rs : tensor<32x1xi32> -> tensor<32x32xi32>
+  %cols = tile.expand_dims %r axis = 0 : tensor<32xi32> -> tensor<1x32xi32>
+  %cb = tile.broadcast %cols : tensor<1x32xi32> -> tensor<32x32xi32>
+  %so = arith.addi %rsb, %cb : tensor<32x32xi32>
+  %ss = tile.splat %ps : tensor<32x32x!tile.ptr<f32>>
+  %sp = tile.addptr %ss, %so : tensor<32x32x!tile.ptr<f32>>, tensor<32x32xi32>
+  tile.store %sp, %s : tensor<32x32x!tile.ptr<f32>>
+  tile.return
+}
+
+// -----
+
 // A loop-carried tile keeps one layout on entry, in the body and on exit.
 // CHECK-LABEL: tile.func @carried
 // CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<128xf32, #[[C:.+]]>)
@@ -102,11 +150,12 @@ tile.func private @helper(%v: tensor<16xf32>) -> tensor<16xf32> {
 
 // With mma-layouts, a dot that mma.sync runs (f16, 64x64x64, 4 warps) gives
 // its result mma.sync's accumulator fragment layout, split 2 x 2 over the
-// warps; the loop carries the accumulator in it, so it stays in registers,
-// and only the initial value and the final store convert.
+// warps; the loop carries the accumulator in it, so it stays in registers.
+// The zero it starts from is rematerialised in that layout, and only the
+// final store converts.
 // MMA:       #[[ACC:blocked[0-9]*]] = #tile.blocked<{sizePerThread = [1, 2], threadsPerWarp = [8, 4], warpsPerCTA = [2, 2], order = [1, 0]}>
 // MMA-LABEL: tile.func @matmul_loop
-// MMA:         %[[INIT:.+]] = convert_layout %{{.+}} : tensor<64x64xf32, #{{.+}}> -> tensor<64x64xf32, #[[ACC]]>
+// MMA:         %[[INIT:.+]] = arith.constant dense<0.000000e+00> : tensor<64x64xf32, #[[ACC]]>
 // MMA:         scf.for {{.+}} iter_args(%[[ACC_I:.+]] = %[[INIT]]) -> (tensor<64x64xf32, #[[ACC]]>)
 // MMA:           tile.dot %{{.+}}, %{{.+}}, %[[ACC_I]] : {{.+}} -> tensor<64x64xf32, #[[ACC]]>
 // MMA-NEXT:      scf.yield %{{.+}} : tensor<64x64xf32, #[[ACC]]>

@@ -142,8 +142,8 @@ def test_head_dimension_128_fits_with_dynamic_shared_memory(target):
     # At K = V = D = 128 the linear family's programs hold [128, 64] of the
     # state (V splits over two programs) and attention a [128, 128] block:
     # 44-80 KiB of shared memory, dynamic above the static 48 KiB, within
-    # what a block may have. Their spills (hundreds of bytes at most) are
-    # reported, not refused.
+    # what a block may have, and no spills (each tile shape has its own
+    # layout: none is held in copies).
     dynamic = set()
     for name, source, size in _capture(_run_at_head_dimension_128):
         (kernel,) = [
@@ -154,5 +154,5 @@ def test_head_dimension_128_fits_with_dynamic_shared_memory(target):
         assert (kernel["dynamic_shared"] > 0) == (kernel["shared"] > STATIC_SHARED_LIMIT), label
         if kernel["dynamic_shared"]:
             dynamic.add(name)
-        assert kernel["spill_stores"] <= 1024, label
+        assert kernel["spill_stores"] == kernel["spill_loads"] == 0, label
     assert {"linear_attn", "flash_attn"} <= dynamic
