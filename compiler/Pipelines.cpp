@@ -17,7 +17,26 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
+#include "llvm/Support/CommandLine.h"
+
+#include <mutex>
+
 using namespace mlir;
+
+/// Shared-memory (and local and constant) addresses in 32-bit registers, as
+/// Triton compiles: by default LLVM's NVPTX back end keeps each of them,
+/// hoisted out of loops by the dozen, in a pair. The back end reads the
+/// flag when serialisation creates its target machine.
+static void useShortNvptxPointers() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    auto options = llvm::cl::getRegisteredOptions();
+    auto it = options.find("nvptx-short-ptr");
+    // An explicit -nvptx-short-ptr=false (recur-opt) is kept.
+    if (it != options.end() && it->second->getNumOccurrences() == 0)
+      static_cast<llvm::cl::opt<bool> *>(it->second)->setValue(true);
+  });
+}
 
 void recur::buildCPUPipeline(OpPassManager &pm,
                              const CPUPipelineOptions &options) {
@@ -193,6 +212,7 @@ void recur::buildGPUPipeline(OpPassManager &pm,
 
   // Assembly, through LLVM's NVPTX or AMDGPU back end.
   if (target.vendor == GPUTarget::Vendor::CUDA) {
+    useShortNvptxPointers();
     GpuNVVMAttachTargetOptions attach;
     attach.chip = target.getArch();
     attach.features = "+ptx80";

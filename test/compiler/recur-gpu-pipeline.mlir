@@ -47,12 +47,13 @@ tile.func @vadd(%x: !tile.ptr<f32>, %y: !tile.ptr<f32>, %out: !tile.ptr<f32>, %n
 // -----
 
 // Column sums of a 64x64 tile: xor shuffles across lanes, shared memory and
-// barriers across warps.
+// barriers across warps. Shared addresses are 32-bit registers (%r, not
+// %rd pairs: -nvptx-short-ptr).
 // SM80: .shared .align 16 .b8 __recur_shared
 // SM80-SAME: shfl.sync.bfly.b32
 // SM80-SAME: bar.sync \090
-// SM80-SAME: st.shared.b32
-// SM80-SAME: ld.shared.b32
+// SM80-SAME: st.shared.b32 \09[%r{{[0-9]+}}
+// SM80-SAME: ld.shared.b32 {{.*}}, [%r{{[0-9]+}}
 // SM90: shfl.sync.bfly.b32
 // GFX942: ds_swizzle_b32
 // GFX942-SAME: s_barrier
