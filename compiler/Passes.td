@@ -271,6 +271,35 @@ def TilePipelineLoads : Pass<"tile-pipeline-loads", "::mlir::ModuleOp"> {
   ];
 }
 
+def TileNarrowDotOperands
+    : Pass<"tile-narrow-dot-operands", "::mlir::ModuleOp"> {
+  let summary = "Give dots the f16/bf16 values their f32 operands extend";
+  let description = [{
+    A `tile.dot` with an f32 accumulator whose `a` and `b` are both
+    `arith.extf` of f16 (or both of bf16) values, possibly through a
+    `tile.trans`, takes the narrow values instead:
+
+    ```mlir
+    %a = arith.extf %x : tensor<64x64xbf16> to tensor<64x64xf32>
+    %b = arith.extf %y : tensor<64x64xbf16> to tensor<64x64xf32>
+    %bt = tile.trans %b order = [1, 0] : ...
+    %d = tile.dot %a, %bt, %c : ... -> tensor<64x64xf32>
+    // becomes
+    %yt = tile.trans %y order = [1, 0] : tensor<64x64xbf16> -> ...
+    %d = tile.dot %x, %yt, %c : ... -> tensor<64x64xf32>
+    ```
+
+    The result is the same: the product of two f16 (11-bit significands)
+    or bf16 (8-bit) values is exact in f32, and the dot accumulates in the
+    accumulator's type either way. What changes is the instruction: the
+    narrow form runs on the tensor cores (`mma.sync`, `wgmma`) or AMD's
+    matrix cores, and moves half the bytes through shared memory. The GPU
+    pipelines run it first, so that operators written in f32 over narrow
+    inputs (`recur.ops` with f16/bf16 tensors) reach the matrix units.
+  }];
+  let dependentDialects = ["::recur::tile::TileDialect"];
+}
+
 def TileGPUAssignLayouts
     : Pass<"tile-gpu-assign-layouts", "::mlir::ModuleOp"> {
   let summary = "Give every tile tensor a GPU layout";

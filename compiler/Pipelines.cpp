@@ -142,6 +142,8 @@ static void addDistributionPasses(OpPassManager &pm,
     pm.addPass(createInlinerPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Dots over extended f16/bf16 values take the matrix units.
+  pm.addPass(createTileNarrowDotOperands());
   if (options.numStages >= 2) {
     TilePipelineLoadsOptions pipelining;
     pipelining.numStages = options.numStages;

@@ -403,7 +403,6 @@ LogicalResult buildAttention(OpBuilder &builder, seq::AttentionOp op,
                                  offsets(qStart, rows, heads, head, dim, dims),
                                  qMask),
                          compute);
-  q = tb.mul(q, tb.floatConst(scale, compute));
 
   Value negInf = tb.floatConst(-INFINITY, compute);
   Value m0 = tb.broadcastTo(negInf, {block});
@@ -433,8 +432,12 @@ LogicalResult buildAttention(OpBuilder &builder, seq::AttentionOp op,
                                                valueDim, valueDims),
                                        vMask),
                                compute);
+        // Scaled after the dot, as flash-attention does: q and k reach it
+        // as loaded, so f16/bf16 inputs take the matrix units
+        // (tile-narrow-dot-operands).
         Value scores =
-            cb.dot(q, cb.trans(k), cb.zeros({block, block}, compute));
+            cb.mul(cb.dot(q, cb.trans(k), cb.zeros({block, block}, compute)),
+                   cb.floatConst(scale, compute));
         Value row = cb.expandDims(rows, 1), column = cb.expandDims(columns, 0);
         Value allowed =
             cb.broadcastTo(cb.expandDims(columnMask, 0), {block, block});

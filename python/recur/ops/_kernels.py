@@ -276,6 +276,18 @@ def gpu_warps(name: str) -> int:
     return CONFIG_SPACES[name].gpu[1]
 
 
+def lower_gpu(source: str, chunk_size: int, num_warps: int, num_stages=1, *, target: str):
+    """Compiles an operator function for a GPU target, uncached: the GPU
+    compiler's result (``binary``, ``kernels``, ``asm`` with the PTX or
+    AMDGCN text)."""
+    from .. import _C
+
+    context = _C.ir.Context()
+    module = _C.ir.Module.parse(context, source)
+    module.run_pipeline(f"convert-seq-to-tile{{chunk-size={chunk_size} gpu=true}}")
+    return _C.runtime.compile_gpu(module.to_text(debug_info=False), target, num_warps, num_stages)
+
+
 def _gpu_binary(
     name: str, source: str, chunk_size: int, num_warps=None, num_stages=1, *, target: str
 ):
@@ -296,10 +308,7 @@ def _gpu_binary(
         cache.record("disk_hits")
         return entry["binary"], json.loads(entry["kernels"]), json.loads(entry["metadata"])
     cache.record("misses")
-    context = _C.ir.Context()
-    module = _C.ir.Module.parse(context, source)
-    module.run_pipeline(f"convert-seq-to-tile{{chunk-size={chunk_size} gpu=true}}")
-    result = _C.runtime.compile_gpu(module.to_text(debug_info=False), target, num_warps, num_stages)
+    result = lower_gpu(source, chunk_size, num_warps, num_stages, target=target)
     kernels = [[kernel["name"], list(kernel["args"])] for kernel in result["kernels"]]
     metadata = [{k: v for k, v in kernel.items() if k != "args"} for kernel in result["kernels"]]
     cache.disk().store(
