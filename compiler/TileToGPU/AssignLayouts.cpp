@@ -35,6 +35,29 @@ static bool isRankedTile(Type type) {
   return tensor && tensor.getRank() > 0;
 }
 
+/// Ops that may be cloned in another layout: side-effect free, one result,
+/// no regions; a range, splat, constant, shape op or elementwise op.
+static bool isRematerializable(Operation *op) {
+  if (!op || op->getNumResults() != 1 || op->getNumRegions() != 0 ||
+      !isMemoryEffectFree(op))
+    return false;
+  return isa<tile::MakeRangeOp, tile::SplatOp, arith::ConstantOp,
+             tile::ExpandDimsOp, tile::BroadcastOp>(op) ||
+         op->hasTrait<OpTrait::Elementwise>();
+}
+
+/// Whether `value` is computed from ranges, splats and constants alone, so
+/// that any layout of it costs no data movement.
+static bool isIndexComputation(Value value, unsigned depth = 0) {
+  Operation *op = value.getDefiningOp();
+  if (depth > 8 || !isRematerializable(op))
+    return false;
+  return llvm::all_of(op->getOperands(), [&](Value operand) {
+    return !isRankedTile(operand.getType()) ||
+           isIndexComputation(operand, depth + 1);
+  });
+}
+
 class LayoutAssigner {
 public:
   LayoutAssigner(tile::FuncOp kernel, unsigned numWarps, unsigned warpSize,
@@ -65,6 +88,11 @@ private:
   /// it depends on memory, arguments or ops that move elements between
   /// threads.
   Value rematerialize(Value value, Attribute layout, unsigned depth = 0);
+  /// The layout of an op that is elementwise in its tiles: what its users
+  /// want (`getHint`); with no user to suit, that of its operands that
+  /// would need converting (a value computed from reductions stays in
+  /// their slice layout).
+  Attribute getElementwiseLayout(Operation *op, Value result);
   LogicalResult assign(Operation *op);
   void setResultLayout(Value result, Attribute layout);
 
@@ -74,6 +102,7 @@ private:
   std::map<SmallVector<int64_t>, tile::BlockedLayoutAttr> defaults;
   llvm::DenseMap<Value, Attribute> hints;
   llvm::DenseMap<std::pair<Value, Attribute>, Value> rematerialized;
+  llvm::DenseMap<std::pair<Value, Attribute>, Value> conversions;
 };
 
 /// Runs of up to four elements along the last dimension, lanes along the
@@ -198,13 +227,7 @@ Value LayoutAssigner::rematerialize(Value value, Attribute layout,
   if (known != rematerialized.end())
     return known->second;
   Operation *op = value.getDefiningOp();
-  if (!op || depth > 8 || op->getNumResults() != 1 ||
-      op->getNumRegions() != 0 || !isMemoryEffectFree(op))
-    return {};
-  bool indexOrConstant =
-      isa<tile::MakeRangeOp, tile::SplatOp, arith::ConstantOp>(op);
-  if (!indexOrConstant && !isa<tile::ExpandDimsOp, tile::BroadcastOp>(op) &&
-      !op->hasTrait<OpTrait::Elementwise>())
+  if (depth > 8 || !isRematerializable(op))
     return {};
   // The tile operands in the layouts this op needs them in.
   SmallVector<Value> operands;
@@ -244,9 +267,16 @@ void LayoutAssigner::require(Operation *user, OpOperand &operand,
     operand.set(recomputed);
     return;
   }
-  OpBuilder builder(user);
-  Value converted = tile::ConvertLayoutOp::create(
-      builder, user->getLoc(), withLayout(type, layout), operand.get());
+  // One conversion per value and layout, right after the value, for all
+  // its users (outside the loop when the value is).
+  Value &converted = conversions[{operand.get(), layout}];
+  if (!converted) {
+    OpBuilder builder(user->getContext());
+    builder.setInsertionPointAfterValue(operand.get());
+    converted =
+        tile::ConvertLayoutOp::create(builder, operand.get().getLoc(),
+                                      withLayout(type, layout), operand.get());
+  }
   operand.set(converted);
 }
 
@@ -262,6 +292,23 @@ void LayoutAssigner::setResultLayout(Value result, Attribute layout) {
 
 static Attribute getLayout(Value value) {
   return cast<RankedTensorType>(value.getType()).getEncoding();
+}
+
+Attribute LayoutAssigner::getElementwiseLayout(Operation *op, Value result) {
+  Attribute hint = getHint(result);
+  auto shape = cast<RankedTensorType>(result.getType()).getShape();
+  if (!op->hasTrait<OpTrait::Elementwise>() || hint != getDefaultLayout(shape))
+    return hint;
+  Attribute common;
+  for (Value operand : op->getOperands()) {
+    if (!isRankedTile(operand.getType()) || isIndexComputation(operand))
+      continue;
+    Attribute layout = getLayout(operand);
+    if (common && layout != common)
+      return hint;
+    common = layout;
+  }
+  return common ? common : hint;
 }
 
 LogicalResult LayoutAssigner::assign(Operation *op) {
@@ -294,8 +341,21 @@ LogicalResult LayoutAssigner::assign(Operation *op) {
     for (Value result : op->getResults()) {
       if (!isRankedTile(result.getType()))
         continue;
-      // A loop-carried dot accumulator keeps the dot's layout.
+      // A loop-carried dot accumulator keeps the dot's layout; other
+      // carried values take the layout their uses in the body want (a
+      // running maximum that is expanded against the rows of a tile, the
+      // slice), which every iteration pays for, before that of the uses
+      // after the loop.
       Attribute layout = getMmaLayout(result);
+      if (!layout)
+        if (auto loop = dyn_cast<scf::ForOp>(op)) {
+          Attribute inBody =
+              getHint(loop.getTiedLoopRegionIterArg(cast<OpResult>(result)));
+          if (inBody !=
+              getDefaultLayout(
+                  cast<RankedTensorType>(result.getType()).getShape()))
+            layout = inBody;
+        }
       setResultLayout(result, layout ? layout : getHint(result));
     }
     if (auto loop = dyn_cast<scf::ForOp>(op)) {
@@ -378,7 +438,7 @@ LogicalResult LayoutAssigner::assign(Operation *op) {
   // asserts follow their first tile operand, other ops their result.
   Attribute layout;
   if (tensorResult && !isa<tile::AtomicRMWOp>(op))
-    layout = getHint(result);
+    layout = getElementwiseLayout(op, result);
   else if (!tensorOperands.empty())
     layout = getLayout((*tensorOperands.begin()).get());
   else

@@ -119,6 +119,73 @@ tile.func @scores(%pq: !tile.ptr<f32>, %ps: !tile.ptr<f32>) {
 
 // -----
 
+// A running row maximum and sum, as flash attention carries them: the loop
+// carries both in the slice layout that the body's expand_dims wants, and
+// `l * alpha + rowsum` stays in it (elementwise ops with no user to suit
+// follow their operands): nothing converts inside the loop. After it, the
+// maximum converts once for its two 1-D stores.
+// CHECK: #[[B2:blocked]] = #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [2, 16], warpsPerCTA = [4, 1], order = [1, 0]}>
+// CHECK: #[[ROW:slice1]] = #tile.slice<{dim = 1, parent = #[[B2]]}>
+// CHECK-LABEL: tile.func @running_max
+// CHECK:         scf.for {{.*}} -> (tensor<64xf32, #[[ROW]]>, tensor<64xf32, #[[ROW]]>)
+// CHECK-NOT:       convert_layout
+// CHECK:           scf.yield
+// CHECK:         %[[M:.+]] = convert_layout %{{.+}}#0 : tensor<64xf32, #[[ROW]]> -> tensor<64xf32, #{{.+}}>
+// CHECK-NOT:     convert_layout
+// CHECK:         store %{{.+}}, %[[M]]
+// CHECK-NEXT:    store %{{.+}}, %[[M]]
+tile.func @running_max(%x: !tile.ptr<f32>, %out: !tile.ptr<f32>, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %r = tile.make_range 0, 64 : tensor<64xi32>
+  %rows = tile.expand_dims %r axis = 1 : tensor<64xi32> -> tensor<64x1xi32>
+  %cols = tile.expand_dims %r axis = 0 : tensor<64xi32> -> tensor<1x64xi32>
+  %c64 = arith.constant dense<64> : tensor<64x1xi32>
+  %ro = arith.muli %rows, %c64 : tensor<64x1xi32>
+  %rb = tile.broadcast %ro : tensor<64x1xi32> -> tensor<64x64xi32>
+  %cb = tile.broadcast %cols : tensor<1x64xi32> -> tensor<64x64xi32>
+  %off = arith.addi %rb, %cb : tensor<64x64xi32>
+  %base = tile.splat %x : tensor<64x64x!tile.ptr<f32>>
+  %p = tile.addptr %base, %off : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xi32>
+  %ninf = arith.constant dense<0xFF800000> : tensor<64xf32>
+  %zero = arith.constant dense<0.0> : tensor<64xf32>
+  %m:2 = scf.for %i = %c0 to %n step %c1 iter_args(%mi = %ninf, %li = %zero) -> (tensor<64xf32>, tensor<64xf32>) : i32 {
+    %v = tile.load %p : tensor<64x64x!tile.ptr<f32>>
+    %rowmax = tile.reduce(%v) axis = 1 : (tensor<64x64xf32>) -> tensor<64xf32> {
+    ^bb0(%a: f32, %b: f32):
+      %mx = arith.maximumf %a, %b : f32
+      tile.yield %mx : f32
+    }
+    %mn = arith.maximumf %mi, %rowmax : tensor<64xf32>
+    %me = tile.expand_dims %mn axis = 1 : tensor<64xf32> -> tensor<64x1xf32>
+    %mb = tile.broadcast %me : tensor<64x1xf32> -> tensor<64x64xf32>
+    %d = arith.subf %v, %mb : tensor<64x64xf32>
+    %e = math.exp %d : tensor<64x64xf32>
+    %rs = tile.reduce(%e) axis = 1 : (tensor<64x64xf32>) -> tensor<64xf32> {
+    ^bb0(%a: f32, %b: f32):
+      %s = arith.addf %a, %b : f32
+      tile.yield %s : f32
+    }
+    %diff = arith.subf %mi, %mn : tensor<64xf32>
+    %alpha = math.exp %diff : tensor<64xf32>
+    %ls = arith.mulf %li, %alpha : tensor<64xf32>
+    %ln = arith.addf %ls, %rs : tensor<64xf32>
+    scf.yield %mn, %ln : tensor<64xf32>, tensor<64xf32>
+  }
+  %le = tile.expand_dims %m#1 axis = 1 : tensor<64xf32> -> tensor<64x1xf32>
+  %lb = tile.broadcast %le : tensor<64x1xf32> -> tensor<64x64xf32>
+  %w = tile.load %p : tensor<64x64x!tile.ptr<f32>>
+  %normalised = arith.divf %w, %lb : tensor<64x64xf32>
+  tile.store %p, %normalised : tensor<64x64x!tile.ptr<f32>>
+  %ob = tile.splat %out : tensor<64x!tile.ptr<f32>>
+  %op = tile.addptr %ob, %r : tensor<64x!tile.ptr<f32>>, tensor<64xi32>
+  tile.store %op, %m#0 : tensor<64x!tile.ptr<f32>>
+  tile.store %op, %m#0 : tensor<64x!tile.ptr<f32>>
+  tile.return
+}
+
+// -----
+
 // A loop-carried tile keeps one layout on entry, in the body and on exit.
 // CHECK-LABEL: tile.func @carried
 // CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<128xf32, #[[C:.+]]>)
@@ -152,15 +219,15 @@ tile.func private @helper(%v: tensor<16xf32>) -> tensor<16xf32> {
 // its result mma.sync's accumulator fragment layout, split 2 x 2 over the
 // warps; the loop carries the accumulator in it, so it stays in registers.
 // The zero it starts from is rematerialised in that layout, and only the
-// final store converts.
+// final store converts, right after the loop.
 // MMA:       #[[ACC:blocked[0-9]*]] = #tile.blocked<{sizePerThread = [1, 2], threadsPerWarp = [8, 4], warpsPerCTA = [2, 2], order = [1, 0]}>
 // MMA-LABEL: tile.func @matmul_loop
 // MMA:         %[[INIT:.+]] = arith.constant dense<0.000000e+00> : tensor<64x64xf32, #[[ACC]]>
 // MMA:         scf.for {{.+}} iter_args(%[[ACC_I:.+]] = %[[INIT]]) -> (tensor<64x64xf32, #[[ACC]]>)
 // MMA:           tile.dot %{{.+}}, %{{.+}}, %[[ACC_I]] : {{.+}} -> tensor<64x64xf32, #[[ACC]]>
 // MMA-NEXT:      scf.yield %{{.+}} : tensor<64x64xf32, #[[ACC]]>
-// MMA:         convert_layout %{{.+}} : tensor<64x64xf32, #[[ACC]]> -> tensor<64x64xf32, #{{.+}}>
-// MMA-NEXT:    store
+// MMA:         %[[C:.+]] = convert_layout %{{.+}} : tensor<64x64xf32, #[[ACC]]> -> tensor<64x64xf32, #{{.+}}>
+// MMA:         store %{{.+}}, %[[C]]
 tile.func @matmul_loop(%pa: !tile.ptr<f16>, %pb: !tile.ptr<f16>, %pc: !tile.ptr<f32>, %n: i32) {
   %r = tile.make_range 0, 64 : tensor<64xi32>
   %rows = tile.expand_dims %r axis = 1 : tensor<64xi32> -> tensor<64x1xi32>
