@@ -151,8 +151,9 @@ static void addDistributionPasses(OpPassManager &pm,
     pipelining.asyncCopies = target.vendor == GPUTarget::Vendor::CUDA;
     pm.addPass(createTilePipelineLoads(pipelining));
     // Merges the current iteration's values the pipeliner recomputed early
-    // with the originals.
+    // with the originals; transposes of slots become transposed reads.
     pm.addPass(createCSEPass());
+    pm.addPass(createCanonicalizerPass());
   }
   TileGPUAssignLayoutsOptions layouts;
   layouts.numWarps = options.numWarps;

@@ -235,17 +235,26 @@ struct LocalLoadOpLowering : public OpConversionPattern<tile::LocalLoadOp> {
     Type element = bufferType.getElementType();
     tile::ThreadMapping mapping = getMapping(op.getType());
     // A thread's run along the row is contiguous in the slot: one vector
-    // load (`ld.shared.v4`), aligned when the rows divide into runs.
+    // load (`ld.shared.v4`), aligned when the rows divide into runs. A
+    // permuted read takes element by element: coordinate `i` of the result
+    // is coordinate `order[i]` of the slot.
+    std::optional<ArrayRef<int32_t>> order = op.getOrder();
     int64_t run = getRunLength(mapping, mapping.shape.back(), element);
-    if (mapping.shape.back() % run != 0)
+    if (order || mapping.shape.back() % run != 0)
       run = 1;
+    ArrayRef<int64_t> slotShape = bufferType.getSlotType().getShape();
     SmallVector<Value> base = getBaseCoordinates(rewriter, loc, mapping);
     SmallVector<Value> elements;
     for (int64_t first = 0; first < mapping.getNumElements(); first += run) {
-      Value index = getRowMajorIndex(
-          rewriter, loc,
-          getElementCoordinates(rewriter, loc, mapping, base, first),
-          mapping.shape);
+      SmallVector<Value> coordinates =
+          getElementCoordinates(rewriter, loc, mapping, base, first);
+      if (order) {
+        SmallVector<Value> inSlot(coordinates.size());
+        for (auto [i, dim] : llvm::enumerate(*order))
+          inSlot[dim] = coordinates[i];
+        coordinates = inSlot;
+      }
+      Value index = getRowMajorIndex(rewriter, loc, coordinates, slotShape);
       Value address = LLVM::GEPOp::create(rewriter, loc, slot.getType(),
                                           element, slot, ValueRange{index});
       if (run == 1) {

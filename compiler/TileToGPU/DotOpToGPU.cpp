@@ -2,10 +2,11 @@
 //
 // The operands go to shared memory in row-major order (any layout can be
 // stored there; an operand an asynchronous copy left in a slot is already
-// there), then each thread accumulates its own elements of the
-// result over k: per step it reads the rows of `a` and the columns of `b`
-// its elements need, once each, and does one multiply-add per element, as
-// Triton's FMA dot does. Correct for every shape and element type.
+// there, read in the order its tile.local_load gives), then each thread
+// accumulates its own elements of the result over k: per step it reads the
+// rows of `a` and the columns of `b` its elements need, once each, and
+// does one multiply-add per element, as Triton's FMA dot does. Correct for
+// every shape and element type.
 //
 // On NVIDIA targets, f16 and bf16 operands (and f32 operands that allow
 // tf32) with an f32 accumulator and shapes that divide into 16x8x16
@@ -212,50 +213,81 @@ Value mmaSync(OpBuilder &b, Location loc, MmaShape shape,
       .getResult();
 }
 
-/// Where a dot can read `operand` row-major without staging it: the slot a
+/// Where a dot's k loop reads an operand in shared memory: element (r, c)
+/// at `base[start + r * rowStride + c * colStride]` (elements of the type
+/// the loop reads).
+struct SharedOperand {
+  Value base;
+  int64_t rowStride = 0, colStride = 1, start = 0;
+
+  Value getAddress(OpBuilder &b, Location loc, Type element, Value row,
+                   Value col) const {
+    Value index = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc, row, createI32(b, loc, rowStride)),
+        arith::MulIOp::create(b, loc, col, createI32(b, loc, colStride)));
+    if (start)
+      index = arith::AddIOp::create(b, loc, index, createI32(b, loc, start));
+    return LLVM::GEPOp::create(b, loc, base.getType(), element, base,
+                               ValueRange{index});
+  }
+};
+
+/// Where a dot can read `operand` without staging it: the slot a
 /// `tile.local_load` read it from (an asynchronous copy's destination,
-/// which no thread overwrites before the next `tile.async_wait`); null for
-/// any other operand.
-Value getSlotResidentOperand(ConversionPatternRewriter &rewriter, Location loc,
-                             Value operand) {
+/// which no thread overwrites before the next `tile.async_wait`), in the
+/// read's order; nothing for any other operand.
+std::optional<SharedOperand>
+getSlotResidentOperand(ConversionPatternRewriter &rewriter, Location loc,
+                       Value operand) {
   auto read = operand.getDefiningOp<tile::LocalLoadOp>();
   if (!read)
-    return {};
+    return std::nullopt;
   Value buffer = rewriter.getRemappedValue(read.getBuffer());
   Value slot = rewriter.getRemappedValue(read.getSlot());
   if (!buffer || !slot)
-    return {};
-  return getSlotAddress(rewriter, loc, buffer, slot,
-                        read.getBuffer().getType());
+    return std::nullopt;
+  ArrayRef<int64_t> shape = read.getType().getShape();
+  SharedOperand resident{
+      getSlotAddress(rewriter, loc, buffer, slot, read.getBuffer().getType())};
+  // Transposed, element (r, c) is the slot's (c, r), in rows of shape[0].
+  if (read.getOrder())
+    resident.rowStride = 1, resident.colStride = shape[0];
+  else
+    resident.rowStride = shape[1];
+  return resident;
 }
 
-/// Where a dot's k loop reads its operands row-major: A at `a`, B at `b`
-/// plus `bStart` elements. `staged`: an operand went through the scratch,
-/// which another op may reuse only after a barrier.
-struct RowMajorOperands {
-  Value a, b;
-  int64_t bStart = 0;
+/// Where a dot's k loop reads its operands. `staged`: an operand went
+/// through the scratch, which another op may reuse only after a barrier.
+struct DotOperands {
+  SharedOperand a, b;
   bool staged = false;
 };
 
 /// Operands of the type the k loop reads (`storage`) that a
 /// `tile.local_load` produced are read in their slot; the others are stored
-/// to the scratch as `storage` (`convert`ed), A at 0 and B after it when
-/// both are, between barriers.
-RowMajorOperands placeRowMajorOperands(ConversionPatternRewriter &rewriter,
-                                       Location loc, tile::DotOp op, Value a,
-                                       Value b, Type storage,
-                                       function_ref<Value(Value)> convert) {
-  auto resident = [&](Value operand) -> Value {
+/// to the scratch row-major as `storage` (`convert`ed), A at 0 and B after
+/// it when both are, between barriers.
+DotOperands placeDotOperands(ConversionPatternRewriter &rewriter, Location loc,
+                             tile::DotOp op, Value a, Value b, Type storage,
+                             function_ref<Value(Value)> convert) {
+  auto resident = [&](Value operand) -> std::optional<SharedOperand> {
     if (getElementTypeOrSelf(operand.getType()) != storage)
-      return {};
+      return std::nullopt;
     return getSlotResidentOperand(rewriter, loc, operand);
   };
-  RowMajorOperands placed{resident(op.getA()), resident(op.getB())};
-  placed.bStart =
-      placed.a || placed.b ? 0 : op.getA().getType().getNumElements();
-  placed.staged = !placed.a || !placed.b;
+  std::optional<SharedOperand> residentA = resident(op.getA());
+  std::optional<SharedOperand> residentB = resident(op.getB());
+  RankedTensorType aType = op.getA().getType(), bType = op.getB().getType();
   Value scratch = getSharedScratch(rewriter, loc);
+  DotOperands placed;
+  placed.a =
+      residentA ? *residentA : SharedOperand{scratch, aType.getDimSize(1)};
+  placed.b = residentB ? *residentB
+                       : SharedOperand{scratch, bType.getDimSize(1), 1,
+                                       residentA ? 0 : aType.getNumElements()};
+  placed.staged = !residentA || !residentB;
   if (placed.staged) {
     gpu::BarrierOp::create(rewriter, loc);
     auto stage = [&](Value values, Type type, int64_t start) {
@@ -265,14 +297,12 @@ RowMajorOperands placeRowMajorOperands(ConversionPatternRewriter &rewriter,
       storeRowMajor(rewriter, loc, scratch, storage, start, elements,
                     getMapping(type));
     };
-    if (!placed.a)
-      stage(a, op.getA().getType(), 0);
-    if (!placed.b)
-      stage(b, op.getB().getType(), placed.bStart);
+    if (!residentA)
+      stage(a, aType, 0);
+    if (!residentB)
+      stage(b, bType, placed.b.start);
     gpu::BarrierOp::create(rewriter, loc);
   }
-  placed.a = placed.a ? placed.a : scratch;
-  placed.b = placed.b ? placed.b : scratch;
   return placed;
 }
 
@@ -296,10 +326,8 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
         return success();
       }
     Location loc = op.getLoc();
-    RankedTensorType aType = op.getA().getType(), bType = op.getB().getType();
     RankedTensorType cType = op.getType();
-    int64_t K = aType.getDimSize(1);
-    int64_t N = bType.getDimSize(1);
+    int64_t K = op.getA().getType().getDimSize(1);
     Type accElement = cType.getElementType();
     bool isFloat = isa<FloatType>(accElement);
     tile::ThreadMapping acc = getMapping(cType);
@@ -315,11 +343,8 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
     };
     // An operand of the accumulator's type that a copy left in a slot is
     // read there.
-    RowMajorOperands operands = placeRowMajorOperands(
-        rewriter, loc, op, adaptor.getA(), adaptor.getB(), accElement, extend);
-    Value aBase = operands.a, bBase = operands.b;
-    int64_t bStart = operands.bStart;
-    bool staged = operands.staged;
+    DotOperands operands = placeDotOperands(rewriter, loc, op, adaptor.getA(),
+                                            adaptor.getB(), accElement, extend);
 
     // The rows and columns of this thread's accumulator elements.
     SmallVector<Value> base = getBaseCoordinates(rewriter, loc, acc);
@@ -346,28 +371,17 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
         rewriter, loc, zero, bound, one, ValueRange{adaptor.getAcc()},
         [&](OpBuilder &b, Location l, Value iv, ValueRange args) {
           Value k = arith::IndexCastOp::create(b, l, b.getI32Type(), iv);
-          auto load = [&](Value base, Value index) -> Value {
-            Value address = LLVM::GEPOp::create(
-                b, l, base.getType(), accElement, base, ValueRange{index});
-            return LLVM::LoadOp::create(b, l, accElement, address);
+          auto load = [&](const SharedOperand &operand, Value row,
+                          Value col) -> Value {
+            return LLVM::LoadOp::create(
+                b, l, accElement,
+                operand.getAddress(b, l, accElement, row, col));
           };
           SmallVector<Value> aRow, bCol;
           for (Value row : rows)
-            aRow.push_back(load(
-                aBase,
-                arith::AddIOp::create(
-                    b, l, arith::MulIOp::create(b, l, row, createI32(b, l, K)),
-                    k)));
+            aRow.push_back(load(operands.a, row, k));
           for (Value col : cols)
-            bCol.push_back(
-                load(bBase,
-                     arith::AddIOp::create(
-                         b, l,
-                         arith::AddIOp::create(
-                             b, l,
-                             arith::MulIOp::create(b, l, k, createI32(b, l, N)),
-                             col),
-                         createI32(b, l, bStart))));
+            bCol.push_back(load(operands.b, k, col));
           SmallVector<Value> lhs, rhs;
           for (int64_t e = 0; e < acc.getNumElements(); ++e) {
             SmallVector<int64_t> indices = acc.getIndices(e);
@@ -385,7 +399,7 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
           scf::YieldOp::create(b, l, next);
         });
     // Another exchange may reuse the scratch once every thread is done.
-    if (staged)
+    if (operands.staged)
       gpu::BarrierOp::create(rewriter, loc);
     rewriter.replaceOp(op, loop.getResult(0));
     return success();
@@ -410,12 +424,9 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
     tile::ThreadMapping acc = getMapping(cType);
     // Operands an asynchronous copy left in a slot are read there; the
     // others are staged row-major in the scratch (A, then B).
-    RowMajorOperands operands =
-        placeRowMajorOperands(rewriter, loc, op, adaptor.getA(), adaptor.getB(),
-                              element, [](Value v) { return v; });
-    Value aBase = operands.a, bBase = operands.b;
-    int64_t aStart = 0, bStart = operands.bStart;
-    bool staged = operands.staged;
+    DotOperands operands =
+        placeDotOperands(rewriter, loc, op, adaptor.getA(), adaptor.getB(),
+                         element, [](Value v) { return v; });
 
     auto constant = [&](OpBuilder &ob, int64_t c) {
       return createI32(ob, loc, c);
@@ -463,13 +474,10 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
             vector::FromElementsOp::create(b, loc, fragmentType, values));
       }
 
-    auto load = [&](OpBuilder &ob, Value base, Value row, Value col,
-                    int64_t stride, int64_t start) -> Value {
-      Value index =
-          add(ob, add(ob, mul(ob, row, stride), col), constant(ob, start));
-      Value address = LLVM::GEPOp::create(ob, loc, base.getType(), element,
-                                          base, ValueRange{index});
-      return LLVM::LoadOp::create(ob, loc, element, address);
+    auto load = [&](OpBuilder &ob, const SharedOperand &operand, Value row,
+                    Value col) -> Value {
+      return LLVM::LoadOp::create(
+          ob, loc, element, operand.getAddress(ob, loc, element, row, col));
     };
     auto kLoop = scf::ForOp::create(
         b, loc, arith::ConstantIndexOp::create(b, loc, 0),
@@ -497,8 +505,7 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
                 col = add(kb, mul(kb, t, 2),
                           constant(kb, (i & 1) + 8 * (i >> 2)));
               }
-              values.push_back(
-                  load(kb, aBase, row, add(kb, col, k0), K, aStart));
+              values.push_back(load(kb, operands.a, row, add(kb, col, k0)));
             }
             aFragments.push_back(values);
           }
@@ -510,8 +517,7 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
                               ? add(kb, t, constant(kb, 4 * i))
                               : add(kb, mul(kb, t, 2),
                                     constant(kb, (i & 1) + 8 * (i >> 1)));
-              values.push_back(
-                  load(kb, bBase, add(kb, row, k0), col, N, bStart));
+              values.push_back(load(kb, operands.b, add(kb, row, k0), col));
             }
             bFragments.push_back(values);
           }
@@ -523,7 +529,7 @@ struct DotOpLowering : public OpConversionPattern<tile::DotOp> {
           scf::YieldOp::create(kb, loc, next);
         });
     // Another exchange may reuse the scratch once every warp is done.
-    if (staged)
+    if (operands.staged)
       gpu::BarrierOp::create(b, loc);
 
     SmallVector<Value> result(accElements);

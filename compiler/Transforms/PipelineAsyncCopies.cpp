@@ -239,7 +239,8 @@ void AsyncCopyPipeliner::run() {
       b.setInsertionPoint(copied.load);
       Value slot = tile::LocalLoadOp::create(b, copied.load.getLoc(),
                                              copied.load.getType(),
-                                             copied.buffer, readSlot);
+                                             copied.buffer, readSlot,
+                                             /*order=*/DenseI32ArrayAttr());
       copied.load.getResult().replaceAllUsesWith(slot);
     }
     b.setInsertionPointAfter(lastWrite ? lastWrite : wait.getOperation());

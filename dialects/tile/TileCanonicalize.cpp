@@ -104,9 +104,37 @@ OpFoldResult TransOp::fold(FoldAdaptor adaptor) {
   return reshapeSplatConstant(adaptor.getSrc(), getType());
 }
 
+namespace {
+/// trans(local_load(buf[slot])) reads the slot transposed: one local_load
+/// with the composed order (none when it is the identity), at the original
+/// read, so the tile is not exchanged through shared memory again.
+struct TransOfLocalLoad : public OpRewritePattern<TransOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(TransOp op,
+                                PatternRewriter &rewriter) const override {
+    auto read = op.getSrc().getDefiningOp<LocalLoadOp>();
+    if (!read)
+      return failure();
+    SmallVector<int32_t> order;
+    for (int32_t dim : op.getOrder())
+      order.push_back(read.getOrder() ? (*read.getOrder())[dim] : dim);
+    DenseI32ArrayAttr orderAttr;
+    if (!llvm::equal(order, llvm::seq<int32_t>(0, order.size())))
+      orderAttr = rewriter.getDenseI32ArrayAttr(order);
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPoint(read);
+    rewriter.replaceOp(op, LocalLoadOp::create(rewriter, read.getLoc(),
+                                               op.getType(), read.getBuffer(),
+                                               read.getSlot(), orderAttr));
+    return success();
+  }
+};
+} // namespace
+
 void TransOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                           MLIRContext *context) {
-  results.add<SplatThroughShapeOp<TransOp>>(context);
+  results.add<SplatThroughShapeOp<TransOp>, TransOfLocalLoad>(context);
 }
 
 OpFoldResult AddPtrOp::fold(FoldAdaptor adaptor) {

@@ -132,28 +132,36 @@ LogicalResult ReshapeOp::verify() {
   return success();
 }
 
-LogicalResult TransOp::verify() {
-  auto src = getSrc().getType(), dst = getResult().getType();
-  ArrayRef<int32_t> order = getOrder();
-  if (dst.getRank() != src.getRank())
-    return emitOpError("result rank ")
-           << dst.getRank() << " differs from source rank " << src.getRank();
-  if (static_cast<int64_t>(order.size()) != src.getRank())
-    return emitOpError("order has ") << order.size() << " entries for a rank-"
-                                     << src.getRank() << " source";
+/// Whether `order` permutes the dimensions of `src` into those of `dst`:
+/// dimension `i` of `dst` is dimension `order[i]` of `src`.
+static LogicalResult verifyPermutation(Operation *op, ArrayRef<int32_t> order,
+                                       ArrayRef<int64_t> src,
+                                       ArrayRef<int64_t> dst) {
+  int64_t rank = src.size();
+  if (static_cast<int64_t>(dst.size()) != rank)
+    return op->emitOpError("result rank ")
+           << dst.size() << " differs from source rank " << rank;
+  if (static_cast<int64_t>(order.size()) != rank)
+    return op->emitOpError("order has ")
+           << order.size() << " entries for a rank-" << rank << " source";
   SmallVector<bool> seen(order.size(), false);
   for (int32_t dim : order) {
-    if (dim < 0 || dim >= src.getRank() || seen[dim])
-      return emitOpError("order must be a permutation of [0, ")
-             << src.getRank() << ")";
+    if (dim < 0 || dim >= rank || seen[dim])
+      return op->emitOpError("order must be a permutation of [0, ")
+             << rank << ")";
     seen[dim] = true;
   }
   for (auto [i, dim] : llvm::enumerate(order))
-    if (dst.getDimSize(i) != src.getDimSize(dim))
-      return emitOpError("result dimension ")
+    if (dst[i] != src[dim])
+      return op->emitOpError("result dimension ")
              << i << " must be source dimension " << dim << " of size "
-             << src.getDimSize(dim);
+             << src[dim];
   return success();
+}
+
+LogicalResult TransOp::verify() {
+  return verifyPermutation(*this, getOrder(), getSrc().getType().getShape(),
+                           getResult().getType().getShape());
 }
 
 //===----------------------------------------------------------------------===//
@@ -397,6 +405,14 @@ LogicalResult AsyncCopyOp::verify() {
 }
 
 LogicalResult LocalLoadOp::verify() {
-  return verifySlotType(*this, cast<RankedTensorType>(getType()),
-                        getBuffer().getType(), "the result");
+  auto result = cast<RankedTensorType>(getType());
+  std::optional<ArrayRef<int32_t>> order = getOrder();
+  if (!order)
+    return verifySlotType(*this, result, getBuffer().getType(), "the result");
+  RankedTensorType slot = getBuffer().getType().getSlotType();
+  if (result.getElementType() != slot.getElementType())
+    return emitOpError("the result's element type ")
+           << result.getElementType() << " is not the buffer's "
+           << slot.getElementType();
+  return verifyPermutation(*this, *order, slot.getShape(), result.getShape());
 }

@@ -479,12 +479,24 @@ def Tile_LocalLoadOp : Tile_Op<"local_load", [
     ```mlir
     %t = tile.local_load %buf[%slot] : !tile.shared<3x64x32xf16> -> tensor<64x32xf16>
     ```
+
+    With `order`, the tile is read with its dimensions permuted, as
+    `tile.trans` with that order would give it: result dimension `i` is the
+    slot's dimension `order[i]`. `tile.trans` of a `tile.local_load`
+    canonicalizes to this form, which reads the transpose straight from the
+    slot (a dot reads its operand there in place) instead of exchanging it
+    through shared memory a second time.
+
+    ```mlir
+    %kt = tile.local_load %buf[%slot] order = [1, 0] : !tile.shared<2x64x32xf32> -> tensor<32x64xf32>
+    ```
   }];
-  let arguments = (ins Tile_SharedBufferType:$buffer, I32:$slot);
+  let arguments = (ins Tile_SharedBufferType:$buffer, I32:$slot,
+                       OptionalAttr<DenseI32ArrayAttr>:$order);
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = [{
-    $buffer `[` $slot `]` attr-dict `:` qualified(type($buffer)) `->`
-    type($result)
+    $buffer `[` $slot `]` (`order` `=` $order^)? attr-dict `:`
+    qualified(type($buffer)) `->` type($result)
   }];
   let hasVerifier = 1;
 }

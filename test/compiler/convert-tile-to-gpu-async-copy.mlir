@@ -161,3 +161,46 @@ tile.func @fma_dot_from_slots(%s: i32, %c: !tile.ptr<f32>) attributes {tile.num_
   tile.store %cb, %d : tensor<8x8x!tile.ptr<f32>, #blocked>
   tile.return
 }
+
+// -----
+
+// A transposed read of a slot (what tile.trans of a local_load
+// canonicalizes to) feeds the FMA dot in place as well: B's element (k, n)
+// is the slot's (n, k), at n * 8 + k. Nothing is staged, so there is no
+// barrier around the dot.
+// CHECK-LABEL: gpu.func @fma_dot_from_transposed_slot
+// CHECK-NOT:     gpu.barrier
+// CHECK-NOT:     llvm.store
+// CHECK:         scf.for
+// CHECK:           llvm.load %{{.*}} : !llvm.ptr<3> -> f32
+// CHECK:           math.fma
+// CHECK-NOT:     gpu.barrier
+// CHECK:         gpu.return
+#blocked = #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [1, 1], order = [1, 0]}>
+tile.func @fma_dot_from_transposed_slot(%s: i32, %c: !tile.ptr<f32>) attributes {tile.num_threads = 32 : i32} {
+  %ba = tile.local_alloc : !tile.shared<2x8x8xf32>
+  %bb = tile.local_alloc : !tile.shared<2x8x8xf32>
+  %a = tile.local_load %ba[%s] : !tile.shared<2x8x8xf32> -> tensor<8x8xf32, #blocked>
+  %b = tile.local_load %bb[%s] order = [1, 0] : !tile.shared<2x8x8xf32> -> tensor<8x8xf32, #blocked>
+  %zero = arith.constant dense<0.0> : tensor<8x8xf32, #blocked>
+  %d = tile.dot %a, %b, %zero : tensor<8x8xf32, #blocked> * tensor<8x8xf32, #blocked> -> tensor<8x8xf32, #blocked>
+  %cb = tile.splat %c : tensor<8x8x!tile.ptr<f32>, #blocked>
+  tile.store %cb, %d : tensor<8x8x!tile.ptr<f32>, #blocked>
+  tile.return
+}
+
+// -----
+
+// Read on its own, a transposed slot is loaded element by element (a
+// thread's run is contiguous in the result, strided in the slot).
+// CHECK-LABEL: gpu.func @transposed_read
+// CHECK-COUNT-4: llvm.load %{{.*}} : !llvm.ptr<3> -> f32
+// CHECK-NOT:     vector<4xf32>, !llvm.ptr<3>
+#row = #tile.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [1, 1], order = [1, 0]}>
+tile.func @transposed_read(%s: i32, %c: !tile.ptr<f32>) attributes {tile.num_threads = 32 : i32} {
+  %b = tile.local_alloc : !tile.shared<1x16x8xf32>
+  %t = tile.local_load %b[%s] order = [1, 0] : !tile.shared<1x16x8xf32> -> tensor<8x16xf32, #row>
+  %cb = tile.splat %c : tensor<8x16x!tile.ptr<f32>, #row>
+  tile.store %cb, %t : tensor<8x16x!tile.ptr<f32>, #row>
+  tile.return
+}

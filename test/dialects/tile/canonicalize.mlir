@@ -271,3 +271,21 @@ tile.func private @trans_not_inverse(%x: tensor<2x3x4xf32>) -> tensor<3x4x2xf32>
   %c = tile.trans %b order = [2, 0, 1] : tensor<4x2x3xf32> -> tensor<3x4x2xf32>
   tile.return %c : tensor<3x4x2xf32>
 }
+
+// -----
+
+// A transpose of a slot's read is a transposed read of the slot, made at
+// the original read; transposing a transposed read gives the plain read.
+// CHECK-LABEL: tile.func private @trans_of_local_load
+// CHECK-DAG:     %[[T:.*]] = local_load %{{.*}}[%{{.*}}] order = [1, 0] : !tile.shared<2x16x32xf32> -> tensor<32x16xf32>
+// CHECK-DAG:     %[[P:.*]] = local_load %{{.*}}[%{{.*}}] : !tile.shared<2x16x32xf32> -> tensor<16x32xf32>
+// CHECK-NOT:     trans
+// CHECK:         return %[[T]], %[[P]]
+tile.func private @trans_of_local_load(%s: i32) -> (tensor<32x16xf32>, tensor<16x32xf32>) {
+  %b = tile.local_alloc : !tile.shared<2x16x32xf32>
+  %t = tile.local_load %b[%s] : !tile.shared<2x16x32xf32> -> tensor<16x32xf32>
+  %tt = tile.trans %t order = [1, 0] : tensor<16x32xf32> -> tensor<32x16xf32>
+  %r = tile.local_load %b[%s] order = [1, 0] : !tile.shared<2x16x32xf32> -> tensor<32x16xf32>
+  %rt = tile.trans %r order = [1, 0] : tensor<32x16xf32> -> tensor<16x32xf32>
+  tile.return %tt, %rt : tensor<32x16xf32>, tensor<16x32xf32>
+}

@@ -27,6 +27,24 @@ tile.func private @read_shape(%s: i32) {
 
 // -----
 
+tile.func private @read_order_shape(%s: i32) {
+  %b = tile.local_alloc : !tile.shared<2x16x32xf32>
+  // expected-error @+1 {{'tile.local_load' op result dimension 0 must be source dimension 1 of size 32}}
+  %t = tile.local_load %b[%s] order = [1, 0] : !tile.shared<2x16x32xf32> -> tensor<16x32xf32>
+  tile.return
+}
+
+// -----
+
+tile.func private @read_order_permutation(%s: i32) {
+  %b = tile.local_alloc : !tile.shared<2x16x32xf32>
+  // expected-error @+1 {{'tile.local_load' op order must be a permutation of [0, 2)}}
+  %t = tile.local_load %b[%s] order = [1, 1] : !tile.shared<2x16x32xf32> -> tensor<32x32xf32>
+  tile.return
+}
+
+// -----
+
 tile.func private @negative_wait() {
   // expected-error @+1 {{attribute 'pending' failed to satisfy constraint}}
   tile.async_wait -1
