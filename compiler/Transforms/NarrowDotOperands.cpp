@@ -48,10 +48,9 @@ Value buildNarrowOperand(OpBuilder &builder, Extension extension) {
   if (!extension.trans)
     return extension.narrow;
   auto type = cast<RankedTensorType>(extension.trans.getType());
-  return tile::TransOp::create(builder, extension.trans.getLoc(),
-                               type.clone(extension.getNarrowType()),
-                               extension.narrow,
-                               extension.trans.getOrderAttr());
+  return tile::TransOp::create(
+      builder, extension.trans.getLoc(), type.clone(extension.getNarrowType()),
+      extension.narrow, extension.trans.getOrderAttr());
 }
 
 struct TileNarrowDotOperandsPass
@@ -77,8 +76,8 @@ struct TileNarrowDotOperandsPass
           Operation *producer = wide.getDefiningOp();
           if (!isa<tile::TransOp, arith::ExtFOp>(producer))
             break;
-          wide = isa<tile::TransOp>(producer) ? producer->getOperand(0)
-                                               : Value();
+          wide =
+              isa<tile::TransOp>(producer) ? producer->getOperand(0) : Value();
           producer->erase();
         }
       }
