@@ -400,12 +400,16 @@ LogicalResult LayoutAssigner::assign(Operation *op) {
     return success();
   }
   if (isa<tile::ReduceOp, tile::ScanOp>(op)) {
-    // Reductions and scans work on blocked operands of one layout.
+    // Reductions and scans work on blocked operands of one layout; a
+    // reduction to scalars takes its operand's slice as it is (its result
+    // needs no layout).
+    bool toScalars = llvm::none_of(op->getResultTypes(), isRankedTile);
     Attribute source;
     for (OpOperand &operand : tensorOperands) {
       if (!source) {
         source = getLayout(operand.get());
-        if (!isa<tile::BlockedLayoutAttr>(source))
+        if (!isa<tile::BlockedLayoutAttr>(source) &&
+            !(toScalars && isa<tile::SliceLayoutAttr>(source)))
           source = getDefaultLayout(
               cast<RankedTensorType>(operand.get().getType()).getShape());
       }

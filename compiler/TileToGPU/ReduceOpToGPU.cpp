@@ -34,7 +34,14 @@ struct ReduceOpLowering : public OpConversionPattern<tile::ReduceOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto sourceType = cast<RankedTensorType>(op.getSrcs()[0].getType());
-    if (!isa<tile::BlockedLayoutAttr>(sourceType.getEncoding()))
+    // A slice's mapping numbers its lanes, warps and copies as a blocked
+    // one does; only a tile result needs the source blocked (its layout is
+    // the source's slice).
+    bool toScalars = llvm::none_of(op.getResultTypes(), [](Type type) {
+      return isa<RankedTensorType>(type);
+    });
+    if (!isa<tile::BlockedLayoutAttr>(sourceType.getEncoding()) &&
+        !(toScalars && isa<tile::SliceLayoutAttr>(sourceType.getEncoding())))
       return rewriter.notifyMatchFailure(op, "source layout is not blocked");
     tile::ThreadMapping m = getMapping(sourceType);
     unsigned axis = op.getAxis();

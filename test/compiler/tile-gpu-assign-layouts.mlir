@@ -186,6 +186,43 @@ tile.func @running_max(%x: !tile.ptr<f32>, %out: !tile.ptr<f32>, %n: i32) {
 
 // -----
 
+// A reduction to a scalar takes the slice its operand comes in (the row
+// sums' squares here): its result needs no layout, so nothing converts.
+// CHECK-LABEL: tile.func @total_of_row_sums
+// CHECK-NOT:     convert_layout
+// CHECK:         %[[SUMS:.+]] = reduce({{.*}}) axis = 1 : (tensor<64x64xf32, #{{.+}}>) -> tensor<64xf32, #[[ROWS:.+]]>
+// CHECK:         %[[SQ:.+]] = arith.mulf %[[SUMS]], %[[SUMS]] : tensor<64xf32, #[[ROWS]]>
+// CHECK:         reduce(%[[SQ]]) axis = 0 : (tensor<64xf32, #[[ROWS]]>) -> f32
+// CHECK-NOT:     convert_layout
+tile.func @total_of_row_sums(%x: !tile.ptr<f32>, %out: !tile.ptr<f32>) {
+  %rows = tile.make_range 0, 64 : tensor<64xi32>
+  %r2 = tile.expand_dims %rows axis = 1 : tensor<64xi32> -> tensor<64x1xi32>
+  %c2 = tile.expand_dims %rows axis = 0 : tensor<64xi32> -> tensor<1x64xi32>
+  %c64 = arith.constant dense<64> : tensor<64x1xi32>
+  %ro = arith.muli %r2, %c64 : tensor<64x1xi32>
+  %rb = tile.broadcast %ro : tensor<64x1xi32> -> tensor<64x64xi32>
+  %cb = tile.broadcast %c2 : tensor<1x64xi32> -> tensor<64x64xi32>
+  %off = arith.addi %rb, %cb : tensor<64x64xi32>
+  %base = tile.splat %x : tensor<64x64x!tile.ptr<f32>>
+  %p = tile.addptr %base, %off : tensor<64x64x!tile.ptr<f32>>, tensor<64x64xi32>
+  %v = tile.load %p : tensor<64x64x!tile.ptr<f32>>
+  %s = tile.reduce(%v) axis = 1 : (tensor<64x64xf32>) -> tensor<64xf32> {
+  ^bb0(%a: f32, %b: f32):
+    %r = arith.addf %a, %b : f32
+    tile.yield %r : f32
+  }
+  %sq = arith.mulf %s, %s : tensor<64xf32>
+  %t = tile.reduce(%sq) axis = 0 : (tensor<64xf32>) -> f32 {
+  ^bb0(%a: f32, %b: f32):
+    %r = arith.addf %a, %b : f32
+    tile.yield %r : f32
+  }
+  tile.store %out, %t : !tile.ptr<f32>
+  tile.return
+}
+
+// -----
+
 // A loop-carried tile keeps one layout on entry, in the body and on exit.
 // CHECK-LABEL: tile.func @carried
 // CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<128xf32, #[[C:.+]]>)

@@ -112,6 +112,32 @@ def test_non_commutative_reduction_keeps_index_order(device, rng, R, T, axis):
 
 
 @recur.jit
+def compose_all_kernel(a_ptr, b_ptr, out_ptr, R: rl.constexpr, T: rl.constexpr):
+    r = rl.arange(0, R)[:, None]
+    t = rl.arange(0, T)[None, :]
+    a = rl.load(a_ptr + r * T + t)
+    b = rl.load(b_ptr + r * T + t)
+    ra, rb = rl.reduce((a, b), axis=1, combine_fn=compose)
+    # The rows' maps come in a slice layout; composing them to scalars
+    # reduces the slice as it is.
+    ta, tb = rl.reduce((ra, rb), axis=0, combine_fn=compose)
+    rl.store(out_ptr, ta)
+    rl.store(out_ptr + 1, tb)
+
+
+@pytest.mark.parametrize("R,T", [(64, 64), (256, 4), (8, 128)])
+def test_reduction_of_a_slice_to_scalars_keeps_index_order(device, rng, R, T):
+    a = rng.choice([-1.0, 1.0], size=(R, T)).astype(np.float32)
+    b = rng.integers(-3, 4, size=(R, T)).astype(np.float32)
+    out = np.zeros(2, np.float32)
+    compose_all_kernel[(1,)](a, b, out, R=R, T=T)
+    ref_a, ref_b = 1.0, 0.0
+    for x, y in zip(a.ravel().astype(np.float64), b.ravel().astype(np.float64)):
+        ref_a, ref_b = ref_a * x, ref_b * x + y
+    np.testing.assert_array_equal(out, np.array([ref_a, ref_b], np.float32))
+
+
+@recur.jit
 def transpose_kernel(x_ptr, y_ptr, M: rl.constexpr, N: rl.constexpr):
     r = rl.arange(0, M)[:, None]
     c = rl.arange(0, N)[None, :]
