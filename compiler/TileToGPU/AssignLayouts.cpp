@@ -69,6 +69,10 @@ public:
 
 private:
   tile::BlockedLayoutAttr getDefaultLayout(ArrayRef<int64_t> shape);
+  /// The default layout for `value`'s shape.
+  tile::BlockedLayoutAttr getDefaultLayoutOf(Value value) {
+    return getDefaultLayout(cast<RankedTensorType>(value.getType()).getShape());
+  }
   /// `getHint`'s layout for `value` when it is blocked; else the default
   /// for its shape.
   tile::BlockedLayoutAttr getBlockedHint(Value value);
@@ -180,7 +184,6 @@ Attribute LayoutAssigner::getHint(Value value, unsigned depth) {
   auto known = hints.find(value);
   if (known != hints.end())
     return known->second;
-  auto type = cast<RankedTensorType>(value.getType());
   Attribute hint;
   if (depth < 8) {
     for (Operation *user : value.getUsers()) {
@@ -200,14 +203,14 @@ Attribute LayoutAssigner::getHint(Value value, unsigned depth) {
       if (!elementwise)
         continue;
       Attribute userHint = getHint(user->getResult(0), depth + 1);
-      if (userHint != getDefaultLayout(type.getShape())) {
+      if (userHint != getDefaultLayoutOf(value)) {
         hint = userHint;
         break;
       }
     }
   }
   if (!hint)
-    hint = getDefaultLayout(type.getShape());
+    hint = getDefaultLayoutOf(value);
   hints[value] = hint;
   return hint;
 }
@@ -215,7 +218,7 @@ Attribute LayoutAssigner::getHint(Value value, unsigned depth) {
 tile::BlockedLayoutAttr LayoutAssigner::getBlockedHint(Value value) {
   if (auto blocked = dyn_cast<tile::BlockedLayoutAttr>(getHint(value)))
     return blocked;
-  return getDefaultLayout(cast<RankedTensorType>(value.getType()).getShape());
+  return getDefaultLayoutOf(value);
 }
 
 Value LayoutAssigner::rematerialize(Value value, Attribute layout,
@@ -296,8 +299,8 @@ static Attribute getLayout(Value value) {
 
 Attribute LayoutAssigner::getElementwiseLayout(Operation *op, Value result) {
   Attribute hint = getHint(result);
-  auto shape = cast<RankedTensorType>(result.getType()).getShape();
-  if (!op->hasTrait<OpTrait::Elementwise>() || hint != getDefaultLayout(shape))
+  if (!op->hasTrait<OpTrait::Elementwise>() ||
+      hint != getDefaultLayoutOf(result))
     return hint;
   Attribute common;
   for (Value operand : op->getOperands()) {
@@ -351,9 +354,7 @@ LogicalResult LayoutAssigner::assign(Operation *op) {
         if (auto loop = dyn_cast<scf::ForOp>(op)) {
           Attribute inBody =
               getHint(loop.getTiedLoopRegionIterArg(cast<OpResult>(result)));
-          if (inBody !=
-              getDefaultLayout(
-                  cast<RankedTensorType>(result.getType()).getShape()))
+          if (inBody != getDefaultLayoutOf(result))
             layout = inBody;
         }
       setResultLayout(result, layout ? layout : getHint(result));
@@ -410,8 +411,7 @@ LogicalResult LayoutAssigner::assign(Operation *op) {
         source = getLayout(operand.get());
         if (!isa<tile::BlockedLayoutAttr>(source) &&
             !(toScalars && isa<tile::SliceLayoutAttr>(source)))
-          source = getDefaultLayout(
-              cast<RankedTensorType>(operand.get().getType()).getShape());
+          source = getDefaultLayoutOf(operand.get());
       }
       require(op, operand, source);
     }
@@ -448,9 +448,7 @@ LogicalResult LayoutAssigner::assign(Operation *op) {
   else
     return success();
   if (!layout)
-    layout = getDefaultLayout(
-        cast<RankedTensorType>((*tensorOperands.begin()).get().getType())
-            .getShape());
+    layout = getDefaultLayoutOf((*tensorOperands.begin()).get());
   for (Value value : op->getResults())
     if (isRankedTile(value.getType()))
       setResultLayout(value, layout);
