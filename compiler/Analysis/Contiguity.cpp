@@ -68,6 +68,34 @@ static int64_t getScalarDivisibility(Value value) {
   return 1;
 }
 
+int64_t ContiguityAnalysis::getCompareConstancy(arith::CmpIOp cmp) {
+  LastDimInfo lhs = getInfo(cmp.getLhs()), rhs = getInfo(cmp.getRhs());
+  int64_t constancy = std::gcd(lhs.constancy, rhs.constancy);
+  // `range < bound` (or `bound > range`, and the negations) over a run
+  // [s, s + g) whose start and bound are multiples of g: s + i < c for every
+  // i < g exactly when s < c. That is how a row's mask `cols < K` is seen to
+  // hold or fail for whole rows.
+  using arith::CmpIPredicate;
+  auto aligned = [](LastDimInfo range, LastDimInfo bound) {
+    return std::gcd(std::gcd(range.contiguity, range.divisibility),
+                    std::gcd(bound.constancy, bound.divisibility));
+  };
+  switch (cmp.getPredicate()) {
+  case CmpIPredicate::slt:
+  case CmpIPredicate::ult:
+  case CmpIPredicate::sge:
+  case CmpIPredicate::uge:
+    return std::max(constancy, aligned(lhs, rhs));
+  case CmpIPredicate::sgt:
+  case CmpIPredicate::ugt:
+  case CmpIPredicate::sle:
+  case CmpIPredicate::ule:
+    return std::max(constancy, aligned(rhs, lhs));
+  default:
+    return constancy;
+  }
+}
+
 LastDimInfo ContiguityAnalysis::getInfo(Value value) {
   auto it = cache_.find(value);
   if (it != cache_.end())
@@ -140,14 +168,20 @@ LastDimInfo ContiguityAnalysis::compute(Value value) {
     return {1, 1, getScalarDivisibility(value)};
   }
   if (auto broadcast = dyn_cast<tile::BroadcastOp>(op)) {
+    // A last dimension of 1 spreads each element along the row: constant,
+    // and as divisible as the element.
     if (lastDimSize(broadcast.getSrc()) == 1)
-      return {1, size};
+      return {1, size, getInfo(broadcast.getSrc()).divisibility};
     return getInfo(broadcast.getSrc());
   }
   if (auto expand = dyn_cast<tile::ExpandDimsOp>(op)) {
-    if (expand.getAxisAttr().getInt() == expand.getSrc().getType().getRank())
-      return {};
-    return getInfo(expand.getSrc());
+    LastDimInfo source = getInfo(expand.getSrc());
+    if (expand.getAxisAttr().getInt() != expand.getSrc().getType().getRank())
+      return source;
+    // A new last dimension of 1: each element is a run of its own, as
+    // divisible as every element of the source (consecutive values are
+    // not, beyond 1).
+    return {1, 1, source.contiguity == 1 ? source.divisibility : 1};
   }
   if (auto addptr = dyn_cast<tile::AddPtrOp>(op)) {
     // Offsets count elements; pointer divisibility counts bytes.
@@ -183,6 +217,15 @@ LastDimInfo ContiguityAnalysis::compute(Value value) {
     if (isSplatOf(mul.getLhs(), 1))
       return {b.contiguity, constancy, b.divisibility};
     return {1, constancy, divisibility};
+  }
+  if (auto cmp = dyn_cast<arith::CmpIOp>(op))
+    return {1, getCompareConstancy(cmp)};
+  // Bitwise ops and selects (masks) are constant where all operands are.
+  if (isa<arith::AndIOp, arith::OrIOp, arith::XOrIOp, arith::SelectOp>(op)) {
+    int64_t constancy = size;
+    for (Value operand : op->getOperands())
+      constancy = std::gcd(constancy, getInfo(operand).constancy);
+    return {1, constancy};
   }
   // Width changes keep both facts (as in Triton, offsets are assumed not to
   // overflow their type).

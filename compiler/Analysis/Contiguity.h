@@ -16,6 +16,10 @@
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/DenseMap.h"
 
+namespace mlir::arith {
+class CmpIOp;
+} // namespace mlir::arith
+
 namespace recur {
 
 /// Facts about the last dimension (of size L) of a tile. Lanes split into
@@ -46,6 +50,8 @@ public:
 private:
   LastDimInfo compute(mlir::Value value);
   LastDimInfo computeLoopArgument(mlir::Value argument);
+  /// Lanes in aligned groups of equal outcomes of an integer comparison.
+  int64_t getCompareConstancy(mlir::arith::CmpIOp cmp);
 
   llvm::DenseMap<mlir::Value, LastDimInfo> cache_;
   /// Assumptions for loop arguments while their loop is being solved.
