@@ -375,6 +375,11 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
       descriptors.
       With `mfma`, each wavefront runs `amdgpu.mfma` on 16x16 tiles where
       they fit.
+    * `tile.async_copy` starts `cp.async` copies of each thread's runs, or
+      with `bulk-copies` one `cp.async.bulk` per row, issued by the thread
+      holding the row's first element, for rows found contiguous and
+      aligned (at run time); `tile.async_commit` and `tile.async_wait`
+      then also arrive at and wait on a ring of mbarriers, one per group.
     * `tile.print` becomes `gpu.printf` (one line per element, from the
       element's canonical holder) and `tile.assert` becomes `cf.assert`;
       without `device-printf` (AMD targets) both are errors.
@@ -400,6 +405,11 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
            "Lower tile.async_copy to cp.async (NVIDIA sm_80 and later); "
            "without it the copies are ordinary loads and stores, complete "
            "when they return">,
+    Option<"bulkCopies", "bulk-copies", "bool", /*default=*/"false",
+           "Copy whole rows of a tile.async_copy with the Tensor Memory "
+           "Accelerator's bulk copies (sm_90 cp.async.bulk), their groups "
+           "completing on mbarriers, where the rows are contiguous, 16-byte "
+           "multiples and masked whole">,
     Option<"dynamicSharedAbove", "dynamic-shared-above", "int64_t",
            /*default=*/"0",
            "Make a shared-memory scratch larger than this many bytes dynamic "

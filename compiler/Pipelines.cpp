@@ -167,6 +167,8 @@ static void addDistributionPasses(OpPassManager &pm,
   distribute.mmaSync = target.vendor == GPUTarget::Vendor::CUDA;
   distribute.wgmma = target.hasWgmma();
   distribute.cpAsync = target.vendor == GPUTarget::Vendor::CUDA;
+  // sm_90's Tensor Memory Accelerator copies whole rows for one thread.
+  distribute.bulkCopies = target.hasWgmma();
   distribute.mfma = target.vendor == GPUTarget::Vendor::ROCm;
   // AMD's printf lives in the ROCm device libraries, which are not linked.
   distribute.devicePrintf =

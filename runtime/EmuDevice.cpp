@@ -84,6 +84,11 @@ void recur::addEmulatorSymbols(
   RECUR_EMU_SYMBOL(__recur_emu_cp_async);
   RECUR_EMU_SYMBOL(__recur_emu_cp_async_commit_group);
   RECUR_EMU_SYMBOL(__recur_emu_cp_async_wait_group);
+  RECUR_EMU_SYMBOL(__recur_emu_mbarrier_init);
+  RECUR_EMU_SYMBOL(__recur_emu_mbarrier_arrive);
+  RECUR_EMU_SYMBOL(__recur_emu_mbarrier_expect_tx);
+  RECUR_EMU_SYMBOL(__recur_emu_mbarrier_try_wait_parity);
+  RECUR_EMU_SYMBOL(__recur_emu_cp_async_bulk);
   RECUR_EMU_SYMBOL(__recur_emu_wgmma);
   RECUR_EMU_SYMBOL(__recur_emu_wgmma_fence);
   RECUR_EMU_SYMBOL(__recur_emu_wgmma_commit_group);

@@ -442,6 +442,93 @@ struct CpAsyncOpLowering : public OpRewritePattern<NVVM::CpAsyncOp> {
   }
 };
 
+/// mbarriers and bulk copies become calls of the same names: the emulator
+/// keeps each mbarrier's phase and queues the copies on it.
+struct MBarrierInitOpLowering : public OpRewritePattern<NVVM::MBarrierInitOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(NVVM::MBarrierInitOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getPredicate())
+      return rewriter.notifyMatchFailure(op, "predicated");
+    callIntrinsic(rewriter, op, "__recur_emu_mbarrier_init", {},
+                  {op.getAddr(), op.getCount()});
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct MBarrierArriveOpLowering
+    : public OpRewritePattern<NVVM::MBarrierArriveOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(NVVM::MBarrierArriveOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getCount() || (op.getRes() && !op.getRes().use_empty()))
+      return rewriter.notifyMatchFailure(op, "counted or state-returning");
+    callIntrinsic(rewriter, op, "__recur_emu_mbarrier_arrive", {},
+                  {op.getAddr()});
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct MBarrierExpectTxOpLowering
+    : public OpRewritePattern<NVVM::MBarrierExpectTxOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(NVVM::MBarrierExpectTxOp op,
+                                PatternRewriter &rewriter) const override {
+    callIntrinsic(rewriter, op, "__recur_emu_mbarrier_expect_tx", {},
+                  {op.getAddr(), op.getTxcount()});
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct MBarrierTryWaitParityOpLowering
+    : public OpRewritePattern<NVVM::MBarrierTryWaitParityOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(NVVM::MBarrierTryWaitParityOp op,
+                                PatternRewriter &rewriter) const override {
+    callIntrinsic(rewriter, op, "__recur_emu_mbarrier_try_wait_parity", {},
+                  {op.getAddr(), op.getPhase()});
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct CpAsyncBulkOpLowering
+    : public OpRewritePattern<NVVM::CpAsyncBulkGlobalToSharedClusterOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(NVVM::CpAsyncBulkGlobalToSharedClusterOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getMulticastMask() || op.getL2CacheHint())
+      return rewriter.notifyMatchFailure(op, "multicast or cache hint");
+    callIntrinsic(rewriter, op, "__recur_emu_cp_async_bulk", {},
+                  {op.getDstMem(), op.getSrcMem(), op.getSize(), op.getMbar()});
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// Casts between address spaces are no-ops once every pointer is the
+/// host's (a block's shared window is inside its cluster's).
+struct AddrSpaceCastOpLowering
+    : public OpRewritePattern<LLVM::AddrSpaceCastOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LLVM::AddrSpaceCastOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getArg().getType() != op.getType())
+      return failure();
+    rewriter.replaceOp(op, op.getArg());
+    return success();
+  }
+};
+
 /// A shared-memory address taken as an integer (wgmma's descriptors) is its
 /// offset in the block's shared memory, as on the GPU, where the shared
 /// window starts at 0. Runs before the pointers lose their address space.
@@ -562,6 +649,9 @@ struct ConvertGPUToEmuPass
     patterns.add<OrderingOpLowering<NVVM::CpAsyncWaitGroupOp>>(
         context, "__recur_emu_cp_async_wait_group");
     patterns.add<CpAsyncOpLowering, MfmaOpLowering>(context);
+    patterns.add<MBarrierInitOpLowering, MBarrierArriveOpLowering,
+                 MBarrierExpectTxOpLowering, MBarrierTryWaitParityOpLowering,
+                 CpAsyncBulkOpLowering, AddrSpaceCastOpLowering>(context);
     FrozenRewritePatternSet frozen(std::move(patterns));
     for (func::FuncOp fn : kernels)
       if (failed(applyPatternsGreedily(fn, frozen)))

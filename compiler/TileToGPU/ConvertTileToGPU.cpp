@@ -23,7 +23,7 @@ namespace {
 /// ops the patterns then convert.
 LogicalResult buildGPUModule(ModuleOp module, bool registerAccumulators,
                              int64_t dynamicSharedAbove,
-                             SharedBufferOffsets &offsets) {
+                             SharedBufferOffsets &offsets, BulkCopyPlan &bulk) {
   OpBuilder builder(module.getContext());
   SmallVector<tile::FuncOp> kernels;
   for (auto fn : module.getOps<tile::FuncOp>()) {
@@ -46,6 +46,25 @@ LogicalResult buildGPUModule(ModuleOp module, bool registerAccumulators,
       tile::SharedBufferType type = alloc.getType();
       scratch += type.getNumSlots() * getSlotBytes(type);
     });
+  // Then the mbarriers of kernels with bulk copies.
+  SmallVector<std::pair<tile::FuncOp, BulkCopyKernel *>> bulkKernels;
+  for (tile::FuncOp fn : kernels) {
+    bool hasBulkCopies = false;
+    fn.walk([&](tile::AsyncCopyOp copy) {
+      hasBulkCopies |= bulk.copies.contains(copy);
+    });
+    if (!hasBulkCopies)
+      continue;
+    BulkCopyKernel &state = bulk.kernels.emplace_back();
+    state.count = getBulkCopyRingCount(fn);
+    state.offset = llvm::alignTo(scratch, 8);
+    scratch = state.offset + 8 * state.count;
+    fn.walk([&](Operation *op) {
+      if (isa<tile::AsyncCopyOp, tile::AsyncCommitOp, tile::AsyncWaitOp>(op))
+        bulk.kernelOf[op] = &state;
+    });
+    bulkKernels.emplace_back(fn, &state);
+  }
 
   module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                   builder.getUnitAttr());
@@ -70,6 +89,8 @@ LogicalResult buildGPUModule(ModuleOp module, bool registerAccumulators,
   }
   for (tile::FuncOp fn : kernels)
     fn->moveBefore(gpuModule.getBody(), gpuModule.getBody()->end());
+  for (auto [fn, state] : bulkKernels)
+    initBulkCopyKernel(fn, *state);
   return success();
 }
 
@@ -113,10 +134,18 @@ struct ConvertTileToGPUPass
           isa<RankedTensorType>(op->getOperand(0).getType()))
         contiguity[op] = analysis.getInfo(op->getOperand(0));
     });
+    BulkCopyPlan bulk;
+    if (bulkCopies)
+      module.walk([&](tile::AsyncCopyOp copy) {
+        int64_t maskConstancy =
+            copy.getMask() ? analysis.getInfo(copy.getMask()).constancy : 0;
+        if (canCopyRowsInBulk(copy, contiguity.lookup(copy), maskConstancy))
+          bulk.copies.insert(copy);
+      });
     // wgmma (which stages its accumulator) takes the dots that fit it first.
     SharedBufferOffsets offsets;
     if (failed(buildGPUModule(module, mmaSync && !wgmma, dynamicSharedAbove,
-                              offsets)))
+                              offsets, bulk)))
       return signalPassFailure();
 
     TileToGPUTypeConverter converter;
@@ -138,7 +167,7 @@ struct ConvertTileToGPUPass
     populateViewOpToGPUPatterns(converter, patterns);
     populateLoadStoreOpToGPUPatterns(converter, patterns, contiguity);
     populateAsyncCopyOpToGPUPatterns(converter, patterns, contiguity, offsets,
-                                     cpAsync);
+                                     cpAsync, bulk);
     populateDotOpToGPUPatterns(converter, patterns, mmaSync);
     if (wgmma)
       populateDotOpToWgmmaPatterns(converter, patterns);

@@ -22,6 +22,9 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include "llvm/ADT/DenseSet.h"
+
+#include <deque>
 #include <optional>
 
 namespace recur {
@@ -261,13 +264,49 @@ int64_t getSlotBytes(tile::SharedBufferType type);
 mlir::Value getSlotAddress(mlir::OpBuilder &builder, mlir::Location loc,
                            mlir::Value buffer, mlir::Value slot,
                            tile::SharedBufferType type);
+
+/// The Tensor Memory Accelerator's bulk copies (sm_90 `cp.async.bulk`) in a
+/// kernel: the `tile.async_copy` ops whose rows they copy, and how the
+/// groups complete. Each commit group has an mbarrier of a ring of `count`
+/// in shared memory at byte `offset`: the copying threads add the rows'
+/// bytes to the group's mbarrier, every thread arrives at it when the group
+/// is committed, and a wait waits for the phase of each group it completes.
+/// Two i32 counters (allocas, which the optimizer keeps in registers) number
+/// the groups committed and the groups waited for.
+struct BulkCopyKernel {
+  int64_t offset = 0;
+  int64_t count = 0;
+  mlir::Value committed, waited;
+};
+struct BulkCopyPlan {
+  /// The copies that take rows in bulk.
+  llvm::DenseSet<mlir::Operation *> copies;
+  /// The kernel of each async copy, commit and wait in kernels with bulk
+  /// copies.
+  llvm::DenseMap<mlir::Operation *, const BulkCopyKernel *> kernelOf;
+  std::deque<BulkCopyKernel> kernels;
+};
+/// Whether an async copy takes its rows in bulk: every row's pointers
+/// consecutive (`pointers`), its bytes a multiple of 16, its mask the same
+/// along it (`maskConstancy`, 0 without a mask), and a thread's share of
+/// the tile more than one vector run.
+bool canCopyRowsInBulk(mlir::Operation *asyncCopy, LastDimInfo pointers,
+                       int64_t maskConstancy);
+/// The mbarriers in the ring of a kernel with bulk copies: one per slot of
+/// its deepest buffer, as many groups as its waits leave in flight.
+int64_t getBulkCopyRingCount(mlir::Operation *kernel);
+/// Creates the counters and initialises the mbarriers (thread 0, then a
+/// barrier) at the start of `kernel`'s body.
+void initBulkCopyKernel(mlir::Operation *kernel, BulkCopyKernel &state);
+
 /// `useCpAsync`: copies as `cp.async` (NVIDIA sm_80 and later); otherwise
-/// ordinary loads and stores.
+/// ordinary loads and stores. `bulk`: the copies that take rows in bulk.
 void populateAsyncCopyOpToGPUPatterns(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns,
                                       const GPUAccessContiguity &contiguity,
                                       const SharedBufferOffsets &offsets,
-                                      bool useCpAsync);
+                                      bool useCpAsync,
+                                      const BulkCopyPlan &bulk);
 /// tile.print as `gpu.printf`, tile.assert as `cf.assert`.
 void populateDebugOpToGPUPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);

@@ -103,6 +103,7 @@ recur_status_t Block::run(uint64_t linearId) {
   for (Group &group : groups_)
     group = Group();
   runQueue_.clear();
+  mbarriers_.clear();
   // splitmix64 of the seed and the block, so that blocks differ.
   random_ = (uint64_t(kernel_.schedule_seed) << 32 ^ linearId) +
             0x9E3779B97F4A7C15ull;
@@ -175,6 +176,11 @@ void Block::fiberMain() {
 }
 
 void Block::yield() { switchFiber(fibers_[running_].context, scheduler_); }
+
+void Block::sleep() {
+  fibers_[running_].state = State::AtMbarrier;
+  yield();
+}
 
 void Block::wake(unsigned thread) {
   fibers_[thread].state = State::Runnable;
@@ -352,8 +358,10 @@ void Block::exitThread() {
 }
 
 std::string Block::deadlockMessage() const {
-  int atBarrier = -1, inCollective = -1, inGroup = -1;
+  int atBarrier = -1, inCollective = -1, inGroup = -1, atMbarrier = -1;
   for (unsigned t = 0; t < numThreads_; ++t) {
+    if (fibers_[t].state == State::AtMbarrier && atMbarrier < 0)
+      atMbarrier = static_cast<int>(t);
     if (fibers_[t].state == State::AtBarrier && atBarrier < 0)
       atBarrier = static_cast<int>(t);
     if (fibers_[t].state == State::InCollective && inCollective < 0)
@@ -362,6 +370,10 @@ std::string Block::deadlockMessage() const {
       inGroup = static_cast<int>(t);
   }
   std::string message = "deadlock in " + blockName() + ":";
+  if (atMbarrier >= 0)
+    message += " " + threadName(atMbarrier) +
+               " waits for an mbarrier phase that never completes (threads "
+               "that never arrive, or bytes announced and never copied);";
   if (inGroup >= 0 && inCollective < 0 && atBarrier < 0)
     return message + " " + threadName(inGroup) +
            " waits for its warpgroup at " + groupWaitingFor(inGroup)->op->name;

@@ -2,11 +2,11 @@
 //
 // A Block runs the threads of one GPU block as fibers on the OS thread that
 // calls run(), switching only where a GPU thread could wait for another: at
-// a barrier, at a warp collective and at exit. The scheduler is a
-// FIFO of runnable fibers; a barrier or a collective is completed by the
-// thread that arrives last, which wakes the others. Because a block never
-// leaves its OS thread, the emulator finds the running block and fiber in
-// thread-local storage (Block::current), and code that caches a
+// a barrier, at a warp collective, on an mbarrier phase and at exit. The
+// scheduler is a FIFO of runnable fibers; a barrier or a collective is
+// completed by the thread that arrives last, which wakes the others. Because a
+// block never leaves its OS thread, the emulator finds the running block and
+// fiber in thread-local storage (Block::current), and code that caches a
 // thread-local's address across a fiber switch still sees its own block.
 //
 //===----------------------------------------------------------------------===//
@@ -17,6 +17,7 @@
 #include "runtime/emu/AsyncCopies.h"
 #include "runtime/emu/FiberContext.h"
 #include "runtime/emu/FiberStack.h"
+#include "runtime/emu/Mbarriers.h"
 #include "runtime/emu/RecurEmu.h"
 
 #include <cstdint>
@@ -75,10 +76,17 @@ public:
   char *sharedMemory() const { return shared_; }
   /// The running thread's queued cp.async copies.
   AsyncCopies &asyncCopies() { return fibers_[running_].asyncCopies; }
+  /// The block's mbarriers and the bulk copies queued on them.
+  Mbarriers &mbarriers() { return mbarriers_; }
   size_t sharedBytes() const { return sharedBytes_; }
 
   /// Waits until every thread of the block has arrived.
   void barrier();
+  /// Suspends the running thread, waiting on an mbarrier phase, until
+  /// wake() names it.
+  void sleep();
+  /// Makes `thread` runnable again.
+  void wake(unsigned thread);
   /// Waits until every live lane of the running thread's warp has called
   /// `op` with `key`; `args` is this lane's record for op.complete.
   void collective(const CollectiveOp &op, uint32_t key, void *args);
@@ -111,6 +119,7 @@ private:
     AtBarrier,
     InCollective,
     InGroupCollective,
+    AtMbarrier,
     Exited
   };
   struct Fiber {
@@ -140,7 +149,6 @@ private:
   const Group *groupWaitingFor(unsigned thread) const;
   void exitThread();
   void yield();
-  void wake(unsigned thread);
   void completeCollective(unsigned warp);
   std::string deadlockMessage() const;
   std::string faultMessage() const;
@@ -156,6 +164,7 @@ private:
   std::vector<Group> groups_;
   std::vector<void *> groupArgs_;
   std::deque<unsigned> runQueue_;
+  Mbarriers mbarriers_;
   FiberContext scheduler_;
   char *shared_ = nullptr;
   size_t sharedBytes_ = 0;

@@ -148,6 +148,21 @@ void __recur_emu_cp_async(void *dst, const void *src, int32_t size,
 void __recur_emu_cp_async_commit_group(void);
 void __recur_emu_cp_async_wait_group(int32_t pending);
 
+/* sm_90 mbarriers and the Tensor Memory Accelerator's bulk copies:
+ * mbarrier.init.shared.b64 [bar], count; mbarrier.arrive.shared.b64 _, [bar];
+ * mbarrier.expect_tx.shared.b64 [bar], bytes; a loop on
+ * mbarrier.try_wait.parity.shared.b64 [bar], parity (returns once that
+ * phase has completed); cp.async.bulk.shared::cluster.global
+ * .mbarrier::complete_tx::bytes [dst], [src], size, [bar] (size a multiple
+ * of 16, both addresses 16-byte aligned). A bulk copy is queued on its
+ * mbarrier and lands when the phase's last thread arrives. */
+void __recur_emu_mbarrier_init(void *mbarrier, int32_t count);
+void __recur_emu_mbarrier_arrive(void *mbarrier);
+void __recur_emu_mbarrier_expect_tx(void *mbarrier, int32_t bytes);
+void __recur_emu_mbarrier_try_wait_parity(void *mbarrier, int32_t parity);
+void __recur_emu_cp_async_bulk(void *dst, const void *src, int32_t size,
+                               void *mbarrier);
+
 /* v_mfma_f32_16x16x16f16 on a 64-lane wavefront: a, b: 4 halves each, c, d:
  * 4 floats. v_mfma_f32_32x32x8f16: a, b: 4 halves, c, d: 16 floats. */
 void __recur_emu_mfma_f32_16x16x16f16(const uint16_t *a, const uint16_t *b,

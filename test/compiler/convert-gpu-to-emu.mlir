@@ -205,3 +205,38 @@ module attributes {gpu.container_module} {
     }
   }
 }
+
+// -----
+
+// mbarriers keep their phases in the emulator, which queues bulk copies on
+// them; the cast to the cluster's shared window is a no-op on the host.
+// CHECK-LABEL: func.func @bulk_copy
+// CHECK-SAME:    (%[[X:.+]]: i64, %[[N:.+]]: i32, %[[PARITY:.+]]: i32)
+// CHECK:         %[[SHARED:.+]] = call @__recur_emu_shared_memory() : () -> !llvm.ptr
+// CHECK:         call @__recur_emu_mbarrier_init(%[[SHARED]], %[[N]]) : (!llvm.ptr, i32) -> ()
+// CHECK:         call @__recur_emu_mbarrier_expect_tx(%[[SHARED]], %[[BYTES:.+]]) : (!llvm.ptr, i32) -> ()
+// CHECK:         %[[SRC:.+]] = llvm.inttoptr %[[X]] : i64 to !llvm.ptr
+// CHECK:         call @__recur_emu_cp_async_bulk(%[[DST:.+]], %[[SRC]], %[[BYTES]], %[[SHARED]]) : (!llvm.ptr, !llvm.ptr, i32, !llvm.ptr) -> ()
+// CHECK:         call @__recur_emu_mbarrier_arrive(%[[SHARED]]) : (!llvm.ptr) -> ()
+// CHECK:         call @__recur_emu_mbarrier_try_wait_parity(%[[SHARED]], %[[PARITY]]) : (!llvm.ptr, i32) -> ()
+// CHECK-NOT:     llvm.addrspacecast
+// CHECK-NOT:     nvvm.
+module attributes {gpu.container_module} {
+  gpu.module @recur_kernels {
+    llvm.mlir.global internal @__recur_shared() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<272 x i8>
+    gpu.func @bulk_copy(%x: i64, %n: i32, %parity: i32) kernel {
+      %c256 = arith.constant 256 : i32
+      %ticks = arith.constant 10000000 : i32
+      %shared = llvm.mlir.addressof @__recur_shared : !llvm.ptr<3>
+      %slot = llvm.getelementptr %shared[16] : (!llvm.ptr<3>) -> !llvm.ptr<3>, i8
+      nvvm.mbarrier.init %shared, %n : !llvm.ptr<3>, i32
+      nvvm.mbarrier.expect_tx %shared, %c256 : !llvm.ptr<3>, i32
+      %src = llvm.inttoptr %x : i64 to !llvm.ptr<1>
+      %dst = llvm.addrspacecast %slot : !llvm.ptr<3> to !llvm.ptr<7>
+      nvvm.cp.async.bulk.shared.cluster.global %dst, %src, %shared, %c256 : !llvm.ptr<7>, !llvm.ptr<1>
+      nvvm.mbarrier.arrive %shared : !llvm.ptr<3>
+      nvvm.mbarrier.try_wait.parity %shared, %parity, %ticks : !llvm.ptr<3>, i32, i32
+      gpu.return
+    }
+  }
+}
