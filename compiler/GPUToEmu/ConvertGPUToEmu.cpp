@@ -442,77 +442,66 @@ struct CpAsyncOpLowering : public OpRewritePattern<NVVM::CpAsyncOp> {
   }
 };
 
-/// mbarriers and bulk copies become calls of the same names: the emulator
-/// keeps each mbarrier's phase and queues the copies on it.
-struct MBarrierInitOpLowering : public OpRewritePattern<NVVM::MBarrierInitOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// An op that is one call of the emulator's `intrinsic` with the operands
+/// `getOperands` picks; it leaves alone (an empty list) the forms the
+/// emulator does not have. How mbarriers and bulk copies are emulated: the
+/// emulator keeps each mbarrier's phase and queues the copies on it.
+template <typename NVVMOp>
+struct IntrinsicCallLowering : public OpRewritePattern<NVVMOp> {
+  using GetOperands = SmallVector<Value> (*)(NVVMOp);
+  IntrinsicCallLowering(MLIRContext *context, StringRef intrinsic,
+                        GetOperands getOperands)
+      : OpRewritePattern<NVVMOp>(context), intrinsic(intrinsic),
+        getOperands(getOperands) {}
 
-  LogicalResult matchAndRewrite(NVVM::MBarrierInitOp op,
+  LogicalResult matchAndRewrite(NVVMOp op,
                                 PatternRewriter &rewriter) const override {
-    if (op.getPredicate())
-      return rewriter.notifyMatchFailure(op, "predicated");
-    callIntrinsic(rewriter, op, "__recur_emu_mbarrier_init", {},
-                  {op.getAddr(), op.getCount()});
+    SmallVector<Value> operands = getOperands(op);
+    if (operands.empty())
+      return rewriter.notifyMatchFailure(op, "a form the emulator lacks");
+    callIntrinsic(rewriter, op, intrinsic, {}, operands);
     rewriter.eraseOp(op);
     return success();
   }
+
+  std::string intrinsic;
+  GetOperands getOperands;
 };
 
-struct MBarrierArriveOpLowering
-    : public OpRewritePattern<NVVM::MBarrierArriveOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(NVVM::MBarrierArriveOp op,
-                                PatternRewriter &rewriter) const override {
-    if (op.getCount() || (op.getRes() && !op.getRes().use_empty()))
-      return rewriter.notifyMatchFailure(op, "counted or state-returning");
-    callIntrinsic(rewriter, op, "__recur_emu_mbarrier_arrive", {},
-                  {op.getAddr()});
-    rewriter.eraseOp(op);
-    return success();
-  }
-};
-
-struct MBarrierExpectTxOpLowering
-    : public OpRewritePattern<NVVM::MBarrierExpectTxOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(NVVM::MBarrierExpectTxOp op,
-                                PatternRewriter &rewriter) const override {
-    callIntrinsic(rewriter, op, "__recur_emu_mbarrier_expect_tx", {},
-                  {op.getAddr(), op.getTxcount()});
-    rewriter.eraseOp(op);
-    return success();
-  }
-};
-
-struct MBarrierTryWaitParityOpLowering
-    : public OpRewritePattern<NVVM::MBarrierTryWaitParityOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(NVVM::MBarrierTryWaitParityOp op,
-                                PatternRewriter &rewriter) const override {
-    callIntrinsic(rewriter, op, "__recur_emu_mbarrier_try_wait_parity", {},
-                  {op.getAddr(), op.getPhase()});
-    rewriter.eraseOp(op);
-    return success();
-  }
-};
-
-struct CpAsyncBulkOpLowering
-    : public OpRewritePattern<NVVM::CpAsyncBulkGlobalToSharedClusterOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(NVVM::CpAsyncBulkGlobalToSharedClusterOp op,
-                                PatternRewriter &rewriter) const override {
-    if (op.getMulticastMask() || op.getL2CacheHint())
-      return rewriter.notifyMatchFailure(op, "multicast or cache hint");
-    callIntrinsic(rewriter, op, "__recur_emu_cp_async_bulk", {},
-                  {op.getDstMem(), op.getSrcMem(), op.getSize(), op.getMbar()});
-    rewriter.eraseOp(op);
-    return success();
-  }
-};
+void populateMbarrierPatterns(RewritePatternSet &patterns) {
+  MLIRContext *context = patterns.getContext();
+  patterns.add<IntrinsicCallLowering<NVVM::MBarrierInitOp>>(
+      context, "__recur_emu_mbarrier_init",
+      [](NVVM::MBarrierInitOp op) -> SmallVector<Value> {
+        if (op.getPredicate())
+          return {};
+        return {op.getAddr(), op.getCount()};
+      });
+  patterns.add<IntrinsicCallLowering<NVVM::MBarrierArriveOp>>(
+      context, "__recur_emu_mbarrier_arrive",
+      [](NVVM::MBarrierArriveOp op) -> SmallVector<Value> {
+        if (op.getCount() || (op.getRes() && !op.getRes().use_empty()))
+          return {};
+        return {op.getAddr()};
+      });
+  patterns.add<IntrinsicCallLowering<NVVM::MBarrierExpectTxOp>>(
+      context, "__recur_emu_mbarrier_expect_tx",
+      [](NVVM::MBarrierExpectTxOp op) -> SmallVector<Value> {
+        return {op.getAddr(), op.getTxcount()};
+      });
+  patterns.add<IntrinsicCallLowering<NVVM::MBarrierTryWaitParityOp>>(
+      context, "__recur_emu_mbarrier_try_wait_parity",
+      [](NVVM::MBarrierTryWaitParityOp op) -> SmallVector<Value> {
+        return {op.getAddr(), op.getPhase()};
+      });
+  patterns.add<IntrinsicCallLowering<NVVM::CpAsyncBulkGlobalToSharedClusterOp>>(
+      context, "__recur_emu_cp_async_bulk",
+      [](NVVM::CpAsyncBulkGlobalToSharedClusterOp op) -> SmallVector<Value> {
+        if (op.getMulticastMask() || op.getL2CacheHint())
+          return {};
+        return {op.getDstMem(), op.getSrcMem(), op.getSize(), op.getMbar()};
+      });
+}
 
 /// Casts between address spaces are no-ops once every pointer is the
 /// host's (a block's shared window is inside its cluster's).
@@ -649,9 +638,8 @@ struct ConvertGPUToEmuPass
     patterns.add<OrderingOpLowering<NVVM::CpAsyncWaitGroupOp>>(
         context, "__recur_emu_cp_async_wait_group");
     patterns.add<CpAsyncOpLowering, MfmaOpLowering>(context);
-    patterns.add<MBarrierInitOpLowering, MBarrierArriveOpLowering,
-                 MBarrierExpectTxOpLowering, MBarrierTryWaitParityOpLowering,
-                 CpAsyncBulkOpLowering, AddrSpaceCastOpLowering>(context);
+    populateMbarrierPatterns(patterns);
+    patterns.add<AddrSpaceCastOpLowering>(context);
     FrozenRewritePatternSet frozen(std::move(patterns));
     for (func::FuncOp fn : kernels)
       if (failed(applyPatternsGreedily(fn, frozen)))

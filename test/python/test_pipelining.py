@@ -147,6 +147,46 @@ def test_sm80_copies_tiles_ahead_with_cp_async():
 
 
 @needs_ptxas
+def test_sm90_copies_whole_rows_with_bulk_copies():
+    # linear_attn's 64x64 f32 chunks (four 16-byte runs per thread) take one
+    # cp.async.bulk per row on sm_90, completing on mbarriers; the delta
+    # rule's [16, 64] chunks (one run per thread) keep cp.async, and sm_80
+    # has no bulk copies. The group counters stay in registers (no stack).
+    from recur.ops import _kernels
+    from test_ops_gpu_compile import _capture, _run_every_operator
+
+    sources = {
+        name: (source, size)
+        for name, source, size in _capture(lambda: _run_every_operator(np.random.default_rng(0)))
+    }
+
+    def compile_operator(name, target):
+        source, size = sources[name]
+        result = _kernels.lower_gpu(source, size, _kernels.gpu_warps(name), 2, target=target)
+        (kernel,) = [k for k in result["kernels"] if k["name"] == name]
+        return result["asm"], kernel
+
+    bulk = "cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes"
+    ptx, kernel = compile_operator("linear_attn", "cuda:sm_90")
+    for instruction in (
+        bulk,
+        "mbarrier.init.shared.b64",
+        "mbarrier.expect_tx",
+        "mbarrier.arrive.shared.b64",
+        "mbarrier.try_wait.parity.shared.b64",
+        "fence.proxy.async.shared::cta",
+        # Rows that are misaligned or masked off take cp.async.
+        "cp.async.cg.shared.global",
+    ):
+        assert instruction in ptx, instruction
+    assert kernel["spill_stores"] == 0 and kernel["stack"] == 0
+    for name, target in (("delta_rule", "cuda:sm_90"), ("linear_attn", "cuda:sm_80")):
+        ptx, _ = compile_operator(name, target)
+        assert "cp.async.cg.shared.global" in ptx
+        assert "cp.async.bulk" not in ptx and "mbarrier" not in ptx
+
+
+@needs_ptxas
 @pytest.mark.parametrize("name", ["matmul", "layer_norm", "softmax", "linear_recurrence"])
 def test_sm80_pipelined_tutorial_kernels_do_not_spill(name):
     kernel = compile_for(name, "cuda:sm_80", num_stages=3)
