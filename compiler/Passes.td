@@ -381,8 +381,9 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
       aligned (at run time); `tile.async_commit` and `tile.async_wait`
       then also arrive at and wait on a ring of mbarriers, one per group.
     * `tile.print` becomes `gpu.printf` (one line per element, from the
-      element's canonical holder) and `tile.assert` becomes `cf.assert`;
-      without `device-printf` (AMD targets) both are errors.
+      element's canonical holder) and `tile.assert` becomes `cf.assert`,
+      or with `trap-asserts` (AMD targets) a printf of the message and a
+      trap where it fails.
   }];
   let options = [
     Option<"mmaSync", "mma-sync", "bool", /*default=*/"false",
@@ -397,10 +398,10 @@ def ConvertTileToGPU : Pass<"convert-tile-to-gpu", "::mlir::ModuleOp"> {
            "Use AMD matrix cores (amdgpu.mfma, CDNA2/3, 64-lane wavefronts) "
            "for the dots that fit them (f16, bf16 or f32 operands, f32 "
            "accumulator; M, N multiples of 16, K of 16 or 4)">,
-    Option<"devicePrintf", "device-printf", "bool", /*default=*/"true",
-           "Lower tile.print to gpu.printf and tile.assert to cf.assert; "
-           "without it (targets whose printf needs unlinked device "
-           "libraries) both are errors">,
+    Option<"trapAsserts", "trap-asserts", "bool", /*default=*/"false",
+           "Lower a failing tile.assert to a gpu.printf of its message and a "
+           "trap (llvm.trap) instead of cf.assert, which has no lowering on "
+           "AMD GPUs">,
     Option<"cpAsync", "cp-async", "bool", /*default=*/"false",
            "Lower tile.async_copy to cp.async (NVIDIA sm_80 and later); "
            "without it the copies are ordinary loads and stores, complete "

@@ -170,9 +170,10 @@ static void addDistributionPasses(OpPassManager &pm,
   // sm_90's Tensor Memory Accelerator copies whole rows for one thread.
   distribute.bulkCopies = target.hasWgmma();
   distribute.mfma = target.vendor == GPUTarget::Vendor::ROCm;
-  // AMD's printf lives in the ROCm device libraries, which are not linked.
-  distribute.devicePrintf =
-      emulated || target.vendor == GPUTarget::Vendor::CUDA;
+  // AMD has no lowering of cf.assert (the emulator has one for every
+  // target).
+  distribute.trapAsserts =
+      !emulated && target.vendor == GPUTarget::Vendor::ROCm;
   // NVIDIA kernels declare at most 48 KiB of shared memory statically; a
   // larger scratch is dynamic, requested at launch (up to 163 KiB on sm_80,
   // 227 KiB on sm_90). AMD's 64 KiB of LDS is all static.
@@ -211,6 +212,9 @@ void recur::buildGPUPipeline(OpPassManager &pm,
     pm.addNestedPass<gpu::GPUModuleOp>(createGridDimToImplicitArgs());
     ConvertGpuOpsToROCDLOpsOptions rocdl;
     rocdl.chipset = target.chip;
+    // gpu.printf as the HIP runtime's printf (hostcalls into the device
+    // libraries' ockl).
+    rocdl.runtime = gpu::amd::Runtime::HIP;
     pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToROCDLOps(rocdl));
   }
   pm.addPass(createReconcileUnrealizedCastsPass());

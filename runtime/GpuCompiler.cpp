@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -223,6 +224,54 @@ std::optional<std::string> findLld() {
                   "ld.lld");
 }
 
+/// The ROCm device libraries' bitcode directory (`ocml.bc`, `ockl.bc`):
+/// `$ROCM_PATH/amdgcn/bitcode` when ROCM_PATH is set; else ROCm's
+/// /opt/rocm, or where Debian's rocm-device-libs package puts them.
+std::optional<std::string> findRocmDeviceLibraries() {
+  std::vector<std::string> roots;
+  if (const char *rocm = std::getenv("ROCM_PATH"))
+    roots.push_back(rocm);
+  else
+    roots = {"/opt/rocm", "/usr/lib/x86_64-linux-gnu",
+             "/usr/lib/aarch64-linux-gnu", "/usr/lib"};
+  for (const std::string &root : roots) {
+    llvm::SmallString<128> bitcode(root);
+    llvm::sys::path::append(bitcode, "amdgcn", "bitcode");
+    llvm::SmallString<128> ocml(bitcode), ockl(bitcode);
+    llvm::sys::path::append(ocml, "ocml.bc");
+    llvm::sys::path::append(ockl, "ockl.bc");
+    if (llvm::sys::fs::exists(ocml) && llvm::sys::fs::exists(ockl))
+      return bitcode.str().str();
+  }
+  return std::nullopt;
+}
+
+/// The device-library functions (`__ocml_*` math, `__ockl_*` printing) that
+/// a lowered module calls.
+std::vector<std::string> getDeviceLibraryCalls(mlir::ModuleOp module) {
+  std::vector<std::string> calls;
+  module.walk([&](mlir::LLVM::LLVMFuncOp fn) {
+    llvm::StringRef name = fn.getName();
+    if (fn.isExternal() &&
+        (name.starts_with("__ocml_") || name.starts_with("__ockl_")))
+      calls.push_back(name.str());
+  });
+  return calls;
+}
+
+/// Links `target` at `link` (below `directory`), creating its parents.
+void linkInto(const TemporaryDirectory &directory, llvm::StringRef target,
+              llvm::ArrayRef<llvm::StringRef> link) {
+  llvm::SmallString<128> path(directory.path);
+  for (llvm::StringRef part : link.drop_back())
+    llvm::sys::path::append(path, part);
+  llvm::sys::fs::create_directories(path);
+  llvm::sys::path::append(path, link.back());
+  if (llvm::sys::fs::create_link(target, path))
+    throw Error(Status::Internal, "cannot link " + target.str() + " into " +
+                                      directory.path.str().str());
+}
+
 std::string getObject(mlir::ModuleOp module) {
   for (auto binary : module.getOps<mlir::gpu::BinaryOp>())
     for (mlir::Attribute attr : binary.getObjects())
@@ -290,21 +339,33 @@ GpuArtifact recur::compileForGpu(llvm::StringRef source,
     return artifact;
   }
 
+  // Upstream's serialisation links `<toolkit>/amdgcn/bitcode`'s libraries
+  // into modules that call them and runs `<toolkit>/llvm/bin/ld.lld`: a
+  // private directory in that shape points at the ones found here, so
+  // kernels that need neither library build without any ROCm install.
+  TemporaryDirectory toolkit;
+  std::vector<std::string> calls = getDeviceLibraryCalls(module);
+  if (!calls.empty()) {
+    std::optional<std::string> libraries = findRocmDeviceLibraries();
+    if (!libraries)
+      throw Error(
+          Status::NotFound,
+          "the kernel calls the ROCm device libraries (" + calls[0] +
+              (calls.size() > 1
+                   ? " and " + std::to_string(calls.size() - 1) + " more"
+                   : std::string()) +
+              ": f64 math, printing), and none were found: install "
+              "ROCm or Debian's rocm-device-libs, or set ROCM_PATH");
+    linkInto(toolkit, *libraries, {"amdgcn", "bitcode"});
+  }
   mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
-  artifact.assembly = serialize(module, "isa", "");
+  artifact.assembly = serialize(module, "isa", toolkit.path);
   readAmdgpuMetadata(artifact);
   std::optional<std::string> lld = findLld();
   if (!lld)
     throw Error(Status::NotFound, "ld.lld not found: install lld or ROCm, or "
                                   "set RECUR_LLD");
-  TemporaryDirectory toolkit;
-  llvm::SmallString<128> bin(toolkit.path);
-  llvm::sys::path::append(bin, "llvm", "bin");
-  llvm::sys::fs::create_directories(bin);
-  llvm::sys::path::append(bin, "ld.lld");
-  if (llvm::sys::fs::create_link(*lld, bin))
-    throw Error(Status::Internal,
-                "cannot link " + *lld + " into " + toolkit.path.str().str());
+  linkInto(toolkit, *lld, {"llvm", "bin", "ld.lld"});
   artifact.binary = serialize(*copy, "bin", toolkit.path);
   return artifact;
 }

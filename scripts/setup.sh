@@ -8,6 +8,7 @@ APT_PACKAGES=(
   cmake ninja-build ccache g++ python3 python3-pip
   libfmt-dev libgtest-dev pybind11-dev nlohmann-json3-dev libopenblas-dev
   libopenmpi-dev openmpi-bin
+  rocm-device-libs
 )
 
 missing=()

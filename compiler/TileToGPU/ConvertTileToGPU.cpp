@@ -114,19 +114,6 @@ struct ConvertTileToGPUPass
     });
     if (unlaid.wasInterrupted())
       return signalPassFailure();
-    if (!devicePrintf) {
-      WalkResult unsupported = module.walk([&](Operation *op) {
-        if (isa<tile::AssertOp, tile::PrintOp>(op))
-          return WalkResult(op->emitOpError(
-              "has no lowering for this GPU target yet: device-side printing "
-              "on AMD GPUs needs the ROCm device libraries, which Recur does "
-              "not link"));
-        return WalkResult::advance();
-      });
-      if (unsupported.wasInterrupted())
-        return signalPassFailure();
-    }
-
     GPUAccessContiguity contiguity;
     ContiguityAnalysis analysis;
     module.walk([&](Operation *op) {
@@ -162,7 +149,7 @@ struct ConvertTileToGPUPass
     scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                          target);
     populateFuncOpToGPUPatterns(converter, patterns);
-    populateDebugOpToGPUPatterns(converter, patterns);
+    populateDebugOpToGPUPatterns(converter, patterns, trapAsserts);
     populateElementwiseOpToGPUPatterns(converter, patterns);
     populateViewOpToGPUPatterns(converter, patterns);
     populateLoadStoreOpToGPUPatterns(converter, patterns, contiguity);

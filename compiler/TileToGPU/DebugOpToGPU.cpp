@@ -12,9 +12,11 @@
 //   `__assertfail`, which stops the kernel and fails the launch, and the
 //   emulator reports it as the launch's assertion error.
 //
-// AMD GPUs print (and report asserts) through the ROCm device libraries,
-// which Recur does not link yet: there, convert-tile-to-gpu without
-// `device-printf` rejects both ops with an error that says so.
+// AMD GPUs print through the ROCm device libraries (the HIP runtime's
+// hostcall printf), which the runtime links into kernels that print, and
+// have no lowering of `cf.assert`: with `trap-asserts`, a thread whose
+// elements fail prints the message and traps (`s_trap`), which ends the
+// kernel and fails the launch.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +26,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
@@ -60,7 +63,9 @@ bool isDistributed(Type type) {
 }
 
 struct AssertOpLowering : public OpConversionPattern<tile::AssertOp> {
-  using OpConversionPattern::OpConversionPattern;
+  AssertOpLowering(const TypeConverter &converter, MLIRContext *context,
+                   bool trapAsserts)
+      : OpConversionPattern(converter, context), trapAsserts(trapAsserts) {}
 
   LogicalResult
   matchAndRewrite(tile::AssertOp op, OpAdaptor adaptor,
@@ -71,10 +76,27 @@ struct AssertOpLowering : public OpConversionPattern<tile::AssertOp> {
         isa<VectorType>(condition.getType())
             ? allTrue(rewriter, loc, unpackElements(rewriter, loc, condition))
             : condition;
-    cf::AssertOp::create(rewriter, loc, ok, getAssertMessage(op));
+    std::string message = getAssertMessage(op);
+    if (!trapAsserts) {
+      cf::AssertOp::create(rewriter, loc, ok, message);
+      rewriter.eraseOp(op);
+      return success();
+    }
+    Value failed = arith::XOrIOp::create(
+        rewriter, loc, ok, arith::ConstantIntOp::create(rewriter, loc, 1, 1));
+    scf::IfOp::create(rewriter, loc, failed, [&](OpBuilder &b, Location l) {
+      gpu::PrintfOp::create(
+          b, l,
+          b.getStringAttr("Assertion failed: " + escapeFormat(message) + "\n"),
+          ValueRange{});
+      LLVM::Trap::create(b, l);
+      scf::YieldOp::create(b, l);
+    });
     rewriter.eraseOp(op);
     return success();
   }
+
+  bool trapAsserts;
 };
 
 struct PrintOpLowering : public OpConversionPattern<tile::PrintOp> {
@@ -161,7 +183,8 @@ struct PrintOpLowering : public OpConversionPattern<tile::PrintOp> {
 } // namespace
 
 void recur::populateDebugOpToGPUPatterns(const TypeConverter &converter,
-                                         RewritePatternSet &patterns) {
-  patterns.add<AssertOpLowering, PrintOpLowering>(converter,
-                                                  patterns.getContext());
+                                         RewritePatternSet &patterns,
+                                         bool trapAsserts) {
+  patterns.add<AssertOpLowering>(converter, patterns.getContext(), trapAsserts);
+  patterns.add<PrintOpLowering>(converter, patterns.getContext());
 }

@@ -307,9 +307,11 @@ void populateAsyncCopyOpToGPUPatterns(const mlir::TypeConverter &converter,
                                       const SharedBufferOffsets &offsets,
                                       bool useCpAsync,
                                       const BulkCopyPlan &bulk);
-/// tile.print as `gpu.printf`, tile.assert as `cf.assert`.
+/// tile.print as `gpu.printf`, tile.assert as `cf.assert`, or with
+/// `trapAsserts` as a printf of its message and `llvm.trap` where it fails.
 void populateDebugOpToGPUPatterns(const mlir::TypeConverter &converter,
-                                  mlir::RewritePatternSet &patterns);
+                                  mlir::RewritePatternSet &patterns,
+                                  bool trapAsserts);
 /// `useMmaSync`: NVIDIA tensor cores (`mma.sync`) where the dot fits them.
 void populateDotOpToGPUPatterns(const mlir::TypeConverter &converter,
                                 mlir::RewritePatternSet &patterns,

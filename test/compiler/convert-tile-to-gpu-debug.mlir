@@ -1,5 +1,5 @@
 // RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu | FileCheck %s
-// RUN: not recur-opt %s -split-input-file -convert-tile-to-gpu=device-printf=false 2>&1 | FileCheck %s --check-prefix=AMD
+// RUN: recur-opt %s -split-input-file -verify-diagnostics -convert-tile-to-gpu=trap-asserts=true | FileCheck %s --check-prefix=AMD
 
 #blocked = #tile.blocked<{sizePerThread = [2], threadsPerWarp = [32], warpsPerCTA = [2], order = [0]}>
 
@@ -11,7 +11,16 @@
 // CHECK:         %[[E1:.+]] = vector.extract %[[CMP]][1] : i1 from vector<2xi1>
 // CHECK:         %[[OK:.+]] = arith.andi %[[E0]], %[[E1]] : i1
 // CHECK:         cf.assert %[[OK]], "100% in range at {{.*}}convert-tile-to-gpu-debug.mlir:{{[0-9]+}}"
-// AMD:           error: 'tile.assert' op has no lowering for this GPU target yet: device-side printing on AMD GPUs needs the ROCm device libraries
+// With trap-asserts (AMD), a thread whose elements fail prints the message
+// and traps.
+// AMD-LABEL:     gpu.func @assert
+// AMD:           %[[OK:.+]] = arith.andi %{{.+}}, %{{.+}} : i1
+// AMD:           %[[FAILED:.+]] = arith.xori %[[OK]], %true : i1
+// AMD:           scf.if %[[FAILED]] {
+// AMD-NEXT:        gpu.printf "Assertion failed: 100%% in range at {{.*}}convert-tile-to-gpu-debug.mlir:{{[0-9]+}}\0A"
+// AMD-NEXT:        llvm.intr.trap
+// AMD-NEXT:      }
+// AMD-NOT:       cf.assert
 tile.func @assert() attributes {tile.num_threads = 64 : i32} {
   %r = tile.make_range 0, 128 : tensor<128xi32, #blocked>
   %c = arith.constant dense<100> : tensor<128xi32, #blocked>
@@ -41,7 +50,8 @@ tile.func @assert() attributes {tile.num_threads = 64 : i32} {
 // CHECK:           gpu.printf "pid (%d, %d, %d) idx (%lld) 50%% r = 0x%llx\0A", %{{.+}}, %{{.+}}, %{{.+}}, %[[INDEX]], %[[VALUE]] : i32, i32, i32, i64, i64
 // CHECK:         scf.if
 // CHECK:           gpu.printf "pid (%d, %d, %d) only a prefix\0A"
-// AMD:           error: 'tile.print' op has no lowering for this GPU target yet
+// AMD-LABEL:     gpu.func @print
+// AMD-COUNT-3:     gpu.printf
 tile.func @print(%x: f32) attributes {tile.num_threads = 64 : i32} {
   %r = tile.make_range 0, 32 : tensor<32xi32, #blocked>
   tile.print "x = " %x : f32

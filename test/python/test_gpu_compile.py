@@ -6,6 +6,7 @@ cubin that ptxas accepts with no spills, AMDGCN assembly and an HSACO code
 object. The figures come from `ptxas -v`.
 """
 
+import os
 import re
 import shutil
 
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 import recur
+import recur.language as rl
 from recur import _C
 from recur.compiler.compiler import GPU_TARGETS
 from recur.runtime import cache, device
@@ -277,12 +279,66 @@ def test_debug_ops_use_vprintf_and_assertfail(target):
         assert kernel.metadata["spill_stores"] == 0
 
 
-@pytest.mark.parametrize("kernel", [print_kernel, assert_kernel])
-def test_debug_ops_on_amd_name_what_is_missing(kernel):
-    with pytest.raises(Exception, match="tile.(print|assert).* ROCm device libraries"):
+def rocm_device_libraries():
+    roots = (
+        [os.environ["ROCM_PATH"]]
+        if "ROCM_PATH" in os.environ
+        else ["/opt/rocm", "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib"]
+    )
+    return any(os.path.exists(os.path.join(r, "amdgcn", "bitcode", "ocml.bc")) for r in roots)
+
+
+needs_rocm_device_libraries = pytest.mark.skipif(
+    not rocm_device_libraries(),
+    reason="no ROCm device libraries (install ROCm or Debian's rocm-device-libs)",
+)
+
+
+@recur.jit
+def exp_f64_kernel(x_ptr, N: rl.constexpr):
+    offsets = rl.arange(0, N)
+    rl.store(x_ptr + offsets, rl.exp(rl.load(x_ptr + offsets)))
+
+
+@needs_lld
+@needs_rocm_device_libraries
+@pytest.mark.parametrize("target", ["rocm:gfx90a", "rocm:gfx942"])
+def test_amd_kernels_link_the_device_libraries_they_call(target):
+    signature = {"x_ptr": "*fp32"}
+    # tile.print: the HIP runtime's hostcall printf, from ockl.
+    printing = recur.compile(print_kernel, signature=signature, constexprs={"N": 64}, target=target)
+    assert "hidden_hostcall_buffer" in printing.asm["amdgcn"]
+    # tile.assert: the message, then a trap.
+    asserting = recur.compile(
+        assert_kernel, signature=signature, constexprs={"N": 64}, target=target
+    )
+    assert "s_trap 2" in asserting.asm["amdgcn"]
+    assert "hidden_hostcall_buffer" in asserting.asm["amdgcn"]
+    # f64 exp: ocml's, linked (no call left to resolve).
+    exp = recur.compile(
+        exp_f64_kernel, signature={"x_ptr": "*fp64"}, constexprs={"N": 64}, target=target
+    )
+    assert "__ocml_exp_f64" not in exp.asm["amdgcn"]
+    for kernel in (printing, asserting, exp):
+        assert kernel.asm["hsaco"][:4] == b"\x7fELF"
+        assert kernel.metadata["spill_stores"] == 0
+
+
+@needs_lld
+def test_amd_kernels_without_the_device_libraries_say_where_to_get_them(monkeypatch, tmp_path):
+    monkeypatch.setenv("ROCM_PATH", str(tmp_path / "no-rocm"))
+    monkeypatch.setenv("RECUR_CACHE_DIR", str(tmp_path / "cache"))
+    with pytest.raises(
+        Exception, match=r"ROCm device libraries \(__ocml_exp_f64.*rocm-device-libs"
+    ):
         recur.compile(
-            kernel, signature={"x_ptr": "*fp32"}, constexprs={"N": 64}, target="rocm:gfx942"
+            exp_f64_kernel, signature={"x_ptr": "*fp64"}, constexprs={"N": 64}, target="rocm:gfx942"
         )
+    # f32 math takes polynomials: no library, and it builds without them.
+    kernel = recur.compile(
+        exp_f64_kernel, signature={"x_ptr": "*fp32"}, constexprs={"N": 64}, target="rocm:gfx942"
+    )
+    assert kernel.asm["hsaco"][:4] == b"\x7fELF"
 
 
 def gpu_present():
