@@ -13,6 +13,12 @@
 // barrier makes visible like the asynchronous ones. A `tile.local_load`
 // reads each thread's runs back as vectors.
 //
+// With bulk copies (sm_90), a copy whose rows are whole runs of 16-byte
+// multiples is one `cp.async.bulk` per aligned, unmasked row, started by the
+// row's first holder, whose groups complete on a ring of mbarriers that the
+// commits arrive at and the waits wait on (docs/gpu.md, "Bulk copies on
+// sm_90").
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/TileToGPU/PatternsToGPU.h"

@@ -7,17 +7,20 @@ calls the operator methods with its slice; they return this rank's slice of
 the output, and the final state on every rank when asked.
 
 The linear recurrences (``linear_attn``, ``gla``, ``ssd``, ``selective_scan``;
-the delta rules with one more pass) run in two compiled passes
-per rank around one carry step:
+the delta rules with one more pass) run around one carry step:
 
 1. the operator on the slice from a zero state gives the slice's state
-   contribution ``S_r``; GLA's slice transition is ``D_r = exp(Σ_t g_t)``
-   per key;
+   contribution ``S_r`` and its outputs from that state; GLA's slice
+   transition is ``D_r = exp(Σ_t g_t)`` per key;
 2. the carry (``runtime/distributed/LinearCarry.h``, over the communicator)
    gives the state entering the slice and the final state: ``"allgather"``
    (LASP-2: one all-gather of ``(S_r, D_r)``, each rank folds its prefix) or
    ``"ring"`` (the sequential pass);
-3. the operator on the slice from the entering state gives the outputs.
+3. the outputs from the entering state ``S_in``: for ``linear_attn`` and
+   ``ssd`` on float32 host arrays, the step-1 outputs plus
+   what ``S_in`` adds, one matrix product per step (``scale q_t S_in``,
+   ``exp(A_h Σ_{s≤t} Δ_s) S_in C_t``); otherwise a second pass of the
+   operator from ``S_in``.
 
 Packed sequences (``cu_seqlens``) carry the state of the sequence open at
 each slice's end, the fold resetting where a sequence starts; each
@@ -71,6 +74,38 @@ def choose_linear_strategy(ranks: int, state_bytes: int, transition_bytes: int) 
         "allgather_s": allgather,
         "ring_s": ring,
     }
+
+
+def _corrects_on_host(inputs, outputs) -> bool:
+    """Whether a slice's outputs from a zero state take the entering state's
+    share on the host: float32 host arrays (reduced-precision outputs are
+    rounded already, GPU arrays stay on their device), which then need no
+    second pass of the operator."""
+    return (
+        isinstance(inputs, np.ndarray)
+        and isinstance(outputs, np.ndarray)
+        and inputs.dtype == np.float32
+        and outputs.dtype == np.float32
+    )
+
+
+def _add_entering_state_outputs(outputs, queries, incoming, decay=None, gate=None):
+    """Adds to a slice's outputs ``[B, T, H, V]`` (float32, in place) what the
+    state ``S_in`` ``[B, H, K, V]`` entering it contributes where the
+    transition is a scalar per head and step: ``gate_t ⊙ decay_t (q_t S_in)``
+    for queries ``[B, T, H, K]``, ``decay`` ``[B, T, H]`` and ``gate`` like
+    the outputs (None: 1). One sgemm per sequence and head, written into the
+    outputs' strided rows."""
+    incoming = np.asarray(incoming, np.float32)
+    for b in range(outputs.shape[0]):
+        for h in range(outputs.shape[2]):
+            added = queries[b, :, h, :] @ incoming[b, h]
+            if decay is not None:
+                added *= decay[b, :, h, None]
+            if gate is not None:
+                added *= gate[b, :, h, :]
+            outputs[b, :, h, :] += added
+    return outputs
 
 
 def _step_sizes(dt, bias, softplus):
@@ -319,15 +354,22 @@ class SequenceParallel:
         self._agree(name, description)
         run = getattr(ops, name)
         gates = () if g is None else (as_array(g, "g"),)
-        # 1. The slice's own contribution, from a zero state.
-        _, contribution = run(q, k, v, *gates, scale=scale, output_final_state=True, **kw)
+        # 1. The slice's own contribution and outputs, from a zero state.
+        o, contribution = run(q, k, v, *gates, scale=scale, output_final_state=True, **kw)
         decay = None
         if g is not None:
             decay = np.exp(gates[0].astype(np.float64).sum(axis=1)).astype(np.float32)
         # 2. The state entering this slice, and the sequence's final state.
         incoming, final = self._carry(name, contribution, initial_state, decay=decay)
-        # 3. The outputs of this slice from that state.
-        o, _ = run(q, k, v, *gates, scale=scale, initial_state=incoming, **kw)
+        # 3. The outputs of this slice from that state. Without gates they
+        # gain scale q_t S_in, one product per step; GLA's per-key decay
+        # would need its cumulative sum over the slice on the host, which
+        # costs as much as a second pass of the operator.
+        if g is None and _corrects_on_host(q, o):
+            scale = q.shape[-1] ** -0.5 if scale is None else scale
+            _add_entering_state_outputs(o, q * np.float32(scale), incoming)
+        else:
+            o, _ = run(q, k, v, *gates, scale=scale, initial_state=incoming, **kw)
         return o, (final if output_final_state else None)
 
     def _packed(self, name, q, k, v, gates, scale, initial_state, output_final_state, cu, **kw):
@@ -625,7 +667,7 @@ class SequenceParallel:
         )
         self._agree("ssd", description)
         kw = dict(chunk_size=chunk_size, D=D, z=z, dt_bias=dt_bias, dt_softplus=dt_softplus)
-        _, contribution = ops.ssd(x, dt, A, B, C, **kw, return_final_states=True)
+        y, contribution = ops.ssd(x, dt, A, B, C, **kw, return_final_states=True)
         delta = _step_sizes(dt, dt_bias, dt_softplus)  # [b, l, h]
         total = np.exp(delta.sum(axis=1) * A.astype(np.float64))  # [b, h]
         p = x.shape[3]
@@ -633,7 +675,19 @@ class SequenceParallel:
             np.broadcast_to(total[:, :, None], total.shape + (p,)), np.float32
         )
         incoming, final = self._carry("ssd", contribution, initial_states, decay=decay)
-        y, _ = ops.ssd(x, dt, A, B, C, **kw, initial_states=incoming)
+        if _corrects_on_host(x, y):
+            # y_t gains exp(A_h Σ_{s≤t} Δ_s) S_in C_t, gated by silu(z_t)
+            # like the rest of y_t; D x_t is the slice's own.
+            C = np.asarray(as_array(C, "C"), np.float32)
+            C_heads = np.repeat(C, x.shape[2] // C.shape[2], axis=2)  # [b, l, h, n]
+            decay = np.exp(np.cumsum(delta, axis=1) * A.astype(np.float64)).astype(np.float32)
+            gate = None
+            if z is not None:
+                z64 = as_array(z, "z").astype(np.float64)
+                gate = (z64 / (1.0 + np.exp(-z64))).astype(np.float32)
+            _add_entering_state_outputs(y, C_heads, np.swapaxes(incoming, 2, 3), decay, gate)
+        else:
+            y, _ = ops.ssd(x, dt, A, B, C, **kw, initial_states=incoming)
         return y, (final if return_final_states else None)
 
     def selective_scan(

@@ -115,6 +115,31 @@ def test_ssd_matches_the_single_device_run(strategy):
     assert agree(error < 1e-4), f"rank {sp.rank}: error {error}"
 
 
+def test_scalar_decays_run_the_operator_once_per_rank(monkeypatch):
+    # linear_attn and ssd on float32 host arrays add the entering state's
+    # share to the slice's outputs (one product per step) instead of running
+    # the operator a second time; GLA's per-key decay takes the second pass.
+    calls = []
+    for name in ("linear_attn", "gla", "ssd"):
+        original = getattr(ops, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            calls.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(ops, name, counted)
+    sp = SequenceParallel(strategy="allgather")
+    q, k, v, _, s0 = inputs(5)
+    q, k, v = (sp.shard(a) for a in (q, k, v))
+    sp.linear_attn(q, k, v, initial_state=s0)
+    sp.gla(q, k, v, -np.abs(q), initial_state=s0)
+    x = sp.shard(np.ones((1, 40, 2, 4), np.float32))
+    dt = sp.shard(np.full((1, 40, 2), 0.1, np.float32))
+    C = sp.shard(np.ones((1, 40, 1, 8), np.float32))
+    sp.ssd(x, dt, -np.ones(2, np.float32), C, C, chunk_size=16)
+    assert agree(calls == ["linear_attn", "gla", "gla", "ssd"]), f"rank {sp.rank}: {calls}"
+
+
 @pytest.mark.parametrize("strategy", ["allgather", "allscan", "ring"])
 @pytest.mark.parametrize("op", ["delta_rule", "gated_delta_rule"])
 def test_delta_rules_match_the_single_device_run(strategy, op):
