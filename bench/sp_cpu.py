@@ -23,6 +23,11 @@ import argparse
 import json
 import os
 
+# One BLAS thread per rank (the host-side products of the carry): ranks that
+# share the cores would otherwise run OpenBLAS's spinning threads against
+# each other, as in any MPI program that calls BLAS.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import numpy as np
 from mpi4py import MPI
 
