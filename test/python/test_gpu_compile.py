@@ -265,15 +265,19 @@ def test_unknown_target_is_rejected():
         compile_for("add", "cuda:sm_70")
 
 
+def compile_debug_kernels(target):
+    """The printing and the asserting kernel, compiled for ``target``."""
+    return [
+        recur.compile(kernel, signature={"x_ptr": "*fp32"}, constexprs={"N": 64}, target=target)
+        for kernel in (print_kernel, assert_kernel)
+    ]
+
+
 @needs_ptxas
 @pytest.mark.parametrize("target", ["cuda:sm_80", "cuda:sm_90"])
 def test_debug_ops_use_vprintf_and_assertfail(target):
-    signature = {"x_ptr": "*fp32"}
-    printing = recur.compile(print_kernel, signature=signature, constexprs={"N": 64}, target=target)
+    printing, asserting = compile_debug_kernels(target)
     assert "vprintf" in printing.asm["ptx"]
-    asserting = recur.compile(
-        assert_kernel, signature=signature, constexprs={"N": 64}, target=target
-    )
     assert "__assertfail" in asserting.asm["ptx"]
     for kernel in (printing, asserting):
         assert kernel.metadata["spill_stores"] == 0
@@ -304,14 +308,10 @@ def exp_f64_kernel(x_ptr, N: rl.constexpr):
 @needs_rocm_device_libraries
 @pytest.mark.parametrize("target", ["rocm:gfx90a", "rocm:gfx942"])
 def test_amd_kernels_link_the_device_libraries_they_call(target):
-    signature = {"x_ptr": "*fp32"}
+    printing, asserting = compile_debug_kernels(target)
     # tile.print: the HIP runtime's hostcall printf, from ockl.
-    printing = recur.compile(print_kernel, signature=signature, constexprs={"N": 64}, target=target)
     assert "hidden_hostcall_buffer" in printing.asm["amdgcn"]
     # tile.assert: the message, then a trap.
-    asserting = recur.compile(
-        assert_kernel, signature=signature, constexprs={"N": 64}, target=target
-    )
     assert "s_trap 2" in asserting.asm["amdgcn"]
     assert "hidden_hostcall_buffer" in asserting.asm["amdgcn"]
     # f64 exp: ocml's, linked (no call left to resolve).
