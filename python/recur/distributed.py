@@ -16,11 +16,10 @@ the delta rules with one more pass) run around one carry step:
    gives the state entering the slice and the final state: ``"allgather"``
    (LASP-2: one all-gather of ``(S_r, D_r)``, each rank folds its prefix) or
    ``"ring"`` (the sequential pass);
-3. the outputs from the entering state ``S_in``: for ``linear_attn`` and
-   ``ssd`` on float32 host arrays, the step-1 outputs plus
-   what ``S_in`` adds, one matrix product per step (``scale q_t S_in``,
-   ``exp(A_h Σ_{s≤t} Δ_s) S_in C_t``); otherwise a second pass of the
-   operator from ``S_in``.
+3. the outputs from the entering state ``S_in``: for ``linear_attn``,
+   ``gla`` and ``ssd`` on float32 host arrays, the step-1 outputs plus what
+   ``S_in`` adds, one matrix product per step (``recur/_entering_state.py``);
+   otherwise a second pass of the operator from ``S_in``.
 
 Packed sequences (``cu_seqlens``) carry the state of the sequence open at
 each slice's end, the fold resetting where a sequence starts; each
@@ -44,6 +43,7 @@ import os
 import numpy as np
 
 from . import _attention_parallel as attention
+from . import _entering_state as entering
 from . import ops
 from .runtime.launch import as_array
 
@@ -87,25 +87,6 @@ def _corrects_on_host(inputs, outputs) -> bool:
         and inputs.dtype == np.float32
         and outputs.dtype == np.float32
     )
-
-
-def _add_entering_state_outputs(outputs, queries, incoming, decay=None, gate=None):
-    """Adds to a slice's outputs ``[B, T, H, V]`` (float32, in place) what the
-    state ``S_in`` ``[B, H, K, V]`` entering it contributes where the
-    transition is a scalar per head and step: ``gate_t ⊙ decay_t (q_t S_in)``
-    for queries ``[B, T, H, K]``, ``decay`` ``[B, T, H]`` and ``gate`` like
-    the outputs (None: 1). One sgemm per sequence and head, written into the
-    outputs' strided rows."""
-    incoming = np.asarray(incoming, np.float32)
-    for b in range(outputs.shape[0]):
-        for h in range(outputs.shape[2]):
-            added = queries[b, :, h, :] @ incoming[b, h]
-            if decay is not None:
-                added *= decay[b, :, h, None]
-            if gate is not None:
-                added *= gate[b, :, h, :]
-            outputs[b, :, h, :] += added
-    return outputs
 
 
 def _step_sizes(dt, bias, softplus):
@@ -361,13 +342,14 @@ class SequenceParallel:
             decay = np.exp(gates[0].astype(np.float64).sum(axis=1)).astype(np.float32)
         # 2. The state entering this slice, and the sequence's final state.
         incoming, final = self._carry(name, contribution, initial_state, decay=decay)
-        # 3. The outputs of this slice from that state. Without gates they
-        # gain scale q_t S_in, one product per step; GLA's per-key decay
-        # would need its cumulative sum over the slice on the host, which
-        # costs as much as a second pass of the operator.
-        if g is None and _corrects_on_host(q, o):
+        # 3. The outputs of this slice from that state: they gain
+        # scale (q_t ⊙ exp(Σ_{s≤t} g_s)) S_in, one product per step.
+        if _corrects_on_host(q, o):
             scale = q.shape[-1] ** -0.5 if scale is None else scale
-            _add_entering_state_outputs(o, q * np.float32(scale), incoming)
+            if g is None:
+                entering.add_scalar_decay(o, q * np.float32(scale), incoming)
+            else:
+                entering.add_key_decay(o, q, gates[0], incoming, scale)
         else:
             o, _ = run(q, k, v, *gates, scale=scale, initial_state=incoming, **kw)
         return o, (final if output_final_state else None)
@@ -685,7 +667,7 @@ class SequenceParallel:
             if z is not None:
                 z64 = as_array(z, "z").astype(np.float64)
                 gate = (z64 / (1.0 + np.exp(-z64))).astype(np.float32)
-            _add_entering_state_outputs(y, C_heads, np.swapaxes(incoming, 2, 3), decay, gate)
+            entering.add_scalar_decay(y, C_heads, np.swapaxes(incoming, 2, 3), decay, gate)
         else:
             y, _ = ops.ssd(x, dt, A, B, C, **kw, initial_states=incoming)
         return y, (final if return_final_states else None)
