@@ -168,7 +168,7 @@ static void addDistributionPasses(OpPassManager &pm,
   distribute.wgmma = target.hasWgmma();
   distribute.cpAsync = target.vendor == GPUTarget::Vendor::CUDA;
   // sm_90's Tensor Memory Accelerator copies whole rows for one thread.
-  distribute.bulkCopies = target.hasWgmma();
+  distribute.bulkCopies = target.hasWgmma() && options.bulkCopies;
   distribute.mfma = target.vendor == GPUTarget::Vendor::ROCm;
   // AMD has no lowering of cf.assert (the emulator has one for every
   // target).
@@ -263,6 +263,11 @@ struct GPUPipelineCommandLine
       *this, "num-stages",
       llvm::cl::desc("Software pipeline stages of loops' global loads"),
       llvm::cl::init(1)};
+  Option<bool> bulkCopies{
+      *this, "bulk-copies",
+      llvm::cl::desc("sm_90: bulk-copy whole rows of pipelined tiles (the "
+                     "TMA) where they take it"),
+      llvm::cl::init(true)};
 };
 } // namespace
 
@@ -284,6 +289,7 @@ void recur::registerGPUPipeline() {
               /*gen_crash_diag=*/false);
         options.numWarps = commandLine.numWarps;
         options.numStages = commandLine.numStages;
+        options.bulkCopies = commandLine.bulkCopies;
         buildGPUPipeline(pm, options);
       });
 }

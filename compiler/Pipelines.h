@@ -63,6 +63,10 @@ struct GPUPipelineOptions {
   /// `tile-pipeline-loads` (loads one iteration ahead); 1 leaves loops as
   /// written.
   unsigned numStages = 1;
+  /// sm_90: copy the pipelined tiles' rows with the Tensor Memory
+  /// Accelerator's bulk copies where they take them; false keeps every copy
+  /// per-thread `cp.async` (the tuner times both).
+  bool bulkCopies = true;
   /// Inline device functions into their callers (the GPU lowering needs
   /// it: layouts are chosen per kernel).
   bool inlineCalls = true;

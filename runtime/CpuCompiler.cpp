@@ -53,7 +53,8 @@ std::string CpuCompileOptions::fingerprint() const {
   if (emulatedGPU)
     text += ";emulate=" + emulatedGPU->target.getName() +
             ";warps=" + std::to_string(emulatedGPU->numWarps) +
-            ";stages=" + std::to_string(emulatedGPU->numStages);
+            ";stages=" + std::to_string(emulatedGPU->numStages) +
+            ";bulk=" + std::to_string(emulatedGPU->bulkCopies);
   return text;
 }
 

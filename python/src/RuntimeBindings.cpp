@@ -336,7 +336,8 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
   m.def(
       "compile_cpu",
       [](const std::string &source, unsigned optLevel,
-         const std::string &emulate, unsigned numWarps, unsigned numStages) {
+         const std::string &emulate, unsigned numWarps, unsigned numStages,
+         bool bulkCopies) {
         CpuCompileOptions options;
         options.optLevel = optLevel;
         if (!emulate.empty()) {
@@ -348,6 +349,7 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
           gpu.target = *target;
           gpu.numWarps = numWarps;
           gpu.numStages = numStages;
+          gpu.bulkCopies = bulkCopies;
           options.emulatedGPU = gpu;
         }
         CpuArtifact artifact;
@@ -371,15 +373,17 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
       },
       py::arg("source"), py::arg("opt_level") = 3, py::arg("emulate") = "",
       py::arg("num_warps") = 4, py::arg("num_stages") = 1,
+      py::arg("bulk_copies") = true,
       "Compiles tile IR text to an object for the host CPU; with `emulate` "
       "(a GPU target), through that target's lowering for the SIMT emulator "
-      "(`num_stages` >= 2 pipelines loops' loads)");
+      "(`num_stages` >= 2 pipelines loops' loads; `bulk_copies`: on sm_90, "
+      "with the TMA's bulk copies where they apply)");
   m.def("find_ptxas", &findPtxas,
         "Path of the CUDA toolkit's ptxas, or None where it is missing");
   m.def(
       "compile_gpu",
       [](const std::string &source, const std::string &targetName,
-         unsigned numWarps, unsigned numStages) {
+         unsigned numWarps, unsigned numStages, bool bulkCopies) {
         std::optional<GPUTarget> target = GPUTarget::parse(targetName);
         if (!target)
           throw Error(Status::InvalidArgument,
@@ -394,6 +398,7 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
         options.pipeline.target = *target;
         options.pipeline.numWarps = numWarps;
         options.pipeline.numStages = numStages;
+        options.pipeline.bulkCopies = bulkCopies;
         GpuArtifact artifact;
         {
           py::gil_scoped_release release;
@@ -420,10 +425,11 @@ void recur::python::populateRuntimeBindings(py::module_ &m) {
         return result;
       },
       py::arg("source"), py::arg("target"), py::arg("num_warps") = 4,
-      py::arg("num_stages") = 1,
+      py::arg("num_stages") = 1, py::arg("bulk_copies") = true,
       "Compiles tile IR text to PTX and a cubin (cuda:*) or AMDGCN assembly "
       "and an HSACO (rocm:*), with each kernel's resource figures "
-      "(`num_stages` >= 2 pipelines loops' loads)");
+      "(`num_stages` >= 2 pipelines loops' loads; `bulk_copies`: on sm_90, "
+      "with the TMA's bulk copies where they apply)");
 
   py::class_<TuningDatabase>(m, "TuningDatabase")
       .def(py::init<std::string>(), py::arg("directory"))

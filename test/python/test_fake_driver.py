@@ -319,13 +319,14 @@ TUNING_SCRIPT = textwrap.dedent(
     import numpy as np
     from recur import ops
     from recur.ops import _kernels
+    from recur.runtime import device
 
     rng = np.random.default_rng(0)
     B, T, H, K = 1, 40, 2, 16
     q, k, v = (rng.standard_normal((B, T, H, K)).astype(np.float32) for _ in range(3))
     ops.gla(q, k, v, -np.abs(rng.standard_normal((B, T, H, K))).astype(np.float32))
     print("threads", last_launch()[0][3])
-    print("configs", len(_kernels.gpu_configs("gla")))
+    print("configs", len(_kernels.gpu_configs("gla", device.gpu().target)))
     """
 )
 
@@ -347,13 +348,17 @@ def test_operators_tune_sizes_and_warps_on_a_gpu(tmp_path, subprocess_env):
     ]
     for lines, timed in zip(runs, ("timed [1-9]", "timed 0")):
         (choice,) = [line for line in lines if line.startswith("recur.ops.gla")]
-        pattern = rf"size (\d+), (\d+) warps, (\d+) stages \(({timed}\d*) of (\d+)\)"
+        pattern = (
+            rf"size (\d+), (\d+) warps, (\d+) stages(, per-thread copies)? "
+            rf"\(({timed}\d*) of (\d+)\)"
+        )
         match = re.search(pattern, choice)
         assert match, choice
         size, warps, stages = (int(match.group(i)) for i in (1, 2, 3))
-        assert (size, warps, stages) in _kernels.gpu_configs("gla")
+        config = (size, warps, stages) + ((0,) if match.group(4) else ())
+        assert config in _kernels.gpu_configs("gla", "cuda:sm_90")
         assert f"threads {32 * warps}" in lines, lines
-        assert int(match.group(5)) <= int(lines[-1].split()[1])
+        assert int(match.group(6)) <= int(lines[-1].split()[1])
 
 
 # A kernel whose shared memory exceeds the static 48 KiB: the launch asks

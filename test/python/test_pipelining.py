@@ -184,6 +184,14 @@ def test_sm90_copies_whole_rows_with_bulk_copies():
         ptx, _ = compile_operator(name, target)
         assert "cp.async.cg.shared.global" in ptx
         assert "cp.async.bulk" not in ptx and "mbarrier" not in ptx
+    # Per-thread copies on sm_90 are the tuner's other choice.
+    source, size = sources["linear_attn"]
+    ptx = _kernels.lower_gpu(source, size, 8, 2, bulk_copies=False, target="cuda:sm_90")["asm"]
+    assert "cp.async.cg.shared.global" in ptx
+    assert "cp.async.bulk" not in ptx and "mbarrier" not in ptx
+    configs = _kernels.gpu_configs("linear_attn", "cuda:sm_90")
+    assert (64, 8, 2) in configs and (64, 8, 2, 0) in configs and (64, 8, 1, 0) not in configs
+    assert all(len(c) == 3 for c in _kernels.gpu_configs("linear_attn", "cuda:sm_80"))
 
 
 @needs_ptxas
@@ -270,9 +278,9 @@ def test_bulk_copied_chunks_are_bit_identical(emu):
     results = [
         ops.linear_attn(
             q, k, v, initial_state=s0, output_final_state=True,
-            chunk_size=_kernels.TunedSize(64, 8, stages),
+            chunk_size=_kernels.TunedSize(64, 8, *config),
         )
-        for stages in (1, 2, 3)
+        for config in ((1,), (2,), (3,), (3, 0))  # (3, 0): per-thread copies
     ]  # fmt: skip
     ro, rs = ref.linear_attn(q, k, v, initial_state=s0, output_final_state=True)
     assert np.abs(results[0][0] - ro).max() <= 1e-5 * np.abs(ro).max()

@@ -130,15 +130,18 @@ def _bucket(n: int) -> int:
 
 
 class TunedSize(int):
-    """A chunk or block size with the warps per block and the software
-    pipeline's stages its kernel runs with on a GPU target: the GPU default,
-    the tuner's choice, or a candidate being timed. It is the size
-    everywhere an int is expected."""
+    """A chunk or block size with the warps per block, the software
+    pipeline's stages and its copy form (``bulk_copies``: on sm_90, whole
+    rows by the TMA where they apply; else per-thread ``cp.async``) its
+    kernel runs with on a GPU target: the GPU default, the tuner's choice,
+    or a candidate being timed. It is the size everywhere an int is
+    expected."""
 
-    def __new__(cls, size: int, num_warps: int, num_stages: int = 1):
+    def __new__(cls, size: int, num_warps: int, num_stages: int = 1, bulk_copies: int = 1):
         value = super().__new__(cls, size)
         value.num_warps = int(num_warps)
         value.num_stages = int(num_stages)
+        value.bulk_copies = bool(bulk_copies)
         return value
 
 
@@ -187,14 +190,20 @@ def resolve_size(name: str, size, source: str, length: int, batch: int, run) -> 
     return choice
 
 
-def gpu_configs(name: str) -> list:
+def gpu_configs(name: str, target: str = "") -> list:
     """An operator's GPU config space: its sizes (with the GPU default's)
     × 4 or 8 warps × 1 to 3 pipeline stages (on NVIDIA GPUs, 2 and 3 copy
     the next one or two chunks into shared memory), as ``(size, num_warps,
-    num_stages)``."""
+    num_stages)``; on ``cuda:sm_90`` the pipelined configs come twice, the
+    second time as ``(size, num_warps, num_stages, 0)``: per-thread
+    ``cp.async`` instead of the TMA's bulk copies, which cost some kernels
+    registers (docs/gpu.md)."""
     space = CONFIG_SPACES[name]
     sizes = sorted(set(space.sizes) | {space.gpu[0]})
-    return [(size, warps, stages) for size in sizes for warps in (4, 8) for stages in (1, 2, 3)]
+    configs = [(size, warps, stages) for size in sizes for warps in (4, 8) for stages in (1, 2, 3)]
+    if target == "cuda:sm_90":
+        configs += [(*config, 0) for config in configs if config[2] >= 2]
+    return configs
 
 
 def _fitting_gpu_configs(name: str, source: str, target: str) -> list:
@@ -215,7 +224,7 @@ def _fitting_gpu_configs(name: str, source: str, target: str) -> list:
         metadata = dict(kernel, target=target, num_threads=kernel["threads"])
         return gpu_resources(metadata)
 
-    configs = gpu_configs(name)
+    configs = gpu_configs(name, target)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         needs = list(pool.map(resources, configs))
     fitting = [(c, r) for c, r in zip(configs, needs) if r is not None and not gpu_overuse(r)]
@@ -235,7 +244,8 @@ def _tune_on_gpu(name: str, source: str, length: int, batch: int, run) -> TunedS
     configs = _fitting_gpu_configs(name, source, gpu.target)
     if not configs:
         raise ValueError(
-            f"recur.ops.{name}: no config of {gpu_configs(name)} compiles for {gpu.target}"
+            f"recur.ops.{name}: no config of {gpu_configs(name, gpu.target)} compiles for "
+            f"{gpu.target}"
         )
     labels = ["x".join(map(str, config)) for config in configs]
 
@@ -247,9 +257,11 @@ def _tune_on_gpu(name: str, source: str, length: int, batch: int, run) -> TunedS
         [name, hashlib.sha256(source.encode()).hexdigest(), bucket[2:4], _device_name()]
     )
     result = _database().tune(key, labels, timed, 1, 3)
-    size, warps, stages = map(int, result["best"].split("x"))
-    choice = _choices[bucket] = TunedSize(size, warps, stages)
-    _print_choice(name, bucket, f"size {size}, {warps} warps, {stages} stages", result, labels)
+    choice = _choices[bucket] = TunedSize(*map(int, result["best"].split("x")))
+    described = f"size {int(choice)}, {choice.num_warps} warps, {choice.num_stages} stages"
+    if not choice.bulk_copies:
+        described += ", per-thread copies"
+    _print_choice(name, bucket, described, result, labels)
     return choice
 
 
@@ -276,7 +288,9 @@ def gpu_warps(name: str) -> int:
     return CONFIG_SPACES[name].gpu[1]
 
 
-def lower_gpu(source: str, chunk_size: int, num_warps: int, num_stages=1, *, target: str):
+def lower_gpu(
+    source: str, chunk_size: int, num_warps: int, num_stages=1, bulk_copies=True, *, target: str
+):
     """Compiles an operator function for a GPU target, uncached: the GPU
     compiler's result (``binary``, ``kernels``, ``asm`` with the PTX or
     AMDGCN text)."""
@@ -285,11 +299,20 @@ def lower_gpu(source: str, chunk_size: int, num_warps: int, num_stages=1, *, tar
     context = _C.ir.Context()
     module = _C.ir.Module.parse(context, source)
     module.run_pipeline(f"convert-seq-to-tile{{chunk-size={chunk_size} gpu=true}}")
-    return _C.runtime.compile_gpu(module.to_text(debug_info=False), target, num_warps, num_stages)
+    return _C.runtime.compile_gpu(
+        module.to_text(debug_info=False), target, num_warps, num_stages, bool(bulk_copies)
+    )
 
 
 def _gpu_binary(
-    name: str, source: str, chunk_size: int, num_warps=None, num_stages=1, *, target: str
+    name: str,
+    source: str,
+    chunk_size: int,
+    num_warps=None,
+    num_stages=1,
+    bulk_copies=True,
+    *,
+    target: str,
 ):
     """Compiles an operator function for a GPU target (``cuda:sm_80`` ...):
     ``(binary, kernels, metadata)`` with the cubin or HSACO, the kernels'
@@ -302,13 +325,15 @@ def _gpu_binary(
     options = {"chunk_size": chunk_size, "target": target, "num_warps": num_warps}
     if num_stages != 1:
         options["num_stages"] = num_stages
+    if not bulk_copies:
+        options["bulk_copies"] = False
     key = _C.runtime.sha256(json.dumps([_C.runtime.version(), source, sorted(options.items())]))
     entry = cache.disk().lookup(key)
     if entry is not None and {"binary", "kernels", "metadata"} <= entry.keys():
         cache.record("disk_hits")
         return entry["binary"], json.loads(entry["kernels"]), json.loads(entry["metadata"])
     cache.record("misses")
-    result = lower_gpu(source, chunk_size, num_warps, num_stages, target=target)
+    result = lower_gpu(source, chunk_size, num_warps, num_stages, bulk_copies, target=target)
     kernels = [[kernel["name"], list(kernel["args"])] for kernel in result["kernels"]]
     metadata = [{k: v for k, v in kernel.items() if k != "args"} for kernel in result["kernels"]]
     cache.disk().store(
@@ -333,7 +358,13 @@ class OperatorKernel:
     the CPU, an emulated GPU (``emu:*``) or a GPU (``cuda``, ``rocm``)."""
 
     def __init__(
-        self, name: str, source: str, chunk_size: int, num_warps: int, num_stages: int = 1
+        self,
+        name: str,
+        source: str,
+        chunk_size: int,
+        num_warps: int,
+        num_stages: int = 1,
+        bulk_copies: bool = True,
     ):
         from .. import _C
         from ..runtime import device
@@ -345,7 +376,7 @@ class OperatorKernel:
         if target in device.GPU_DEVICES:
             self.gpu = device.gpu(target)
             binary, kernels, metadata = _gpu_binary(
-                name, source, chunk_size, num_warps, num_stages, target=self.gpu.target
+                name, source, chunk_size, num_warps, num_stages, bulk_copies, target=self.gpu.target
             )
             module = self.gpu.load(binary, kernels)
             (kernel,) = [k for k in metadata if k["name"] == name]
@@ -359,6 +390,8 @@ class OperatorKernel:
             options["num_warps"] = num_warps
             if num_stages != 1:
                 options["num_stages"] = num_stages
+            if not bulk_copies:
+                options["bulk_copies"] = False
         else:
             num_warps, num_stages = 4, 1  # the CPU lowering does not use them
         key = _C.runtime.sha256(json.dumps([_C.runtime.version(), source, sorted(options.items())]))
@@ -374,7 +407,9 @@ class OperatorKernel:
             gpu = "true" if emulate else "false"
             module.run_pipeline(f"convert-seq-to-tile{{chunk-size={chunk_size} gpu={gpu}}}")
             tile = module.to_text(debug_info=False)
-            result = _C.runtime.compile_cpu(tile, 3, emulate, num_warps, num_stages)
+            result = _C.runtime.compile_cpu(
+                tile, 3, emulate, num_warps, num_stages, bool(bulk_copies)
+            )
             obj, kernels = result["obj"], [[k, list(a)] for k, a in result["kernels"]]
             blocks = [list(b) for b in result["blocks"]]
             cache.disk().store(
@@ -424,19 +459,22 @@ class OperatorKernel:
 
 def get_kernel(name: str, source: str, chunk_size: int) -> OperatorKernel:
     """The loaded kernel of an operator function at ``chunk_size`` (with its
-    warps and stages when it is a TunedSize; the operator's GPU default
-    otherwise)."""
+    warps, stages and copy form when it is a TunedSize; the operator's GPU
+    default otherwise)."""
     from ..runtime import device
 
     num_warps = getattr(chunk_size, "num_warps", None) or gpu_warps(name)
     num_stages = getattr(chunk_size, "num_stages", 1)
-    key = (source, int(chunk_size), num_warps, num_stages, device.current())
+    bulk_copies = getattr(chunk_size, "bulk_copies", True)
+    key = (source, int(chunk_size), num_warps, num_stages, bulk_copies, device.current())
     kernel = _kernels.get(key)
     if kernel is None:
         with _lock:
             kernel = _kernels.get(key)
             if kernel is None:
-                kernel = OperatorKernel(name, source, int(chunk_size), num_warps, num_stages)
+                kernel = OperatorKernel(
+                    name, source, int(chunk_size), num_warps, num_stages, bulk_copies
+                )
                 _kernels[key] = kernel
     else:
         cache.record("memory_hits")
