@@ -331,10 +331,12 @@ TUNING_SCRIPT = textwrap.dedent(
 )
 
 
-def test_operators_tune_sizes_and_warps_on_a_gpu(tmp_path, subprocess_env):
+@pytest.mark.parametrize("arch", ["80", "90"])
+def test_operators_tune_sizes_and_warps_on_a_gpu(tmp_path, subprocess_env, arch):
     from recur.ops import _kernels
 
     # The same cache directory twice: the second process finds the choice.
+    # On sm_90 the candidates include per-thread copies beside bulk copies.
     runs = [
         run_on_stand_in(
             TUNING_SCRIPT,
@@ -343,6 +345,7 @@ def test_operators_tune_sizes_and_warps_on_a_gpu(tmp_path, subprocess_env):
             subprocess_env,
             RECUR_AUTOTUNE="1",
             RECUR_PRINT_AUTOTUNING="1",
+            RECUR_FAKE_CUDA_ARCH=arch,
         ).splitlines()
         for _ in range(2)
     ]
@@ -356,9 +359,11 @@ def test_operators_tune_sizes_and_warps_on_a_gpu(tmp_path, subprocess_env):
         assert match, choice
         size, warps, stages = (int(match.group(i)) for i in (1, 2, 3))
         config = (size, warps, stages) + ((0,) if match.group(4) else ())
-        assert config in _kernels.gpu_configs("gla", "cuda:sm_90")
+        assert config in _kernels.gpu_configs("gla", f"cuda:sm_{arch}")
         assert f"threads {32 * warps}" in lines, lines
         assert int(match.group(6)) <= int(lines[-1].split()[1])
+        if arch == "90":  # more candidates than sm_80 has configs
+            assert int(match.group(6)) > len(_kernels.gpu_configs("gla", "cuda:sm_80"))
 
 
 # A kernel whose shared memory exceeds the static 48 KiB: the launch asks

@@ -66,8 +66,16 @@ Result cuDeviceGetName(char *name, int size, int) {
   std::strncpy(name, "Fake GPU", size);
   return 0;
 }
+/// The stand-in's compute capability: 8.0 (sm_80), or 9.0 (sm_90) with
+/// RECUR_FAKE_CUDA_ARCH=90.
+static bool isSm90() {
+  const char *arch = std::getenv("RECUR_FAKE_CUDA_ARCH");
+  return arch && std::string(arch) == "90";
+}
+
 Result cuDeviceGetAttribute(int *value, int attribute, int) {
-  *value = attribute == 75 ? 8 : 0; // compute capability 8.0
+  // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR; the minor is 0.
+  *value = attribute == 75 ? (isSm90() ? 9 : 8) : 0;
   return 0;
 }
 Result cuDevicePrimaryCtxRetain(void **context, int) {
@@ -141,9 +149,10 @@ Result cuMemsetD8Async(Pointer to, unsigned char value, size_t bytes, void *) {
   return 0;
 }
 
-// CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES; sm_80's 163 KiB at most.
+// CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES; sm_80's 163 KiB at most,
+// sm_90's 227 KiB.
 Result cuFuncSetAttribute(void *, int attribute, int value) {
-  if (attribute != 8 || value > 163 * 1024)
+  if (attribute != 8 || value > (isSm90() ? 227 : 163) * 1024)
     return 1; // CUDA_ERROR_INVALID_VALUE
   maxDynamicShared = value;
   return 0;
