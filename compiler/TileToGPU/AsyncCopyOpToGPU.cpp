@@ -366,12 +366,12 @@ struct AsyncCommitOpLowering : public OpConversionPattern<tile::AsyncCommitOp> {
     if (const BulkCopyKernel *kernel = bulk.kernelOf.lookup(op)) {
       // Every thread arrives, so the phase completes once all have
       // committed and the group's rows have landed.
+      Value group = loadCounter(rewriter, loc, kernel->committed);
       NVVM::MBarrierArriveOp::create(
           rewriter, loc, /*res=*/Type(),
-          getOpenGroupMbarrier(rewriter, loc, *kernel), /*count=*/Value());
-      Value committed = arith::AddIOp::create(
-          rewriter, loc, loadCounter(rewriter, loc, kernel->committed),
-          createI32(rewriter, loc, 1));
+          getGroupMbarrier(rewriter, loc, *kernel, group), /*count=*/Value());
+      Value committed = arith::AddIOp::create(rewriter, loc, group,
+                                              createI32(rewriter, loc, 1));
       LLVM::StoreOp::create(rewriter, loc, committed, kernel->committed);
       // The next group takes the mbarrier of the group `count` before it,
       // which must be waited for first: the ring then holds more groups than
