@@ -7,14 +7,17 @@ Run once per rank count, e.g.
     PYTHONPATH=build/python mpirun --allow-run-as-root --oversubscribe \\
         -np 2 python3 bench/sp_cpu.py                            # 2, then 4
 
-Strong scaling splits one sequence of T = 65536 (--quick: 8192); weak scaling
-gives every rank 16384 steps (--quick: 2048). Causal flash attention
-(H = 4, D = 64) runs by each softmax strategy at T = 4096 strong and 1024 per
-rank weak (--quick: 2048 and 512); --ops picks "linear", "attention" or both. Times are the slowest rank's
-median of 3 after a warm-up; bytes are what one rank sends per call (the
-largest over ranks). Rank 0 prints the table and writes
-bench/results/sp_cpu_np<R>.json. On this 2-core machine 4 ranks oversubscribe
-the cores: the times show overheads, not speed-ups.
+The linear recurrences (linear attention, GLA, both delta rules, SSD, the
+selective scan and the Newton-solved diagonal GRU) run by "allgather",
+"allscan" and "ring"; strong scaling splits one sequence of T = 65536
+(--quick: 8192), weak scaling gives every rank 16384 steps (--quick: 2048).
+Causal flash attention (H = 4, D = 64) runs by each softmax strategy at
+T = 4096 strong and 1024 per rank weak (--quick: 2048 and 512). --ops picks
+"linear", "attention" or both. Times are the slowest rank's median of 3
+after a warm-up; bytes are what one rank sends per call (the largest over
+ranks). Rank 0 prints the table and writes bench/results/sp_cpu_np<R>.json.
+On this 2-core machine 4 ranks oversubscribe the cores: the times show
+overheads, not speed-ups.
 """
 
 from __future__ import annotations
@@ -35,26 +38,64 @@ from recur.distributed import SequenceParallel
 from timing import median_seconds
 
 COMM = MPI.COMM_WORLD
+LINEAR_OPS = (
+    "linear_attn",
+    "gla",
+    "delta_rule",
+    "gated_delta_rule",
+    "ssd",
+    "selective_scan",
+    "newton_rnn",
+)
 
 
 def inputs(op, rng, T, B=1, H=4, K=64, V=64):
+    """(arguments, keyword arguments, sequence axis) of ``op`` on the whole
+    sequence of T steps."""
     if op == "flash_attn":
-        return [rng.standard_normal((B, T, H, K)).astype(np.float32) for _ in range(3)]
+        return [rng.standard_normal((B, T, H, K)).astype(np.float32) for _ in range(3)], {}, 1
+    if op == "ssd":  # Mamba-2: H heads of P = 64 channels, one group of N = 64 states
+        x = rng.standard_normal((B, T, H, V)).astype(np.float32)
+        dt = rng.uniform(0.001, 0.1, (B, T, H)).astype(np.float32)
+        A = -rng.uniform(0.5, 2, H).astype(np.float32)
+        Bm, Cm = (rng.standard_normal((B, T, 1, K)).astype(np.float32) for _ in range(2))
+        return [x, dt, A, Bm, Cm], {"chunk_size": 64}, 1
+    if op == "selective_scan":  # Mamba: d = 256 channels, n = 16 states
+        d, n = 256, 16
+        u, delta = (rng.standard_normal((B, d, T)).astype(np.float32) for _ in range(2))
+        A = -rng.uniform(0.5, 2, (d, n)).astype(np.float32)
+        Bm, Cm = (rng.standard_normal((B, n, T)).astype(np.float32) for _ in range(2))
+        return [u, delta, A, Bm, Cm], {"delta_softplus": True}, 2
+    if op == "newton_rnn":  # the diagonal GRU, D = H = 64
+        x = rng.standard_normal((B, T, K)).astype(np.float32)
+        params = {f"W_{g}": (rng.standard_normal((K, K)) / 8).astype(np.float32) for g in "zrc"}
+        params |= {f"a_{g}": rng.uniform(-1, 1, K).astype(np.float32) for g in "zrc"}
+        params |= {f"b_{g}": (0.1 * rng.standard_normal(K)).astype(np.float32) for g in "zrc"}
+        return ["gru_diag", x, params], {}, 1
     q = (0.1 * rng.standard_normal((B, T, H, K))).astype(np.float32)
     k = rng.standard_normal((B, T, H, K))
     k = (k / np.linalg.norm(k, axis=-1, keepdims=True)).astype(np.float32)
     v = rng.standard_normal((B, T, H, V)).astype(np.float32)
-    if op == "gla":
-        return [q, k, v, -rng.uniform(0, 0.1, (B, T, H, K)).astype(np.float32)]
-    if op == "delta_rule":
-        return [q, k, v, rng.uniform(0, 1, (B, T, H)).astype(np.float32)]
-    return [q, k, v]
+    beta = rng.uniform(0, 1, (B, T, H)).astype(np.float32)
+    gates = {
+        "linear_attn": [],
+        "gla": [-rng.uniform(0, 0.1, (B, T, H, K)).astype(np.float32)],
+        "delta_rule": [beta],
+        "gated_delta_rule": [-rng.uniform(0, 0.1, (B, T, H)).astype(np.float32), beta],
+    }[op]
+    return [q, k, v] + gates, {"output_final_state": True}, 1
+
+
+# Arguments that are not slices of the sequence.
+_WHOLE = {"ssd": (2,), "selective_scan": (2,), "newton_rnn": (0, 2)}
 
 
 def measure(op, strategy, T_total, sp, rng):
-    full = inputs(op, rng, T_total)
-    local = [sp.shard(a) for a in full]
-    kwargs = {"causal": True} if op == "flash_attn" else {"output_final_state": True}
+    full, kwargs, axis = inputs(op, rng, T_total)
+    whole = _WHOLE.get(op, ())
+    local = [a if i in whole else sp.shard(a, axis=axis) for i, a in enumerate(full)]
+    if op == "flash_attn":
+        kwargs = {"causal": True}
     run = getattr(sp, op)
 
     def call():
@@ -80,9 +121,9 @@ def main():
     rng = np.random.default_rng(0)
     rows = []
     if args.ops != "attention":
-        for strategy in ("allgather", "ring"):
+        for strategy in ("allgather", "allscan", "ring"):
             sp = SequenceParallel(strategy=strategy)
-            for op in ("linear_attn", "gla", "delta_rule"):
+            for op in LINEAR_OPS:
                 rows.append({**measure(op, strategy, strong_T, sp, rng), "scaling": "strong"})
                 rows.append({**measure(op, strategy, weak_T * sp.size, sp, rng), "scaling": "weak"})
     if args.ops != "linear":
@@ -92,13 +133,16 @@ def main():
             for T, scaling in ((strong_T, "strong"), (weak_T * sp.size, "weak")):
                 rows.append({**measure("flash_attn", strategy, T, sp, rng), "scaling": scaling})
     if COMM.Get_rank() == 0:
-        header = f"{'op':<12}{'strategy':<13}{'scaling':<8}{'T':>7}{'T/rank':>8}{'ms':>9}{'bytes/rank':>12}"
+        header = (
+            f"{'op':<17}{'strategy':<13}{'scaling':<8}{'T':>7}{'T/rank':>8}{'ms':>9}"
+            f"{'bytes/rank':>12}"
+        )
         print(f"ranks: {COMM.Get_size()}")
         print(header)
         print("-" * len(header))
         for r in rows:
             print(
-                f"{r['op']:<12}{r['strategy']:<13}{r['scaling']:<8}{r['T']:>7}"
+                f"{r['op']:<17}{r['strategy']:<13}{r['scaling']:<8}{r['T']:>7}"
                 f"{r['T_per_rank']:>8}{r['ms']:>9.1f}{r['bytes_per_rank']:>12}"
             )
         path = os.path.join(

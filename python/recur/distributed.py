@@ -6,20 +6,24 @@ rank holds a contiguous slice of the sequence (``shard``/``unshard``) and
 calls the operator methods with its slice; they return this rank's slice of
 the output, and the final state on every rank when asked.
 
-The linear recurrences (``linear_attn``, ``gla``, ``ssd``, ``selective_scan``;
-the delta rules with one more pass) run around one carry step:
+The linear recurrences (``linear_attn``, ``gla``, ``delta_rule``,
+``gated_delta_rule``, ``ssd``, ``selective_scan``) run around one carry step:
 
 1. the operator on the slice from a zero state gives the slice's state
-   contribution ``S_r`` and its outputs from that state; GLA's slice
-   transition is ``D_r = exp(Σ_t g_t)`` per key;
+   contribution ``S_r`` and its outputs from that state, and the slice's
+   transition: ``D_r = exp(Σ_t g_t)`` per key for GLA, a ``K x K`` matrix
+   ``M_r`` for the delta rules (from the same pass, as ``K`` more value
+   columns);
 2. the carry (``runtime/distributed/LinearCarry.h``, over the communicator)
    gives the state entering the slice and the final state: ``"allgather"``
-   (LASP-2: one all-gather of ``(S_r, D_r)``, each rank folds its prefix) or
-   ``"ring"`` (the sequential pass);
-3. the outputs from the entering state ``S_in``: for ``linear_attn``,
-   ``gla`` and ``ssd`` on float32 host arrays, the step-1 outputs plus what
-   ``S_in`` adds, one matrix product per step (``recur/_entering_state.py``);
-   otherwise a second pass of the operator from ``S_in``.
+   (LASP-2: one all-gather of ``(S_r, D_r)``, each rank folds its prefix),
+   ``"allscan"`` (ZeCO-style: the state along the ranks in pipelined
+   blocks) or ``"ring"`` (the sequential pass);
+3. the outputs from the entering state ``S_in``: the step-1 outputs plus
+   what ``S_in`` adds, one matrix product per step
+   (``recur/_entering_state.py``); a second pass of the operator from
+   ``S_in`` for the selective scan and for float16/bfloat16 outputs, rounded
+   already (the delta rules upcast those to float32 on the CPU instead).
 
 Packed sequences (``cu_seqlens``) carry the state of the sequence open at
 each slice's end, the fold resetting where a sequence starts; each
@@ -55,38 +59,34 @@ _LATENCY_S = 5e-6
 _SECONDS_PER_BYTE = 1.0 / 5e9
 
 
-def choose_linear_strategy(ranks: int, state_bytes: int, transition_bytes: int) -> dict:
+def choose_linear_strategy(
+    ranks: int, state_bytes: int, transition_bytes: int, scan_blocks: int
+) -> dict:
     """The cost model behind ``strategy="auto"`` for the linear recurrences.
 
-    Both strategies do the same compute per rank (the compiled passes), so
-    they differ in the carry's critical path:
+    The strategies do the same compute per rank (the compiled passes), so
+    they differ in the carry's critical path, with ``s`` the state's bytes
+    and ``d`` the transition's:
     ``allgather``: one collective of ``(R-1)(s+d)`` bytes per rank, about
-    ``log2 R`` latencies; ``ring``: ``R-1`` dependent hops of ``s`` bytes,
-    then the last rank sends the final state to ``R-1`` ranks.
+    ``log2 R`` latencies; ``ring``: ``R-1`` dependent hops of ``s`` bytes;
+    ``allscan``: the chain in ``scan_blocks`` blocks, pipelined along the
+    ranks, ``R + scan_blocks - 2`` hops of ``s / scan_blocks`` bytes. The
+    last rank then sends the final state to ``R-1`` ranks in both.
     """
     if ranks <= 1:
-        return {"choice": "allgather", "allgather_s": 0.0, "ring_s": 0.0}
+        return {"choice": "allgather", "allgather_s": 0.0, "allscan_s": 0.0, "ring_s": 0.0}
     s, d = state_bytes, transition_bytes
-    allgather = (ranks - 1).bit_length() * _LATENCY_S + (ranks - 1) * (s + d) * _SECONDS_PER_BYTE
-    ring = 2 * (ranks - 1) * (_LATENCY_S + s * _SECONDS_PER_BYTE)
-    return {
-        "choice": "allgather" if allgather <= ring else "ring",
-        "allgather_s": allgather,
-        "ring_s": ring,
+    final = (ranks - 1) * (_LATENCY_S + s * _SECONDS_PER_BYTE)
+    hops = ranks + scan_blocks - 2
+    estimates = {
+        "allgather": (ranks - 1).bit_length() * _LATENCY_S
+        + (ranks - 1) * (s + d) * _SECONDS_PER_BYTE,
+        "allscan": hops * (_LATENCY_S + s / scan_blocks * _SECONDS_PER_BYTE) + final,
+        "ring": (ranks - 1) * (_LATENCY_S + s * _SECONDS_PER_BYTE) + final,
     }
-
-
-def _corrects_on_host(inputs, outputs) -> bool:
-    """Whether a slice's outputs from a zero state take the entering state's
-    share on the host: float32 host arrays (reduced-precision outputs are
-    rounded already, GPU arrays stay on their device), which then need no
-    second pass of the operator."""
-    return (
-        isinstance(inputs, np.ndarray)
-        and isinstance(outputs, np.ndarray)
-        and inputs.dtype == np.float32
-        and outputs.dtype == np.float32
-    )
+    model = {f"{name}_s": seconds for name, seconds in estimates.items()}
+    model["choice"] = min(estimates, key=estimates.get)
+    return model
 
 
 def _step_sizes(dt, bias, softplus):
@@ -282,12 +282,16 @@ class SequenceParallel:
             )
         if self.strategy != "auto":
             return self.strategy
-        model = choose_linear_strategy(self.size, state_bytes, transition_bytes)
+        model = choose_linear_strategy(
+            self.size, state_bytes, transition_bytes, self._distributed.LINEAR_SCAN_BLOCKS
+        )
         if self.rank == 0 and os.environ.get("RECUR_LOG", "0") not in ("", "0"):
+            estimates = ", ".join(
+                f"{name} {model[name + '_s'] * 1e6:.1f} us" for name in _LINEAR_STRATEGIES
+            )
             print(
                 f"recur.distributed: {name} on {self.size} ranks: {model['choice']} "
-                f"(model: allgather {model['allgather_s'] * 1e6:.1f} us, ring "
-                f"{model['ring_s'] * 1e6:.1f} us; state {state_bytes} B, transition "
+                f"(model: {estimates}; state {state_bytes} B, transition "
                 f"{transition_bytes} B per rank)",
                 flush=True,
             )
@@ -320,38 +324,28 @@ class SequenceParallel:
                 "dimensions, dtypes and options"
             )
 
-    def _linear(self, name, q, k, v, g, scale, initial_state, output_final_state, **kw):
+    def _linear(self, name, q, k, v, gates, scale, initial_state, output_final_state, **kw):
         q, k, v = (as_array(x, n) for x, n in ((q, "q"), (k, "k"), (v, "v")))
+        gates = [as_array(x, "gate") for x in gates]
         description = (
             q.shape[0],
             q.shape[2:],
             v.shape[3:],
             str(q.dtype),
-            g is not None,
+            len(gates),
             initial_state is not None,
             scale,
             tuple(sorted(kw.items())),
         )
         self._agree(name, description)
-        run = getattr(ops, name)
-        gates = () if g is None else (as_array(g, "g"),)
-        # 1. The slice's own contribution and outputs, from a zero state.
-        o, contribution = run(q, k, v, *gates, scale=scale, output_final_state=True, **kw)
-        decay = None
-        if g is not None:
-            decay = np.exp(gates[0].astype(np.float64).sum(axis=1)).astype(np.float32)
+        # 1. The slice from a zero state: its summary, and its outputs.
+        piece = entering.SlicePass(name, q, k, v, gates, scale, **kw)
         # 2. The state entering this slice, and the sequence's final state.
-        incoming, final = self._carry(name, contribution, initial_state, decay=decay)
-        # 3. The outputs of this slice from that state: they gain
-        # scale (q_t ⊙ exp(Σ_{s≤t} g_s)) S_in, one product per step.
-        if _corrects_on_host(q, o):
-            scale = q.shape[-1] ** -0.5 if scale is None else scale
-            if g is None:
-                entering.add_scalar_decay(o, q * np.float32(scale), incoming)
-            else:
-                entering.add_key_decay(o, q, gates[0], incoming, scale)
-        else:
-            o, _ = run(q, k, v, *gates, scale=scale, initial_state=incoming, **kw)
+        incoming, final = self._carry(
+            name, piece.contribution, initial_state, decay=piece.decay, matrix=piece.matrix
+        )
+        # 3. The slice's outputs from that state.
+        o, _ = piece.outputs(incoming)
         return o, (final if output_final_state else None)
 
     def _packed(self, name, q, k, v, gates, scale, initial_state, output_final_state, cu, **kw):
@@ -361,10 +355,11 @@ class SequenceParallel:
         end: a rank where a sequence starts resets the fold to that
         sequence's state. Such a rank runs the sequences that start in its
         slice before the carry (their outputs and final states need nothing
-        from other ranks; the last one's state is its summary) and only its
-        first, continued sequence after it; a rank inside one sequence runs
-        it from zero for its summary, then from the entering state. Final
-        states are gathered from the ranks where the sequences end.
+        from other ranks; the last one's state is its summary). The sequence
+        continued from earlier ranks runs from zero (for the summary where it
+        fills the slice) and takes the entering state's share after the
+        carry. Final states are gathered from the ranks where the sequences
+        end.
         """
         q, k, v = (as_array(x, n) for x, n in ((q, "q"), (k, "k"), (v, "v")))
         gates = [as_array(x, "gate") for x in gates]
@@ -413,50 +408,43 @@ class SequenceParallel:
                     f"{(N, H, K, V)}, got {init.shape}"
                 )
         layout = _Packed(cu_, lengths, self.rank)
-        run = getattr(ops, name)
         arrays = [q, k, v] + gates
         matrix = name in ("delta_rule", "gated_delta_rule")
 
-        def run_pieces(pieces, initial, no_values=False):
+        def run_pieces(pieces):
             lo, hi = pieces[0][1], pieces[-1][2]
-            parts = [np.ascontiguousarray(a[:, lo:hi]) for a in arrays]
-            if no_values:  # the transition: K x K "values" of zero
-                parts[2] = np.zeros_like(parts[1])
             offsets = np.array([0] + [p[2] - lo for p in pieces], np.int64)
-            return run(
-                *parts,
+            return getattr(ops, name)(
+                *(np.ascontiguousarray(a[:, lo:hi]) for a in arrays),
                 scale=scale,
-                initial_state=initial,
+                initial_state=None if init is None else init[[p[0] for p in pieces]],
                 output_final_state=True,
                 cu_seqlens=offsets,
                 **kw,
             )
 
-        def initials(pieces):
-            return None if init is None else init[[p[0] for p in pieces]]
-
         o = np.zeros(v.shape, q.dtype)
         finals = {}
         head = layout.pieces[0] if layout.continues else None
         tail = layout.pieces[1:] if head else layout.pieces
+        if head:  # the sequence continued from earlier ranks, from a zero state
+            parts = [np.ascontiguousarray(a[:, : head[2]]) for a in arrays]
+            head_pass = entering.SlicePass(name, *parts[:3], parts[3:], scale, **kw)
         # 1. The summary of the sequence open at the slice's end.
-        transition = None
+        decay = transition = None
         if layout.reset:
-            o_tail, f_tail = run_pieces(tail, initials(tail))
+            o_tail, f_tail = run_pieces(tail)
             o[:, tail[0][1] :] = o_tail
             finals.update((p[0], f) for p, f in zip(tail, f_tail))
             contribution = f_tail[-1:]
-            if matrix:  # ignored where the fold resets
+            # The transition is ignored where the fold resets.
+            if matrix:
                 transition = np.zeros((1, H, K, K), np.float32)
             elif gates:
-                transition = np.zeros((1, H, K), np.float32)
+                decay = np.zeros((1, H, K), np.float32)
         elif head:  # one sequence through the whole slice
-            _, contribution = run_pieces([head], None)
-            if matrix:
-                identity = np.broadcast_to(np.eye(K, dtype=np.float32), (1, H, K, K))
-                _, transition = run_pieces([head], np.ascontiguousarray(identity), True)
-            elif gates:
-                transition = np.exp(gates[0].astype(np.float64).sum(axis=1)).astype(np.float32)
+            contribution = head_pass.contribution
+            decay, transition = head_pass.decay, head_pass.matrix
         else:  # an empty slice passes the state on
             contribution = np.zeros((1, H, K, V), np.float32)
             if matrix:
@@ -464,25 +452,27 @@ class SequenceParallel:
                     np.broadcast_to(np.eye(K, dtype=np.float32), (1, H, K, K))
                 )
             elif gates:
-                transition = np.ones((1, H, K), np.float32)
+                decay = np.ones((1, H, K), np.float32)
         # 2. The state entering this slice.
         strategy = self._strategy(
-            name, contribution.nbytes, 0 if transition is None else transition.nbytes
+            name,
+            contribution.nbytes,
+            sum(0 if x is None else x.nbytes for x in (decay, transition)),
         )
         incoming, _ = self._distributed.carry_linear_state(
             self._transport,
             np.ascontiguousarray(contribution),
-            None if matrix else transition,
+            decay,
             None,
             strategy,
-            transition if matrix else None,
+            transition,
             resets=layout.resets,
             receives=layout.receives,
             final=False,
         )
-        # 3. The continued sequence from it.
+        # 3. The continued sequence's outputs from it.
         if head:
-            o_head, f_head = run_pieces([head], incoming)
+            o_head, f_head = head_pass.outputs(incoming)
             o[:, : head[2]] = o_head
             finals[head[0]] = f_head[0]
         if not output_final_state:
@@ -507,7 +497,7 @@ class SequenceParallel:
                 "linear_attn", q, k, v, [], scale, initial_state, output_final_state, cu, **kwargs
             )
         return self._linear(
-            "linear_attn", q, k, v, None, scale, initial_state, output_final_state, **kwargs
+            "linear_attn", q, k, v, [], scale, initial_state, output_final_state, **kwargs
         )
 
     def _normalized(self, q, k, v, scale, initial_state, output_final_state, **kwargs):
@@ -535,33 +525,7 @@ class SequenceParallel:
             return self._packed(
                 "gla", q, k, v, [g], scale, initial_state, output_final_state, cu, **kwargs
             )
-        return self._linear("gla", q, k, v, g, scale, initial_state, output_final_state, **kwargs)
-
-    def _delta(self, name, q, k, v, gates, scale, initial_state, output_final_state, **kw):
-        q, k, v = (as_array(x, n) for x, n in ((q, "q"), (k, "k"), (v, "v")))
-        gates = [as_array(x, "gate") for x in gates]
-        description = (
-            q.shape[0],
-            q.shape[2:],
-            v.shape[3:],
-            str(q.dtype),
-            initial_state is not None,
-            scale,
-            tuple(sorted(kw.items())),
-        )
-        self._agree(name, description)
-        run = getattr(ops, name)
-        _, contribution = run(q, k, v, *gates, scale=scale, output_final_state=True, **kw)
-        # The slice's transition M (S_out = M S_in + S_r): the state reached
-        # from S_in = I with no values written, a K x K matrix per (n, h).
-        B, _, H, K = k.shape
-        identity = np.ascontiguousarray(np.broadcast_to(np.eye(K, dtype=np.float32), (B, H, K, K)))
-        _, matrix = run(
-            q, k, np.zeros_like(k), *gates, initial_state=identity, output_final_state=True, **kw
-        )
-        incoming, final = self._carry(name, contribution, initial_state, matrix=matrix)
-        o, _ = run(q, k, v, *gates, scale=scale, initial_state=incoming, **kw)
-        return o, (final if output_final_state else None)
+        return self._linear("gla", q, k, v, [g], scale, initial_state, output_final_state, **kwargs)
 
     def delta_rule(
         self, q, k, v, beta, scale=None, initial_state=None, output_final_state=False, **kwargs
@@ -582,7 +546,7 @@ class SequenceParallel:
                 cu,
                 **kwargs,
             )
-        return self._delta(
+        return self._linear(
             "delta_rule", q, k, v, [beta], scale, initial_state, output_final_state, **kwargs
         )
 
@@ -605,7 +569,7 @@ class SequenceParallel:
                 cu,
                 **kwargs,
             )
-        return self._delta(
+        return self._linear(
             "gated_delta_rule",
             q,
             k,
@@ -657,16 +621,16 @@ class SequenceParallel:
             np.broadcast_to(total[:, :, None], total.shape + (p,)), np.float32
         )
         incoming, final = self._carry("ssd", contribution, initial_states, decay=decay)
-        if _corrects_on_host(x, y):
+        if y.dtype in (np.float32, np.float64):
             # y_t gains exp(A_h Σ_{s≤t} Δ_s) S_in C_t, gated by silu(z_t)
             # like the rest of y_t; D x_t is the slice's own.
-            C = np.asarray(as_array(C, "C"), np.float32)
+            C = as_array(C, "C").astype(y.dtype)
             C_heads = np.repeat(C, x.shape[2] // C.shape[2], axis=2)  # [b, l, h, n]
-            decay = np.exp(np.cumsum(delta, axis=1) * A.astype(np.float64)).astype(np.float32)
+            decay = np.exp(np.cumsum(delta, axis=1) * A.astype(np.float64)).astype(y.dtype)
             gate = None
             if z is not None:
                 z64 = as_array(z, "z").astype(np.float64)
-                gate = (z64 / (1.0 + np.exp(-z64))).astype(np.float32)
+                gate = (z64 / (1.0 + np.exp(-z64))).astype(y.dtype)
             entering.add_scalar_decay(y, C_heads, np.swapaxes(incoming, 2, 3), decay, gate)
         else:
             y, _ = ops.ssd(x, dt, A, B, C, **kw, initial_states=incoming)

@@ -95,6 +95,7 @@ template <typename Real> void bindMerge(py::module_ &m) {
 
 PYBIND11_MODULE(_distributed, m) {
   m.doc() = "Recur's sequence-parallel transport (MPI)";
+  m.attr("LINEAR_SCAN_BLOCKS") = kLinearScanBlocks;
   py::register_exception_translator([](std::exception_ptr pointer) {
     try {
       if (pointer)

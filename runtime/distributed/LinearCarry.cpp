@@ -13,9 +13,6 @@ namespace {
 constexpr int kCarryTag = 7001, kFinalTag = 7002, kShiftTag = 7003,
               kBlockTag = 7100;
 
-/// "allscan" splits the state into this many blocks.
-constexpr int64_t kScanBlocks = 8;
-
 /// Rows [begin, end) of a diagonal fold: state = diag(decay) state + add.
 void foldRows(float *state, const float *decay, const float *add, int64_t begin,
               int64_t end, int64_t valueDim) {
@@ -194,7 +191,7 @@ LinearCarry recur::carryLinearState(Communicator &comm, const LinearSummary &s,
     // r + 1 folds block j while rank r folds and sends block j + 1.
     bool columns = s.matrix != nullptr;
     int64_t units = columns ? s.valueDim : s.sequences * s.heads * s.keyDim;
-    int64_t blocks = std::max<int64_t>(1, std::min(units, kScanBlocks));
+    int64_t blocks = std::max<int64_t>(1, std::min(units, kLinearScanBlocks));
     std::vector<float> outgoing(stateSize), buffer;
     for (int64_t b = 0; b < blocks; ++b) {
       Block block{units * b / blocks, units * (b + 1) / blocks, columns, s};

@@ -43,6 +43,10 @@
 
 namespace recur {
 
+/// "allscan" splits the state into this many blocks (fewer when it has fewer
+/// rows, or value columns, than this).
+inline constexpr int64_t kLinearScanBlocks = 8;
+
 struct LinearSummary {
   int64_t sequences = 0, heads = 0, keyDim = 0, valueDim = 0;
   /// The slice's state contribution, [N, H, K, V].

@@ -7,6 +7,7 @@
 # Tolerance 1e-4 absolute (values O(1)): the sequence-parallel run adds the
 # float32 carry of slice states to the same float32 chunked sums.
 
+import ml_dtypes
 import numpy as np
 import pytest
 from mpi4py import MPI
@@ -115,12 +116,15 @@ def test_ssd_matches_the_single_device_run(strategy):
     assert agree(error < 1e-4), f"rank {sp.rank}: error {error}"
 
 
-def test_diagonal_transitions_run_the_operator_once_per_rank(monkeypatch):
-    # linear_attn, gla and ssd on float32 host arrays add the entering
-    # state's share to the slice's outputs (one product per step) instead of
-    # running the operator a second time.
+def test_linear_recurrences_run_the_operator_once_per_rank(monkeypatch):
+    # Every linear recurrence but the selective scan adds the entering
+    # state's share to the slice's outputs from a zero state (one product per
+    # step; the delta rules' K x K transition products come out of the same
+    # pass as K more value columns) instead of running the operator again.
+    # The delta rules upcast float16 inputs to float32 for it on the CPU.
     calls = []
-    for name in ("linear_attn", "gla", "ssd"):
+    names = ("linear_attn", "gla", "delta_rule", "gated_delta_rule", "ssd")
+    for name in names:
         original = getattr(ops, name)
 
         def counted(*args, _name=name, _original=original, **kwargs):
@@ -131,13 +135,17 @@ def test_diagonal_transitions_run_the_operator_once_per_rank(monkeypatch):
     sp = SequenceParallel(strategy="allgather")
     q, k, v, _, s0 = inputs(5)
     q, k, v = (sp.shard(a) for a in (q, k, v))
+    beta = np.full(q.shape[:3], 0.5, np.float32)
     sp.linear_attn(q, k, v, initial_state=s0)
     sp.gla(q, k, v, -np.abs(q), initial_state=s0)
+    sp.delta_rule(q, k, v, beta, initial_state=s0)
+    half = [a.astype(np.float16) for a in (q, k, v, -beta, beta)]
+    sp.gated_delta_rule(*half, initial_state=s0)
     x = sp.shard(np.ones((1, 40, 2, 4), np.float32))
     dt = sp.shard(np.full((1, 40, 2), 0.1, np.float32))
     C = sp.shard(np.ones((1, 40, 1, 8), np.float32))
     sp.ssd(x, dt, -np.ones(2, np.float32), C, C, chunk_size=16)
-    assert agree(calls == ["linear_attn", "gla", "ssd"]), f"rank {sp.rank}: {calls}"
+    assert agree(calls == list(names)), f"rank {sp.rank}: {calls}"
 
 
 @pytest.mark.parametrize("strategy", ["allgather", "allscan", "ring"])
@@ -172,11 +180,18 @@ def test_auto_picks_by_the_cost_model(monkeypatch, capsys):
     from recur.distributed import choose_linear_strategy
 
     # Small states: one all-gather beats R - 1 dependent hops.
-    assert choose_linear_strategy(2, 65536, 0)["choice"] == "allgather"
-    # The delta rules' K x K transitions triple the all-gather's bytes: on 4
-    # ranks the ring moves less.
-    big = choose_linear_strategy(4, 1 << 20, 2 << 20)
-    assert big["choice"] == "ring" and big["ring_s"] < big["allgather_s"]
+    assert choose_linear_strategy(2, 65536, 0, 8)["choice"] == "allgather"
+    # Large K x K transitions triple the all-gather's bytes: on 4 ranks the
+    # chain moves less, and in 8 pipelined blocks it beats whole states.
+    big = choose_linear_strategy(4, 1 << 20, 2 << 20, 8)
+    assert big["choice"] == "allscan"
+    assert big["allscan_s"] < big["ring_s"] < big["allgather_s"]
+    # A small state with a large transition: the blocks' extra latencies
+    # cost more than they save, and whole states hop fastest.
+    assert choose_linear_strategy(4, 1024, 1 << 20, 8)["choice"] == "ring"
+    # One block is the ring's chain.
+    one = choose_linear_strategy(4, 1 << 20, 2 << 20, 1)
+    assert one["allscan_s"] == pytest.approx(one["ring_s"])
     monkeypatch.setenv("RECUR_LOG", "1")
     sp = SequenceParallel(strategy="auto")
     q, k, v, _, _ = inputs(9)
@@ -225,23 +240,29 @@ PACKED_A = [0, 3, 40, 40, 44, 47, 61]
 PACKED_B = [0, 16, 31, 50, 61]
 
 
-def packed_inputs(op, cu, seed=23, T=61, H=2, K=8, V=4):
+def family_inputs(op, seed, B, T, H, K, V, states=None):
+    """Inputs of a linear recurrence (normalised keys, gates in range) and
+    an initial state with ``states`` rows (default B)."""
     rng = np.random.default_rng(seed)  # the same on every rank
-    q = (0.5 * rng.standard_normal((1, T, H, K))).astype(np.float32)
-    k = rng.standard_normal((1, T, H, K))
+    q = (0.5 * rng.standard_normal((B, T, H, K))).astype(np.float32)
+    k = rng.standard_normal((B, T, H, K))
     k = (0.5 * k / np.linalg.norm(k, axis=-1, keepdims=True)).astype(np.float32)
-    v = rng.standard_normal((1, T, H, V)).astype(np.float32)
-    s0 = rng.standard_normal((len(cu) - 1, H, K, V)).astype(np.float32)
+    v = rng.standard_normal((B, T, H, V)).astype(np.float32)
+    s0 = rng.standard_normal((B if states is None else states, H, K, V)).astype(np.float32)
     gates = {
         "linear_attn": [],
-        "gla": [-rng.uniform(0, 0.5, (1, T, H, K)).astype(np.float32)],
-        "delta_rule": [rng.uniform(0, 1, (1, T, H)).astype(np.float32)],
+        "gla": [-rng.uniform(0, 0.5, (B, T, H, K)).astype(np.float32)],
+        "delta_rule": [rng.uniform(0, 1, (B, T, H)).astype(np.float32)],
         "gated_delta_rule": [
-            -rng.uniform(0, 0.3, (1, T, H)).astype(np.float32),
-            rng.uniform(0, 1, (1, T, H)).astype(np.float32),
+            -rng.uniform(0, 0.3, (B, T, H)).astype(np.float32),
+            rng.uniform(0, 1, (B, T, H)).astype(np.float32),
         ],
     }[op]
     return [q, k, v] + gates, s0
+
+
+def packed_inputs(op, cu, seed=23, T=61, H=2, K=8, V=4):
+    return family_inputs(op, seed, 1, T, H, K, V, states=len(cu) - 1)
 
 
 def continued_boundaries(sp, cu, T):
@@ -328,6 +349,34 @@ def test_packed_sequences_errors_raise_on_every_rank():
             cu_seqlens=np.array(PACKED_B, np.int64),
             initial_state=np.zeros((2, 2, 8, 4), np.float32),
         )
+
+
+# Narrow inputs: both runs compute in float32 and round the outputs once, so
+# they differ by at most one unit in the last place of the output (2^-10
+# of its magnitude in float16, 2^-7 in bfloat16), plus the float32
+# differences (1e-4) that final states, kept in float32, are held to.
+NARROW = {"float16": (np.float16, 2.0**-10), "bfloat16": (ml_dtypes.bfloat16, 2.0**-7)}
+
+
+@pytest.mark.parametrize("dtype", NARROW)
+@pytest.mark.parametrize("op", ["linear_attn", "gla", "delta_rule", "gated_delta_rule"])
+@pytest.mark.parametrize("cu", [None, PACKED_A], ids=["whole", "packed"])
+def test_narrow_inputs_match_the_single_device_run(dtype, op, cu):
+    sp = SequenceParallel(strategy="allgather")
+    narrow, ulp = NARROW[dtype]
+    full, s0 = family_inputs(op, 31, 2 if cu is None else 1, 61, 2, 8, 4, cu and len(cu) - 1)
+    full = [a.astype(narrow) for a in full]
+    kw = {} if cu is None else {"cu_seqlens": np.array(cu, np.int64)}
+    o_full, final_full = getattr(ops, op)(*full, initial_state=s0, output_final_state=True, **kw)
+    o, final = getattr(sp, op)(
+        *(sp.shard(a) for a in full), initial_state=s0, output_final_state=True, **kw
+    )
+    expected = sp.shard(o_full).astype(np.float64)
+    ok = o.dtype == narrow and np.all(
+        np.abs(o.astype(np.float64) - expected) <= ulp * np.abs(expected) + 1e-4
+    )
+    error = np.abs(final - final_full).max()
+    assert agree(ok and error < 1e-4), f"rank {sp.rank}: final error {error}"
 
 
 # ----------------------------------------------------------------------
