@@ -124,12 +124,19 @@ class SlicePass:
     replaces three. For linear attention and GLA the upcast costs about
     what the second pass does (docs/distributed.md), and on a GPU it would
     give up the tensor-core dots.
+
+    ``first``: the slice starts the sequence, so the state entering it is
+    known, ``initial_state`` (None: zero). It runs once from that state, in
+    any dtype; its ``contribution`` is then its final state, which already
+    holds the initial state (the carry must start from zero), and its
+    transition, which multiplies that zero, is sent as zeros.
     """
 
-    def __init__(self, name, q, k, v, gates, scale, **kw):
+    def __init__(self, name, q, k, v, gates, scale, first=False, initial_state=None, **kw):
         self._name, self._arrays, self._scale, self._kw = name, (q, k, v, *gates), scale, kw
         self._dtype = q.dtype
-        self._one_pass = q.dtype in (np.float32, np.float64)
+        self._first, self._initial = first, initial_state
+        self._one_pass = first or q.dtype in (np.float32, np.float64)
         if (
             not self._one_pass
             and name in _MATRIX_TRANSITIONS
@@ -153,6 +160,13 @@ class SlicePass:
         K = q.shape[-1]
         B, _, H, V = v.shape
         identity = np.eye(K, dtype=np.float32)
+        if self._first:
+            o, final = self._run(q, k, v, *gates, initial_state=self._initial)
+            decay = np.zeros((B, H, K), np.float32) if self._name == "gla" else None
+            matrix = None
+            if self._name in _MATRIX_TRANSITIONS:
+                matrix = np.zeros((B, H, K, K), np.float32)
+            return o, None, (final, decay, matrix)
         if self._name in _MATRIX_TRANSITIONS and self._one_pass:
             # [0 | v] from [I | 0]: the first K columns follow the products
             # of the transitions, their outputs are scale q_tᵀ Π(…).
@@ -192,7 +206,7 @@ class SlicePass:
             return self._run(*self._arrays, initial_state=incoming)
         q, _, _, *gates = self._arrays
         o, shares, (contribution, decay, matrix) = self._zero_state_pass
-        if not incoming.any():
+        if self._first or not incoming.any():
             return o.astype(self._dtype, copy=False), contribution
         scale = q.shape[-1] ** -0.5 if self._scale is None else self._scale
         if shares is not None:

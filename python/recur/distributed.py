@@ -297,19 +297,16 @@ class SequenceParallel:
             )
         return model["choice"]
 
-    def _carry(self, name, contribution, initial_state, decay=None, matrix=None):
+    def _carry(self, name, contribution, decay=None, matrix=None):
         """(state entering this slice, final state): the carry of summaries
-        ``(contribution, decay or matrix)`` by the chosen strategy."""
-        initial = None
-        if initial_state is not None:
-            initial = np.ascontiguousarray(as_array(initial_state, "initial_state"), np.float32)
-            initial = initial.reshape(contribution.shape)
+        ``(contribution, decay or matrix)`` by the chosen strategy, from a
+        zero state (rank 0's contribution holds the initial state)."""
         transition = decay if matrix is None else matrix
         strategy = self._strategy(
             name, contribution.nbytes, 0 if transition is None else transition.nbytes
         )
         return self._distributed.carry_linear_state(
-            self._transport, contribution, decay, initial, strategy, matrix
+            self._transport, contribution, decay, None, strategy, matrix
         )
 
     def _agree(self, name, description):
@@ -324,6 +321,16 @@ class SequenceParallel:
                 "dimensions, dtypes and options"
             )
 
+    @staticmethod
+    def _check_initial(name, label, initial_state, shape):
+        """The initial state's shape, checked before rank 0 runs from it (the
+        ranks agreed on it, so all raise alike)."""
+        if initial_state is not None and np.shape(initial_state) != tuple(shape):
+            raise ValueError(
+                f"SequenceParallel.{name}: {label} must be {list(shape)}, got "
+                f"{list(np.shape(initial_state))}"
+            )
+
     def _linear(self, name, q, k, v, gates, scale, initial_state, output_final_state, **kw):
         q, k, v = (as_array(x, n) for x, n in ((q, "q"), (k, "k"), (v, "v")))
         gates = [as_array(x, "gate") for x in gates]
@@ -333,16 +340,24 @@ class SequenceParallel:
             v.shape[3:],
             str(q.dtype),
             len(gates),
-            initial_state is not None,
+            None if initial_state is None else np.shape(initial_state),
             scale,
             tuple(sorted(kw.items())),
         )
         self._agree(name, description)
-        # 1. The slice from a zero state: its summary, and its outputs.
-        piece = entering.SlicePass(name, q, k, v, gates, scale, **kw)
+        B, _, H, K = q.shape
+        self._check_initial(
+            name, "initial_state [B, H, K, V]", initial_state, (B, H, K, v.shape[3])
+        )
+        # 1. The slice from a zero state (rank 0: from the initial state):
+        # its summary, and its outputs.
+        first = self.rank == 0
+        piece = entering.SlicePass(
+            name, q, k, v, gates, scale, first, initial_state if first else None, **kw
+        )
         # 2. The state entering this slice, and the sequence's final state.
         incoming, final = self._carry(
-            name, piece.contribution, initial_state, decay=piece.decay, matrix=piece.matrix
+            name, piece.contribution, decay=piece.decay, matrix=piece.matrix
         )
         # 3. The slice's outputs from that state.
         o, _ = piece.outputs(incoming)
@@ -609,18 +624,29 @@ class SequenceParallel:
             tuple(None if a is None else as_array(a, "").shape for a in (D, dt_bias)),
             z is not None,
             bool(dt_softplus),
-            initial_states is not None,
+            None if initial_states is None else np.shape(initial_states),
         )
         self._agree("ssd", description)
+        b, _, h, p = x.shape
+        n = as_array(B, "B").shape[3]
+        self._check_initial("ssd", "initial_states [b, h, p, n]", initial_states, (b, h, p, n))
         kw = dict(chunk_size=chunk_size, D=D, z=z, dt_bias=dt_bias, dt_softplus=dt_softplus)
-        y, contribution = ops.ssd(x, dt, A, B, C, **kw, return_final_states=True)
+        # Rank 0 runs from the initial state, the others from zero.
+        first = self.rank == 0
+        start = initial_states if first else None
+        y, contribution = ops.ssd(
+            x, dt, A, B, C, **kw, initial_states=start, return_final_states=True
+        )
         delta = _step_sizes(dt, dt_bias, dt_softplus)  # [b, l, h]
         total = np.exp(delta.sum(axis=1) * A.astype(np.float64))  # [b, h]
-        p = x.shape[3]
+        if first:  # the transition multiplies the carry's zero initial state
+            total[:] = 0.0
         decay = np.ascontiguousarray(
             np.broadcast_to(total[:, :, None], total.shape + (p,)), np.float32
         )
-        incoming, final = self._carry("ssd", contribution, initial_states, decay=decay)
+        incoming, final = self._carry("ssd", contribution, decay=decay)
+        if first:  # its outputs are final
+            return y, (final if return_final_states else None)
         if y.dtype in (np.float32, np.float64):
             # y_t gains exp(A_h Σ_{s≤t} Δ_s) S_in C_t, gated by silu(z_t)
             # like the rest of y_t; D x_t is the slice's own.
@@ -664,21 +690,29 @@ class SequenceParallel:
             tuple(None if a is None else as_array(a, "").shape for a in (D, delta_bias)),
             z is not None,
             bool(delta_softplus),
-            initial_state is not None,
+            None if initial_state is None else np.shape(initial_state),
             chunk_size,
         )
         self._agree("selective_scan", description)
+        shape = (u.shape[0], A.shape[0], A.shape[1])
+        self._check_initial("selective_scan", "initial_state [b, d, n]", initial_state, shape)
         kw = dict(D=D, z=z, delta_bias=delta_bias, delta_softplus=delta_softplus)
         kw["chunk_size"] = chunk_size
-        _, contribution = ops.selective_scan(u, delta, A, B, C, **kw, return_last_state=True)
+        # Rank 0 runs from the initial state, the others from zero.
+        first = self.rank == 0
+        start = initial_state if first else None
+        y, contribution = ops.selective_scan(
+            u, delta, A, B, C, **kw, initial_state=start, return_last_state=True
+        )
         bias = None if delta_bias is None else as_array(delta_bias, "delta_bias")[:, None]
         total = _step_sizes(delta, bias, delta_softplus).sum(axis=2)  # [b, d]
         decay = np.exp(total[:, :, None] * A.astype(np.float64)[None]).astype(np.float32)
+        if first:  # the transition multiplies the carry's zero initial state
+            decay[:] = 0.0
         # The state [b, d, n] is carried as [N, H, K, V] = [b, d, n, 1].
-        incoming, final = self._carry(
-            "selective_scan", contribution[..., None], initial_state, decay=decay
-        )
-        y, _ = ops.selective_scan(u, delta, A, B, C, **kw, initial_state=incoming[..., 0])
+        incoming, final = self._carry("selective_scan", contribution[..., None], decay=decay)
+        if not first:
+            y, _ = ops.selective_scan(u, delta, A, B, C, **kw, initial_state=incoming[..., 0])
         return y, (final[..., 0] if return_last_state else None)
 
     def newton_rnn(self, cell, x, params, h0=None, max_iters=None, tol=None):

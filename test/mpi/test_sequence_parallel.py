@@ -79,6 +79,26 @@ def test_mismatched_shapes_raise_on_every_rank():
         sp.linear_attn(sp.shard(q), sp.shard(k), sp.shard(v))
 
 
+def test_bad_initial_states_raise_on_every_rank():
+    # Rank 0 runs from the initial state before the carry: a wrong shape
+    # raises there and, the ranks having agreed on it, everywhere else.
+    sp = SequenceParallel()
+    q, k, v, _, s0 = inputs(5)
+    local = [sp.shard(a) for a in (q, k, v)]
+    with pytest.raises(ValueError, match=r"initial_state \[B, H, K, V\] must be \[2, 2, 16, 8\]"):
+        sp.gla(*local, -np.abs(local[0]), initial_state=s0[:1])
+    x = sp.shard(np.ones((1, 40, 2, 4), np.float32))
+    dt = sp.shard(np.full((1, 40, 2), 0.1, np.float32))
+    C = sp.shard(np.ones((1, 40, 1, 8), np.float32))
+    A = -np.ones(2, np.float32)
+    with pytest.raises(ValueError, match=r"initial_states \[b, h, p, n\] must be \[1, 2, 4, 8\]"):
+        sp.ssd(x, dt, A, C, C, initial_states=np.zeros((1, 2, 8, 4), np.float32))
+    u = sp.shard(np.ones((1, 3, 40), np.float32), axis=2)
+    Bm = sp.shard(np.ones((1, 5, 40), np.float32), axis=2)
+    with pytest.raises(ValueError, match=r"initial_state \[b, d, n\] must be \[1, 3, 5\]"):
+        sp.selective_scan(u, u, -np.ones((3, 5), np.float32), Bm, Bm, initial_state=np.zeros(3))
+
+
 def test_shard_and_unshard_round_trip():
     sp = SequenceParallel()
     x = np.arange(2 * 11 * 3, dtype=np.float32).reshape(2, 11, 3)
@@ -485,6 +505,26 @@ def test_flash_attn_matches_the_single_device_run(strategy, causal, Hk):
     if strategy != "auto":
         expected = attention_bytes(sp, strategy, 45, 2, 4, Hk, 16, 8, 4, 4)
         assert agree(sp.bytes_sent == expected), (sp.rank, sp.bytes_sent, expected)
+
+
+@pytest.mark.parametrize("strategy", ["ring", "zigzag_ring", "ulysses", "hybrid"])
+@pytest.mark.parametrize("dtype", NARROW)
+def test_flash_attn_narrow_inputs(strategy, dtype):
+    """float16/bfloat16: the partial outputs come back rounded to the input
+    dtype and merge in float32, then round once more; each output is a convex
+    combination of value rows, so two units in the last place of the largest
+    |v| bound the difference from the single-device rounding. lse stays
+    float32 (2e-5, as above)."""
+    sp = SequenceParallel(strategy=strategy)
+    narrow, ulp = NARROW[dtype]
+    q, k, v = (a.astype(narrow) for a in attention_inputs(37))
+    o_full, lse_full = ops.flash_attn(q, k, v, causal=True, return_lse=True)
+    o, lse = sp.flash_attn(sp.shard(q), sp.shard(k), sp.shard(v), causal=True, return_lse=True)
+    bound = 2 * ulp * np.abs(v.astype(np.float64)).max()
+    error = np.abs(o.astype(np.float64) - sp.shard(o_full).astype(np.float64)).max()
+    lse_error = np.abs(lse - sp.shard(lse_full, axis=2)).max()
+    ok = o.dtype == narrow and error <= bound and lse_error < 2e-5
+    assert agree(ok), f"rank {sp.rank}: {o.dtype} error {error} (bound {bound}), lse {lse_error}"
 
 
 @pytest.mark.parametrize("strategy", ["ring", "zigzag_ring", "ulysses", "hybrid"])
