@@ -32,8 +32,8 @@ import warnings
 
 import numpy as np
 
+from .distributed import _host_array
 from .ops import newton as _newton
-from .runtime.launch import as_array
 
 
 def _sigmoid(x):
@@ -116,12 +116,12 @@ def newton_rnn(sp, cell, x, params, h0, max_iters, tol):
     name = "newton_rnn"
     custom = isinstance(cell, _newton.Cell)
     labels, arrays, gates = _newton._parameters(cell, params, f"SequenceParallel.{name}")
-    x = np.ascontiguousarray(as_array(x, "x"))
+    x = np.ascontiguousarray(_host_array(x, "x"))
     states = 2 if cell == "lstm_diag" else 1
     parts = None
     if h0 is not None:
         parts = list(h0) if states == 2 else [h0]
-        parts = [np.asarray(as_array(p, "h0")) for p in parts]
+        parts = [np.asarray(_host_array(p, "h0")) for p in parts]
     description = (
         repr(cell) if custom else cell,
         x.ndim,

@@ -49,6 +49,7 @@ import numpy as np
 from . import _attention_parallel as attention
 from . import _entering_state as entering
 from . import ops
+from .runtime.cuda import _DLPACK_GPU_DEVICES
 from .runtime.launch import as_array
 
 _LINEAR_STRATEGIES = ("allgather", "allscan", "ring")
@@ -87,6 +88,22 @@ def choose_linear_strategy(
     model = {f"{name}_s": seconds for name, seconds in estimates.items()}
     model["choice"] = min(estimates, key=estimates.get)
     return model
+
+
+def _host_array(value, name):
+    """The numpy view of an array argument (``as_array``). The strategies'
+    summaries, blocks and partial results live in host memory, so an array
+    in GPU memory is a clear error here rather than DLPack's."""
+    device = getattr(value, "__dlpack_device__", None)
+    if getattr(value, "__cuda_array_interface__", None) is not None or (
+        device is not None and device()[0] in _DLPACK_GPU_DEVICES
+    ):
+        raise ValueError(
+            f"SequenceParallel: argument '{name}' is in GPU memory; the strategies keep "
+            "their carries and merges in host memory and take host arrays (numpy, or "
+            "DLPack on the CPU): copy it to the host first (docs/distributed.md)"
+        )
+    return as_array(value, name)
 
 
 def _step_sizes(dt, bias, softplus):
@@ -205,7 +222,7 @@ class SequenceParallel:
     def shard(self, x, axis=1):
         """This rank's part of a full sequence along ``axis``, in the strategy's
         layout (zigzag for ``"zigzag_ring"``, contiguous otherwise)."""
-        x = as_array(x, "x")
+        x = _host_array(x, "x")
         return np.ascontiguousarray(
             np.take(x, self._positions(x.shape[axis], self.rank), axis=axis)
         )
@@ -332,8 +349,8 @@ class SequenceParallel:
             )
 
     def _linear(self, name, q, k, v, gates, scale, initial_state, output_final_state, **kw):
-        q, k, v = (as_array(x, n) for x, n in ((q, "q"), (k, "k"), (v, "v")))
-        gates = [as_array(x, "gate") for x in gates]
+        q, k, v = (_host_array(x, n) for x, n in ((q, "q"), (k, "k"), (v, "v")))
+        gates = [_host_array(x, "gate") for x in gates]
         description = (
             q.shape[0],
             q.shape[2:],
@@ -376,9 +393,9 @@ class SequenceParallel:
         carry. Final states are gathered from the ranks where the sequences
         end.
         """
-        q, k, v = (as_array(x, n) for x, n in ((q, "q"), (k, "k"), (v, "v")))
-        gates = [as_array(x, "gate") for x in gates]
-        cu_ = np.asarray(as_array(cu, "cu_seqlens"))
+        q, k, v = (_host_array(x, n) for x, n in ((q, "q"), (k, "k"), (v, "v")))
+        gates = [_host_array(x, "gate") for x in gates]
+        cu_ = np.asarray(_host_array(cu, "cu_seqlens"))
         description = (
             q.shape[0],
             q.shape[2:],
@@ -416,7 +433,7 @@ class SequenceParallel:
         N = cu_.size - 1
         init = None
         if initial_state is not None:
-            init = np.asarray(as_array(initial_state, "initial_state"), np.float32)
+            init = np.asarray(_host_array(initial_state, "initial_state"), np.float32)
             if init.shape != (N, H, K, V):
                 raise ValueError(
                     f"SequenceParallel.{name}: initial_state must be [N, H, K, V] = "
@@ -520,10 +537,10 @@ class SequenceParallel:
         one more value column of ones, carried with the state (from zero, as
         the single-device operator counts only the sequence's own keys):
         ``o_t = scale q_t S_t / (scale q_t · Σ_{s≤t} k_s + 1e-10)``."""
-        v = as_array(v, "v")
+        v = _host_array(v, "v")
         extended = np.concatenate([v, np.ones(v.shape[:-1] + (1,), v.dtype)], axis=-1)
         if initial_state is not None:
-            initial_state = np.asarray(as_array(initial_state, "initial_state"), np.float32)
+            initial_state = np.asarray(_host_array(initial_state, "initial_state"), np.float32)
             column = np.zeros(initial_state.shape[:-1] + (1,), np.float32)
             initial_state = np.concatenate([initial_state, column], axis=-1)
         o, final = self.linear_attn(
@@ -614,21 +631,21 @@ class SequenceParallel:
         """``recur.ops.ssd`` on this rank's slice (``x``, ``dt``, ``B``, ``C``,
         ``z`` along axis 1). The slice's transition is ``exp(A Σ_t Δ_t)`` per
         head, with ``Δ`` after ``dt_bias`` and softplus, as the operator takes it."""
-        x, dt, A = (as_array(a, n) for a, n in ((x, "x"), (dt, "dt"), (A, "A")))
+        x, dt, A = (_host_array(a, n) for a, n in ((x, "x"), (dt, "dt"), (A, "A")))
         description = (
             x.shape[0],
             x.shape[2:],
-            as_array(B, "B").shape[2:],
+            _host_array(B, "B").shape[2:],
             str(x.dtype),
             chunk_size,
-            tuple(None if a is None else as_array(a, "").shape for a in (D, dt_bias)),
+            tuple(None if a is None else _host_array(a, "").shape for a in (D, dt_bias)),
             z is not None,
             bool(dt_softplus),
             None if initial_states is None else np.shape(initial_states),
         )
         self._agree("ssd", description)
         b, _, h, p = x.shape
-        n = as_array(B, "B").shape[3]
+        n = _host_array(B, "B").shape[3]
         self._check_initial("ssd", "initial_states [b, h, p, n]", initial_states, (b, h, p, n))
         kw = dict(chunk_size=chunk_size, D=D, z=z, dt_bias=dt_bias, dt_softplus=dt_softplus)
         # Rank 0 runs from the initial state, the others from zero.
@@ -650,12 +667,12 @@ class SequenceParallel:
         if y.dtype in (np.float32, np.float64):
             # y_t gains exp(A_h Σ_{s≤t} Δ_s) S_in C_t, gated by silu(z_t)
             # like the rest of y_t; D x_t is the slice's own.
-            C = as_array(C, "C").astype(y.dtype)
+            C = _host_array(C, "C").astype(y.dtype)
             C_heads = np.repeat(C, x.shape[2] // C.shape[2], axis=2)  # [b, l, h, n]
             decay = np.exp(np.cumsum(delta, axis=1) * A.astype(np.float64)).astype(y.dtype)
             gate = None
             if z is not None:
-                z64 = as_array(z, "z").astype(np.float64)
+                z64 = _host_array(z, "z").astype(np.float64)
                 gate = (z64 / (1.0 + np.exp(-z64))).astype(y.dtype)
             entering.add_scalar_decay(y, C_heads, np.swapaxes(incoming, 2, 3), decay, gate)
         else:
@@ -680,14 +697,14 @@ class SequenceParallel:
         """``recur.ops.selective_scan`` on this rank's slice (``u``, ``delta``,
         ``B``, ``C``, ``z`` along their last axis, ``l``). The slice's
         transition is ``exp(A ⊙ Σ_t Δ_t)`` per channel and state."""
-        u, delta, A = (as_array(a, n) for a, n in ((u, "u"), (delta, "delta"), (A, "A")))
-        B, C = as_array(B, "B"), as_array(C, "C")
+        u, delta, A = (_host_array(a, n) for a, n in ((u, "u"), (delta, "delta"), (A, "A")))
+        B, C = _host_array(B, "B"), _host_array(C, "C")
         description = (
             u.shape[:2],
             A.shape,
             B.shape[:-1],
             str(u.dtype),
-            tuple(None if a is None else as_array(a, "").shape for a in (D, delta_bias)),
+            tuple(None if a is None else _host_array(a, "").shape for a in (D, delta_bias)),
             z is not None,
             bool(delta_softplus),
             None if initial_state is None else np.shape(initial_state),
@@ -704,7 +721,7 @@ class SequenceParallel:
         y, contribution = ops.selective_scan(
             u, delta, A, B, C, **kw, initial_state=start, return_last_state=True
         )
-        bias = None if delta_bias is None else as_array(delta_bias, "delta_bias")[:, None]
+        bias = None if delta_bias is None else _host_array(delta_bias, "delta_bias")[:, None]
         total = _step_sizes(delta, bias, delta_softplus).sum(axis=2)  # [b, d]
         decay = np.exp(total[:, :, None] * A.astype(np.float64)[None]).astype(np.float32)
         if first:  # the transition multiplies the carry's zero initial state
@@ -747,14 +764,16 @@ class SequenceParallel:
         offsets = self._attention_offsets(cu_seqlens_q, cu_seqlens_k)
         squeeze = offsets is not None and np.ndim(q) == 3
         if squeeze:
-            q, k, v = (as_array(x, n)[None] for x, n in ((q, "q"), (k, "k"), (v, "v")))
+            q, k, v = (_host_array(x, n)[None] for x, n in ((q, "q"), (k, "k"), (v, "v")))
         window = tuple(int(w) for w in window_size)
         if len(window) != 2 or min(window) < -1:
             raise ValueError(
                 f"SequenceParallel.flash_attn: window_size entries are -1 or >= 0, "
                 f"got {window_size}"
             )
-        q, k, v = (np.ascontiguousarray(as_array(x, n)) for x, n in ((q, "q"), (k, "k"), (v, "v")))
+        q, k, v = (
+            np.ascontiguousarray(_host_array(x, n)) for x, n in ((q, "q"), (k, "k"), (v, "v"))
+        )
         if q.ndim != 4 or k.ndim != 4 or v.ndim != 4:
             raise ValueError("SequenceParallel.flash_attn: q, k and v must be [B, T_r, H, D]")
         description = (
@@ -866,7 +885,9 @@ class SequenceParallel:
             raise ValueError(
                 "SequenceParallel.flash_attn: cu_seqlens_q and cu_seqlens_k go together"
             )
-        offsets = tuple(np.asarray(as_array(c, "cu_seqlens")) for c in (cu_seqlens_q, cu_seqlens_k))
+        offsets = tuple(
+            np.asarray(_host_array(c, "cu_seqlens")) for c in (cu_seqlens_q, cu_seqlens_k)
+        )
         for cu in offsets:
             if (
                 cu.ndim != 1

@@ -99,6 +99,30 @@ def test_bad_initial_states_raise_on_every_rank():
         sp.selective_scan(u, u, -np.ones((3, 5), np.float32), Bm, Bm, initial_state=np.zeros(3))
 
 
+class GpuResident:
+    """Stands for a GPU tensor: what the strategies look at to tell."""
+
+    def __init__(self, interface):
+        if interface == "cuda_array_interface":
+            self.__cuda_array_interface__ = {"shape": (1,), "typestr": "<f4", "data": (0, False)}
+        else:  # DLPack on device kind 2 (kDLCUDA)
+            self.__dlpack_device__ = lambda: (2, 0)
+
+
+@pytest.mark.parametrize("interface", ["cuda_array_interface", "dlpack"])
+def test_gpu_resident_arrays_are_a_clear_error(interface):
+    sp = SequenceParallel()
+    q, k, v, _, _ = inputs(5)
+    gpu = GpuResident(interface)
+    message = "argument 'q' is in GPU memory; the strategies keep their carries"
+    with pytest.raises(ValueError, match=message):
+        sp.gla(gpu, k, v, k)
+    with pytest.raises(ValueError, match=message):
+        sp.flash_attn(gpu, k, v)
+    with pytest.raises(ValueError, match="argument 'x' is in GPU memory"):
+        sp.newton_rnn("gru_diag", gpu, newton_inputs("gru_diag", np.float32)[1])
+
+
 def test_shard_and_unshard_round_trip():
     sp = SequenceParallel()
     x = np.arange(2 * 11 * 3, dtype=np.float32).reshape(2, 11, 3)
