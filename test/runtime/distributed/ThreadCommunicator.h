@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
 #include <functional>
@@ -109,7 +110,15 @@ public:
     events.push_back("irecv");
     return std::make_unique<Deferred>([=] { recv(source, data, bytes, tag); });
   }
-  void allreduceMax(double *, size_t) override {}
+  void allreduceMax(double *values, size_t count) override {
+    std::vector<double> mine(values, values + count);
+    publish(mine.data());
+    for (int r = 0; r < world_.size; ++r)
+      for (size_t i = 0; i < count; ++i)
+        values[i] = std::max(values[i],
+                             static_cast<const double *>(world_.slots[r])[i]);
+    world_.barrier();
+  }
 
   /// This rank's non-blocking posts, in order (the test adds its computes).
   std::vector<std::string> events;
