@@ -15,9 +15,11 @@ Causal flash attention (H = 4, D = 64) runs by each softmax strategy at
 T = 4096 strong and 1024 per rank weak (--quick: 2048 and 512). --ops picks
 "linear", "attention" or both. Times are the slowest rank's median of 3
 after a warm-up; bytes are what one rank sends per call (the largest over
-ranks). Rank 0 prints the table and writes bench/results/sp_cpu_np<R>.json.
-On this 2-core machine 4 ranks oversubscribe the cores: the times show
-overheads, not speed-ups.
+ranks). Each rank's CPU device gets its share of the machine's cores
+(RECUR_NUM_THREADS, at least one), so strong scaling compares R ranks with
+one rank on the same cores. Rank 0 prints the table and writes
+bench/results/sp_cpu_np<R>.json. On a 2-core machine 4 ranks oversubscribe
+the cores.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import numpy as np
 from mpi4py import MPI
 
 from recur.distributed import SequenceParallel
+from recur.runtime import device
 from timing import median_seconds
 
 COMM = MPI.COMM_WORLD
@@ -117,6 +120,11 @@ def main():
     parser.add_argument("--ops", choices=("linear", "attention", "all"), default="all")
     args = parser.parse_args()
     os.environ.setdefault("RECUR_AUTOTUNE", "0")
+    # Each rank's CPU device takes its share of this machine's cores (at
+    # least one), so R ranks compute on the cores one rank would use alone.
+    local = COMM.Split_type(MPI.COMM_TYPE_SHARED).Get_size()
+    share = max(1, len(os.sched_getaffinity(0)) // local)
+    os.environ.setdefault("RECUR_NUM_THREADS", str(share))
     strong_T, weak_T = (8192, 2048) if args.quick else (65536, 16384)
     rng = np.random.default_rng(0)
     rows = []
@@ -137,7 +145,8 @@ def main():
             f"{'op':<17}{'strategy':<13}{'scaling':<8}{'T':>7}{'T/rank':>8}{'ms':>9}"
             f"{'bytes/rank':>12}"
         )
-        print(f"ranks: {COMM.Get_size()}")
+        threads = device.cpu().num_threads
+        print(f"ranks: {COMM.Get_size()}, CPU threads per rank: {threads}")
         print(header)
         print("-" * len(header))
         for r in rows:
@@ -156,7 +165,9 @@ def main():
                 kept = [r for r in json.load(f)["rows"] if r["op"] not in measured]
             rows = kept + rows
         with open(path, "w") as f:
-            json.dump({"ranks": COMM.Get_size(), "rows": rows}, f, indent=2)
+            json.dump(
+                {"ranks": COMM.Get_size(), "threads_per_rank": threads, "rows": rows}, f, indent=2
+            )
 
 
 if __name__ == "__main__":

@@ -5,10 +5,8 @@
 #include "runtime/Error.h"
 #include "runtime/WorkerPool.h"
 
-#include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <thread>
 
 using namespace recur;
 
@@ -27,10 +25,7 @@ struct DefaultPool {
   unsigned threads;
   WorkerPool *pool;
   DefaultPool() {
-    threads = std::max(1u, std::thread::hardware_concurrency());
-    if (const char *text = std::getenv("RECUR_NUM_THREADS"))
-      if (int n = std::atoi(text); n > 0)
-        threads = static_cast<unsigned>(n);
+    threads = defaultWorkerCount();
     pool = new WorkerPool(threads);
   }
 };

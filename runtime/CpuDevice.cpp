@@ -6,14 +6,10 @@
 #include "runtime/Error.h"
 #include "runtime/WorkerPool.h"
 
-#include "llvm/Support/Threading.h"
-
 using namespace recur;
 
 CpuDevice::CpuDevice(unsigned numThreads)
-    : numThreads_(numThreads
-                      ? numThreads
-                      : llvm::hardware_concurrency().compute_thread_count()),
+    : numThreads_(numThreads ? numThreads : defaultWorkerCount()),
       pool_(std::make_unique<WorkerPool>(numThreads_)) {}
 
 CpuDevice::~CpuDevice() = default;

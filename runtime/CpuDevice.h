@@ -26,7 +26,8 @@ class WorkerPool;
 /// static objects are destroyed at exit.
 class CpuDevice {
 public:
-  /// `numThreads == 0` uses every hardware thread.
+  /// `numThreads == 0`: defaultWorkerCount() (RECUR_NUM_THREADS, else one
+  /// per core the process may run on).
   explicit CpuDevice(unsigned numThreads = 0);
   ~CpuDevice();
 

@@ -2,9 +2,27 @@
 
 #include "runtime/WorkerPool.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#ifdef __linux__
+#include <sched.h>
+#endif
 
 using namespace recur;
+
+unsigned recur::defaultWorkerCount() {
+  if (const char *text = std::getenv("RECUR_NUM_THREADS"))
+    if (int n = std::atoi(text); n > 0)
+      return static_cast<unsigned>(n);
+#ifdef __linux__
+  cpu_set_t allowed;
+  if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0)
+    if (int n = CPU_COUNT(&allowed); n > 0)
+      return static_cast<unsigned>(n);
+#endif
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 /// How long an idle worker spins before it sleeps.
 static constexpr std::chrono::microseconds kSpinTime{200};

@@ -22,6 +22,12 @@
 
 namespace recur {
 
+/// How many workers a pool gets by default: RECUR_NUM_THREADS when it is a
+/// positive number (ranks that share a machine each take their part), else
+/// one per core this process may run on (its CPU affinity, so that a rank
+/// bound to some cores by its launcher uses only those).
+unsigned defaultWorkerCount();
+
 class WorkerPool {
 public:
   /// A pool for `numThreads` workers in all: the caller and numThreads - 1

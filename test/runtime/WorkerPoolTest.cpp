@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -59,6 +62,24 @@ TEST(WorkerPool, ConcurrentCallersAreSerialised) {
     caller.join();
   EXPECT_EQ(total.load(), 4 * 200 * 2);
   EXPECT_EQ(overlaps.load(), 0);
+}
+
+TEST(WorkerPool, DefaultCountIsTheEnvironmentsOrTheAllowedCores) {
+  const char *saved = std::getenv("RECUR_NUM_THREADS");
+  std::string restore = saved ? saved : "";
+  ::setenv("RECUR_NUM_THREADS", "3", 1);
+  EXPECT_EQ(defaultWorkerCount(), 3u);
+  // Not a positive number: one worker per core this process may run on.
+  for (const char *ignored : {"0", "-2", "many"}) {
+    ::setenv("RECUR_NUM_THREADS", ignored, 1);
+    unsigned cores = defaultWorkerCount();
+    EXPECT_GE(cores, 1u);
+    EXPECT_LE(cores, std::max(1u, std::thread::hardware_concurrency()));
+  }
+  if (saved)
+    ::setenv("RECUR_NUM_THREADS", restore.c_str(), 1);
+  else
+    ::unsetenv("RECUR_NUM_THREADS");
 }
 
 } // namespace

@@ -35,7 +35,8 @@ def current() -> str:
 
 
 def cpu():
-    """The process's CPU device: one thread pool over every core."""
+    """The process's CPU device: one thread pool, ``RECUR_NUM_THREADS``
+    workers, else one per core the process may run on."""
     global _cpu
     if _cpu is None:
         with _lock:
