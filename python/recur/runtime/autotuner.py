@@ -65,13 +65,14 @@ def _device_name() -> str:
         return f"{name}:{gpu.name}:{gpu.target}"
     if name != "cpu":
         return name  # an emulated GPU: its timings are the emulator's
-    return _cpu_name()
+    return f"{_cpu_name()}:{device.cpu().num_threads}"
 
 
 @functools.lru_cache(maxsize=1)
 def _cpu_name() -> str:
     """The CPU model and core count, read once (every launch of a tuned
-    kernel builds its tuning key)."""
+    kernel builds its tuning key, which adds the CPU device's workers: the
+    best config on one worker need not be the best on all)."""
     model = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
