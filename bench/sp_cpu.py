@@ -3,7 +3,7 @@ scaling, per operator and strategy.
 
 Run once per rank count, e.g.
 
-    PYTHONPATH=build/python python3 bench/sp_cpu.py             # 1 rank
+    PYTHONPATH=build/python python3 bench/sp_cpu.py             # 1 rank, unbound
     PYTHONPATH=build/python mpirun --allow-run-as-root --oversubscribe \\
         -np 2 python3 bench/sp_cpu.py                            # 2, then 4
 
@@ -17,7 +17,8 @@ T = 4096 strong and 1024 per rank weak (--quick: 2048 and 512). --ops picks
 after a warm-up; bytes are what one rank sends per call (the largest over
 ranks). Each rank's CPU device gets its share of the machine's cores
 (RECUR_NUM_THREADS, at least one), so strong scaling compares R ranks with
-one rank on the same cores. Rank 0 prints the table and writes
+one rank on the same cores (run the one rank without mpirun, which would
+bind it to a single core). Rank 0 prints the table and writes
 bench/results/sp_cpu_np<R>.json. On a 2-core machine 4 ranks oversubscribe
 the cores.
 """
