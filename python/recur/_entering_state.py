@@ -28,7 +28,7 @@ import recur
 import recur.language as rl
 
 from . import ops
-from .runtime import device
+from .ops._arrays import _on_gpu_device
 
 _MATRIX_TRANSITIONS = ("delta_rule", "gated_delta_rule")
 
@@ -137,11 +137,7 @@ class SlicePass:
         self._dtype = q.dtype
         self._first, self._initial = first, initial_state
         self._one_pass = first or q.dtype in (np.float32, np.float64)
-        if (
-            not self._one_pass
-            and name in _MATRIX_TRANSITIONS
-            and device.current() not in device.GPU_DEVICES
-        ):
+        if not self._one_pass and name in _MATRIX_TRANSITIONS and not _on_gpu_device():
             self._arrays = tuple(
                 a if a.dtype in (np.float32, np.float64) else a.astype(np.float32)
                 for a in self._arrays

@@ -654,10 +654,11 @@ class SequenceParallel:
         y, contribution = ops.ssd(
             x, dt, A, B, C, **kw, initial_states=start, return_final_states=True
         )
-        delta = _step_sizes(dt, dt_bias, dt_softplus)  # [b, l, h]
-        total = np.exp(delta.sum(axis=1) * A.astype(np.float64))  # [b, h]
         if first:  # the transition multiplies the carry's zero initial state
-            total[:] = 0.0
+            total = np.zeros((b, h))
+        else:
+            delta = _step_sizes(dt, dt_bias, dt_softplus)  # [b, l, h]
+            total = np.exp(delta.sum(axis=1) * A.astype(np.float64))  # [b, h]
         decay = np.ascontiguousarray(
             np.broadcast_to(total[:, :, None], total.shape + (p,)), np.float32
         )
@@ -721,11 +722,12 @@ class SequenceParallel:
         y, contribution = ops.selective_scan(
             u, delta, A, B, C, **kw, initial_state=start, return_last_state=True
         )
-        bias = None if delta_bias is None else _host_array(delta_bias, "delta_bias")[:, None]
-        total = _step_sizes(delta, bias, delta_softplus).sum(axis=2)  # [b, d]
-        decay = np.exp(total[:, :, None] * A.astype(np.float64)[None]).astype(np.float32)
         if first:  # the transition multiplies the carry's zero initial state
-            decay[:] = 0.0
+            decay = np.zeros((u.shape[0],) + A.shape, np.float32)
+        else:
+            bias = None if delta_bias is None else _host_array(delta_bias, "delta_bias")[:, None]
+            total = _step_sizes(delta, bias, delta_softplus).sum(axis=2)  # [b, d]
+            decay = np.exp(total[:, :, None] * A.astype(np.float64)[None]).astype(np.float32)
         # The state [b, d, n] is carried as [N, H, K, V] = [b, d, n, 1].
         incoming, final = self._carry("selective_scan", contribution[..., None], decay=decay)
         if not first:

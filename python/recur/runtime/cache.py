@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 
+
 _lock = threading.Lock()
 _stats = {"memory_hits": 0, "disk_hits": 0, "misses": 0}
 _disk = None

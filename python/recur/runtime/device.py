@@ -7,6 +7,7 @@ import os
 import sys
 import threading
 
+
 _lock = threading.Lock()
 _cpu = None
 _emu = None
